@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto'
+import { invalidArgument } from './errors.js'
+
+/**
+ * A new session id: 128 random bits from `crypto.randomBytes`, base64url (22 characters).
+ *
+ * @example
+ * const id = createSessionId() // 'q3Vx0c6yBv1bJm2Lh9Zk4A'
+ */
+export function createSessionId(): string {
+  return randomBytes(16).toString('base64url')
+}
+
+/** Longest id a store accepts (record ids, user ids, session ids). */
+export const MAX_ID_LENGTH = 128
+
+const recordIdPattern = /^[A-Za-z0-9_\-.:@]+$/
+const sessionIdPattern = /^[A-Za-z0-9_-]{8,128}$/
+const partNamePattern = /^[a-z][A-Za-z0-9_.-]{0,63}$/
+const reserved = new Set(['__proto__', 'constructor', 'prototype'])
+
+/**
+ * Checks a record id before it reaches a store: 1 to 128 characters of `A-Z a-z 0-9 _ - . : @`,
+ * never `__proto__`. Every store applies it; the facade uses it for user ids too.
+ *
+ * @example
+ * assertRecordId('user:alice@example.com')
+ */
+export function assertRecordId(id: unknown, what = 'record id'): asserts id is string {
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) {
+    throw invalidArgument(
+      `${what} must be a string of 1 to ${MAX_ID_LENGTH} characters; got ${describe(id)}`,
+    )
+  }
+  if (!recordIdPattern.test(id) || reserved.has(id)) {
+    throw invalidArgument(
+      `${what} may only hold letters, digits and _ - . : @ (and not be a reserved word); got ${JSON.stringify(id.slice(0, 40))}`,
+    )
+  }
+}
+
+/**
+ * Checks a caller-supplied session id: 8 to 128 characters of base64url (`A-Z a-z 0-9 _ -`).
+ * Ids from {@link createSessionId} always pass.
+ *
+ * @example
+ * assertSessionId(req.cookies.sid)
+ */
+export function assertSessionId(id: unknown, what = 'session id'): asserts id is string {
+  if (typeof id !== 'string' || !sessionIdPattern.test(id)) {
+    throw invalidArgument(
+      `${what} must be 8 to 128 characters of A-Z a-z 0-9 _ - (use createSessionId()); got ${describe(id)}`,
+    )
+  }
+}
+
+/** True when `id` would pass {@link assertSessionId}; for code that treats a bad id as unknown. */
+export function isValidSessionId(id: unknown): id is string {
+  return typeof id === 'string' && sessionIdPattern.test(id)
+}
+
+/**
+ * Checks a part name (`history`, `cart`, `seen.user`): a lower-case letter, then up to 63 of
+ * `A-Z a-z 0-9 _ . -`.
+ */
+export function assertPartName(name: unknown): asserts name is string {
+  if (typeof name !== 'string' || !partNamePattern.test(name)) {
+    throw invalidArgument(
+      `part name must start with a lower-case letter and hold up to 64 of A-Z a-z 0-9 _ . -; got ${describe(name)}`,
+    )
+  }
+}
+
+/** Checks a map field name: a non-empty string of at most 256 characters, not `__proto__`. */
+export function assertFieldName(name: unknown): asserts name is string {
+  if (typeof name !== 'string' || name.length === 0 || name.length > 256 || reserved.has(name)) {
+    throw invalidArgument(
+      `field name must be a string of 1 to 256 characters, not a reserved word; got ${describe(name)}`,
+    )
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `a string of ${value.length} characters`
+  return value === null ? 'null' : typeof value
+}

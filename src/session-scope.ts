@@ -1,0 +1,25 @@
+import type { Clock } from './clock.js'
+import type { SessionStore } from './store/contract.js'
+
+/**
+ * What the facade hands a feature module (seen, history, preferences, cart, state) for one
+ * session: the store, the record ids, and how to count a write as activity. Modules never
+ * import each other or the facade; they only see this.
+ */
+export interface SessionScope {
+  readonly store: SessionStore
+  readonly clock: Clock
+  /** The session's record id (its session id). */
+  readonly sessionId: string
+  /** The user the session is bound to, when it is. */
+  readonly userId: string | undefined
+  /** The user scope's record id (`user:<userId>`), when the session is bound to a user. */
+  readonly userRecordId: string | undefined
+  /**
+   * The expiry a write should pass as `WriteOptions.expiresAt` so it counts as activity:
+   * `min(now + idleMs, absolute end)`.
+   */
+  activityExpiresAt(): number
+  /** The expiry to pass when writing to the user scope record (its own, longer TTL). */
+  userExpiresAt(): number
+}
