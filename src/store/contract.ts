@@ -128,10 +128,12 @@ export interface MapSnapshot<T = JsonValue> {
   readonly version: number
 }
 
-/** The changes `updateMap` makes in one atomic step: deletes first, then sets, then increments. */
+/** The changes `updateMap` makes in one atomic step: deletes first, then sets, then set-if-absent, then increments. */
 export interface MapOps {
   readonly delete?: readonly string[]
   readonly set?: Readonly<Record<string, JsonValue>>
+  /** Set these fields only where they are absent (like `HSETNX`): first-seen facts such as `addedAt`. */
+  readonly setIfAbsent?: Readonly<Record<string, JsonValue>>
   /** Add to integer fields (a missing field counts as 0). */
   readonly incr?: Readonly<Record<string, number>>
 }

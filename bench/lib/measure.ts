@@ -1,0 +1,46 @@
+// Small timing helpers shared by the benchmarks: best-of-rounds throughput, and a ratio line.
+
+/** Operations per second of `body`, which runs `batch` operations per call; best of `rounds`. */
+export async function opsPerSec(
+  body: () => unknown | Promise<unknown>,
+  batch: number,
+  { rounds = 7, minMs = 150 }: { rounds?: number; minMs?: number } = {},
+): Promise<number> {
+  let best = 0
+  for (let r = 0; r < rounds; r++) {
+    let ops = 0
+    const start = process.hrtime.bigint()
+    let elapsed = 0
+    while (elapsed < minMs) {
+      await body()
+      ops += batch
+      elapsed = Number(process.hrtime.bigint() - start) / 1e6
+    }
+    best = Math.max(best, (ops / elapsed) * 1000)
+  }
+  return best
+}
+
+/** Prints `name: ours/raw = ratio (target) PASS|MISS` and returns whether it passed. */
+export function reportRatio(name: string, ours: number, raw: number, target: number): boolean {
+  const ratio = ours / raw
+  const pass = ratio >= target
+  console.log(
+    `${name.padEnd(44)} ${fmt(ours).padStart(12)} ops/s vs raw ${fmt(raw).padStart(12)} ops/s = ${ratio.toFixed(2)}x (target >= ${target}x) ${pass ? 'PASS' : 'MISS'}`,
+  )
+  return pass
+}
+
+export function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US')
+}
+
+/** Heap used after a full collection (needs --expose-gc, which `npm run bench` passes). */
+export function heapUsed(): number {
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (gc) {
+    gc()
+    gc()
+  }
+  return process.memoryUsage().heapUsed
+}

@@ -1,0 +1,59 @@
+import type { RemovalReason } from '../store/contract.js'
+
+/** Payload of every kit event. */
+export interface SessionEvent {
+  readonly sessionId: string
+  readonly userId: string | undefined
+  /** For `expired`/`evicted`/`ended`: why the session left. */
+  readonly reason?: RemovalReason | 'ended'
+  /** For `evicted`: the limit that pushed it out (`maxSessions`, `maxBytes`, `user.maxSessions`). */
+  readonly limit?: string
+}
+
+/** The events a kit emits. */
+export interface KitEvents {
+  created: SessionEvent
+  ended: SessionEvent
+  /** Only from stores whose `capabilities.expiryEvents` is true (the memory store). */
+  expired: SessionEvent
+  /** Only from stores whose `capabilities.expiryEvents` is true (the memory store), and user limits. */
+  evicted: SessionEvent
+}
+
+export type KitEventName = keyof KitEvents
+
+/** A tiny typed emitter; a listener that throws is reported as a process warning and never breaks the kit. */
+export interface Emitter {
+  on<E extends KitEventName>(event: E, listener: (payload: KitEvents[E]) => void): () => void
+  emit<E extends KitEventName>(event: E, payload: KitEvents[E]): void
+}
+
+export function createEmitter(): Emitter {
+  const listeners: { [E in KitEventName]: Set<(payload: KitEvents[E]) => void> } = {
+    created: new Set(),
+    ended: new Set(),
+    expired: new Set(),
+    evicted: new Set(),
+  }
+  return {
+    on(event, listener) {
+      const set = listeners[event] as Set<typeof listener>
+      set.add(listener)
+      return () => {
+        set.delete(listener)
+      }
+    },
+    emit(event, payload) {
+      for (const listener of listeners[event] as Set<(p: typeof payload) => void>) {
+        try {
+          listener(payload)
+        } catch (error) {
+          process.emitWarning(
+            `a sessionkit '${event}' listener threw: ${error instanceof Error ? error.message : String(error)}`,
+            { code: 'SESSIONKIT_LISTENER', detail: error instanceof Error ? error.stack : undefined },
+          )
+        }
+      }
+    },
+  }
+}

@@ -1,0 +1,144 @@
+import { z } from 'zod'
+import type { Clock } from '../clock.js'
+import { invalidConfig } from '../errors.js'
+import type { CasPolicy } from '../profile/cas.js'
+import type { CartOptions } from '../profile/cart.js'
+import type { PreferencesOptions } from '../profile/preferences.js'
+import { isStandardSchema, type StandardSchema } from '../profile/standard-schema.js'
+import type { StateOptions } from '../profile/state.js'
+import type { JsonValue, SessionStore } from '../store/contract.js'
+
+const MINUTE = 60_000
+const DAY = 24 * 60 * MINUTE
+
+/**
+ * Options of `createSessionKit`. Every field is optional; defaults are in brackets.
+ *
+ * @example
+ * createSessionKit({ ttl: { idleMs: 30 * 60_000, absoluteMs: 24 * 3_600_000 }, preferences: { schema } })
+ */
+export interface SessionKitOptions<P = Record<string, JsonValue>, S = JsonValue> {
+  /** Where sessions live [a new `createMemoryStore({ maxSessions, clock })`]. */
+  readonly store?: SessionStore
+  /** Time source for the default memory store [`systemClock`]; a given store brings its own. */
+  readonly clock?: Clock
+  /** Cap of the default memory store [100_000]. */
+  readonly maxSessions?: number
+  readonly ttl?: {
+    /** Sliding expiry: a session ends this long after its last activity [30 minutes]. */
+    readonly idleMs?: number
+    /** Absolute lifetime from creation, whatever the activity [none]. */
+    readonly absoluteMs?: number
+  }
+  /** The user scope that lists a user's sessions across devices. */
+  readonly users?: {
+    /** How long a user record outlives its last activity [30 days]. */
+    readonly ttlMs?: number
+    /** Most live sessions per user; the oldest is ended past it [20]. */
+    readonly maxSessions?: number
+  }
+  readonly preferences?: {
+    /** Any Standard Schema (zod 4, valibot, ...) [any JSON object]. */
+    readonly schema?: StandardSchema<P>
+    /** Largest stored size [16 KiB]. */
+    readonly maxBytes?: number
+  }
+  readonly state?: {
+    /** Any Standard Schema [any JSON]. */
+    readonly schema?: StandardSchema<S>
+    /** The state before the first write [undefined]. */
+    readonly initial?: S
+    /** Largest stored size [64 KiB]. */
+    readonly maxBytes?: number
+  }
+  readonly cart?: Partial<CartOptions>
+  /** Compare-and-set retries of preferences, state and cart updates. */
+  readonly concurrency?: Partial<CasPolicy>
+}
+
+/** Options after validation and defaults: what the kit runs on. */
+export interface ResolvedKitOptions {
+  readonly store: SessionStore | undefined
+  readonly clock: Clock | undefined
+  readonly maxSessions: number
+  readonly idleMs: number
+  readonly absoluteMs: number | undefined
+  readonly userTtlMs: number
+  readonly userMaxSessions: number
+  readonly preferences: PreferencesOptions
+  readonly state: StateOptions
+  readonly cart: CartOptions
+  readonly cas: CasPolicy
+}
+
+const ms = z.number().int().positive().max(10 * 365 * DAY)
+const count = z.number().int().positive().max(100_000_000)
+const schema = z.custom<StandardSchema>(isStandardSchema, 'must be a Standard Schema (zod 4, valibot, ...)')
+const store = z.custom<SessionStore>(
+  (v) => typeof v === 'object' && v !== null && typeof (v as SessionStore).meta === 'function',
+  'must be a SessionStore (createMemoryStore() or createRedisStore())',
+)
+const clock = z.custom<Clock>(
+  (v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function',
+  'must have a now() method',
+)
+
+const kitSchema = z.strictObject({
+  store: store.optional(),
+  clock: clock.optional(),
+  maxSessions: count.default(100_000),
+  ttl: z.strictObject({ idleMs: ms.default(30 * MINUTE), absoluteMs: ms.optional() }).default({ idleMs: 30 * MINUTE }),
+  users: z
+    .strictObject({ ttlMs: ms.default(30 * DAY), maxSessions: z.number().int().min(1).max(1000).default(20) })
+    .default({ ttlMs: 30 * DAY, maxSessions: 20 }),
+  preferences: z
+    .strictObject({ schema: schema.optional(), maxBytes: count.max(1 << 20).default(16_384) })
+    .default({ maxBytes: 16_384 }),
+  state: z
+    .strictObject({ schema: schema.optional(), initial: z.unknown().optional(), maxBytes: count.max(1 << 20).default(65_536) })
+    .default({ maxBytes: 65_536 }),
+  cart: z
+    .strictObject({
+      maxLines: z.number().int().min(1).max(10_000).default(100),
+      maxQuantity: z.number().int().min(1).max(1_000_000).default(999),
+      currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
+    })
+    .default({ maxLines: 100, maxQuantity: 999, currency: 'USD' }),
+  concurrency: z
+    .strictObject({ maxRetries: z.number().int().min(0).max(1000).default(16), maxBackoffMs: z.number().min(0).max(10_000).default(50) })
+    .default({ maxRetries: 16, maxBackoffMs: 50 }),
+  // Feature modules check their own options (see their parse functions).
+  seen: z.unknown().optional(),
+  history: z.unknown().optional(),
+  detect: z.unknown().optional(),
+})
+
+/** Validates kit options once; `INVALID_CONFIG` names the first bad option. */
+export function parseKitOptions(input: unknown): ResolvedKitOptions {
+  const parsed = kitSchema.safeParse(input ?? {})
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const path = issue?.path.join('.') || 'options'
+    throw invalidConfig(`createSessionKit option ${path}: ${issue?.message ?? 'is invalid'}`, {
+      option: path,
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    })
+  }
+  const o = parsed.data
+  if (o.ttl.absoluteMs !== undefined && o.ttl.absoluteMs < o.ttl.idleMs) {
+    throw invalidConfig('createSessionKit option ttl.absoluteMs must be at least ttl.idleMs', { option: 'ttl.absoluteMs' })
+  }
+  return {
+    store: o.store,
+    clock: o.clock,
+    maxSessions: o.maxSessions,
+    idleMs: o.ttl.idleMs,
+    absoluteMs: o.ttl.absoluteMs,
+    userTtlMs: o.users.ttlMs,
+    userMaxSessions: o.users.maxSessions,
+    preferences: o.preferences,
+    state: { ...o.state, initial: o.state.initial as JsonValue | undefined },
+    cart: o.cart,
+    cas: o.concurrency,
+  }
+}

@@ -1,0 +1,132 @@
+import { createCart, type Cart } from '../profile/cart.js'
+import { createPreferences, type Preferences } from '../profile/preferences.js'
+import { createState, type TypedState } from '../profile/state.js'
+import type { SessionScope } from '../session-scope.js'
+import type { RecordMeta } from '../store/contract.js'
+import type { KitCore, SessionData } from './core.js'
+import { userRecordId } from './core.js'
+import { detachFromUser } from './users.js'
+
+/** What `session.info()` reports. Times are epoch ms. */
+export interface SessionInfo {
+  readonly id: string
+  readonly userId: string | undefined
+  readonly deviceId: string | undefined
+  readonly createdAt: number
+  /** Derived from the sliding expiry (`expiresAt - idleMs`); when the absolute lifetime capped it, a lower bound. */
+  readonly lastActiveAt: number
+  readonly expiresAt: number
+  /** The end set by `ttl.absoluteMs`, when there is one. */
+  readonly absoluteExpiresAt: number | undefined
+}
+
+/**
+ * A handle on one live session, from `kit.create`, `kit.get` and friends. Cheap to make; its
+ * modules are built on first use. Every write through a module counts as activity.
+ *
+ * @example
+ * const s = await kit.create({ userId: 'u1' }); await s.cart.add(line); await s.touch()
+ */
+export interface Session<P = Record<string, unknown>, S = unknown> {
+  readonly id: string
+  readonly userId: string | undefined
+  readonly deviceId: string | undefined
+  readonly createdAt: number
+  readonly preferences: Preferences<P>
+  readonly cart: Cart
+  readonly state: TypedState<S>
+  /** The session's header as stored now, or `undefined` when it has expired or ended. */
+  info(): Promise<SessionInfo | undefined>
+  /** Counts as activity: moves the sliding expiry. `false` when the session is gone. */
+  touch(): Promise<boolean>
+  /** Ends the session now (emits `ended`); `false` when it was already gone. */
+  end(): Promise<boolean>
+}
+
+/** The one implementation of `Session`; it is also the `SessionScope` its modules see. */
+export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
+  readonly id: string
+  readonly userId: string | undefined
+  readonly deviceId: string | undefined
+  readonly createdAt: number
+  readonly #core: KitCore
+  readonly #absoluteEnd: number
+  #preferences: Preferences<P> | undefined
+  #cart: Cart | undefined
+  #state: TypedState<S> | undefined
+
+  constructor(core: KitCore, meta: RecordMeta) {
+    const data = meta.data as SessionData
+    this.#core = core
+    this.id = meta.id
+    this.userId = data.u
+    this.deviceId = data.d
+    this.createdAt = meta.createdAt
+    this.#absoluteEnd = data.a ?? Number.POSITIVE_INFINITY
+  }
+
+  get store() {
+    return this.#core.store
+  }
+  get clock() {
+    return this.#core.clock
+  }
+  get sessionId() {
+    return this.id
+  }
+  get userRecordId() {
+    return this.userId === undefined ? undefined : userRecordId(this.userId)
+  }
+  activityExpiresAt(): number {
+    return Math.min(this.#core.clock.now() + this.#core.options.idleMs, this.#absoluteEnd)
+  }
+  userExpiresAt(): number {
+    return this.#core.clock.now() + this.#core.options.userTtlMs
+  }
+
+  get preferences(): Preferences<P> {
+    this.#preferences ??= createPreferences<P>(this, this.#core.options.preferences, this.#core.queue, this.#core.options.cas)
+    return this.#preferences
+  }
+  get cart(): Cart {
+    this.#cart ??= createCart(this, this.#core.options.cart, this.#core.queue, this.#core.options.cas)
+    return this.#cart
+  }
+  get state(): TypedState<S> {
+    this.#state ??= createState<S>(this, this.#core.options.state, this.#core.queue, this.#core.options.cas)
+    return this.#state
+  }
+
+  async info(): Promise<SessionInfo | undefined> {
+    const meta = await this.#core.store.meta(this.id)
+    return meta === undefined ? undefined : describeSession(meta, this.#core.options.idleMs)
+  }
+
+  touch(): Promise<boolean> {
+    return this.#core.store.touch(this.id, this.activityExpiresAt())
+  }
+
+  async end(): Promise<boolean> {
+    const removed = await this.#core.store.delete(this.id)
+    if (this.userId !== undefined) await detachFromUser(this.#core, this.userId, [this.id])
+    if (removed) {
+      this.#core.counters.ended++
+      this.#core.events.emit('ended', { sessionId: this.id, userId: this.userId, reason: 'ended' })
+    }
+    return removed
+  }
+}
+
+/** `SessionInfo` from a stored header. */
+export function describeSession(meta: RecordMeta, idleMs: number): SessionInfo {
+  const data = meta.data as SessionData
+  return {
+    id: meta.id,
+    userId: data.u,
+    deviceId: data.d,
+    createdAt: meta.createdAt,
+    lastActiveAt: Math.max(meta.createdAt, meta.expiresAt - idleMs),
+    expiresAt: meta.expiresAt,
+    absoluteExpiresAt: data.a,
+  }
+}

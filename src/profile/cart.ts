@@ -1,0 +1,172 @@
+import { isSessionKitError, SessionKitError } from '../errors.js'
+import type { SessionScope } from '../session-scope.js'
+import type { JsonValue } from '../store/contract.js'
+import type { KeyedQueue } from '../util/keyed-queue.js'
+import type { CasPolicy } from './cas.js'
+import { assertQuantity, type CartLine, type CartLineInput, parseCartLine, parseSku } from './cart-line.js'
+
+/** Options of the cart module (kit option `cart`). */
+export interface CartOptions {
+  /** Most distinct SKUs in one cart. Default 100. */
+  readonly maxLines: number
+  /** Most units of one SKU. Default 999. */
+  readonly maxQuantity: number
+  /** ISO currency code reported by `totals()`. Default `'USD'`. */
+  readonly currency: string
+}
+
+/** What `totals()` reports; `subtotal` in minor units. */
+export interface CartTotals {
+  readonly lines: number
+  readonly quantity: number
+  readonly subtotal: number
+  readonly currency: string
+}
+
+/**
+ * A session's cart: lines keyed by SKU, integer prices in minor units, quantities merged
+ * atomically (one store call per `add`, so concurrent adds never lose a unit).
+ *
+ * @example
+ * await s.cart.add({ sku: 'IPH15PRO-256', name: 'iPhone 15 Pro', unitPrice: 999_00 })
+ */
+export interface Cart {
+  /** Adds `quantity` (default 1) of a SKU, merging with a line already there; resolves the line. */
+  add(line: CartLineInput): Promise<CartLine>
+  /** Sets a line's quantity; 0 removes it. `NOT_FOUND` when the SKU is not in the cart. */
+  setQuantity(sku: string, quantity: number): Promise<CartLine | undefined>
+  /** Removes a line; `false` when it was not there. */
+  remove(sku: string): Promise<boolean>
+  /** The lines, oldest first. */
+  list(): Promise<CartLine[]>
+  /** Empties the cart. */
+  clear(): Promise<void>
+  totals(): Promise<CartTotals>
+}
+
+const PART = 'cart'
+// Each line is two fields, so quantity can be incremented atomically on its own.
+const lineField = (sku: string) => `l:${sku}`
+const qtyField = (sku: string) => `q:${sku}`
+const addedField = (sku: string) => `t:${sku}`
+const FIELDS_PER_LINE = 3
+const fieldsOf = (sku: string) => [lineField(sku), qtyField(sku), addedField(sku)]
+
+type StoredLine = Omit<CartLine, 'quantity' | 'lineTotal' | 'addedAt'>
+
+/** Builds the cart module for one session (cheap: no parsing). */
+export function createCart(scope: SessionScope, options: CartOptions, queue: KeyedQueue, cas: CasPolicy): Cart {
+  const { store, sessionId } = scope
+  const lock = <T>(task: () => Promise<T>) => queue.run(`${sessionId}\u0000${PART}`, task)
+
+  function toLine(stored: StoredLine, quantity: number, addedAt: number): CartLine {
+    return { ...stored, quantity, addedAt, lineTotal: stored.unitPrice * quantity }
+  }
+
+  async function list(): Promise<CartLine[]> {
+    const { entries } = await store.getMap<JsonValue>(sessionId, PART)
+    const lines: CartLine[] = []
+    for (const field of Object.keys(entries)) {
+      if (!field.startsWith('l:')) continue
+      const sku = field.slice(2)
+      const quantity = entries[qtyField(sku)]
+      const addedAt = entries[addedField(sku)]
+      if (typeof quantity === 'number' && quantity > 0) {
+        lines.push(toLine(entries[field] as unknown as StoredLine, quantity, typeof addedAt === 'number' ? addedAt : 0))
+      }
+    }
+    return lines.sort((a, b) => a.addedAt - b.addedAt || (a.sku < b.sku ? -1 : 1))
+  }
+
+  return {
+    async add(input) {
+      const line = parseCartLine(input, options.maxQuantity)
+      const stored: StoredLine = {
+        sku: line.sku,
+        name: line.name,
+        unitPrice: line.unitPrice,
+        ...(line.category === undefined ? {} : { category: line.category }),
+        ...(line.metadata === undefined ? {} : { metadata: line.metadata }),
+      }
+      const now = scope.clock.now()
+      // One atomic store call: the line's facts, its first-added time (kept if already there) and
+      // the quantity increment, checked against both limits by the store.
+      const result = await store
+        .updateMap(
+          sessionId,
+          PART,
+          {
+            set: { [lineField(line.sku)]: stored as unknown as JsonValue },
+            setIfAbsent: { [addedField(line.sku)]: now },
+            incr: { [qtyField(line.sku)]: line.quantity },
+          },
+          { maxFields: options.maxLines * FIELDS_PER_LINE, maxNumber: options.maxQuantity, expiresAt: scope.activityExpiresAt() },
+        )
+        .catch((error: unknown) => {
+          throw explainLimit(error, options)
+        })
+      if (!result.ok) throw new SessionKitError('CONFLICT', 'cart changed during add; retry')
+      return toLine(stored, result.numbers[qtyField(line.sku)] ?? line.quantity, now)
+    },
+    async setQuantity(sku, quantity) {
+      const id = parseSku(sku)
+      assertQuantity(quantity, options.maxQuantity, true)
+      return lock(async () => {
+        for (let attempt = 0; attempt <= cas.maxRetries; attempt++) {
+          const { entries, version } = await store.getMap<JsonValue>(sessionId, PART, [lineField(id), addedField(id)])
+          const stored = entries[lineField(id)] as unknown as StoredLine | undefined
+          if (stored === undefined) {
+            throw new SessionKitError('NOT_FOUND', `sku ${id} is not in the cart; add it first`)
+          }
+          const ops =
+            quantity === 0 ? { delete: fieldsOf(id) } : { set: { [qtyField(id)]: quantity } }
+          const result = await store.updateMap(sessionId, PART, ops, {
+            ifVersion: version,
+            expiresAt: scope.activityExpiresAt(),
+          })
+          const addedAt = entries[addedField(id)]
+          if (result.ok) return quantity === 0 ? undefined : toLine(stored, quantity, typeof addedAt === 'number' ? addedAt : 0)
+        }
+        throw new SessionKitError('CONFLICT', `cart changed under ${cas.maxRetries + 1} attempts; retry`)
+      })
+    },
+    async remove(sku) {
+      const id = parseSku(sku)
+      return lock(async () => {
+        const { entries } = await store.getMap(sessionId, PART, [lineField(id)])
+        if (entries[lineField(id)] === undefined) return false
+        await store.updateMap(sessionId, PART, { delete: fieldsOf(id) }, {
+          expiresAt: scope.activityExpiresAt(),
+        })
+        return true
+      })
+    },
+    list,
+    async clear() {
+      await lock(() => store.deletePart(sessionId, PART, { expiresAt: scope.activityExpiresAt() }))
+    },
+    async totals() {
+      const lines = await list()
+      let quantity = 0
+      let subtotal = 0
+      for (const line of lines) {
+        quantity += line.quantity
+        subtotal += line.lineTotal
+      }
+      return { lines: lines.length, quantity, subtotal, currency: options.currency }
+    },
+  }
+}
+
+function explainLimit(error: unknown, options: CartOptions): unknown {
+  if (!isSessionKitError(error, 'LIMIT_EXCEEDED')) return error
+  const which = String(error.details?.limit ?? '')
+  const message =
+    which === 'maxFields'
+      ? `the cart holds ${options.maxLines} lines, its limit; remove a line first`
+      : `a line may hold at most ${options.maxQuantity} units`
+  return new SessionKitError('LIMIT_EXCEEDED', message, {
+    cause: error,
+    details: { limit: which === 'maxFields' ? 'cart.maxLines' : 'cart.maxQuantity' },
+  })
+}

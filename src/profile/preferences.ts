@@ -1,0 +1,91 @@
+import { invalidArgument } from '../errors.js'
+import type { SessionScope } from '../session-scope.js'
+import type { JsonValue } from '../store/contract.js'
+import { checkJson } from '../util/json.js'
+import type { KeyedQueue } from '../util/keyed-queue.js'
+import { type CasPolicy, casUpdate } from './cas.js'
+import { deepMerge } from './deep-merge.js'
+import { type StandardSchema, validateWith } from './standard-schema.js'
+
+/** Deep partial of a preferences object, for `patch` (`null` removes a key). */
+export type PreferencesPatch<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: PreferencesPatch<T[K]> | null }
+    : T
+
+/** Options of the preferences module (kit option `preferences`). */
+export interface PreferencesOptions {
+  /** Any Standard Schema (zod 4, valibot, ...); without one, any JSON object is accepted. */
+  readonly schema?: StandardSchema | undefined
+  /** Largest stored size in bytes. Default 16 KiB. */
+  readonly maxBytes: number
+}
+
+/**
+ * A session's preferences (budget, brands, sizes): a JSON object typed by your schema.
+ *
+ * @example
+ * await s.preferences.patch({ budget: { min: 500_00, max: 1000_00 } })
+ */
+export interface Preferences<T> {
+  /** The stored preferences, or `undefined` before the first write. */
+  get(): Promise<T | undefined>
+  /** Deep-merges `patch` (plain objects merge, arrays are replaced, `null` removes), validates, stores. */
+  patch(patch: PreferencesPatch<T>): Promise<T>
+  /** Replaces the preferences with `value` after validating it. */
+  replace(value: T): Promise<T>
+  /** Removes the preferences. */
+  clear(): Promise<void>
+}
+
+const PART = 'prefs'
+
+/** Builds the preferences module for one session (cheap: no parsing). */
+export function createPreferences<T>(
+  scope: SessionScope,
+  options: PreferencesOptions,
+  queue: KeyedQueue,
+  cas: CasPolicy,
+): Preferences<T> {
+  const limits = { maxBytes: options.maxBytes }
+
+  async function check(value: unknown): Promise<JsonValue> {
+    checkJson(value, limits, 'preferences')
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw invalidArgument('preferences must be a plain object')
+    }
+    const output = options.schema ? await validateWith(options.schema, value, 'preferences') : value
+    checkJson(output, limits, 'preferences')
+    return output as JsonValue
+  }
+
+  return {
+    async get() {
+      const found = await scope.store.getValue<T>(scope.sessionId, PART)
+      return found?.value
+    },
+    async patch(patch) {
+      checkJson(patch, limits, 'preferences patch')
+      if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+        throw invalidArgument('a preferences patch must be a plain object')
+      }
+      const merged = await casUpdate<JsonValue>(scope, queue, PART, cas, (current) =>
+        check(deepMerge(current, patch as { [key: string]: JsonValue })),
+      )
+      return merged as T
+    },
+    async replace(value) {
+      const checked = await check(value)
+      await queue.run(`${scope.sessionId}\u0000${PART}`, () =>
+        scope.store.setValue(scope.sessionId, PART, checked, { expiresAt: scope.activityExpiresAt() }),
+      )
+      return checked as T
+    },
+    async clear() {
+      await queue.run(`${scope.sessionId}\u0000${PART}`, () =>
+        scope.store.deletePart(scope.sessionId, PART, { expiresAt: scope.activityExpiresAt() }),
+      )
+    },
+  }
+}

@@ -1,0 +1,76 @@
+import type { SessionScope } from '../session-scope.js'
+import type { JsonValue } from '../store/contract.js'
+import { checkJson } from '../util/json.js'
+import type { KeyedQueue } from '../util/keyed-queue.js'
+import { type CasPolicy, casUpdate } from './cas.js'
+import { type StandardSchema, validateWith } from './standard-schema.js'
+
+/** Options of the typed-state module (kit option `state`). */
+export interface StateOptions {
+  /** Any Standard Schema; without one, any JSON value is accepted. */
+  readonly schema?: StandardSchema | undefined
+  /** What `get` and `update` see before the first write. Default `undefined`. */
+  readonly initial?: JsonValue | undefined
+  /** Largest stored size in bytes. Default 64 KiB. */
+  readonly maxBytes: number
+}
+
+/**
+ * Whatever else an application tracks for a session (filters, conversation phase, intents,
+ * engagement score), typed by your schema and updated with compare-and-set.
+ *
+ * @example
+ * await s.state.update((st) => ({ ...st, phase: 'negotiation' }))
+ */
+export interface TypedState<T> {
+  /** The stored state, or the `initial` option before the first write. */
+  get(): Promise<T | undefined>
+  /** Replaces the state after validating it. */
+  replace(value: T): Promise<T>
+  /**
+   * Applies `fn` to the current state and stores the result with compare-and-set; on a race with
+   * another process it re-reads and calls `fn` again (so keep `fn` free of side effects), up to
+   * `maxRetries`, then throws `CONFLICT`. Concurrent updates in one process queue, so none is lost.
+   */
+  update(fn: (current: T | undefined) => T | Promise<T>): Promise<T>
+}
+
+const PART = 'state'
+
+/** Builds the state module for one session (cheap: no parsing). */
+export function createState<T>(
+  scope: SessionScope,
+  options: StateOptions,
+  queue: KeyedQueue,
+  cas: CasPolicy,
+): TypedState<T> {
+  const limits = { maxBytes: options.maxBytes }
+  const initial = options.initial as T | undefined
+
+  async function check(value: unknown): Promise<JsonValue> {
+    checkJson(value, limits, 'state')
+    const output = options.schema ? await validateWith(options.schema, value, 'state') : value
+    checkJson(output, limits, 'state')
+    return output as JsonValue
+  }
+
+  return {
+    async get() {
+      const found = await scope.store.getValue<T>(scope.sessionId, PART)
+      return found === undefined ? initial : found.value
+    },
+    async replace(value) {
+      const checked = await check(value)
+      await queue.run(`${scope.sessionId}\u0000${PART}`, () =>
+        scope.store.setValue(scope.sessionId, PART, checked, { expiresAt: scope.activityExpiresAt() }),
+      )
+      return checked as T
+    },
+    async update(fn) {
+      const next = await casUpdate<JsonValue>(scope, queue, PART, cas, async (current) =>
+        check(await fn(current === undefined ? initial : (current as T))),
+      )
+      return next as T
+    },
+  }
+}

@@ -1,0 +1,66 @@
+import { invalidArgument } from '../errors.js'
+import type { JsonValue } from '../store/contract.js'
+
+const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype'])
+
+/** Limits for {@link checkJson}. */
+export interface JsonLimits {
+  /** Largest serialised size in bytes (UTF-8 length of `JSON.stringify`). */
+  readonly maxBytes: number
+  /** Deepest nesting of arrays and objects. Default 32. */
+  readonly maxDepth?: number
+}
+
+/**
+ * Checks that `value` is plain JSON (objects with a plain prototype, arrays, finite numbers,
+ * strings, booleans, null), holds no `__proto__`/`constructor`/`prototype` key, nests at most
+ * `maxDepth` levels and serialises to at most `maxBytes`. Returns the serialised text, so a
+ * caller that stores a string need not serialise twice. Throws `INVALID_ARGUMENT` naming `what`
+ * and the path of the first bad value.
+ *
+ * @example
+ * checkJson(prefs, { maxBytes: 16_384 }, 'preferences')
+ */
+export function checkJson(value: unknown, limits: JsonLimits, what: string): string {
+  walk(value, limits.maxDepth ?? 32, what, what)
+  const text = JSON.stringify(value)
+  const bytes = Buffer.byteLength(text, 'utf8')
+  if (bytes > limits.maxBytes) {
+    throw invalidArgument(`${what} is ${bytes} bytes as JSON; the limit is ${limits.maxBytes}`, {
+      bytes,
+      maxBytes: limits.maxBytes,
+    })
+  }
+  return text
+}
+
+function walk(value: unknown, depthLeft: number, path: string, what: string): asserts value is JsonValue {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return
+    case 'number':
+      if (!Number.isFinite(value)) throw invalidArgument(`${path} must be a finite number; got ${value}`)
+      return
+    case 'object': {
+      if (value === null) return
+      if (depthLeft <= 0) throw invalidArgument(`${what} nests too deep at ${path}`)
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) walk(value[i], depthLeft - 1, `${path}[${i}]`, what)
+        return
+      }
+      const proto = Object.getPrototypeOf(value)
+      if (proto !== Object.prototype && proto !== null) {
+        throw invalidArgument(`${path} must be a plain object, array or primitive (JSON); got an instance`)
+      }
+      for (const key of Reflect.ownKeys(value)) {
+        if (typeof key === 'symbol') throw invalidArgument(`${path} has a symbol key; only string keys are JSON`)
+        if (forbiddenKeys.has(key)) throw invalidArgument(`${path} has the key "${key}", which is refused`)
+        walk((value as Record<string, unknown>)[key], depthLeft - 1, `${path}.${key}`, what)
+      }
+      return
+    }
+    default:
+      throw invalidArgument(`${path} must be JSON; got ${typeof value}`)
+  }
+}

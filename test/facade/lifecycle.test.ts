@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest'
+import { isSessionKitError } from '../../src/errors.js'
+import { createSessionKit } from '../../src/kit.js'
+import { makeKit, T0 } from '../helpers/kit.js'
+import { forEachStore } from '../helpers/stores.js'
+
+const MIN = 60_000
+
+forEachStore((fixture) => {
+  describe('lifecycle', () => {
+    it('creates a session with a 128-bit base64url id and finds it again', async () => {
+      const { kit } = await makeKit(fixture)
+      const s = await kit.create({ userId: 'u1', deviceId: 'web' })
+      expect(s.id).toMatch(/^[A-Za-z0-9_-]{22}$/)
+      const again = await kit.get(s.id)
+      expect(again?.id).toBe(s.id)
+      expect(again?.userId).toBe('u1')
+      expect(again?.deviceId).toBe('web')
+      expect(again?.createdAt).toBe(T0)
+    })
+
+    it('returns undefined for an unknown session and throws INVALID_ARGUMENT for a malformed id', async () => {
+      const { kit } = await makeKit(fixture)
+      expect(await kit.get('AAAAAAAAAAAAAAAAAAAAAA')).toBeUndefined()
+      await expect(kit.get('bad id!')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+      await expect(kit.get('short')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+    })
+
+    it('expires after the idle TTL, and writes through modules count as activity', async () => {
+      const { kit, clock } = await makeKit(fixture, { ttl: { idleMs: 30 * MIN } })
+      const s = await kit.create()
+      clock.advance(20 * MIN)
+      await s.state.replace({ step: 1 })
+      clock.advance(20 * MIN)
+      expect(await kit.get(s.id)).toBeDefined()
+      clock.advance(31 * MIN)
+      expect(await kit.get(s.id)).toBeUndefined()
+    })
+
+    it('touch() slides the expiry; get() alone does not unless asked', async () => {
+      const { kit, clock } = await makeKit(fixture, { ttl: { idleMs: 10 * MIN } })
+      const s = await kit.create()
+      clock.advance(8 * MIN)
+      expect(await s.touch()).toBe(true)
+      clock.advance(8 * MIN)
+      await kit.get(s.id)
+      clock.advance(3 * MIN)
+      expect(await kit.get(s.id, { touch: true })).toBeDefined()
+      clock.advance(8 * MIN)
+      expect(await kit.get(s.id)).toBeDefined()
+      clock.advance(3 * MIN)
+      expect(await kit.get(s.id)).toBeUndefined()
+      expect(await s.touch()).toBe(false)
+    })
+
+    it('an absolute lifetime ends a session whatever its activity', async () => {
+      const { kit, clock } = await makeKit(fixture, { ttl: { idleMs: 30 * MIN, absoluteMs: 60 * MIN } })
+      const s = await kit.create()
+      for (let i = 0; i < 5; i++) {
+        clock.advance(14 * MIN)
+        await s.touch()
+      }
+      const info = await s.info()
+      expect(info?.expiresAt).toBe(T0 + 60 * MIN)
+      expect(info?.absoluteExpiresAt).toBe(T0 + 60 * MIN)
+      clock.advance(5 * MIN)
+      expect(await kit.get(s.id)).toBeUndefined()
+    })
+
+    it('info() reports the header with last activity derived from the sliding expiry', async () => {
+      const { kit, clock } = await makeKit(fixture, { ttl: { idleMs: 30 * MIN } })
+      const s = await kit.create({ userId: 'u9', deviceId: 'ios' })
+      clock.advance(5 * MIN)
+      await s.cart.add({ sku: 'A-1', name: 'Tee', unitPrice: 1500 })
+      expect(await s.info()).toEqual({
+        id: s.id,
+        userId: 'u9',
+        deviceId: 'ios',
+        createdAt: T0,
+        lastActiveAt: T0 + 5 * MIN,
+        expiresAt: T0 + 35 * MIN,
+        absoluteExpiresAt: undefined,
+      })
+    })
+
+    it('end() removes the session and its data; a second end() is false', async () => {
+      const { kit } = await makeKit(fixture)
+      const s = await kit.create()
+      await s.preferences.replace({ theme: 'dark' })
+      expect(await kit.end(s.id)).toBe(true)
+      expect(await kit.get(s.id)).toBeUndefined()
+      expect(await kit.end(s.id)).toBe(false)
+      expect(await s.preferences.get()).toBeUndefined()
+      await expect(s.preferences.replace({ theme: 'light' })).rejects.toMatchObject({ code: 'NOT_FOUND' })
+    })
+
+    it('create with a caller id refuses an id held by a live session', async () => {
+      const { kit } = await makeKit(fixture)
+      await kit.create({ id: 'caller-chosen-id-1' })
+      const error = await kit.create({ id: 'caller-chosen-id-1' }).catch((e: unknown) => e)
+      expect(isSessionKitError(error, 'CONFLICT')).toBe(true)
+    })
+
+    it('getOrCreate keeps a live session, and creates one for unknown, expired or invalid ids', async () => {
+      const { kit, clock } = await makeKit(fixture, { ttl: { idleMs: 10 * MIN } })
+      const first = await kit.getOrCreate(undefined)
+      expect(first.created).toBe(true)
+      const same = await kit.getOrCreate(first.session.id)
+      expect(same).toMatchObject({ created: false })
+      expect(same.session.id).toBe(first.session.id)
+      const chosen = await kit.getOrCreate('client-cookie-value')
+      expect(chosen).toMatchObject({ created: true })
+      expect(chosen.session.id).toBe('client-cookie-value')
+      clock.advance(11 * MIN)
+      const revived = await kit.getOrCreate(first.session.id)
+      expect(revived.created).toBe(true)
+      expect(revived.session.id).toBe(first.session.id)
+      const invalid = await kit.getOrCreate('no good!')
+      expect(invalid.created).toBe(true)
+      expect(invalid.session.id).not.toBe('no good!')
+    })
+
+    it('stats() counts creations, ends and lookups, and active sessions from the store', async () => {
+      const { kit } = await makeKit(fixture)
+      const a = await kit.create({ userId: 'u1' })
+      await kit.create()
+      await kit.get(a.id)
+      await kit.get('missing-session-id')
+      await a.end()
+      expect(await kit.stats()).toEqual({
+        active: 1,
+        created: 2,
+        ended: 1,
+        expired: 0,
+        evicted: 0,
+        lookups: { hits: 1, misses: 1, hitRate: 0.5 },
+      })
+    })
+
+    it('emits created and ended events; a listener that throws does not break the kit', async () => {
+      const { kit } = await makeKit(fixture)
+      const seen: string[] = []
+      kit.on('created', () => {
+        throw new Error('listener bug')
+      })
+      const off = kit.on('created', (e) => seen.push(`created ${e.userId}`))
+      kit.on('ended', (e) => seen.push(`ended ${e.reason}`))
+      const s = await kit.create({ userId: 'u1' })
+      off()
+      await kit.create()
+      await s.end()
+      expect(seen).toEqual(['created u1', 'ended ended'])
+    })
+  })
+})
+
+describe('kit options', () => {
+  it('are checked once, with INVALID_CONFIG naming the option', () => {
+    const bad = [
+      [{ ttl: { idleMs: -1 } }, 'ttl.idleMs'],
+      [{ ttl: { idleMs: 60_000, absoluteMs: 1000 } }, 'ttl.absoluteMs'],
+      [{ cart: { maxLines: 0 } }, 'cart.maxLines'],
+      [{ preferences: { schema: { parse() {} } } }, 'preferences.schema'],
+      [{ store: {} }, 'store'],
+      [{ tll: {} }, 'options'],
+    ] as const
+    for (const [options, option] of bad) {
+      const error = (() => {
+        try {
+          createSessionKit(options as never)
+        } catch (e) {
+          return e
+        }
+      })()
+      expect(isSessionKitError(error, 'INVALID_CONFIG'), JSON.stringify(options)).toBe(true)
+      expect((error as Error).message).toContain(option === 'options' ? 'tll' : option)
+    }
+  })
+})

@@ -1,0 +1,62 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { beforeAll, describe, expect, it } from 'vitest'
+
+const root = join(import.meta.dirname, '..', '..')
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const entries = Object.entries(pkg.exports as Record<string, unknown>).filter(([key]) => key !== './package.json')
+const tsupEntries = readFileSync(join(root, 'tsup.config.ts'), 'utf8')
+
+// Bytes of the ESM bundle of the main entry (unminified, shared chunks included) it may not pass.
+const MAX_MAIN_BYTES = 200_000
+
+type Conditions = { import: { types: string; default: string }; require: { types: string; default: string } }
+
+describe('package exports map', () => {
+  beforeAll(() => {
+    // CI builds first; a fresh clone running `npm test` alone builds here.
+    if (!existsSync(join(root, 'dist', 'index.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' })
+  }, 180_000)
+
+  it('names, for every subpath, ESM and CJS files with types that the build produced', () => {
+    expect(entries.map(([key]) => key)).toContain('.')
+    expect(entries.map(([key]) => key)).toContain('./testing')
+    for (const [key, value] of entries) {
+      const conditions = value as Conditions
+      for (const file of [conditions.import.default, conditions.import.types, conditions.require.default, conditions.require.types]) {
+        expect(existsSync(join(root, file)), `${key}: ${file}`).toBe(true)
+      }
+      const name = key === '.' ? 'index' : key.slice(2)
+      expect(tsupEntries, `tsup entry for ${key}`).toContain(`${name}:`)
+    }
+  })
+
+  it('gives the same exports through import and require', async () => {
+    const require = createRequire(join(root, 'package.json'))
+    for (const [key, value] of entries) {
+      const conditions = value as Conditions
+      const esm = await import(pathToFileURL(join(root, conditions.import.default)).href)
+      const cjs = require(join(root, conditions.require.default))
+      expect(Object.keys(esm).sort(), key).toEqual(Object.keys(cjs).sort())
+    }
+  })
+
+  it('keeps the main bundle under its byte limit', () => {
+    const main = (pkg.exports['.'] as Conditions).import.default
+    const chunks = readFileSync(join(root, main), 'utf8').match(/from ["']\.\/(chunk-[\w-]+\.js)["']/g) ?? []
+    const bytes =
+      statSync(join(root, main)).size +
+      chunks.reduce((sum, c) => sum + statSync(join(root, 'dist', c.replace(/^from ["']\.\//, '').replace(/["']$/, ''))).size, 0)
+    expect(bytes).toBeLessThan(MAX_MAIN_BYTES)
+  })
+
+  it('declares what the package promises: no side effects, dist only, Node >= 20, two runtime deps', () => {
+    expect(pkg.sideEffects).toBe(false)
+    expect(pkg.files).toEqual(['dist'])
+    expect(pkg.engines.node).toBe('>=20')
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['lru-cache', 'zod'])
+  })
+})
