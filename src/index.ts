@@ -11,6 +11,7 @@ export {
   type CreateSessionOptions,
   createSessionKit,
   type GetSessionOptions,
+  type KitDetection,
   type KitStats,
   type SessionKit,
 } from './kit.js'
@@ -25,3 +26,6 @@ export type { TypedState } from './profile/state.js'
 export type { SessionScope } from './session-scope.js'
 export * from './store/contract.js'
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './store/memory.js'
+export * from './detect/index.js'
+export * from './history/index.js'
+export * from './seen/index.js'

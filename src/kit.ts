@@ -1,3 +1,5 @@
+import { createDetector } from './detect/detector.js'
+import type { Detection, Detector, DetectRequest } from './detect/types.js'
 import { SessionKitError } from './errors.js'
 import { assertRecordId, assertSessionId, createSessionId, isValidSessionId } from './ids.js'
 import type { KitCore, SessionData } from './kit/core.js'
@@ -38,6 +40,14 @@ export interface KitStats {
   readonly lookups: { readonly hits: number; readonly misses: number; readonly hitRate: number }
 }
 
+/** What `kit.detect()` resolves: the detector's answer and the kit session it names. */
+export interface KitDetection<P, S> {
+  readonly detection: Detection
+  readonly session: Session<P, S>
+  /** The kit session was created by this call (a new conversation, a split reset, an unknown explicit id). */
+  readonly created: boolean
+}
+
 /**
  * The facade: sessions, their owners across devices, and the modules of each session.
  *
@@ -68,6 +78,14 @@ export interface SessionKit<P = Record<string, JsonValue>, S = JsonValue> {
   /** The user's most recently active live session, to continue on another device. */
   resume(userId: string): Promise<Session<P, S> | undefined>
   stats(): Promise<KitStats>
+  /**
+   * For stateless gateways: which conversation a request carrying the whole message array belongs
+   * to (`detector.detect`), and that conversation's kit session, created when new, so history and
+   * the other modules work on it. Pass the upstream's reply to `kit.detector.bindReply(detection, reply)`.
+   */
+  detect(request: DetectRequest): Promise<KitDetection<P, S>>
+  /** The kit's detector (made on first use, from the `detect` option). */
+  readonly detector: Detector
   /** Listen for `created`, `ended`, `expired`, `evicted`; returns the unsubscribe function. */
   on<E extends KitEventName>(event: E, listener: (payload: KitEvents[E]) => void): () => void
   /** Stops listening to the store and closes it (a memory store with snapshots saves one). */
@@ -98,6 +116,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
   }
   const unsubscribe = store.subscribe?.((event: RemovalEvent) => onRemoval(core, event))
   const handle = (meta: RecordMeta) => new SessionHandle<P, S>(core, meta)
+  let detector: Detector | undefined
 
   async function create(opts: CreateSessionOptions = {}): Promise<Session<P, S>> {
     if (opts.userId !== undefined) assertRecordId(opts.userId, 'userId')
@@ -137,22 +156,37 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     return session
   }
 
+  async function getOrCreate(
+    id: string | null | undefined,
+    opts: Omit<CreateSessionOptions, 'id'> = {},
+  ): Promise<{ session: Session<P, S>; created: boolean }> {
+    if (isValidSessionId(id)) {
+      const found = await get(id, opts.userId === undefined ? undefined : { userId: opts.userId })
+      if (found !== undefined) return { session: found, created: false }
+      try {
+        return { session: await create({ ...opts, id }), created: true }
+      } catch (error) {
+        // Taken between the lookup and the create: a fresh random id is the safe answer.
+        if (!(error instanceof SessionKitError && error.code === 'CONFLICT')) throw error
+      }
+    }
+    return { session: await create(opts), created: true }
+  }
+
   return {
     store,
     create,
     get,
-    async getOrCreate(id, opts = {}) {
-      if (isValidSessionId(id)) {
-        const found = await get(id, opts.userId === undefined ? undefined : { userId: opts.userId })
-        if (found !== undefined) return { session: found, created: false }
-        try {
-          return { session: await create({ ...opts, id }), created: true }
-        } catch (error) {
-          // Taken between the lookup and the create: a fresh random id is the safe answer.
-          if (!(error instanceof SessionKitError && error.code === 'CONFLICT')) throw error
-        }
-      }
-      return { session: await create(opts), created: true }
+    getOrCreate,
+    get detector() {
+      detector ??= createDetector(resolved.detectInput)
+      return detector
+    },
+    async detect(request) {
+      detector ??= createDetector(resolved.detectInput)
+      const detection = detector.detect(request)
+      const { session, created } = await getOrCreate(detection.sessionId)
+      return { detection, session, created }
     },
     async end(id) {
       const found = await get(id)

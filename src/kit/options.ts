@@ -6,6 +6,9 @@ import type { CartOptions } from '../profile/cart.js'
 import type { PreferencesOptions } from '../profile/preferences.js'
 import { isStandardSchema, type StandardSchema } from '../profile/standard-schema.js'
 import type { StateOptions } from '../profile/state.js'
+import { type DetectorOptions, type DetectorOptionsInput, parseDetectorOptions } from '../detect/options.js'
+import { type HistoryOptions, type HistoryOptionsInput, parseHistoryOptions } from '../history/options.js'
+import { parseSeenOptions, type SeenOptions, type SeenOptionsInput } from '../seen/options.js'
 import type { JsonValue, SessionStore } from '../store/contract.js'
 
 const MINUTE = 60_000
@@ -54,6 +57,12 @@ export interface SessionKitOptions<P = Record<string, JsonValue>, S = JsonValue>
   readonly cart?: Partial<CartOptions>
   /** Compare-and-set retries of preferences, state and cart updates. */
   readonly concurrency?: Partial<CasPolicy>
+  /** Seen items: penalty policy, caps, user level (see the Seen items section). */
+  readonly seen?: SeenOptionsInput
+  /** Conversation history: caps, TTL, message limits (see the Conversation history section). */
+  readonly history?: HistoryOptionsInput
+  /** Session detection for `kit.detect()` (see the gateway section). */
+  readonly detect?: DetectorOptionsInput
 }
 
 /** Options after validation and defaults: what the kit runs on. */
@@ -69,6 +78,11 @@ export interface ResolvedKitOptions {
   readonly state: StateOptions
   readonly cart: CartOptions
   readonly cas: CasPolicy
+  readonly seen: SeenOptions
+  readonly history: HistoryOptions
+  /** Checked here; the detector itself is made on the first `kit.detect()`. */
+  readonly detect: DetectorOptions
+  readonly detectInput: DetectorOptionsInput | undefined
 }
 
 const ms = z.number().int().positive().max(10 * 365 * DAY)
@@ -140,5 +154,9 @@ export function parseKitOptions(input: unknown): ResolvedKitOptions {
     state: { ...o.state, initial: o.state.initial as JsonValue | undefined },
     cart: o.cart,
     cas: o.concurrency,
+    seen: parseSeenOptions(o.seen),
+    history: parseHistoryOptions(o.history),
+    detect: parseDetectorOptions(o.detect),
+    detectInput: o.detect as DetectorOptionsInput | undefined,
   }
 }

@@ -1,6 +1,8 @@
+import { createHistory, type HistoryModule } from '../history/history.js'
 import { createCart, type Cart } from '../profile/cart.js'
 import { createPreferences, type Preferences } from '../profile/preferences.js'
 import { createState, type TypedState } from '../profile/state.js'
+import { createSeen, type SeenModule } from '../seen/seen-module.js'
 import type { SessionScope } from '../session-scope.js'
 import type { RecordMeta } from '../store/contract.js'
 import type { KitCore, SessionData } from './core.js'
@@ -35,6 +37,10 @@ export interface Session<P = Record<string, unknown>, S = unknown> {
   readonly preferences: Preferences<P>
   readonly cart: Cart
   readonly state: TypedState<S>
+  /** Items this session showed, and the penalties a scoring loop adds for them. */
+  readonly seen: SeenModule
+  /** The conversation: an append-only log, context windows, summaries, stats. */
+  readonly history: HistoryModule
   /** The session's header as stored now, or `undefined` when it has expired or ended. */
   info(): Promise<SessionInfo | undefined>
   /** Counts as activity: moves the sliding expiry. `false` when the session is gone. */
@@ -54,6 +60,8 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
   #preferences: Preferences<P> | undefined
   #cart: Cart | undefined
   #state: TypedState<S> | undefined
+  #seen: SeenModule | undefined
+  #history: HistoryModule | undefined
 
   constructor(core: KitCore, meta: RecordMeta) {
     const data = meta.data as SessionData
@@ -95,6 +103,14 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
   get state(): TypedState<S> {
     this.#state ??= createState<S>(this, this.#core.options.state, this.#core.queue, this.#core.options.cas)
     return this.#state
+  }
+  get seen(): SeenModule {
+    this.#seen ??= createSeen(this, this.#core.options.seen)
+    return this.#seen
+  }
+  get history(): HistoryModule {
+    this.#history ??= createHistory(this, this.#core.options.history)
+    return this.#history
   }
 
   async info(): Promise<SessionInfo | undefined> {

@@ -46,6 +46,8 @@ const lineSchema = z.strictObject({
 
 /** Checks a line a caller adds; `INVALID_ARGUMENT` names the field; quantity over `maxQuantity` is `LIMIT_EXCEEDED`. */
 export function parseCartLine(input: unknown, maxQuantity: number): Required<Pick<CartLineInput, 'quantity'>> & CartLineInput {
+  // Plain JSON first: refuses `__proto__` keys that a schema would silently drop.
+  checkJson(input, { maxBytes: 4096 }, 'cart line')
   const parsed = lineSchema.safeParse(input)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
@@ -54,7 +56,6 @@ export function parseCartLine(input: unknown, maxQuantity: number): Required<Pic
     })
   }
   const line = parsed.data
-  if (line.metadata !== undefined) checkJson(line.metadata, { maxBytes: 2048 }, 'cart line metadata')
   const quantity = line.quantity ?? 1
   assertQuantity(quantity, maxQuantity)
   return { ...(line as CartLineInput), quantity }

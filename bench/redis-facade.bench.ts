@@ -1,0 +1,128 @@
+// The facade on Redis: round trips of each facade call (counted at the client interface), and
+// throughput of a mix of facade calls as a ratio to raw ioredis sending the equivalent commands
+// (one MULTI per write, one HGETALL per read) in the same run. Target: ratio >= 0.7.
+// Starts its own redis-server on a free 127.0.0.1 port; skips with a notice when there is none.
+import { Redis } from 'ioredis'
+import { createSessionKit } from '../src/kit.js'
+import { createRedisStore, fromIoredis, type RedisClientLike } from '../src/redis/index.js'
+import { redisServerAvailable, startRedisServer } from '../test/integration/redis-harness.js'
+
+const TARGET = 0.7
+const SESSIONS = 200
+const OPS_PER_ROUND = 3000
+const ROUNDS = 5
+const IDLE_MS = 30 * 60_000
+
+if (!redisServerAvailable()) {
+  console.log('REDIS BENCHMARK SKIPPED: redis-server not found on PATH (apt-get install -y redis-server)')
+  process.exit(0)
+}
+
+/** Wraps a client so every script sent (EVALSHA or EVAL) is one counted round trip. */
+function counting(client: RedisClientLike): { client: RedisClientLike; calls: () => number; reset(): void } {
+  let calls = 0
+  return {
+    client: {
+      evalsha: (...args) => (calls++, client.evalsha(...args)),
+      eval: (...args) => (calls++, client.eval(...args)),
+      masters: () => client.masters(),
+    },
+    calls: () => calls,
+    reset: () => {
+      calls = 0
+    },
+  }
+}
+
+const server = await startRedisServer()
+const raw = new Redis({ host: '127.0.0.1', port: server.port })
+const counter = counting(fromIoredis(raw))
+const kit = createSessionKit({
+  store: createRedisStore({ client: counter.client, prefix: 'bench' }),
+  ttl: { idleMs: IDLE_MS },
+})
+const sessions = await Promise.all(Array.from({ length: SESSIONS }, () => kit.create()))
+const line = (i: number) => ({ sku: `SKU-${i % 20}`, name: 'Tee', unitPrice: 1999, quantity: 1 })
+
+// Each facade call of the mix, and what a hand-rolled client would send for the same effect.
+type Op = (i: number) => Promise<unknown>
+const facade: Record<string, Op> = {
+  get: (i) => kit.get(sessions[i % SESSIONS]!.id),
+  touch: (i) => sessions[i % SESSIONS]!.touch(),
+  'cart add': (i) => sessions[i % SESSIONS]!.cart.add(line(i)),
+}
+const header = (i: number) => `{bench:${sessions[i % SESSIONS]!.id}}`
+const rawOps: Record<string, Op> = {
+  get: async (i) => {
+    const fields = await raw.hgetall(header(i))
+    for (const key of Object.keys(fields)) if (key.startsWith('d:')) JSON.parse(fields[key]!)
+  },
+  touch: (i) =>
+    raw
+      .multi()
+      .hset(header(i), 'e', Date.now() + IDLE_MS)
+      .pexpire(header(i), IDLE_MS)
+      .pexpire(`${header(i)}:cart`, IDLE_MS)
+      .exec(),
+  'cart add': (i) => {
+    const l = line(i)
+    const cart = `${header(i)}:cart`
+    return raw
+      .multi()
+      .hset(cart, `l:${l.sku}`, JSON.stringify({ sku: l.sku, name: l.name, unitPrice: l.unitPrice }))
+      .hsetnx(cart, `a:${l.sku}`, Date.now())
+      .hincrby(cart, `q:${l.sku}`, l.quantity)
+      .hset(header(i), 'e', Date.now() + IDLE_MS)
+      .pexpire(header(i), IDLE_MS)
+      .pexpire(cart, IDLE_MS)
+      .exec()
+  },
+}
+
+// Round trips: after one warm-up call (the first call of a script on a server may add one EVAL).
+console.log('round trips per facade call (scripts sent through the client interface):')
+for (const [name, op] of Object.entries(facade)) {
+  await op(0)
+  counter.reset()
+  await op(1)
+  console.log(
+    `  ${name.padEnd(10)} ${counter.calls()}  ${counter.calls() === 1 ? 'PASS' : 'MISS'} (target 1)`,
+  )
+}
+
+const names = Object.keys(facade)
+async function round(ops: Record<string, Op>, inFlight: number): Promise<number> {
+  let next = 0
+  const started = performance.now()
+  const lane = async () => {
+    for (let i = next++; i < OPS_PER_ROUND; i = next++) await ops[names[i % names.length]!]!(i)
+  }
+  await Promise.all(Array.from({ length: inFlight }, lane))
+  return OPS_PER_ROUND / ((performance.now() - started) / 1000)
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+let failed = false
+for (const inFlight of [1, 16]) {
+  await round(facade, inFlight)
+  await round(rawOps, inFlight)
+  const ours: number[] = []
+  const base: number[] = []
+  for (let r = 0; r < ROUNDS; r++) {
+    // Interleaved, so drift on a shared machine hits both sides alike.
+    ours.push(await round(facade, inFlight))
+    base.push(await round(rawOps, inFlight))
+  }
+  const ratio = median(ours) / median(base)
+  const verdict = ratio >= TARGET ? 'PASS' : 'MISS'
+  if (ratio < TARGET) failed = true
+  console.log(
+    `mix (${names.join(', ')}), ${inFlight} in flight: facade ${Math.round(median(ours))} ops/s, ` +
+      `raw ioredis ${Math.round(median(base))} ops/s, ratio ${ratio.toFixed(2)}x  ${verdict} (target >= ${TARGET}x)`,
+  )
+}
+
+await kit.close()
+raw.disconnect()
+await server.stop()
+if (failed) process.exitCode = 1

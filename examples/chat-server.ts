@@ -1,0 +1,276 @@
+// A chatbot backend on node:http with sessionkit: sessions in an HttpOnly cookie, every turn
+// stored, the next prompt built within a token budget, history, info, preferences and cart
+// over HTTP. `npx tsx examples/chat-server.ts` listens on PORT (default 3000).
+//   curl -c jar -X POST localhost:3000/sessions
+//   curl -b jar -H 'content-type: application/json' -d '{"q":"Any 2BHK in Whitefield?"}' localhost:3000/query
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { pathToFileURL } from 'node:url'
+import type { ContextResult } from '../src/history/index.js'
+import {
+  type CartLineInput,
+  createSessionKit,
+  isSessionKitError,
+  type Session,
+  type SessionKit,
+  SessionKitError,
+} from '../src/index.js'
+
+/** Writes the assistant's answer from the question and the context sessionkit built. */
+export type Responder = (input: {
+  readonly question: string
+  readonly context: ContextResult
+  readonly session: Session
+}) => Promise<string> | string
+
+/** Options of {@link createChatServer}. */
+export interface ChatServerOptions {
+  /** The kit sessions live in. Default: `createSessionKit({ history: { maxMessages: 500, ttlMs: 2 h } })`. */
+  readonly kit?: SessionKit
+  /** Default: {@link standInResponder}, which needs no network. */
+  readonly responder?: Responder
+  /** Token budget of the context handed to the responder. Default 3000. */
+  readonly maxTokens?: number
+  /** Add `Secure` to the session cookie (behind HTTPS). Default `false`. */
+  readonly secureCookies?: boolean
+}
+
+/**
+ * A stand-in for an LLM call: it answers from the question and says how much it remembers.
+ *
+ * @example
+ * createChatServer({ responder: standInResponder })
+ */
+export const standInResponder: Responder = ({ question, context }) => {
+  const earlier = context.messages.length
+  const summary = context.summary === undefined ? '' : ' (and a summary of older turns)'
+  return `You asked: "${question.slice(0, 200)}". I can see ${earlier} earlier message(s)${summary}.`
+}
+
+const MAX_BODY = 64 * 1024
+const COOKIE = 'sid'
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * The chat backend as an `http.Server` (not listening yet). The caller's user comes from the
+ * `x-user-id` header (put your authentication there); a session of another user is refused with 403.
+ *
+ * @example
+ * const server = createChatServer(); server.listen(3000)
+ */
+export function createChatServer(options: ChatServerOptions = {}): Server {
+  const kit = options.kit ?? createSessionKit({ history: { maxMessages: 500, ttlMs: 2 * 3_600_000 } })
+  const responder = options.responder ?? standInResponder
+  const maxTokens = options.maxTokens ?? 3_000
+  const cookieFlags = `HttpOnly; SameSite=Lax; Path=/${options.secureCookies === true ? '; Secure' : ''}`
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const userId = header(req, 'x-user-id')
+    const parts = url.pathname.split('/').filter(Boolean)
+    const method = req.method ?? 'GET'
+
+    if (method === 'POST' && url.pathname === '/sessions') {
+      const session = await kit.create(userId === undefined ? {} : { userId })
+      res.setHeader('set-cookie', `${COOKIE}=${session.id}; ${cookieFlags}`)
+      return send(res, 201, { sessionId: session.id })
+    }
+    if (method === 'POST' && url.pathname === '/query') {
+      const body = await readJson(req)
+      const question = body.q
+      if (typeof question !== 'string' || question.trim() === '' || question.length > 8_000) {
+        throw new HttpError(
+          400,
+          'INVALID_ARGUMENT',
+          'q must be a non-empty string of at most 8000 characters',
+        )
+      }
+      const wanted = typeof body.sessionId === 'string' ? body.sessionId : cookie(req, COOKIE)
+      const { session, created } = await kit.getOrCreate(wanted, userId === undefined ? {} : { userId })
+      if (created) res.setHeader('set-cookie', `${COOKIE}=${session.id}; ${cookieFlags}`)
+      const context = await session.history.context({ maxTokens, reserveTokens: 500 })
+      const answer = await responder({ question, context, session })
+      const key = header(req, 'idempotency-key')
+      const stored = await session.history.append(
+        { role: 'user', content: question },
+        { role: 'assistant', content: answer },
+        key === undefined ? {} : { idempotencyKey: key },
+      )
+      return send(res, 200, {
+        sessionId: session.id,
+        answer: stored.messages[1]?.content ?? answer,
+        seq: stored.messages[0]?.seq,
+        duplicate: stored.duplicate,
+      })
+    }
+    if (parts[0] === 'sessions' && parts.length === 3) {
+      const session = await kit.get(parts[1]!, userId === undefined ? {} : { userId })
+      if (session === undefined) throw new HttpError(404, 'NOT_FOUND', 'no live session with this id')
+      return sessionRoute(session, parts[2]!, method, url, req, res)
+    }
+    throw new HttpError(404, 'NOT_FOUND', `no route ${method} ${url.pathname}`)
+  }
+
+  async function sessionRoute(
+    session: Session,
+    what: string,
+    method: string,
+    url: URL,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    switch (`${method} ${what}`) {
+      case 'GET history': {
+        const limit = intParam(url, 'limit') ?? 20
+        const before = intParam(url, 'before')
+        const page = await session.history.list({ limit, ...(before === undefined ? {} : { before }) })
+        const conversation = page.messages.map((m) => ({
+          seq: m.seq,
+          role: m.role,
+          content: m.content,
+          timestamp: new Date(m.createdAt).toISOString(),
+        }))
+        return send(res, 200, {
+          sessionId: session.id,
+          conversation,
+          count: conversation.length,
+          nextBefore: page.nextBefore,
+        })
+      }
+      case 'DELETE history':
+        await session.history.clear()
+        return send(res, 204)
+      case 'GET info': {
+        const [info, stats, preferences, totals] = await Promise.all([
+          session.info(),
+          session.history.stats(),
+          session.preferences.get(),
+          session.cart.totals(),
+        ])
+        if (info === undefined) throw new HttpError(404, 'NOT_FOUND', 'the session ended')
+        return send(res, 200, {
+          session: {
+            ...info,
+            createdAt: iso(info.createdAt),
+            lastActiveAt: iso(info.lastActiveAt),
+            expiresAt: iso(info.expiresAt),
+          },
+          analytics: {
+            durationMs: stats.durationMs,
+            messages: stats.messages,
+            userMessages: stats.byRole.user,
+            assistantMessages: stats.byRole.assistant,
+            topTopics: stats.topTopics,
+          },
+          preferences: preferences ?? {},
+          cart: totals,
+        })
+      }
+      case 'POST preferences':
+        return send(res, 200, { preferences: await session.preferences.patch(await readJson(req)) })
+      case 'GET cart':
+        return send(res, 200, { lines: await session.cart.list(), totals: await session.cart.totals() })
+      case 'POST cart': {
+        // The cart checks the line itself (INVALID_ARGUMENT names the bad field).
+        const line = await session.cart.add((await readJson(req)) as unknown as CartLineInput)
+        return send(res, 201, { line, totals: await session.cart.totals() })
+      }
+      case 'DELETE cart':
+        await session.cart.clear()
+        return send(res, 204)
+      default:
+        throw new HttpError(404, 'NOT_FOUND', `no route ${method} /sessions/:id/${what}`)
+    }
+  }
+
+  return createServer((req, res) => {
+    route(req, res).catch((error: unknown) => sendError(res, error))
+  })
+}
+
+const statusOf: Readonly<Record<string, number>> = {
+  INVALID_ARGUMENT: 400,
+  LIMIT_EXCEEDED: 400,
+  NOT_FOUND: 404,
+  FORBIDDEN: 403,
+  CONFLICT: 409,
+}
+
+function sendError(res: ServerResponse, error: unknown): void {
+  if (error instanceof HttpError) {
+    send(res, error.status, { error: { code: error.code, message: error.message } })
+  } else if (isSessionKitError(error)) {
+    send(res, statusOf[error.code] ?? 500, { error: { code: error.code, message: error.message } })
+  } else {
+    // Anything else is a bug or an outage: the caller gets a code, the operator the whole error.
+    console.error(error)
+    send(res, 500, { error: { code: 'INTERNAL', message: 'internal error' } })
+  }
+}
+
+function send(res: ServerResponse, status: number, body?: unknown): void {
+  if (res.headersSent) return
+  if (body === undefined) {
+    res.writeHead(status).end()
+    return
+  }
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body))
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let size = 0
+  const chunks: Buffer[] = []
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > MAX_BODY)
+      throw new HttpError(400, 'LIMIT_EXCEEDED', `the body is larger than ${MAX_BODY} bytes`)
+    chunks.push(chunk)
+  }
+  let value: unknown
+  try {
+    value = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+  } catch {
+    throw new HttpError(400, 'INVALID_ARGUMENT', 'the body must be JSON')
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new SessionKitError('INVALID_ARGUMENT', 'the body must be a JSON object')
+  }
+  return value as Record<string, unknown>
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name]
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+function cookie(req: IncomingMessage, name: string): string | undefined {
+  for (const pair of (req.headers.cookie ?? '').split(';')) {
+    const [k, v] = pair.trim().split('=')
+    if (k === name && v !== undefined && v !== '') return v
+  }
+  return undefined
+}
+
+function intParam(url: URL, name: string): number | undefined {
+  const raw = url.searchParams.get(name)
+  if (raw === null) return undefined
+  if (!/^\d{1,9}$/.test(raw)) throw new HttpError(400, 'INVALID_ARGUMENT', `${name} must be a whole number`)
+  return Number(raw)
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString()
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const port = Number(process.env.PORT ?? 3000)
+  createChatServer().listen(port, '127.0.0.1', () => console.log(`chat backend on http://127.0.0.1:${port}`))
+}

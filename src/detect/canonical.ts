@@ -1,0 +1,180 @@
+import { invalidArgument } from '../errors.js'
+import type { ChatMessage } from './types.js'
+
+/** What canonicalisation needs from the options (parsed once, in `createDetector`). */
+export interface CanonicalConfig {
+  /** Message fields hashed besides `role` and `content`, sorted. */
+  readonly extraKeys: readonly string[]
+  /** Keys dropped at any depth (`cache_control`). */
+  readonly ignoredKeys: ReadonlySet<string>
+  /** Global regular expressions whose matches are blanked before hashing. */
+  readonly volatilePatterns: readonly RegExp[]
+  /** Strip volatile patterns from every message, not only from the system prompt. */
+  readonly volatileEverywhere: boolean
+}
+
+const MAX_DEPTH = 64
+const textPartTypes = new Set(['text', 'input_text', 'output_text'])
+const roleCodes = new Map([
+  ['user', 'u'],
+  ['assistant', 'a'],
+  ['system', 's'],
+  ['developer', 'd'],
+  ['tool', 't'],
+  ['function', 'f'],
+])
+const crPattern = /\r\n?/g
+type WellFormed = { isWellFormed(): boolean; toWellFormed(): string }
+
+/**
+ * Text as hashed: CRLF and CR become LF, surrounding white space goes, unpaired surrogates become
+ * U+FFFD. Only for hashing: the payload forwarded upstream is never changed.
+ *
+ * @example
+ * canonicalText('  hi\r\n') // 'hi'
+ */
+export function canonicalText(text: string): string {
+  let s = text
+  if (s.indexOf('\r') !== -1) s = s.replace(crPattern, '\n')
+  s = s.trim()
+  const w = s as unknown as WellFormed
+  return w.isWellFormed() ? s : w.toWellFormed()
+}
+
+/** Blanks every match of the volatile patterns (timestamps, request ids) in `text`. */
+export function stripVolatile(text: string, patterns: readonly RegExp[]): string {
+  let s = text
+  for (const p of patterns) s = s.replace(p, '\u0004')
+  return s
+}
+
+/**
+ * The canonical form of one message as the detector hashes it: role, content (a string and a
+ * single text part alike), then the other hashed fields as sorted JSON (tool-call arguments
+ * parsed and key-sorted). Length-prefixed, so no two messages can run into each other.
+ */
+export function messagePiece(m: ChatMessage, cfg: CanonicalConfig, index: number): string {
+  const role = typeof m.role === 'string' ? m.role : ''
+  const code = roleCodes.get(role) ?? JSON.stringify(role)
+  const c = m.content
+  let content: string
+  if (typeof c === 'string') content = `T${textOf(c, cfg)}`
+  else if (c === undefined || c === null) content = 'T'
+  else content = contentOf(c, cfg, index)
+  let extras: Record<string, unknown> | undefined
+  for (const key of cfg.extraKeys) {
+    const v = m[key]
+    if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) continue
+    if (extras === undefined) extras = {}
+    extras[key] = canonicalValue(v, cfg, key, 1, index)
+  }
+  const tail = extras === undefined ? '' : `\u0002${JSON.stringify(extras)}`
+  return `${code}${content.length}:${content}${tail}\u0001`
+}
+
+/**
+ * The canonical system prompt: a top-level `system` (Anthropic) and the leading `system` or
+ * `developer` messages (OpenAI), volatile patterns blanked. `''` when there is none.
+ */
+export function systemText(
+  system: unknown,
+  messages: readonly ChatMessage[],
+  end: number,
+  cfg: CanonicalConfig,
+): string {
+  let s = ''
+  if (system !== undefined && system !== null && system !== '') s = contentOf(system, cfg, -1)
+  for (let i = 0; i < end; i++) s += messagePiece(messages[i]!, cfg, i)
+  return s === '' ? s : stripVolatile(s, cfg.volatilePatterns)
+}
+
+/** The plain text of a message's content (a string, or its text parts joined), for reset phrases. */
+export function plainText(content: unknown): string {
+  if (typeof content === 'string') return content
+  if (!Array.isArray(content)) return ''
+  let s = ''
+  for (const part of content) {
+    const text = textPart(part)
+    if (text !== undefined) s = s === '' ? text : `${s}\n${text}`
+  }
+  return s
+}
+
+function textOf(text: string, cfg: CanonicalConfig): string {
+  const s = canonicalText(text)
+  return cfg.volatileEverywhere ? stripVolatile(s, cfg.volatilePatterns) : s
+}
+
+function contentOf(c: unknown, cfg: CanonicalConfig, index: number): string {
+  if (typeof c === 'string') return `T${textOf(c, cfg)}`
+  if (Array.isArray(c) && c.length === 1) {
+    const text = singleText(c[0], cfg)
+    if (text !== undefined) return `T${textOf(text, cfg)}`
+  }
+  return `J${JSON.stringify(canonicalValue(c, cfg, 'content', 1, index))}`
+}
+
+// A part that is only text (ignored keys aside) hashes like the bare string.
+function singleText(part: unknown, cfg: CanonicalConfig): string | undefined {
+  const text = textPart(part)
+  if (text === undefined) return undefined
+  for (const key of Object.keys(part as object)) {
+    if (key === 'type' || key === 'text' || cfg.ignoredKeys.has(key)) continue
+    const v = (part as Record<string, unknown>)[key]
+    if (v !== undefined && v !== null) return undefined
+  }
+  return text
+}
+
+function textPart(part: unknown): string | undefined {
+  if (typeof part !== 'object' || part === null) return undefined
+  const p = part as { type?: unknown; text?: unknown }
+  return typeof p.type === 'string' && textPartTypes.has(p.type) && typeof p.text === 'string'
+    ? p.text
+    : undefined
+}
+
+function canonicalValue(
+  v: unknown,
+  cfg: CanonicalConfig,
+  key: string,
+  depth: number,
+  index: number,
+): unknown {
+  if (depth > MAX_DEPTH) throw invalidArgument(`messages[${index}] nests deeper than ${MAX_DEPTH} levels`)
+  if (typeof v === 'string')
+    return key === 'arguments' ? argumentsValue(v, cfg, depth, index) : textOf(v, cfg)
+  if (typeof v !== 'object' || v === null) return typeof v === 'number' || typeof v === 'boolean' ? v : null
+  if (Array.isArray(v)) return v.map((x) => canonicalValue(x, cfg, '', depth + 1, index))
+  const out: Record<string, unknown> = {}
+  const keys = Object.keys(v).sort()
+  for (const k of keys) {
+    if (cfg.ignoredKeys.has(k)) continue
+    const x = (v as Record<string, unknown>)[k]
+    if (x === undefined || x === null) continue
+    if (k === 'content' && Array.isArray(x) && x.length === 1) {
+      const text = singleText(x[0], cfg)
+      if (text !== undefined) {
+        out[k] = textOf(text, cfg)
+        continue
+      }
+    }
+    out[k] = canonicalValue(x, cfg, k, depth + 1, index)
+  }
+  return out
+}
+
+// Tool-call arguments arrive as JSON text whose key order and spacing vary between the upstream's
+// answer and the client's echo of it: parse and sort; keep the raw text when it is not JSON.
+function argumentsValue(raw: string, cfg: CanonicalConfig, depth: number, index: number): unknown {
+  const text = canonicalText(raw)
+  const first = text.charCodeAt(0)
+  if (first !== 0x7b && first !== 0x5b) return text
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return text
+  }
+  return { '\u0005json': canonicalValue(parsed, cfg, '', depth + 1, index) }
+}

@@ -1,0 +1,51 @@
+import type { HashStream } from './hash.js'
+import type { Placement } from './placement.js'
+import type { SessionRec } from './session-table.js'
+import type { Detection, DetectionKind } from './types.js'
+
+/** What `bindReply` needs from a detection: hidden from logs, `JSON.stringify` and inspection. */
+export interface BindState {
+  readonly s: SessionRec
+  /** The running hash after the request's last message. */
+  readonly state: HashStream
+  /** Seed and tenant (secret: never printed). */
+  readonly header: string
+  readonly position: number
+  readonly branch: number
+}
+
+/** A detection as `detect()` returns it: plain public fields, the bind state in a private field. */
+export class DetectionRecord implements Detection {
+  readonly sessionId: string
+  readonly kind: DetectionKind
+  readonly branchId: number
+  readonly position: number
+  readonly newMessages: number
+  readonly systemChanged: boolean
+  readonly reset: boolean
+  readonly similarity: number
+  readonly previousSessionId: string | undefined
+  readonly explicit: boolean
+  readonly tenant: string
+  readonly #bind: BindState | undefined
+
+  constructor(p: Placement, position: number, reset: boolean, tenant: string, bind: BindState | undefined) {
+    this.sessionId = p.s.id
+    this.kind = p.kind
+    this.branchId = p.branch
+    this.position = position
+    this.newMessages = p.newMessages
+    this.systemChanged = p.systemChanged
+    this.reset = reset
+    this.similarity = p.similarity
+    this.previousSessionId = p.previousSessionId
+    this.explicit = bind === undefined
+    this.tenant = tenant
+    this.#bind = bind
+  }
+
+  /** The bind state of a detection this module made; `undefined` for anything else. */
+  static bindOf(d: unknown): BindState | undefined {
+    return d instanceof DetectionRecord ? d.#bind : undefined
+  }
+}

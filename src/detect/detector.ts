@@ -1,0 +1,148 @@
+import { invalidArgument } from '../errors.js'
+import { assertSessionId } from '../ids.js'
+import { type CanonicalConfig, messagePiece, plainText } from './canonical.js'
+import { DetectionRecord } from './detection.js'
+import { deriveExplicitId, ownKey } from './hash.js'
+import { hashRequest } from './hashed-request.js'
+import { DetectorCounters } from './metrics.js'
+import { type DetectorOptionsInput, parseDetectorOptions } from './options.js'
+import { Placer } from './placement.js'
+import { checkReply, checkRequest, systemPrefixLength } from './request.js'
+import { createResetMatcher } from './reset.js'
+import { REPLY, SessionTable } from './session-table.js'
+import type { ChatMessage, Detection, Detector, DetectorMetrics, DetectRequest } from './types.js'
+
+/**
+ * Creates a session detector for a stateless LLM gateway: each request carries the whole message
+ * array, and `detect()` says which conversation it belongs to, in O(new messages) map lookups
+ * whatever the number of sessions. In-process and bounded (`maxSessions`, `idleMs`); it does not
+ * use a SessionStore (the facade's `kit.detect()` pairs it with one). Throws `INVALID_CONFIG`
+ * naming a bad option.
+ *
+ * @example
+ * const detector = createDetector({ maxSessions: 10_000, idleMs: 3_600_000 })
+ * const d = detector.detect({ messages: body.messages, tenant: apiKeyId })
+ * detector.bindReply(d, completion.choices[0].message)
+ */
+export function createDetector(options?: DetectorOptionsInput): Detector {
+  const o = parseDetectorOptions(options)
+  const cfg: CanonicalConfig = {
+    extraKeys: o.messageKeys,
+    ignoredKeys: new Set(o.ignoredKeys),
+    volatilePatterns: o.volatilePatterns,
+    volatileEverywhere: o.volatileScope === 'all',
+  }
+  const counters = new DetectorCounters()
+  const table = new SessionTable(o.maxSessions, o.idleMs, o.maxKeysPerSession, o.fuzzy?.window ?? 1, counters)
+  const placer = new Placer(table, counters, {
+    hash: o.hash,
+    retryWindowMs: o.retryWindowMs,
+    splitResets: o.reset?.mode === 'split',
+    fuzzy: o.fuzzy,
+  })
+  const resets = o.reset === undefined ? undefined : createResetMatcher(o.reset.phrases, o.reset.maxChars)
+
+  function explicit(request: DetectRequest, tenant: string, reset: boolean, now: number): Detection {
+    const id = request.explicitId
+    assertSessionId(id, 'explicitId')
+    // An id this detector gave the same tenant is honoured as is (a client echoing x-session-id);
+    // any other is derived per tenant, so no id joins another tenant's session.
+    let s = table.byId(id)
+    if (s === undefined || s.tenant !== tenant) s = table.byId(deriveExplicitId(tenant, id))
+    const created = s === undefined
+    if (s === undefined) s = table.create(deriveExplicitId(tenant, id), tenant, now)
+    else table.touch(s, now)
+    const position = request.messages.length - systemPrefixLength(request.messages)
+    const added = Math.max(0, position - s.length)
+    s.length += added
+    counters.grew(added, s.length)
+    counters.explicit++
+    const kind = created ? 'new' : 'continued'
+    const placed = {
+      s,
+      kind,
+      branch: 0,
+      newMessages: added,
+      similarity: created ? 0 : 1,
+      systemChanged: false,
+      previousSessionId: undefined,
+    } as const
+    counters.byKind[kind]++
+    if (!created) counters.hits++
+    return new DetectionRecord(placed, position, reset, tenant, undefined)
+  }
+
+  return {
+    detect(request) {
+      checkRequest(request)
+      const now = o.clock.now()
+      table.sweep(now)
+      counters.requests++
+      const tenant = request.tenant ?? ''
+      const last = request.messages[request.messages.length - 1]!
+      const reset = resets !== undefined && last.role === 'user' && resets.test(plainText(last.content))
+      if (reset) counters.resets++
+      if (request.explicitId !== undefined) return explicit(request, tenant, reset, now)
+      const t0 = performance.now()
+      const req = hashRequest(request, cfg, o.hash, o.seed, o.maxProbe, reset, now)
+      const t1 = performance.now()
+      const placed = placer.place(req)
+      counters.hash.add(t1 - t0)
+      counters.lookup.add(performance.now() - t1)
+      counters.bytesHashed += req.bytes + req.chain.bytes
+      const bind = {
+        s: placed.s,
+        state: req.chain.state,
+        header: req.header,
+        position: req.n,
+        branch: placed.branch,
+      }
+      return new DetectionRecord(placed, req.n, reset, tenant, bind)
+    },
+
+    bindReply(detection, reply) {
+      const bind = DetectionRecord.bindOf(detection)
+      if (bind === undefined) {
+        if (detection?.explicit === true) return false
+        throw invalidArgument('bindReply() takes the detection detect() returned, unchanged (not a copy)')
+      }
+      checkReply(reply)
+      const s = bind.s
+      if (table.byId(s.id) !== s) return false
+      const piece = messagePiece(reply as ChatMessage, cfg, 0)
+      const h = bind.state.copy()
+      h.update(piece)
+      const added = table.addKey(s, ownKey(h.digest()), bind.position + 1, bind.branch * 8 + REPLY)
+      if (added) {
+        s.length++
+        counters.grew(1, s.length)
+      }
+      if (reply.role === 'assistant') {
+        table.addReply(s, ownKey(o.hash.digest(bind.header + piece)))
+        counters.bytesHashed += bind.header.length + piece.length
+      }
+      counters.bytesHashed += piece.length
+      counters.repliesBound++
+      s.answered = true
+      table.touch(s, o.clock.now())
+      return true
+    },
+
+    forget(sessionId) {
+      const s = table.byId(sessionId)
+      if (s === undefined) return false
+      table.remove(s, 'forgotten')
+      return true
+    },
+
+    metrics(): DetectorMetrics {
+      table.sweep(o.clock.now())
+      return counters.snapshot(table.size, table.index.size)
+    },
+
+    get size() {
+      table.sweep(o.clock.now())
+      return table.size
+    },
+  }
+}

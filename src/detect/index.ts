@@ -1,0 +1,25 @@
+export {
+  defaultIgnoredKeys,
+  defaultMessageKeys,
+  defaultResetPhrases,
+  defaultVolatilePatterns,
+} from './defaults.js'
+export { createDetector } from './detector.js'
+export { type DetectorHash, type HashStream, sha256 } from './hash.js'
+export {
+  type DetectorOptions,
+  type DetectorOptionsInput,
+  type FuzzyOptionsInput,
+  parseDetectorOptions,
+  type ResetOptionsInput,
+} from './options.js'
+export {
+  type ChatMessage,
+  type Detection,
+  type DetectionKind,
+  type Detector,
+  type DetectorMetrics,
+  type DetectRequest,
+  detectionKinds,
+  type Percentiles,
+} from './types.js'

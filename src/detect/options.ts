@@ -1,0 +1,193 @@
+import { randomBytes } from 'node:crypto'
+import { z } from 'zod'
+import { type Clock, systemClock } from '../clock.js'
+import { invalidConfig } from '../errors.js'
+import {
+  defaultIgnoredKeys,
+  defaultMessageKeys,
+  defaultResetPhrases,
+  defaultVolatilePatterns,
+} from './defaults.js'
+import { type DetectorHash, sha256 } from './hash.js'
+
+/**
+ * Options of `createDetector`. Every field is optional.
+ *
+ * @example
+ * createDetector({ maxSessions: 50_000, idleMs: 2 * 3_600_000, reset: { mode: 'annotate' } })
+ */
+export interface DetectorOptionsInput {
+  /** Most live sessions; past it the least recently used goes. Default 10,000. */
+  readonly maxSessions?: number
+  /** A session unseen this long is dropped. Default 3,600,000 (1 hour). */
+  readonly idleMs?: number
+  /** Where time comes from (idle expiry, retry window). Default the system clock. */
+  readonly clock?: Clock
+  /** Most prefixes probed backward from the last message before giving up on an exact match. Default 16. */
+  readonly maxProbe?: number
+  /** Most index keys (prefix hashes) a session keeps; its oldest go first. Default 64. */
+  readonly maxKeysPerSession?: number
+  /**
+   * How long after an unanswered first request the same first request counts as a retry rather
+   * than another user's identical opening. Default 120,000 (2 minutes).
+   */
+  readonly retryWindowMs?: number
+  /** Reset phrases ("start over"), or `false` to ignore them. Default `{ mode: 'split' }`. */
+  readonly reset?: false | ResetOptionsInput
+  /** Fuzzy matching after an exact miss, or `false` to turn it off. Default on (threshold 0.6). */
+  readonly fuzzy?: false | FuzzyOptionsInput
+  /** Keys dropped at any depth before hashing. Default `['cache_control']`. */
+  readonly ignoredKeys?: readonly string[]
+  /** Message fields hashed besides `role` and `content`. Default `function_call`, `name`, `tool_call_id`, `tool_calls`. */
+  readonly messageKeys?: readonly string[]
+  /** Patterns blanked before hashing (timestamps injected into system prompts). Default `defaultVolatilePatterns`. */
+  readonly volatilePatterns?: readonly RegExp[]
+  /** Where volatile patterns apply: the system prompt only, or every message. Default `'system'`. */
+  readonly volatileScope?: 'system' | 'all'
+  /** The hash function. Default SHA-256 (`crypto.hash`), truncated to 128 bits. */
+  readonly hash?: DetectorHash
+  /** Secret mixed into every prefix hash. Default 16 random bytes per detector. */
+  readonly seed?: string
+}
+
+/** Option `reset`. */
+export interface ResetOptionsInput {
+  /** `split`: a reset starts a new session; `annotate`: same session, `kind: 'reset'`. Default `'split'`. */
+  readonly mode?: 'split' | 'annotate'
+  /** The phrases. Default `defaultResetPhrases`. */
+  readonly phrases?: readonly string[]
+  /** Longest last user message (characters) checked for a phrase. Default 120. */
+  readonly maxChars?: number
+}
+
+/** Option `fuzzy`. */
+export interface FuzzyOptionsInput {
+  /** Least similarity (0 to 1) that places a request in a session. Default 0.6. */
+  readonly threshold?: number
+  /** Assistant-message fingerprints kept per session and compared. Default 16. */
+  readonly window?: number
+  /** Most messages inserted or dropped between two matches (the band of the edit distance). Default 4. */
+  readonly band?: number
+  /** Most candidate sessions compared per request. Default 4. */
+  readonly maxCandidates?: number
+}
+
+/** The options after validation and defaults. */
+export interface DetectorOptions {
+  readonly maxSessions: number
+  readonly idleMs: number
+  readonly clock: Clock
+  readonly maxProbe: number
+  readonly maxKeysPerSession: number
+  readonly retryWindowMs: number
+  readonly reset:
+    | { readonly mode: 'split' | 'annotate'; readonly phrases: readonly string[]; readonly maxChars: number }
+    | undefined
+  readonly fuzzy:
+    | {
+        readonly threshold: number
+        readonly window: number
+        readonly band: number
+        readonly maxCandidates: number
+      }
+    | undefined
+  readonly ignoredKeys: readonly string[]
+  readonly messageKeys: readonly string[]
+  readonly volatilePatterns: readonly RegExp[]
+  readonly volatileScope: 'system' | 'all'
+  readonly hash: DetectorHash
+  readonly seed: string
+}
+
+const keyList = z.array(z.string().min(1).max(128)).max(64)
+const schema = z.strictObject({
+  maxSessions: z.number().int().min(1).max(10_000_000).default(10_000),
+  idleMs: z.number().positive().default(3_600_000),
+  clock: z
+    .custom<Clock>((v) => typeof (v as Clock | undefined)?.now === 'function', 'must be { now(): number }')
+    .optional(),
+  maxProbe: z.number().int().min(1).max(256).default(16),
+  maxKeysPerSession: z.number().int().min(4).max(4096).default(64),
+  retryWindowMs: z.number().min(0).default(120_000),
+  reset: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        mode: z.enum(['split', 'annotate']).default('split'),
+        phrases: z
+          .array(z.string().trim().min(1).max(64))
+          .max(256)
+          .default([...defaultResetPhrases]),
+        maxChars: z.number().int().min(1).max(10_000).default(120),
+      }),
+    ])
+    .default({ mode: 'split', phrases: [...defaultResetPhrases], maxChars: 120 }),
+  fuzzy: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        threshold: z.number().min(0).max(1).default(0.6),
+        window: z.number().int().min(2).max(256).default(16),
+        band: z.number().int().min(0).max(32).default(4),
+        maxCandidates: z.number().int().min(1).max(64).default(4),
+      }),
+    ])
+    .default({ threshold: 0.6, window: 16, band: 4, maxCandidates: 4 }),
+  ignoredKeys: keyList.default([...defaultIgnoredKeys]),
+  messageKeys: keyList.default([...defaultMessageKeys]),
+  volatilePatterns: z
+    .array(z.instanceof(RegExp))
+    .max(64)
+    .default([...defaultVolatilePatterns]),
+  volatileScope: z.enum(['system', 'all']).default('system'),
+  hash: z
+    .custom<DetectorHash>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        typeof (v as DetectorHash).create === 'function' &&
+        typeof (v as DetectorHash).digest === 'function',
+      'must be { create(), digest(data) }',
+    )
+    .optional(),
+  seed: z.string().min(1).max(256).optional(),
+})
+
+/**
+ * Validates the options of `createDetector` once. Throws `INVALID_CONFIG` naming the option
+ * (`fuzzy.threshold`, `maxSessions`, ...).
+ *
+ * @example
+ * const options = parseDetectorOptions({ maxSessions: 1_000 })
+ */
+export function parseDetectorOptions(input: unknown): DetectorOptions {
+  const parsed = schema.safeParse(input ?? {})
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    const path = issue.path.map(String).join('.') || (issue.code === 'unrecognized_keys' ? '' : 'options')
+    const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : ''
+    const name = path === '' ? 'options' : `option "${path}"`
+    throw invalidConfig(`createDetector ${name}: ${issue.message}${keys}`, { option: path || issue.code })
+  }
+  const o = parsed.data
+  const messageKeys = [...new Set(o.messageKeys.filter((k) => k !== 'role' && k !== 'content'))].sort()
+  return {
+    maxSessions: o.maxSessions,
+    idleMs: o.idleMs,
+    clock: o.clock ?? systemClock,
+    maxProbe: o.maxProbe,
+    maxKeysPerSession: o.maxKeysPerSession,
+    retryWindowMs: o.retryWindowMs,
+    reset: o.reset === false ? undefined : o.reset,
+    fuzzy: o.fuzzy === false ? undefined : o.fuzzy,
+    ignoredKeys: o.ignoredKeys,
+    messageKeys,
+    // replace() blanks every match only with the global flag, and skips matches with the sticky one.
+    volatilePatterns: o.volatilePatterns.map((p) =>
+      p.global && !p.sticky ? p : new RegExp(p.source, `${p.flags.replace(/[gy]/g, '')}g`),
+    ),
+    volatileScope: o.volatileScope,
+    hash: o.hash ?? sha256,
+    seed: o.seed ?? randomBytes(16).toString('base64'),
+  }
+}

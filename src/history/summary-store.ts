@@ -1,0 +1,116 @@
+import { LRUCache } from 'lru-cache'
+import type { SessionScope } from '../session-scope.js'
+import type { ListEntry, Versioned, WriteOptions } from '../store/contract.js'
+import { createKeyedQueue, type KeyedQueue } from '../util/keyed-queue.js'
+import type { HistoryMessage } from './message.js'
+import type { HistoryOptions } from './options.js'
+import { type HistorySummary, runSummarizer, type Summarizer, type SummaryOutcome } from './summary.js'
+
+/** The list part holding the messages. */
+export const HISTORY_PART = 'history'
+/** The value part holding the summary of older messages. */
+export const SUMMARY_PART = 'history.summary'
+
+/** State shared by every handle of one kit: summaries of a session are written one at a time. */
+export interface HistoryShared {
+  readonly queue: KeyedQueue
+  /** Session id -> highest seq known to be summarised (a lower bound: coverage only grows). */
+  readonly coverage: LRUCache<string, number>
+}
+
+/** What the history functions of one handle work on. */
+export interface HistoryEnv {
+  readonly scope: SessionScope
+  readonly options: HistoryOptions
+  readonly shared: HistoryShared
+}
+
+const shared = new WeakMap<HistoryOptions, HistoryShared>()
+
+/** The shared state of the kit whose parsed options are `options` (made on first use). */
+export function sharedFor(options: HistoryOptions): HistoryShared {
+  let state = shared.get(options)
+  if (state === undefined) {
+    state = { queue: createKeyedQueue(), coverage: new LRUCache({ max: 10_000 }) }
+    shared.set(options, state)
+  }
+  return state
+}
+
+/** A stored list entry as a message. */
+export function toMessage(entry: ListEntry): HistoryMessage {
+  return { seq: entry.seq, ...(entry.value as object) } as HistoryMessage
+}
+
+/**
+ * Write options that count as activity, with the history's own expiry when `ttlMs` is set. The
+ * part expiry is not clamped to the record's: the record may be extended later (by a touch), and
+ * the history should then live its full `ttlMs`; the record ending first still ends it.
+ */
+export function historyWrite(env: HistoryEnv): WriteOptions {
+  const expiresAt = env.scope.activityExpiresAt()
+  const ttl = env.options.ttlMs
+  if (ttl === undefined) return { expiresAt }
+  return { expiresAt, partExpiresAt: env.scope.clock.now() + ttl }
+}
+
+/** Runs `task` alone among the summary writes of this session in this process. */
+export function summaryLock<T>(env: HistoryEnv, task: () => Promise<T>): Promise<T> {
+  return env.shared.queue.run(`${env.scope.sessionId}\u0000${SUMMARY_PART}`, task)
+}
+
+/** The stored summary record, if any. */
+export function readSummary(env: HistoryEnv): Promise<Versioned<HistorySummary> | undefined> {
+  return env.scope.store.getValue<HistorySummary>(env.scope.sessionId, SUMMARY_PART)
+}
+
+/** A summary record after {@link extendSummary}, and how its text was made (none when nothing new was summarised). */
+export interface ExtendedSummary {
+  readonly record: HistorySummary
+  readonly outcome: SummaryOutcome | undefined
+}
+
+/**
+ * Extends `current` to cover every seq up to `toSeq`, summarising those of `messages` it does not
+ * cover yet, and stores it by compare-and-set. Messages of the range that are no longer stored
+ * are counted in `missed`. Losing the compare-and-set to another writer returns that writer's
+ * record. Call it inside {@link summaryLock}.
+ */
+export async function extendSummary(
+  env: HistoryEnv,
+  current: Versioned<HistorySummary> | undefined,
+  messages: readonly HistoryMessage[],
+  toSeq: number,
+  summarize: Summarizer | 'extractive',
+): Promise<ExtendedSummary> {
+  const before = current?.value
+  const covered = before?.toSeq ?? 0
+  const fresh = messages.filter((m) => m.seq > covered && m.seq <= toSeq && m.role !== 'system')
+  const firstAvailable = messages.find((m) => m.seq > covered)?.seq ?? toSeq + 1
+  const missed = (before?.missed ?? 0) + Math.max(0, Math.min(firstAvailable, toSeq + 1) - covered - 1)
+  const previous = before === undefined || before.text === '' ? undefined : before.text
+  const { options } = env
+  const outcome =
+    fresh.length === 0
+      ? undefined
+      : await runSummarizer(summarize, fresh, previous, options.summarizeTimeoutMs, options.maxSummaryChars)
+  const record: HistorySummary = {
+    text: outcome?.text ?? previous ?? '',
+    fromSeq: before?.fromSeq ?? 1,
+    toSeq,
+    source: outcome?.source ?? before?.source ?? 'extractive',
+    missed,
+    updatedAt: env.scope.clock.now(),
+  }
+  const { sessionId, store } = env.scope
+  const written = await store.setValue(sessionId, SUMMARY_PART, record, {
+    ifVersion: current?.version ?? 0,
+    ...historyWrite(env),
+  })
+  if (!written.ok) {
+    const latest = await readSummary(env)
+    return { record: latest?.value ?? record, outcome }
+  }
+  env.shared.coverage.set(sessionId, toSeq)
+  return { record, outcome }
+}

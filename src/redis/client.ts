@@ -1,0 +1,26 @@
+/**
+ * The two commands the Redis store sends: it runs every operation as one Lua script. Keys decide
+ * the node on a Cluster (every key of one call is in one slot), so a Cluster client routes them.
+ * Build one with `fromIoredis(client)` or `fromNodeRedis(client)`, or implement it for another client.
+ *
+ * @example
+ * const store = createRedisStore({ client: fromIoredis(new Redis()) })
+ */
+export interface RedisScriptRunner {
+  /** `EVALSHA sha numkeys ...keys ...args`; rejects with the server's `NOSCRIPT ...` error when not loaded. */
+  evalsha(sha1: string, keys: readonly string[], args: readonly string[]): Promise<unknown>
+  /** `EVAL script numkeys ...keys ...args` (also loads the script for later EVALSHA). */
+  eval(script: string, keys: readonly string[], args: readonly string[]): Promise<unknown>
+}
+
+/**
+ * What `createRedisStore` needs from a client: scripts by key, and one script runner per master
+ * for `scan`/`count` (a standalone server is its own single master).
+ *
+ * @example
+ * const client: RedisClientLike = fromNodeRedis(await createClient().connect())
+ */
+export interface RedisClientLike extends RedisScriptRunner {
+  /** The masters to scan, each running scripts on that node only. Standalone: `[this]`. */
+  masters(): Promise<readonly RedisScriptRunner[]>
+}

@@ -1,0 +1,61 @@
+import { SessionKitError } from '../errors.js'
+import type { ResolvedRedisOptions } from './options.js'
+import type { ScriptCall } from './script-call.js'
+
+/** What every operation of the Redis store shares: options, the script call, key names. */
+export interface RedisContext {
+  readonly options: ResolvedRedisOptions
+  readonly call: ScriptCall
+  /** The record's header key, `{<prefix>:<id>}`: the braces put every key of the record in one slot. */
+  header(id: string): string
+  /** `ARGV[1]` and `ARGV[2]` of every script: the clock's now and the expiry grace. */
+  base(): string[]
+}
+
+export function createRedisContext(options: ResolvedRedisOptions, call: ScriptCall): RedisContext {
+  const open = `{${options.prefix}:`
+  const grace = String(options.expiryGraceMs)
+  const clock = options.clock
+  return {
+    options,
+    call,
+    header: (id) => `${open}${id}}`,
+    base: () => [String(clock.now()), grace],
+  }
+}
+
+/** The key of part `part` of the record whose header key is `header`. */
+export function partKey(header: string, part: string): string {
+  return `${header}:${part}`
+}
+
+/** A script reply as an array; anything else means the server is not the one the store expects. */
+export function asArray(reply: unknown, what: string): readonly unknown[] {
+  if (Array.isArray(reply)) return reply
+  throw new SessionKitError(
+    'STORE_UNAVAILABLE',
+    `Redis gave an unexpected reply to ${what}: ${String(reply)}`,
+  )
+}
+
+/** Throws the error a script's status stands for; returns for `ok`-like statuses. */
+export function throwForStatus(reply: readonly unknown[], id: string, part: string): void {
+  const status = reply[0]
+  if (status === 'missing') {
+    throw new SessionKitError(
+      'NOT_FOUND',
+      `record "${id}" is missing or expired; create it first (writes never bring a record back)`,
+      { details: { id } },
+    )
+  }
+  if (status === 'kind') {
+    const kind = kindNames[String(reply[1])] ?? String(reply[1])
+    throw new SessionKitError(
+      'INVALID_ARGUMENT',
+      `part "${part}" of record "${id}" holds a ${kind}; use another part name`,
+      { details: { id, part, kind } },
+    )
+  }
+}
+
+const kindNames: Readonly<Record<string, string>> = { v: 'value', l: 'list', m: 'map' }

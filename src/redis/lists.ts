@@ -1,0 +1,111 @@
+import { invalidArgument } from '../errors.js'
+import { assertPartName, assertRecordId } from '../ids.js'
+import {
+  IDEMPOTENCY_WINDOW,
+  type JsonValue,
+  type ListEntry,
+  type PushOptions,
+  type PushResult,
+  type RangeResult,
+  type SeqQuery,
+} from '../store/contract.js'
+import { asArray, partKey, type RedisContext, throwForStatus } from './context.js'
+import { checkInteger, jsonArg, parseJson, writeArgs } from './input.js'
+import { scripts } from './lua/scripts.js'
+
+export async function push(
+  ctx: RedisContext,
+  id: string,
+  part: string,
+  values: readonly JsonValue[],
+  options: PushOptions,
+): Promise<PushResult> {
+  assertRecordId(id)
+  assertPartName(part)
+  if (!Array.isArray(values)) throw invalidArgument('push needs an array of values')
+  if (typeof options !== 'object' || options === null) throw invalidArgument('push needs options with max')
+  checkInteger(options.max, 'push option max', 1)
+  const [expiresAt, partExpiresAt] = writeArgs(options)
+  const key = options.idempotencyKey
+  if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 256)) {
+    throw invalidArgument('idempotencyKey must be a string of 1 to 256 characters')
+  }
+  const max = ctx.options.maxValueBytes
+  const texts = values.map((value, i) => jsonArg(value, max, `list entry [${i}]`))
+  const header = ctx.header(id)
+  const args = [...ctx.base(), part, String(options.max), key ?? '', expiresAt, partExpiresAt]
+  args.push(String(IDEMPOTENCY_WINDOW), ...texts)
+  const reply = asArray(await ctx.call(scripts.push, [header, partKey(header, part)], args), 'push')
+  throwForStatus(reply, id, part)
+  if (reply[0] === 'dup') {
+    return {
+      firstSeq: Number(reply[1]),
+      lastSeq: Number(reply[2]),
+      length: Number(reply[3]),
+      dropped: 0,
+      duplicate: true,
+    }
+  }
+  return {
+    firstSeq: Number(reply[1]),
+    lastSeq: Number(reply[2]),
+    length: Number(reply[3]),
+    dropped: Number(reply[4]),
+    duplicate: false,
+  }
+}
+
+export async function range<T>(
+  ctx: RedisContext,
+  id: string,
+  part: string,
+  start: number,
+  stop: number,
+): Promise<RangeResult<T>> {
+  assertRecordId(id)
+  assertPartName(part)
+  checkInteger(start, 'range start', Number.MIN_SAFE_INTEGER)
+  checkInteger(stop, 'range stop', Number.MIN_SAFE_INTEGER)
+  const header = ctx.header(id)
+  const args = [...ctx.base(), part, String(start), String(stop)]
+  return toRange<T>(await ctx.call(scripts.range, [header, partKey(header, part)], args), id, part)
+}
+
+export async function rangeBySeq<T>(
+  ctx: RedisContext,
+  id: string,
+  part: string,
+  query: SeqQuery,
+): Promise<RangeResult<T>> {
+  assertRecordId(id)
+  assertPartName(part)
+  if (typeof query !== 'object' || query === null)
+    throw invalidArgument('rangeBySeq needs a query with limit')
+  checkInteger(query.limit, 'rangeBySeq limit', 0)
+  if (query.afterSeq !== undefined) checkInteger(query.afterSeq, 'afterSeq', 0)
+  if (query.beforeSeq !== undefined) checkInteger(query.beforeSeq, 'beforeSeq', 0)
+  const newest = query.newest ?? query.afterSeq === undefined
+  const header = ctx.header(id)
+  const args = [
+    ...ctx.base(),
+    part,
+    query.afterSeq === undefined ? '' : String(query.afterSeq),
+    query.beforeSeq === undefined ? '' : String(query.beforeSeq),
+    String(query.limit),
+    newest ? '1' : '0',
+  ]
+  return toRange<T>(await ctx.call(scripts.rangeBySeq, [header, partKey(header, part)], args), id, part)
+}
+
+/** `{ length, lastSeq, firstIndex, json ... }`: entry i has seq `lastSeq - length + 1 + firstIndex + i`. */
+function toRange<T>(raw: unknown, id: string, part: string): RangeResult<T> {
+  const reply = asArray(raw, 'range')
+  throwForStatus(reply, id, part)
+  const length = Number(reply[0])
+  const lastSeq = Number(reply[1])
+  const firstSeq = lastSeq - length + 1 + Number(reply[2])
+  const entries: ListEntry<T>[] = []
+  for (let i = 3; i < reply.length; i++)
+    entries.push({ seq: firstSeq + i - 3, value: parseJson(reply[i]) as T })
+  return { entries, length, lastSeq }
+}

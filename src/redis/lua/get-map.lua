@@ -1,0 +1,24 @@
+-- getMap(id, part): KEYS[2] hash key; ARGV[3] part, [4] 'all' or 'some', [5...] the fields for 'some'.
+-- { version, field, json ... }; { 'kind', kind } for another kind of part.
+if not live_until() then return { 0 } end
+local part = ARGV[3]
+local kind, present = part_state(part)
+if not kind then return { 0 } end
+if kind ~= 'm' then return { 'kind', kind } end
+if not present then return { 0 } end
+local out = { tonumber(redis.call('HGET', header, 'v:' .. part)) }
+if ARGV[4] == 'all' then
+  local all = redis.call('HGETALL', KEYS[2])
+  for i = 1, #all do out[#out + 1] = all[i] end
+  return out
+end
+for from = 5, #ARGV, 1000 do
+  local values = redis.call('HMGET', KEYS[2], unpack(ARGV, from, math.min(from + 999, #ARGV)))
+  for i = 1, #values do
+    if values[i] then
+      out[#out + 1] = ARGV[from + i - 1]
+      out[#out + 1] = values[i]
+    end
+  end
+end
+return out

@@ -1,0 +1,16 @@
+-- range(id, part): KEYS[2] list key; ARGV[3] part, [4] start, [5] stop (LRANGE indices).
+-- { length, lastSeq, firstIndex, json ... }; the entry at index i has seq lastSeq - length + 1 + i.
+-- { 'kind', kind } for another kind of part.
+if not live_until() then return { 0, 0, 0 } end
+local part = ARGV[3]
+local kind, present = part_state(part)
+if kind and kind ~= 'l' then return { 'kind', kind } end
+local last = tonumber(redis.call('HGET', header, 's:' .. part) or '0')
+if not present then return { 0, last, 0 } end
+local length = redis.call('LLEN', KEYS[2])
+local start = tonumber(ARGV[4])
+if start < 0 then start = math.max(length + start, 0) end
+local out = { length, last, start }
+local values = redis.call('LRANGE', KEYS[2], ARGV[4], ARGV[5])
+for i = 1, #values do out[#out + 1] = values[i] end
+return out

@@ -1,0 +1,119 @@
+import { invalidArgument, SessionKitError } from '../errors.js'
+import { assertFieldName, assertPartName, assertRecordId } from '../ids.js'
+import type { MapOps, MapSnapshot, MapUpdateResult, UpdateMapOptions } from '../store/contract.js'
+import { asArray, partKey, type RedisContext, throwForStatus } from './context.js'
+import { checkFields, checkInteger, jsonArg, parseJson, versionArg, writeArgs } from './input.js'
+import { scripts } from './lua/scripts.js'
+
+export async function getMap<T>(
+  ctx: RedisContext,
+  id: string,
+  part: string,
+  fields?: readonly string[],
+): Promise<MapSnapshot<T>> {
+  assertRecordId(id)
+  assertPartName(part)
+  if (fields !== undefined) {
+    if (!Array.isArray(fields)) throw invalidArgument('getMap fields must be an array of field names')
+    for (const field of fields) assertFieldName(field)
+  }
+  const header = ctx.header(id)
+  const args = [...ctx.base(), part, fields === undefined ? 'all' : 'some', ...(fields ?? [])]
+  const reply = asArray(await ctx.call(scripts.getMap, [header, partKey(header, part)], args), 'getMap')
+  throwForStatus(reply, id, part)
+  const entries: Record<string, T> = Object.create(null)
+  for (let i = 1; i < reply.length; i += 2) entries[String(reply[i])] = parseJson(reply[i + 1]) as T
+  return { entries, version: Number(reply[0]) }
+}
+
+export async function updateMap(
+  ctx: RedisContext,
+  id: string,
+  part: string,
+  ops: MapOps,
+  options: UpdateMapOptions = {},
+): Promise<MapUpdateResult> {
+  assertRecordId(id)
+  assertPartName(part)
+  if (typeof ops !== 'object' || ops === null)
+    throw invalidArgument('updateMap needs ops: { delete, set, incr }')
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument('updateMap options must be an object')
+  const ifVersion = versionArg(options.ifVersion)
+  if (options.maxFields !== undefined) checkInteger(options.maxFields, 'maxFields', 0)
+  if (options.maxNumber !== undefined) checkInteger(options.maxNumber, 'maxNumber', Number.MIN_SAFE_INTEGER)
+  const [expiresAt, partExpiresAt] = writeArgs(options)
+  const max = ctx.options.maxValueBytes
+  const args = [
+    ...ctx.base(),
+    part,
+    ifVersion,
+    options.maxFields === undefined ? '' : String(options.maxFields),
+    options.maxNumber === undefined ? '' : String(options.maxNumber),
+    expiresAt,
+    partExpiresAt,
+  ]
+  const deletes = ops.delete ?? []
+  if (!Array.isArray(deletes)) throw invalidArgument('updateMap delete must be an array of field names')
+  for (const field of deletes) assertFieldName(field)
+  args.push(String(deletes.length), ...deletes)
+  for (const [group, fields] of [
+    ['set', ops.set],
+    ['setIfAbsent', ops.setIfAbsent],
+  ] as const) {
+    const entries = fields === undefined ? [] : Object.entries(checked(fields, group))
+    args.push(String(entries.length))
+    for (const [field, value] of entries) args.push(field, jsonArg(value, max, `${group}.${field}`))
+  }
+  const incr = ops.incr === undefined ? [] : Object.entries(checked(ops.incr, 'incr'))
+  args.push(String(incr.length))
+  for (const [field, delta] of incr) {
+    checkInteger(delta, `incr.${field}`, Number.MIN_SAFE_INTEGER)
+    args.push(field, String(delta))
+  }
+  const header = ctx.header(id)
+  const reply = asArray(await ctx.call(scripts.updateMap, [header, partKey(header, part)], args), 'updateMap')
+  throwForStatus(reply, id, part)
+  const status = reply[0]
+  if (status === 'conflict') return { ok: false, version: Number(reply[1]) }
+  if (status === 'notint') {
+    throw invalidArgument(
+      `map field "${String(reply[1])}" of part "${part}" does not hold an integer; incr needs one`,
+      {
+        id,
+        part,
+        field: reply[1],
+      },
+    )
+  }
+  if (status === 'limit') throw limitError(id, part, String(reply[1]), String(reply[2]), options)
+  const numbers: Record<string, number> = Object.create(null)
+  for (let i = 2; i < reply.length; i += 2) numbers[String(reply[i])] = Number(reply[i + 1])
+  return { ok: true, version: Number(reply[1]), numbers }
+}
+
+function checked(fields: unknown, what: string): Readonly<Record<string, unknown>> {
+  checkFields(fields, what)
+  return fields
+}
+
+function limitError(
+  id: string,
+  part: string,
+  limit: string,
+  field: string,
+  options: UpdateMapOptions,
+): SessionKitError {
+  if (limit === 'maxFields') {
+    return new SessionKitError(
+      'LIMIT_EXCEEDED',
+      `map part "${part}" of record "${id}" would hold more than ${options.maxFields} fields (maxFields); remove some first`,
+      { details: { id, part, limit, maxFields: options.maxFields } },
+    )
+  }
+  return new SessionKitError(
+    'LIMIT_EXCEEDED',
+    `field "${field}" of map part "${part}" would go past ${options.maxNumber} (maxNumber); nothing was changed`,
+    { details: { id, part, limit, field, maxNumber: options.maxNumber } },
+  )
+}

@@ -1,0 +1,78 @@
+import { invalidArgument } from '../errors.js'
+import { assertRecordId } from '../ids.js'
+import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta } from '../store/contract.js'
+import { asArray, type RedisContext, throwForStatus } from './context.js'
+import { canonicalJsonArg, checkFields, parseJson, timeArg } from './input.js'
+import { scripts } from './lua/scripts.js'
+
+/** `create`: one script that refuses a live id and clears what an expired one left behind. */
+export async function createRecord(ctx: RedisContext, id: string, options: CreateOptions): Promise<boolean> {
+  assertRecordId(id)
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument('create needs options with expiresAt')
+  const expiresAt = timeArg(options.expiresAt, 'expiresAt')
+  const args = ctx.base()
+  if (options.expiresAt <= Number(args[0])) {
+    throw invalidArgument(`expiresAt (${expiresAt}) must be after now (${args[0]}); pass now + a TTL in ms`)
+  }
+  args.push(expiresAt)
+  if (options.data !== undefined) {
+    checkFields(options.data, 'data')
+    for (const [name, value] of Object.entries(options.data)) {
+      args.push(name, canonicalJsonArg(value, ctx.options.maxValueBytes, `data.${name}`))
+    }
+  }
+  return Number(await ctx.call(scripts.create, [ctx.header(id)], args)) === 1
+}
+
+export async function readMeta(ctx: RedisContext, id: string): Promise<RecordMeta | undefined> {
+  assertRecordId(id)
+  const reply = asArray(await ctx.call(scripts.meta, [ctx.header(id)], ctx.base()), 'meta')
+  return reply.length === 0 ? undefined : toMeta(id, reply, 0)
+}
+
+export async function patchMeta(
+  ctx: RedisContext,
+  id: string,
+  patch: Readonly<Record<string, JsonValue>>,
+  options: PatchMetaOptions = {},
+): Promise<RecordMeta | undefined> {
+  assertRecordId(id)
+  checkFields(patch, 'patch')
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument('patchMeta options must be an object')
+  const max = ctx.options.maxValueBytes
+  const args = [...ctx.base(), options.expiresAt === undefined ? '' : timeArg(options.expiresAt, 'expiresAt')]
+  const conditions = options.ifData ?? {}
+  checkFields(conditions, 'ifData')
+  const names = Object.keys(conditions)
+  args.push(String(names.length))
+  for (const name of names) {
+    const value = conditions[name]
+    args.push(name, value === null ? '' : canonicalJsonArg(value, max, `ifData.${name}`))
+  }
+  for (const [name, value] of Object.entries(patch)) {
+    args.push(name, value === null ? '' : canonicalJsonArg(value, max, `patch.${name}`))
+  }
+  const reply = asArray(await ctx.call(scripts.patchMeta, [ctx.header(id)], args), 'patchMeta')
+  throwForStatus(reply, id, '')
+  return reply[0] === 'failed' ? undefined : toMeta(id, reply, 1)
+}
+
+export async function touchRecord(ctx: RedisContext, id: string, expiresAt: number): Promise<boolean> {
+  assertRecordId(id)
+  const args = [...ctx.base(), timeArg(expiresAt, 'expiresAt')]
+  return Number(await ctx.call(scripts.touch, [ctx.header(id)], args)) === 1
+}
+
+export async function deleteRecord(ctx: RedisContext, id: string): Promise<boolean> {
+  assertRecordId(id)
+  return Number(await ctx.call(scripts.delete, [ctx.header(id)], ctx.base())) === 1
+}
+
+/** Reads `createdAt, expiresAt, name, json ...` starting at `from`. */
+function toMeta(id: string, reply: readonly unknown[], from: number): RecordMeta {
+  const data: Record<string, JsonValue> = Object.create(null)
+  for (let i = from + 2; i < reply.length; i += 2) data[String(reply[i])] = parseJson(reply[i + 1])
+  return { id, createdAt: Number(reply[from]), expiresAt: Number(reply[from + 1]), data }
+}

@@ -1,0 +1,61 @@
+import { invalidArgument } from '../errors.js'
+import { asArray, type RedisContext } from './context.js'
+import { scripts } from './lua/scripts.js'
+import { withDeadline } from './script-call.js'
+
+const idPattern = /^[A-Za-z0-9_\-.:@]*$/
+
+/**
+ * Every live record id starting with `prefix`: SCAN on every master (no index key), filtered by
+ * the store's clock inside the same script, and de-duplicated (SCAN may repeat a key while Redis
+ * resizes its table).
+ */
+export async function* scanIds(
+  ctx: RedisContext,
+  options: { readonly prefix?: string; readonly batchSize?: number } = {},
+): AsyncGenerator<readonly string[]> {
+  if (typeof options !== 'object' || options === null) throw invalidArgument('scan options must be an object')
+  const idPrefix = options.prefix ?? ''
+  if (typeof idPrefix !== 'string') throw invalidArgument('scan prefix must be a string')
+  const count = options.batchSize ?? ctx.options.scanCount
+  if (!Number.isSafeInteger(count) || count < 1) {
+    throw invalidArgument(`scan batchSize must be a positive integer; got ${String(count)}`)
+  }
+  // No id holds a character outside the id charset (glob characters among them): nothing to scan.
+  if (!idPattern.test(idPrefix)) return
+  const header = ctx.header('')
+  const open = header.slice(0, -1)
+  const match = `${open}${idPrefix}*}`
+  const seen = new Set<string>()
+  let batch: string[] = []
+  const masters = await withDeadline(ctx.options.client.masters(), ctx.options.commandTimeoutMs, 'scan')
+  for (const master of masters) {
+    let cursor = '0'
+    do {
+      const args = [...ctx.base(), cursor, match, String(count)]
+      const reply = asArray(await ctx.call(scripts.scan, [], args, master), 'scan')
+      cursor = String(reply[0])
+      for (let i = 1; i < reply.length; i++) {
+        const id = String(reply[i]).slice(open.length, -1)
+        if (seen.has(id)) continue
+        seen.add(id)
+        batch.push(id)
+        if (batch.length === count) {
+          yield batch
+          batch = []
+        }
+      }
+    } while (cursor !== '0')
+  }
+  if (batch.length > 0) yield batch
+}
+
+/** How many live records start with `prefix`: a full scan, counted. */
+export async function countIds(
+  ctx: RedisContext,
+  options: { readonly prefix?: string } = {},
+): Promise<number> {
+  let n = 0
+  for await (const batch of scanIds(ctx, { prefix: options?.prefix ?? '' })) n += batch.length
+  return n
+}

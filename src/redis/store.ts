@@ -1,0 +1,74 @@
+import { SessionKitError } from '../errors.js'
+import type { SessionStore, StoreCapabilities } from '../store/contract.js'
+import { createRedisContext } from './context.js'
+import { push, range, rangeBySeq } from './lists.js'
+import { getMap, updateMap } from './maps.js'
+import { type RedisStoreOptions, resolveRedisOptions } from './options.js'
+import { createRecord, deleteRecord, patchMeta, readMeta, touchRecord } from './records.js'
+import { countIds, scanIds } from './scan.js'
+import { createScriptCall, type ScriptCall } from './script-call.js'
+import { deletePart, getValue, setValue } from './values.js'
+
+/** A `SessionStore` on Redis; see {@link createRedisStore}. */
+export interface RedisStore extends SessionStore {
+  /** The key prefix in use (records live at `{<prefix>:<id>}`). */
+  readonly prefix: string
+}
+
+const capabilities: StoreCapabilities = Object.freeze({
+  atomicity: 'shared',
+  scan: true,
+  expiryEvents: false,
+  durable: true,
+})
+
+/**
+ * The session store on Redis, standalone or Cluster. Every call is one Lua script (one round
+ * trip), atomic across every process that shares the server; every key of a record sits in one
+ * Cluster slot (`{<prefix>:<id>}` and `{<prefix>:<id>}:<part>`); there are no index keys, `scan`
+ * walks every master. Expiry follows the store's `clock`; Redis also expires every key (plus
+ * `expiryGraceMs`) so memory is reclaimed without a sweeper. A call that gets no answer within
+ * `commandTimeoutMs` (default 2000), or fails on the connection, rejects with `STORE_UNAVAILABLE`.
+ * `close()` makes later calls reject and leaves the client open: it is yours to close.
+ *
+ * @example
+ * const store = createRedisStore({ client: fromIoredis(new Redis(process.env.REDIS_URL)), prefix: 'shop' })
+ */
+export function createRedisStore(options: RedisStoreOptions): RedisStore {
+  const resolved = resolveRedisOptions(options)
+  const run = createScriptCall(resolved.client, resolved.commandTimeoutMs)
+  let closed = false
+  const call: ScriptCall = (script, keys, args, runner) =>
+    closed
+      ? Promise.reject(
+          new SessionKitError(
+            'STORE_UNAVAILABLE',
+            'the store is closed; make a new one with createRedisStore()',
+          ),
+        )
+      : run(script, keys, args, runner)
+  const ctx = createRedisContext(resolved, call)
+  return {
+    capabilities,
+    clock: resolved.clock,
+    prefix: resolved.prefix,
+    create: (id, createOptions) => createRecord(ctx, id, createOptions),
+    meta: (id) => readMeta(ctx, id),
+    patchMeta: (id, patch, patchOptions) => patchMeta(ctx, id, patch, patchOptions),
+    touch: (id, expiresAt) => touchRecord(ctx, id, expiresAt),
+    delete: (id) => deleteRecord(ctx, id),
+    getValue: (id, part) => getValue(ctx, id, part),
+    setValue: (id, part, value, setOptions) => setValue(ctx, id, part, value, setOptions),
+    push: (id, part, values, pushOptions) => push(ctx, id, part, values, pushOptions),
+    range: (id, part, start, stop) => range(ctx, id, part, start, stop),
+    rangeBySeq: (id, part, query) => rangeBySeq(ctx, id, part, query),
+    getMap: (id, part, fields) => getMap(ctx, id, part, fields),
+    updateMap: (id, part, ops, mapOptions) => updateMap(ctx, id, part, ops, mapOptions),
+    deletePart: (id, part, writeOptions) => deletePart(ctx, id, part, writeOptions),
+    scan: (scanOptions) => scanIds(ctx, scanOptions),
+    count: (countOptions) => countIds(ctx, countOptions),
+    async close() {
+      closed = true
+    },
+  }
+}

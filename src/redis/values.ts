@@ -1,0 +1,63 @@
+import { invalidArgument } from '../errors.js'
+import { assertPartName, assertRecordId } from '../ids.js'
+import type { CasResult, JsonValue, SetValueOptions, Versioned, WriteOptions } from '../store/contract.js'
+import { asArray, partKey, type RedisContext, throwForStatus } from './context.js'
+import { jsonArg, parseJson, versionArg, writeArgs } from './input.js'
+import { scripts } from './lua/scripts.js'
+
+export async function getValue<T>(
+  ctx: RedisContext,
+  id: string,
+  part: string,
+): Promise<Versioned<T> | undefined> {
+  assertRecordId(id)
+  assertPartName(part)
+  const header = ctx.header(id)
+  const reply = asArray(
+    await ctx.call(scripts.getValue, [header, partKey(header, part)], [...ctx.base(), part]),
+    'getValue',
+  )
+  if (reply.length === 0) return undefined
+  throwForStatus(reply, id, part)
+  return { value: parseJson(reply[1]) as T, version: Number(reply[2]) }
+}
+
+export async function setValue(
+  ctx: RedisContext,
+  id: string,
+  part: string,
+  value: JsonValue,
+  options: SetValueOptions = {},
+): Promise<CasResult> {
+  assertRecordId(id)
+  assertPartName(part)
+  const text = jsonArg(value, ctx.options.maxValueBytes, 'value')
+  const ifVersion = versionArg(options?.ifVersion)
+  const [expiresAt, partExpiresAt] = writeArgs(options)
+  const header = ctx.header(id)
+  const args = [...ctx.base(), part, text, ifVersion, expiresAt, partExpiresAt]
+  const reply = asArray(await ctx.call(scripts.setValue, [header, partKey(header, part)], args), 'setValue')
+  throwForStatus(reply, id, part)
+  return { ok: reply[0] === 'ok', version: Number(reply[1]) }
+}
+
+export async function deletePart(
+  ctx: RedisContext,
+  id: string,
+  part: string,
+  options?: WriteOptions,
+): Promise<void> {
+  assertRecordId(id)
+  assertPartName(part)
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw invalidArgument('deletePart options must be an object')
+  }
+  const [expiresAt] = writeArgs(options)
+  const header = ctx.header(id)
+  const args = [...ctx.base(), part, expiresAt]
+  const reply = asArray(
+    await ctx.call(scripts.deletePart, [header, partKey(header, part)], args),
+    'deletePart',
+  )
+  throwForStatus(reply, id, part)
+}

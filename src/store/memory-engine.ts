@@ -1,0 +1,279 @@
+import { LRUCache } from 'lru-cache'
+import { SessionKitError } from '../errors.js'
+import { assertPartName, assertRecordId } from '../ids.js'
+import { coarseNow } from './coarse-clock.js'
+import type { RemovalEvent } from './contract.js'
+import { createExpiryBuckets } from './expiry-buckets.js'
+import type { ResolvedMemoryOptions } from './memory-options.js'
+import { type ListPart, type MemoryRecord, PART_OVERHEAD, type Part } from './memory-record.js'
+
+/**
+ * The synchronous heart of the memory store: the LRU of records, their expiry buckets, byte
+ * accounting and removal events. Every method runs to completion without awaiting, which is what
+ * makes each store call atomic inside the process.
+ */
+export interface MemoryEngine {
+  readonly options: ResolvedMemoryOptions
+  now(): number
+  /** The live record `id`, or `undefined`. Validates `id` only on a miss (a stored id was validated on create). */
+  find(id: string, now: number): MemoryRecord | undefined
+  /** Like `find`, for writes: a missing or expired record is `NOT_FOUND`. */
+  require(id: string, now: number): MemoryRecord
+  /** The live record under `id` without touching recency, or `undefined` (no validation). */
+  peek(id: string, now: number): MemoryRecord | undefined
+  /** The part `name` of `kind`, or `undefined`; a list tombstone is returned only for `kind: 'list'`. */
+  part<K extends Part['kind']>(
+    record: MemoryRecord,
+    name: string,
+    kind: K,
+    now: number,
+  ): Extract<Part, { kind: K }> | undefined
+  /** Adds a new record, parts and all (evicting by `maxSessions` when full). */
+  insert(record: MemoryRecord): void
+  /** Puts a new part under `name`, replacing a list tombstone (whose bytes it releases). */
+  putPart(record: MemoryRecord, name: string, part: Part): void
+  /** Removes a record now; `expired` removals are reported to listeners. */
+  remove(record: MemoryRecord, reason: 'expired' | 'deleted'): void
+  /** Moves the record's expiry (no rewrite: the sweeper re-files it when its bucket comes due). */
+  setExpiry(record: MemoryRecord, expiresAt: number): void
+  /** Gives a part its own expiry. */
+  setPartExpiry(record: MemoryRecord, part: Part, expiresAt: number): void
+  /** Removes a part (a list becomes a tombstone that keeps its sequence counter). */
+  dropPart(record: MemoryRecord, name: string, part: Part): void
+  /** Throws `LIMIT_EXCEEDED` when a record growing by `delta` bytes could never fit `maxBytes`. */
+  checkBytes(record: MemoryRecord, delta: number): void
+  /** Accounts a committed change of `delta` bytes, evicting least recently used records over `maxBytes`. */
+  addBytes(record: MemoryRecord, delta: number): void
+  /** Purges every record and part expired by now (within one bucket). */
+  sweep(): void
+  /** Delivers queued removal events to listeners; a listener that throws becomes a process warning. */
+  flush(): void
+  subscribe(listener: (event: RemovalEvent) => void): () => void
+  /** Live and not-yet-purged records, least recently used first. */
+  records(): IterableIterator<MemoryRecord>
+  readonly size: number
+  readonly totalBytes: number
+  clear(): void
+}
+
+export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine {
+  const now = coarseNow(options.clock)
+  const buckets = createExpiryBuckets()
+  const listeners = new Set<(event: RemovalEvent) => void>()
+  if (options.onRemove !== undefined) listeners.add(options.onRemove)
+  const pending: RemovalEvent[] = []
+  let flushing = false
+  let totalBytes = 0
+  let evictLimit = 'maxSessions'
+
+  const lru = new LRUCache<string, MemoryRecord>({
+    max: options.maxSessions,
+    dispose(record, _id, reason) {
+      // Only evictions come through here; every other removal is made (and reported) by the engine.
+      if (reason !== 'evict') return
+      buckets.remove(record)
+      totalBytes -= record.bytes
+      pending.push({ id: record.id, reason: 'evicted', limit: evictLimit, data: record.data })
+    },
+  })
+
+  function remove(record: MemoryRecord, reason: 'expired' | 'deleted'): void {
+    lru.delete(record.id)
+    buckets.remove(record)
+    totalBytes -= record.bytes
+    if (reason === 'expired') pending.push({ id: record.id, reason, data: record.data })
+  }
+
+  function dropPart(record: MemoryRecord, name: string, part: Part): void {
+    if (part.kind === 'list') {
+      const tombBytes = PART_OVERHEAD + name.length
+      totalBytes -= part.bytes - tombBytes
+      record.bytes -= part.bytes - tombBytes
+      tomb(part, tombBytes)
+      return
+    }
+    record.parts!.delete(name)
+    totalBytes -= part.bytes
+    record.bytes -= part.bytes
+  }
+
+  function deadlineOf(record: MemoryRecord, now: number): number {
+    let deadline = record.expiresAt
+    if (record.parts === undefined) return deadline
+    for (const [name, part] of record.parts) {
+      if (part.expiresAt === undefined) continue
+      if (part.expiresAt <= now) dropPart(record, name, part)
+      else if (part.expiresAt < deadline) deadline = part.expiresAt
+    }
+    return deadline
+  }
+
+  const engine: MemoryEngine = {
+    options,
+    now,
+    find(id, now) {
+      const record = lru.get(id)
+      if (record === undefined) {
+        assertRecordId(id)
+        return undefined
+      }
+      if (record.expiresAt <= now) {
+        remove(record, 'expired')
+        return undefined
+      }
+      return record
+    },
+    require(id, now) {
+      const record = engine.find(id, now)
+      if (record === undefined) {
+        throw new SessionKitError(
+          'NOT_FOUND',
+          `record "${id}" is missing or expired; create it first (writes never bring a record back)`,
+          { details: { id } },
+        )
+      }
+      return record
+    },
+    peek(id, now) {
+      const record = lru.peek(id)
+      return record !== undefined && record.expiresAt > now ? record : undefined
+    },
+    part(record, name, kind, now) {
+      const part = record.parts?.get(name)
+      if (part === undefined) {
+        assertPartName(name)
+        return undefined
+      }
+      if (part.expiresAt !== undefined && part.expiresAt <= now) {
+        dropPart(record, name, part)
+        return kind === 'list' && part.kind === 'list'
+          ? (part as Extract<Part, { kind: typeof kind }>)
+          : undefined
+      }
+      if (part.kind !== kind) {
+        if (part.kind === 'list' && !part.live) return undefined
+        throw new SessionKitError(
+          'INVALID_ARGUMENT',
+          `part "${name}" of record "${record.id}" holds a ${part.kind}, not a ${kind}; use another part name`,
+          { details: { id: record.id, part: name, kind: part.kind } },
+        )
+      }
+      return part as Extract<Part, { kind: typeof kind }>
+    },
+    insert(record) {
+      lru.set(record.id, record)
+      totalBytes += record.bytes
+      buckets.file(record, deadlineOf(record, now()))
+      enforceBytes()
+    },
+    putPart(record, name, part) {
+      record.parts ??= new Map()
+      const old = record.parts.get(name)
+      if (old !== undefined) {
+        record.bytes -= old.bytes
+        totalBytes -= old.bytes
+      }
+      record.parts.set(name, part)
+    },
+    remove,
+    setExpiry(record, expiresAt) {
+      if (expiresAt === record.expiresAt) return
+      if (expiresAt < record.expiresAt) buckets.fileEarlier(record, expiresAt)
+      record.expiresAt = expiresAt
+      record.meta = undefined
+    },
+    setPartExpiry(record, part, expiresAt) {
+      part.expiresAt = expiresAt
+      buckets.fileEarlier(record, expiresAt)
+    },
+    dropPart,
+    checkBytes(record, delta) {
+      const max = options.maxBytes
+      if (max === undefined || record.bytes + delta <= max) return
+      throw new SessionKitError(
+        'LIMIT_EXCEEDED',
+        `record "${record.id}" would take about ${record.bytes + delta} bytes, more than maxBytes (${max}); store less in it or raise maxBytes`,
+        { details: { id: record.id, bytes: record.bytes + delta, maxBytes: max } },
+      )
+    },
+    addBytes(record, delta) {
+      record.bytes += delta
+      totalBytes += delta
+      if (delta > 0) enforceBytes()
+    },
+    sweep() {
+      const at = now()
+      buckets.sweep(at, (record) => {
+        if (record.expiresAt <= at) remove(record, 'expired')
+        else buckets.file(record, deadlineOf(record, at))
+      })
+    },
+    flush() {
+      if (pending.length === 0 || flushing) return
+      flushing = true
+      try {
+        for (let event = pending.shift(); event !== undefined; event = pending.shift()) {
+          for (const listener of listeners) deliver(listener, event)
+        }
+      } finally {
+        flushing = false
+      }
+    },
+    subscribe(listener) {
+      // Wrap, so the same function subscribed twice is two subscriptions.
+      const wrapped = (event: RemovalEvent) => listener(event)
+      listeners.add(wrapped)
+      return () => {
+        listeners.delete(wrapped)
+      }
+    },
+    records: () => lru.rvalues() as IterableIterator<MemoryRecord>,
+    get size() {
+      return lru.size
+    },
+    get totalBytes() {
+      return totalBytes
+    },
+    clear() {
+      for (const record of lru.values()) buckets.remove(record)
+      pending.length = 0
+      // clear() reports through dispose with reason 'delete', which the engine ignores.
+      lru.clear()
+      totalBytes = 0
+    },
+  }
+
+  function enforceBytes(): void {
+    const max = options.maxBytes
+    if (max === undefined) return
+    evictLimit = 'maxBytes'
+    try {
+      // The record just written is the most recently used, so it is the last one pop() would take.
+      while (totalBytes > max && lru.size > 1) lru.pop()
+    } finally {
+      evictLimit = 'maxSessions'
+    }
+  }
+
+  return engine
+}
+
+function tomb(part: ListPart, bytes: number): void {
+  part.live = false
+  part.entries = []
+  part.sizes = []
+  part.keys = undefined
+  part.expiresAt = undefined
+  part.bytes = bytes
+}
+
+function deliver(listener: (event: RemovalEvent) => void, event: RemovalEvent): void {
+  try {
+    listener(event)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    const warning = new Error(`a sessionkit store removal listener threw: ${message}`, { cause: error })
+    warning.name = 'SessionKitWarning'
+    process.emitWarning(warning)
+  }
+}

@@ -1,0 +1,90 @@
+import { invalidArgument } from '../errors.js'
+import { assertPartName, assertRecordId } from '../ids.js'
+import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta, WriteOptions } from './contract.js'
+import type { MemoryEngine } from './memory-engine.js'
+import { checkTime, checkWriteOptions, storeFields } from './memory-input.js'
+import { EMPTY_DATA, jsonEqual, metaOf, newRecord, valueBytes } from './memory-record.js'
+
+/** Makes record `id`; `false` (nothing changed) when a live record holds the id. */
+export function createRecord(engine: MemoryEngine, id: string, options: CreateOptions): boolean {
+  assertRecordId(id)
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument('create needs options with expiresAt')
+  checkTime(options.expiresAt, 'expiresAt')
+  const now = engine.now()
+  if (options.expiresAt <= now) {
+    throw invalidArgument(
+      `expiresAt (${options.expiresAt}) must be after now (${now}); pass now + a TTL in ms`,
+    )
+  }
+  let data = EMPTY_DATA
+  let dataBytes = 0
+  if (options.data !== undefined) {
+    const stored = storeFields(options.data, engine.options.maxValueBytes, 'data')
+    data = Object.freeze(stored.fields)
+    for (const key in stored.bytes) dataBytes += stored.bytes[key]!
+  }
+  if (engine.find(id, now) !== undefined) return false
+  const record = newRecord(id, now, options.expiresAt, data, dataBytes)
+  engine.checkBytes(record, 0)
+  engine.insert(record)
+  return true
+}
+
+/** Patches header facts (`null` removes one); `undefined` when an `ifData` condition fails. */
+export function patchRecordMeta(
+  engine: MemoryEngine,
+  id: string,
+  patch: Readonly<Record<string, JsonValue>>,
+  options: PatchMetaOptions = {},
+): RecordMeta | undefined {
+  const maxBytes = engine.options.maxValueBytes
+  const changes = storeFields(patch, maxBytes, 'patch').fields
+  const conditions =
+    options.ifData === undefined ? undefined : storeFields(options.ifData, maxBytes, 'ifData').fields
+  if (options.expiresAt !== undefined) checkTime(options.expiresAt, 'expiresAt')
+  const now = engine.now()
+  const record = engine.require(id, now)
+  if (conditions !== undefined) {
+    for (const key in conditions) {
+      const expected = conditions[key]
+      const actual = record.data[key]
+      if (expected === null ? actual !== undefined : !jsonEqual(actual, expected)) return undefined
+    }
+  }
+  const next: Record<string, JsonValue> = Object.assign(Object.create(null), record.data)
+  for (const key in changes) {
+    const value = changes[key]!
+    if (value === null) delete next[key]
+    else next[key] = value
+  }
+  const delta = dataBytes(next) - dataBytes(record.data)
+  engine.checkBytes(record, delta)
+  record.data = Object.freeze(next)
+  record.meta = undefined
+  if (options.expiresAt !== undefined) engine.setExpiry(record, options.expiresAt)
+  engine.addBytes(record, delta)
+  return metaOf(record)
+}
+
+/** Removes part `name` of record `id` (a list keeps its sequence counter); `NOT_FOUND` for a missing record. */
+export function deleteRecordPart(
+  engine: MemoryEngine,
+  id: string,
+  name: string,
+  options?: WriteOptions,
+): void {
+  checkWriteOptions(options)
+  const now = engine.now()
+  const record = engine.require(id, now)
+  const part = record.parts?.get(name)
+  if (part === undefined) assertPartName(name)
+  else if (part.kind !== 'list' || part.live) engine.dropPart(record, name, part)
+  if (options?.expiresAt !== undefined) engine.setExpiry(record, options.expiresAt)
+}
+
+function dataBytes(data: Readonly<Record<string, JsonValue>>): number {
+  let bytes = 0
+  for (const key in data) bytes += key.length + valueBytes(data[key]!)
+  return bytes
+}

@@ -1,0 +1,152 @@
+import { invalidArgument } from '../errors.js'
+import { assertPartName } from '../ids.js'
+import {
+  IDEMPOTENCY_WINDOW,
+  type JsonValue,
+  type ListEntry,
+  type PushOptions,
+  type PushResult,
+  type RangeResult,
+  type SeqQuery,
+} from './contract.js'
+import type { MemoryEngine } from './memory-engine.js'
+import { checkInteger, checkWriteOptions, type StoredJson, storeJson } from './memory-input.js'
+import { ITEM_OVERHEAD, type ListPart, PART_OVERHEAD } from './memory-record.js'
+
+const EMPTY: readonly ListEntry[] = Object.freeze([])
+
+/** Pushes `values` onto list part `name`, trimming the front to `options.max`, in one synchronous step. */
+export function pushList(
+  engine: MemoryEngine,
+  id: string,
+  name: string,
+  values: readonly JsonValue[],
+  options: PushOptions,
+): PushResult {
+  if (!Array.isArray(values)) throw invalidArgument('push needs an array of values')
+  if (typeof options !== 'object' || options === null) throw invalidArgument('push needs options with max')
+  checkInteger(options.max, 'push option max', 1)
+  checkWriteOptions(options)
+  const key = options.idempotencyKey
+  if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 256)) {
+    throw invalidArgument('idempotencyKey must be a string of 1 to 256 characters')
+  }
+  const maxBytes = engine.options.maxValueBytes
+  const stored: StoredJson[] = values.map((v) => storeJson(v, maxBytes, 'list entry'))
+
+  const now = engine.now()
+  const record = engine.require(id, now)
+  let part = engine.part(record, name, 'list', now)
+  const seen = key === undefined ? undefined : part?.keys?.get(key)
+  if (seen !== undefined && part !== undefined) {
+    if (options.expiresAt !== undefined) engine.setExpiry(record, options.expiresAt)
+    const length = part.live ? part.entries.length : 0
+    return { firstSeq: seen[0], lastSeq: seen[1], length, dropped: 0, duplicate: true }
+  }
+
+  const oldLength = part?.live ? part.entries.length : 0
+  const total = oldLength + stored.length
+  const newLength = Math.min(options.max, total)
+  const dropped = total - newLength
+  const droppedOld = Math.min(dropped, oldLength)
+  let delta = part === undefined ? PART_OVERHEAD + name.length : 0
+  for (let i = 0; i < stored.length; i++)
+    if (oldLength + i >= dropped) delta += stored[i]!.bytes + ITEM_OVERHEAD
+  if (part !== undefined) for (let i = 0; i < droppedOld; i++) delta -= part.sizes[i]!
+  engine.checkBytes(record, delta)
+
+  if (part === undefined) {
+    part = newList()
+    engine.putPart(record, name, part)
+  }
+  part.live = true
+  const firstSeq = part.lastSeq + 1
+  if (droppedOld > 0) {
+    part.entries.splice(0, droppedOld)
+    part.sizes.splice(0, droppedOld)
+  }
+  for (let i = 0; i < stored.length; i++) {
+    const seq = firstSeq + i
+    if (oldLength + i < dropped) continue
+    part.entries.push(Object.freeze({ seq, value: stored[i]!.value }))
+    part.sizes.push(stored[i]!.bytes + ITEM_OVERHEAD)
+  }
+  part.lastSeq += stored.length
+  part.bytes += delta
+  if (key !== undefined) remember(part, key, firstSeq, part.lastSeq)
+  if (options.partExpiresAt !== undefined) engine.setPartExpiry(record, part, options.partExpiresAt)
+  if (options.expiresAt !== undefined) engine.setExpiry(record, options.expiresAt)
+  engine.addBytes(record, delta)
+  return { firstSeq, lastSeq: part.lastSeq, length: part.entries.length, dropped, duplicate: false }
+}
+
+/** Entries by index, both ends inclusive, negative from the end (like `LRANGE`). */
+export function rangeList(
+  engine: MemoryEngine,
+  id: string,
+  name: string,
+  start: number,
+  stop: number,
+): RangeResult {
+  checkInteger(start, 'range start', Number.MIN_SAFE_INTEGER)
+  checkInteger(stop, 'range stop', Number.MIN_SAFE_INTEGER)
+  const part = livePart(engine, id, name)
+  if (part === undefined) return { entries: EMPTY, length: 0, lastSeq: 0 }
+  const entries = part.live ? part.entries : EMPTY
+  const length = entries.length
+  const from = start < 0 ? Math.max(length + start, 0) : start
+  const to = stop < 0 ? length + stop : Math.min(stop, length - 1)
+  const slice = from > to ? EMPTY : entries.slice(from, to + 1)
+  return { entries: slice, length, lastSeq: part.lastSeq }
+}
+
+/** Entries with `afterSeq < seq < beforeSeq`: the oldest `limit` after `afterSeq`, else the newest `limit`. */
+export function rangeListBySeq(engine: MemoryEngine, id: string, name: string, query: SeqQuery): RangeResult {
+  if (typeof query !== 'object' || query === null)
+    throw invalidArgument('rangeBySeq needs a query with limit')
+  checkInteger(query.limit, 'rangeBySeq limit', 0)
+  if (query.afterSeq !== undefined) checkInteger(query.afterSeq, 'afterSeq', 0)
+  if (query.beforeSeq !== undefined) checkInteger(query.beforeSeq, 'beforeSeq', 0)
+  const part = livePart(engine, id, name)
+  if (part === undefined) return { entries: EMPTY, length: 0, lastSeq: 0 }
+  const entries = part.live ? part.entries : EMPTY
+  const length = entries.length
+  if (length === 0 || query.limit === 0) return { entries: EMPTY, length, lastSeq: part.lastSeq }
+  const base = entries[0]!.seq
+  const lo = Math.max((query.afterSeq ?? 0) + 1, base)
+  const hi = Math.min((query.beforeSeq ?? Number.MAX_SAFE_INTEGER) - 1, part.lastSeq)
+  if (lo > hi) return { entries: EMPTY, length, lastSeq: part.lastSeq }
+  const newest = query.newest ?? query.afterSeq === undefined
+  const first = newest ? Math.max(lo, hi - query.limit + 1) : lo
+  const last = newest ? hi : Math.min(hi, lo + query.limit - 1)
+  return { entries: entries.slice(first - base, last - base + 1), length, lastSeq: part.lastSeq }
+}
+
+function livePart(engine: MemoryEngine, id: string, name: string): ListPart | undefined {
+  const now = engine.now()
+  const record = engine.find(id, now)
+  if (record !== undefined) return engine.part(record, name, 'list', now)
+  // Reads of a missing record still reject a bad part name, so a typo shows before data exists.
+  assertPartName(name)
+  return undefined
+}
+
+function newList(): ListPart {
+  return {
+    kind: 'list',
+    live: true,
+    entries: [],
+    sizes: [],
+    lastSeq: 0,
+    keys: undefined,
+    expiresAt: undefined,
+    // pushList adds the part's overhead with its first entries.
+    bytes: 0,
+  }
+}
+
+function remember(part: ListPart, key: string, first: number, last: number): void {
+  part.keys ??= new Map()
+  part.keys.set(key, [first, last])
+  if (part.keys.size > IDEMPOTENCY_WINDOW) part.keys.delete(part.keys.keys().next().value!)
+}

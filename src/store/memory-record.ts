@@ -1,0 +1,138 @@
+import type { JsonValue, ListEntry, RecordMeta, Versioned } from './contract.js'
+
+/** A value part: the current `{ value, version }`, frozen, handed to readers as is. */
+export interface ValuePart {
+  readonly kind: 'value'
+  current: Versioned
+  /** The part's own expiry (epoch ms), or `undefined` to follow its record. */
+  expiresAt: number | undefined
+  bytes: number
+}
+
+/**
+ * A list part. Sequence numbers of the entries are consecutive (the oldest fall off the front), so
+ * an entry's index is `seq - entries[0].seq`. A deleted or expired list stays as a tombstone
+ * (`live: false`, no entries) so its sequence counter is never reused.
+ */
+export interface ListPart {
+  readonly kind: 'list'
+  live: boolean
+  entries: ListEntry[]
+  /** Estimated bytes of each entry, parallel to `entries`. */
+  sizes: number[]
+  lastSeq: number
+  /** Idempotency key -> [firstSeq, lastSeq] of the push that used it, oldest first. */
+  keys: Map<string, readonly [number, number]> | undefined
+  expiresAt: number | undefined
+  bytes: number
+}
+
+/** A map part: a frozen, prototype-free object replaced on every update (copy on write). */
+export interface MapPart {
+  readonly kind: 'map'
+  entries: Readonly<Record<string, JsonValue>>
+  count: number
+  version: number
+  expiresAt: number | undefined
+  bytes: number
+}
+
+export type Part = ValuePart | ListPart | MapPart
+
+/**
+ * One record. Kept lean because a store holds up to a million of them: no part map until a part
+ * exists, and the header handed to readers is built lazily and cached until the header changes.
+ */
+export interface MemoryRecord {
+  readonly id: string
+  readonly createdAt: number
+  expiresAt: number
+  data: Readonly<Record<string, JsonValue>>
+  parts: Map<string, Part> | undefined
+  /** The expiry bucket the record is filed in (see expiry-buckets.ts). */
+  bucket: number
+  /** Estimated bytes of the whole record, parts included. */
+  bytes: number
+  /** Cached `meta()` answer; cleared whenever `expiresAt` or `data` changes. */
+  meta: Promise<RecordMeta> | undefined
+}
+
+/** Fixed bytes counted for a record besides its id, data and parts (object, LRU slot, bucket slot). */
+export const RECORD_OVERHEAD = 200
+/** Fixed bytes counted per part besides its name and content. */
+export const PART_OVERHEAD = 100
+/** Fixed bytes counted per list entry or map field besides its JSON. */
+export const ITEM_OVERHEAD = 40
+
+/** A shared empty header, so records without data hold no object of their own. */
+export const EMPTY_DATA: Readonly<Record<string, JsonValue>> = Object.freeze(Object.create(null))
+
+/** Makes a record with no parts. */
+export function newRecord(
+  id: string,
+  createdAt: number,
+  expiresAt: number,
+  data: Readonly<Record<string, JsonValue>>,
+  dataBytes: number,
+): MemoryRecord {
+  return {
+    id,
+    createdAt,
+    expiresAt,
+    data,
+    parts: undefined,
+    bucket: 0,
+    bytes: RECORD_OVERHEAD + id.length + dataBytes,
+    meta: undefined,
+  }
+}
+
+/** The read-only header readers get. */
+export function metaOf(record: MemoryRecord): RecordMeta {
+  return Object.freeze({
+    id: record.id,
+    createdAt: record.createdAt,
+    expiresAt: record.expiresAt,
+    data: record.data,
+  })
+}
+
+/** UTF-8 byte length of a JSON text, counting only what differs from its string length. */
+export function jsonBytes(text: string): number {
+  // Buffer.byteLength walks the string; most stored JSON is ASCII, where length is the answer.
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) > 0x7f) return Buffer.byteLength(text, 'utf8')
+  }
+  return text.length
+}
+
+/** Bytes of a stored value, recomputed from the value (used when a field or entry is dropped). */
+export function valueBytes(value: JsonValue): number {
+  return jsonBytes(JSON.stringify(value))
+}
+
+/** Freezes a freshly parsed JSON value all the way down, so readers can share it without copying. */
+export function deepFreeze<T extends JsonValue>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value
+  if (Array.isArray(value)) {
+    for (const item of value) deepFreeze(item)
+  } else {
+    for (const key in value) deepFreeze((value as Record<string, JsonValue>)[key] as JsonValue)
+  }
+  return Object.freeze(value)
+}
+
+/** Minimal structural equality for JSON values (key order does not matter). */
+export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false
+  if (Array.isArray(a) !== Array.isArray(b)) return false
+  const ra = a as Record<string, JsonValue>
+  const rb = b as Record<string, JsonValue>
+  const ka = Object.keys(ra)
+  if (ka.length !== Object.keys(rb).length) return false
+  for (const k of ka) {
+    if (!Object.hasOwn(rb, k) || !jsonEqual(ra[k], rb[k])) return false
+  }
+  return true
+}

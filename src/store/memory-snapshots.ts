@@ -1,0 +1,73 @@
+import type { SessionKitError } from '../errors.js'
+import type { MemoryEngine } from './memory-engine.js'
+import type { ResolvedMemoryOptions } from './memory-options.js'
+import { encodeSnapshot, moveAside, readSnapshot, writeFileAtomic } from './snapshot.js'
+
+/** Saves and restores one memory store's snapshot file. */
+export interface Snapshotter {
+  /** Loads the file into the (empty) engine; a bad file goes to `onError` (or throws when `strict`). */
+  restore(): void
+  /** Writes a snapshot now; saves never overlap. Resolves the number of records written. */
+  save(path?: string): Promise<number>
+  /** Stops the interval and writes a last snapshot. */
+  close(): Promise<void>
+}
+
+type SnapshotConfig = NonNullable<ResolvedMemoryOptions['snapshot']>
+
+/**
+ * Ties a memory engine to its snapshot file. With `config` undefined it only serves one-off
+ * `store.snapshot(path)` calls.
+ */
+export function createSnapshotter(engine: MemoryEngine, config: SnapshotConfig | undefined): Snapshotter {
+  let queue: Promise<unknown> = Promise.resolve()
+  const report =
+    config?.onError ??
+    ((error: SessionKitError) => {
+      process.emitWarning(error)
+    })
+
+  function save(path = config?.path): Promise<number> {
+    const target = path as string
+    const run = queue.then(async () => {
+      // Encoding happens in one synchronous step, so the file is one consistent cut of the store.
+      const { chunks, count } = encodeSnapshot(engine.records(), engine.now())
+      await writeFileAtomic(target, chunks)
+      return count
+    })
+    queue = run.catch(() => undefined)
+    return run
+  }
+
+  const timer =
+    config !== undefined && config.intervalMs > 0
+      ? setInterval(() => {
+          save().catch((error: SessionKitError) => report(error))
+        }, config.intervalMs).unref()
+      : undefined
+
+  return {
+    restore() {
+      if (config === undefined) return
+      const now = engine.now()
+      try {
+        const found = readSnapshot(config.path, now)
+        for (const record of found?.records ?? []) engine.insert(record)
+      } catch (error) {
+        if (config.strict) throw error
+        const aside = moveAside(config.path, now)
+        const e = error as SessionKitError
+        e.message +=
+          aside === undefined
+            ? ` The store started empty; the file could not be moved aside, so the next save replaces it.`
+            : ` The store started empty; the file was moved to "${aside}".`
+        report(e)
+      }
+    },
+    save,
+    async close() {
+      if (timer !== undefined) clearInterval(timer)
+      if (config !== undefined) await save()
+    },
+  }
+}

@@ -1,0 +1,51 @@
+import { assertPartName } from '../ids.js'
+import type { CasResult, JsonValue, SetValueOptions, Versioned } from './contract.js'
+import type { MemoryEngine } from './memory-engine.js'
+import { checkVersion, checkWriteOptions, storeJson } from './memory-input.js'
+import { PART_OVERHEAD, type ValuePart } from './memory-record.js'
+
+/** The value part `name` as `{ value, version }` (shared and frozen), or `undefined`. */
+export function readValue(engine: MemoryEngine, id: string, name: string): Versioned | undefined {
+  const now = engine.now()
+  const record = engine.find(id, now)
+  if (record === undefined) {
+    assertPartName(name)
+    return undefined
+  }
+  return engine.part(record, name, 'value', now)?.current
+}
+
+/** Writes the value part `name`, honouring `ifVersion` (`0`: only when the part does not exist). */
+export function writeValue(
+  engine: MemoryEngine,
+  id: string,
+  name: string,
+  value: JsonValue,
+  options: SetValueOptions = {},
+): CasResult {
+  checkWriteOptions(options)
+  checkVersion(options.ifVersion)
+  const stored = storeJson(value, engine.options.maxValueBytes, 'value')
+  const now = engine.now()
+  const record = engine.require(id, now)
+  let part = engine.part(record, name, 'value', now)
+  const version = part?.current.version ?? 0
+  if (options.ifVersion !== undefined && options.ifVersion !== version) return { ok: false, version }
+
+  const bytes = PART_OVERHEAD + name.length + stored.bytes
+  const delta = bytes - (part?.bytes ?? 0)
+  engine.checkBytes(record, delta)
+  const current: Versioned = Object.freeze({ value: stored.value, version: version + 1 })
+  if (part === undefined) {
+    const created: ValuePart = { kind: 'value', current, expiresAt: undefined, bytes }
+    engine.putPart(record, name, created)
+    part = created
+  } else {
+    part.current = current
+    part.bytes = bytes
+  }
+  if (options.partExpiresAt !== undefined) engine.setPartExpiry(record, part, options.partExpiresAt)
+  if (options.expiresAt !== undefined) engine.setExpiry(record, options.expiresAt)
+  engine.addBytes(record, delta)
+  return { ok: true, version: current.version }
+}

@@ -1,0 +1,209 @@
+import { invalidArgument, SessionKitError } from '../errors.js'
+import type {
+  MapSnapshot,
+  RangeResult,
+  SeqQuery,
+  SessionStore,
+  StoreCapabilities,
+  Versioned,
+} from './contract.js'
+import { createMemoryEngine, type MemoryEngine } from './memory-engine.js'
+import { createRecord, deleteRecordPart, patchRecordMeta } from './memory-header.js'
+import { checkInteger, checkTime } from './memory-input.js'
+import { pushList, rangeList, rangeListBySeq } from './memory-lists.js'
+import { readMap, updateMap } from './memory-maps.js'
+import { type MemoryStoreOptions, resolveMemoryOptions } from './memory-options.js'
+import { metaOf } from './memory-record.js'
+import { createSnapshotter, type Snapshotter } from './memory-snapshots.js'
+import { readValue, writeValue } from './memory-values.js'
+
+export type { MemorySnapshotOptions, MemoryStoreOptions } from './memory-options.js'
+
+/**
+ * The in-process `SessionStore`: bounded (LRU over `maxSessions` and `maxBytes`), expiring by the
+ * injected clock, optionally saved to a snapshot file. Each call runs synchronously to completion,
+ * so it is atomic inside the process.
+ *
+ * @example
+ * const store = createMemoryStore({ maxSessions: 10_000 }); await store.create(id, { expiresAt })
+ */
+export interface MemoryStore extends SessionStore {
+  /** Writes a snapshot now (to `path`, default the configured one); resolves the number of records written. */
+  snapshot(path?: string): Promise<number>
+  /** Purges expired records and parts now, as the sweep timer does every `sweepIntervalMs`. */
+  sweep(): void
+  /** Records held, including expired ones not yet purged. */
+  readonly size: number
+  /** Estimated bytes held (what `maxBytes` limits). */
+  readonly bytes: number
+}
+
+const TRUE = Promise.resolve(true)
+const FALSE = Promise.resolve(false)
+const NONE = Promise.resolve(undefined)
+
+/**
+ * Makes a memory store. Options are checked here (`INVALID_CONFIG` naming the option); a snapshot,
+ * when configured, is restored before this returns.
+ *
+ * @example
+ * const store = createMemoryStore({ clock, maxSessions: 100_000, snapshot: { path: './sessions.snap' } })
+ */
+export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
+  const resolved = resolveMemoryOptions(options)
+  const engine = createMemoryEngine(resolved)
+  const snapshots: Snapshotter | undefined =
+    resolved.snapshot === undefined ? undefined : createSnapshotter(engine, resolved.snapshot)
+  snapshots?.restore()
+  engine.flush()
+  let closed = false
+  const sweeper =
+    resolved.sweepIntervalMs > 0
+      ? setInterval(() => {
+          engine.sweep()
+          engine.flush()
+        }, resolved.sweepIntervalMs).unref()
+      : undefined
+  const capabilities: StoreCapabilities = Object.freeze({
+    atomicity: 'process',
+    scan: true,
+    expiryEvents: true,
+    durable: snapshots !== undefined,
+  })
+
+  /** Runs one store call: synchronously, then delivers removal events, then settles. */
+  function run<T>(call: () => T): Promise<T> {
+    if (closed) return Promise.reject(closedError())
+    try {
+      const result = call()
+      engine.flush()
+      return Promise.resolve(result)
+    } catch (error) {
+      engine.flush()
+      return Promise.reject(error)
+    }
+  }
+
+  const store: MemoryStore = {
+    capabilities,
+    clock: resolved.clock,
+    create: (id, opts) => run(() => createRecord(engine, id, opts)),
+    // meta and touch are the hot paths: no closure, cached promises, validation only on a miss.
+    meta(id) {
+      if (closed) return Promise.reject(closedError())
+      try {
+        const record = engine.find(id, engine.now())
+        engine.flush()
+        if (record === undefined) return NONE
+        if (record.meta === undefined) record.meta = Promise.resolve(metaOf(record))
+        return record.meta
+      } catch (error) {
+        return Promise.reject(error)
+      }
+    },
+    touch(id, expiresAt) {
+      if (closed) return Promise.reject(closedError())
+      try {
+        checkTime(expiresAt, 'expiresAt')
+        const record = engine.find(id, engine.now())
+        engine.flush()
+        if (record === undefined) return FALSE
+        engine.setExpiry(record, expiresAt)
+        return TRUE
+      } catch (error) {
+        return Promise.reject(error)
+      }
+    },
+    patchMeta: (id, patch, opts) => run(() => patchRecordMeta(engine, id, patch, opts)),
+    delete: (id) =>
+      run(() => {
+        const record = engine.find(id, engine.now())
+        if (record === undefined) return false
+        engine.remove(record, 'deleted')
+        return true
+      }),
+    getValue<T>(id: string, part: string) {
+      return run(() => readValue(engine, id, part) as Versioned<T> | undefined)
+    },
+    setValue: (id, part, value, opts) => run(() => writeValue(engine, id, part, value, opts)),
+    push: (id, part, values, opts) => run(() => pushList(engine, id, part, values, opts)),
+    range<T>(id: string, part: string, start: number, stop: number) {
+      return run(() => rangeList(engine, id, part, start, stop) as RangeResult<T>)
+    },
+    rangeBySeq<T>(id: string, part: string, query: SeqQuery) {
+      return run(() => rangeListBySeq(engine, id, part, query) as RangeResult<T>)
+    },
+    getMap<T>(id: string, part: string, fields?: readonly string[]) {
+      return run(() => readMap(engine, id, part, fields) as MapSnapshot<T>)
+    },
+    updateMap: (id, part, ops, opts) => run(() => updateMap(engine, id, part, ops, opts)),
+    deletePart: (id, part, opts) => run(() => deleteRecordPart(engine, id, part, opts)),
+    scan: (opts) => scanRecords(engine, () => closed, opts),
+    count: (opts) => run(() => countRecords(engine, opts?.prefix)),
+    subscribe: (listener) => engine.subscribe(listener),
+    snapshot(path) {
+      if (closed) return Promise.reject(closedError())
+      if (path === undefined && snapshots === undefined) {
+        return Promise.reject(
+          invalidArgument('snapshot() needs a path when the store has no snapshot option'),
+        )
+      }
+      return (snapshots ?? createSnapshotter(engine, undefined)).save(path)
+    },
+    sweep() {
+      engine.sweep()
+      engine.flush()
+    },
+    get size() {
+      return engine.size
+    },
+    get bytes() {
+      return engine.totalBytes
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      if (sweeper !== undefined) clearInterval(sweeper)
+      await snapshots?.close()
+    },
+  }
+  return store
+}
+
+async function* scanRecords(
+  engine: MemoryEngine,
+  isClosed: () => boolean,
+  options: { readonly prefix?: string; readonly batchSize?: number } | undefined,
+): AsyncGenerator<readonly string[]> {
+  const prefix = options?.prefix ?? ''
+  if (typeof prefix !== 'string') throw invalidArgument('scan prefix must be a string')
+  const batchSize = options?.batchSize ?? 100
+  checkInteger(batchSize, 'scan batchSize', 1)
+  if (isClosed()) throw closedError()
+  // Collect ids first: the LRU must not be walked while callers write between batches.
+  const ids: string[] = []
+  for (const record of engine.records()) if (record.id.startsWith(prefix)) ids.push(record.id)
+  for (let i = 0; i < ids.length; i += batchSize) {
+    const now = engine.now()
+    const batch = ids.slice(i, i + batchSize).filter((id) => engine.peek(id, now) !== undefined)
+    if (batch.length > 0) yield batch
+  }
+}
+
+function countRecords(engine: MemoryEngine, prefix: string | undefined): number {
+  if (prefix !== undefined && typeof prefix !== 'string')
+    throw invalidArgument('count prefix must be a string')
+  const now = engine.now()
+  let n = 0
+  for (const record of engine.records()) {
+    if (record.expiresAt > now && (prefix === undefined || record.id.startsWith(prefix))) n++
+  }
+  return n
+}
+
+function closedError(): SessionKitError {
+  return new SessionKitError(
+    'STORE_UNAVAILABLE',
+    'the store is closed; make a new one with createMemoryStore()',
+  )
+}

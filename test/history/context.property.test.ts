@@ -1,0 +1,102 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { createManualClock } from '../../src/clock.js'
+import {
+  checkToolPairs,
+  countMessageTokens,
+  createHistory,
+  type MessageInput,
+  parseHistoryOptions,
+  selectContext,
+  toOpenAIMessages,
+} from '../../src/history/index.js'
+import { forEachStore } from '../helpers/stores.js'
+import { history } from './arbitraries.js'
+import { expectOpenAIMessages } from './provider-shapes.js'
+import { makeScope, T0 } from './scope.js'
+
+const limits = fc.record({
+  maxTokens: fc.option(fc.integer({ min: 1, max: 600 }), { nil: undefined }),
+  reserve: fc.integer({ min: 0, max: 100 }),
+  maxMessages: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }),
+  pinSystem: fc.boolean(),
+  startOnUser: fc.boolean(),
+})
+
+function budgetOf(l: { maxTokens: number | undefined; reserve: number }) {
+  if (l.maxTokens === undefined) return { options: {}, budget: Number.POSITIVE_INFINITY }
+  const reserveTokens = Math.min(l.reserve, l.maxTokens - 1)
+  return { options: { maxTokens: l.maxTokens, reserveTokens }, budget: l.maxTokens - reserveTokens }
+}
+
+/** The invariants every context keeps, whatever the history and limits. */
+function expectSound(
+  out: readonly MessageInput[],
+  input: readonly MessageInput[],
+  tokens: number,
+  budget: number,
+) {
+  // Checked twice: by the library and by the independent shape check of the provider's rules.
+  expect(checkToolPairs(out).ok).toBe(true)
+  expectOpenAIMessages(toOpenAIMessages(out))
+  expect(tokens).toBeLessThanOrEqual(budget)
+  let at = -1
+  for (const m of out) {
+    const i = input.indexOf(m, at + 1)
+    expect(i, 'messages come from the input, in order').toBeGreaterThan(at)
+    at = i
+  }
+}
+
+describe('selectContext under random histories and limits', () => {
+  it('never splits tool calls from results, never exceeds the budget or the cap, keeps order', () => {
+    fc.assert(
+      fc.property(
+        history(40),
+        limits,
+        fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+        (log, l, w) => {
+          const { options, budget } = budgetOf(l)
+          const scores = w === undefined ? undefined : log.map((_, i) => Math.sin(i * 7.3))
+          const sel = selectContext(log, { ...options, ...l, scores, relevanceWeight: w })
+          expectSound(sel.messages, log, sel.tokens, budget)
+          expect(sel.tokens).toBe(sel.messages.reduce((s, m) => s + countMessageTokens(m), 0))
+          expect(sel.messages.length).toBeLessThanOrEqual(l.maxMessages ?? Number.POSITIVE_INFINITY)
+          expect(sel.dropped).toBe(log.length - sel.messages.length)
+        },
+      ),
+      { numRuns: 500 },
+    )
+  })
+})
+
+forEachStore((fixture) => {
+  it('history.context keeps the same invariants with summaries, on stored histories', async () => {
+    const clock = createManualClock(T0)
+    const store = await fixture.make(clock)
+    const options = parseHistoryOptions({ maxMessages: 300 })
+    let n = 0
+    await fc.assert(
+      fc.asyncProperty(
+        history(30),
+        limits,
+        fc.constantFrom('extractive' as const, false as const),
+        async (log, l, summarize) => {
+          const scope = await makeScope(store, clock, `sess-prop-${n++}`)
+          const h = createHistory(scope, options)
+          if (log.length > 0) await h.append(...log)
+          const stored = (await h.list({ limit: 1_000 })).messages
+          const { options: budget, budget: limit } = budgetOf(l)
+          const ctx = await h.context({ ...budget, ...l, summarize })
+          const same = ctx.messages.map((m) => stored.find((s) => s.seq === m.seq)!)
+          expect(ctx.messages).toEqual(same)
+          expectSound(same, stored, ctx.tokens, limit)
+          const messageTokens = ctx.messages.reduce((s, m) => s + countMessageTokens(m), 0)
+          expect(ctx.tokens).toBe(messageTokens + (ctx.summary?.tokens ?? 0))
+          expect(ctx.dropped).toBe(stored.length - ctx.messages.length)
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+})

@@ -1,0 +1,134 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+import { createManualClock } from '../../src/clock.js'
+import type { SessionStore } from '../../src/store/contract.js'
+import { createMemoryStore } from '../../src/store/memory.js'
+import { defineStoreSuite, type StoreCheck, storeChecks } from '../../src/testing/index.js'
+import { checkContext } from '../../src/testing/suite-types.js'
+
+function findCheck(name: string): StoreCheck {
+  const check = Object.values(storeChecks)
+    .flat()
+    .find((c) => c.name === name)
+  if (check === undefined) throw new Error(`no check named ${name}`)
+  return check
+}
+
+/** Runs one check against `store` and resolves whether it passed. */
+async function passes(
+  name: string,
+  broken: (store: SessionStore) => Partial<SessionStore>,
+): Promise<boolean> {
+  const clock = createManualClock(Date.now())
+  const real = createMemoryStore({ clock, sweepIntervalMs: 0 })
+  const store = { ...bind(real), ...broken(real) } as SessionStore
+  try {
+    await findCheck(name).run(checkContext(store, clock, expect))
+    return true
+  } catch {
+    return false
+  } finally {
+    await real.close()
+  }
+}
+
+function bind(store: SessionStore): SessionStore {
+  const out: Record<string, unknown> = { capabilities: store.capabilities, clock: store.clock }
+  for (const key of Object.keys(store) as (keyof SessionStore)[]) {
+    const value = store[key]
+    if (typeof value === 'function') out[key] = (value as (...a: unknown[]) => unknown).bind(store)
+  }
+  return out as unknown as SessionStore
+}
+
+describe('defineStoreSuite', () => {
+  it('registers at least 30 distinct, named checks with the framework it is given', () => {
+    const names: string[] = []
+    const groups: string[] = []
+    defineStoreSuite(
+      {
+        describe: (name, body) => {
+          groups.push(name)
+          body()
+        },
+        it: (name) => {
+          names.push(name)
+        },
+        expect,
+      },
+      () => createMemoryStore(),
+      { title: 'custom title' },
+    )
+    expect(groups[0]).toBe('custom title')
+    expect(names.length).toBeGreaterThanOrEqual(30)
+    expect(new Set(names).size).toBe(names.length)
+  })
+
+  it('does not depend on a test framework', () => {
+    const folder = fileURLToPath(new URL('../../src/testing/', import.meta.url))
+    for (const file of readdirSync(folder)) {
+      const source = readFileSync(`${folder}${file}`, 'utf8')
+      // Line-start imports only: the TSDoc examples mention vitest on purpose.
+      expect(source).not.toMatch(/^import .* from ['"](vitest|jest|@jest|mocha|node:test)/m)
+    }
+  })
+
+  it('passes an unbroken store, as a control', async () => {
+    expect(await passes('1,000 concurrent pushes stay exact under the cap', () => ({}))).toBe(true)
+  })
+
+  it.each<[string, string, (s: SessionStore) => Partial<SessionStore>]>([
+    [
+      'a store that brings records back on write',
+      'writes of every kind to an expired record throw NOT_FOUND and do not resurrect it',
+      (s) => ({
+        setValue: async (id, part, value, options) => {
+          await s.create(id, { expiresAt: s.clock.now() + 60_000 })
+          return s.setValue(id, part, value, options)
+        },
+      }),
+    ],
+    [
+      'a store whose push ignores max',
+      '1,000 concurrent pushes stay exact under the cap',
+      (s) => ({
+        push: (id, part, values, options) => s.push(id, part, values, { ...options, max: 1_000_000 }),
+      }),
+    ],
+    [
+      'a store whose touch does nothing',
+      'touch extends a record and its parts without rewriting them',
+      () => ({ touch: async () => true }),
+    ],
+    [
+      'a store that ignores ifVersion',
+      'setValue with ifVersion writes on the current version and conflicts otherwise',
+      (s) => ({
+        setValue: (id, part, value, options) =>
+          s.setValue(id, part, value, { ...options, ifVersion: undefined }),
+      }),
+    ],
+    [
+      'a store whose scan stops after one batch',
+      'scan returns every live record exactly once, over several batches',
+      (s) => ({
+        scan: async function* (options) {
+          for await (const batch of s.scan(options)) {
+            yield batch
+            return
+          }
+        },
+      }),
+    ],
+    [
+      'a store that accepts any id',
+      'bad record ids are INVALID_ARGUMENT for reads and writes, and create nothing',
+      (s) => ({
+        meta: async (id) => (typeof id === 'string' && id.length > 0 ? s.meta('valid-id') : undefined),
+      }),
+    ],
+  ])('fails %s', async (_, check, broken) => {
+    expect(await passes(check, broken)).toBe(false)
+  })
+})
