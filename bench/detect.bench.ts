@@ -1,8 +1,8 @@
 // detect() on a 20-message conversation (a system prompt and 19 turns of 400 characters, the
 // previous reply bound) against raw crypto.hash('sha256') of the same text, in the same run.
 import * as crypto from 'node:crypto'
-import { createDetector } from '../src/detect/index.js'
 import type { ChatMessage, Detector } from '../src/detect/index.js'
+import { createDetector } from '../src/detect/index.js'
 
 const CONVERSATIONS = 2_000
 const CHARS = 400
@@ -19,7 +19,10 @@ function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
 }
-const words = 'the a session gateway reply model token request user order price stock search flight hotel weather code review test build deploy cache index query answer'.split(' ')
+const words =
+  'the a session gateway reply model token request user order price stock search flight hotel weather code review test build deploy cache index query answer'.split(
+    ' ',
+  )
 function text(r: () => number, chars: number): string {
   let s = ''
   while (s.length < chars) s += `${words[Math.floor(r() * words.length)]} `
@@ -34,7 +37,8 @@ function conversation(i: number): Conversation {
   const r = rng(i + 1)
   const system = `You are a helpful assistant. Current time: 2026-01-0${1 + (i % 9)}T10:${10 + (i % 50)}:00Z. ${text(r, CHARS - 70)}`
   const messages: ChatMessage[] = [{ role: 'system', content: system.slice(0, CHARS) }]
-  for (let t = 0; t < 19; t++) messages.push({ role: t % 2 === 0 ? 'user' : 'assistant', content: text(r, CHARS) })
+  for (let t = 0; t < 19; t++)
+    messages.push({ role: t % 2 === 0 ? 'user' : 'assistant', content: text(r, CHARS) })
   return { messages, tenant: `t${i % 10}` }
 }
 
@@ -46,7 +50,10 @@ function prime(detector: Detector, c: Conversation): void {
   }
 }
 
-const conversations = Array.from({ length: CONVERSATIONS }, (_, i) => conversation(i))
+// Through JSON, as a gateway receives them (flat strings, fresh objects).
+const conversations: Conversation[] = JSON.parse(
+  JSON.stringify(Array.from({ length: CONVERSATIONS }, (_, i) => conversation(i))),
+)
 const raw = conversations.map((c) => c.messages.map((m) => m.content as string).join(''))
 const bytes = raw[0]!.length
 
@@ -76,7 +83,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const ours = median(detectNs.slice(1))
 const base = median(rawNs.slice(1))
 const ratio = base / ours
-console.log(`request: 20 messages, ${bytes.toLocaleString('en-US')} characters; ${CONVERSATIONS} conversations, median of ${ROUNDS - 1} rounds`)
+console.log(
+  `request: 20 messages, ${bytes.toLocaleString('en-US')} characters; ${CONVERSATIONS} conversations, median of ${ROUNDS - 1} rounds`,
+)
 console.log(`detect() continuation          ${(ours / 1000).toFixed(2)} us/request`)
 console.log(`raw crypto.hash sha256         ${(base / 1000).toFixed(2)} us/request`)
-console.log(`detect() vs raw sha256 of the same text = ${ratio.toFixed(2)}x (target >= 0.5x) ${ratio >= 0.5 ? 'PASS' : 'MISS'}`)
+console.log(
+  `detect() vs raw sha256 of the same text = ${ratio.toFixed(2)}x (target >= 0.5x) ${ratio >= 0.5 ? 'PASS' : 'MISS'}`,
+)

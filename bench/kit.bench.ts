@@ -31,7 +31,8 @@ reportRatio('kit.get(id) vs LRUCache.get (ttl), awaited', kitGet, rawGet, 0.3)
 const B = 2_000
 const rawCreate = await opsPerSec(async () => {
   const cache = new LRUCache<string, { createdAt: number }>({ max: 200_000, ttl: TTL })
-  for (let i = 0; i < B; i++) await cache.set(randomBytes(16).toString('base64url'), { createdAt: Date.now() })
+  for (let i = 0; i < B; i++)
+    await cache.set(randomBytes(16).toString('base64url'), { createdAt: Date.now() })
 }, B)
 const kitCreate = await opsPerSec(async () => {
   const fresh = createSessionKit({ maxSessions: 200_000 })

@@ -1,6 +1,6 @@
 // The facade on Redis: round trips of each facade call (counted at the client interface), and
 // throughput of a mix of facade calls as a ratio to raw ioredis sending the equivalent commands
-// (one MULTI per write, one HGETALL per read) in the same run. Target: ratio >= 0.7.
+// (one MULTI per write, one HGETALL or LRANGE per read) in the same run. Target: ratio >= 0.7.
 // Starts its own redis-server on a free 127.0.0.1 port; skips with a notice when there is none.
 import { Redis } from 'ioredis'
 import { createSessionKit } from '../src/kit.js'
@@ -23,8 +23,14 @@ function counting(client: RedisClientLike): { client: RedisClientLike; calls: ()
   let calls = 0
   return {
     client: {
-      evalsha: (...args) => (calls++, client.evalsha(...args)),
-      eval: (...args) => (calls++, client.eval(...args)),
+      evalsha(...args) {
+        calls++
+        return client.evalsha(...args)
+      },
+      eval(...args) {
+        calls++
+        return client.eval(...args)
+      },
       masters: () => client.masters(),
     },
     calls: () => calls,
@@ -46,9 +52,14 @@ const line = (i: number) => ({ sku: `SKU-${i % 20}`, name: 'Tee', unitPrice: 199
 
 // Each facade call of the mix, and what a hand-rolled client would send for the same effect.
 type Op = (i: number) => Promise<unknown>
+const message = (i: number) => ({ role: 'user' as const, content: `Any 2BHK in Whitefield under ${i}?` })
+const shown = (i: number) => [`item-${i % 97}`, `item-${(i + 1) % 97}`, `item-${(i + 2) % 97}`]
 const facade: Record<string, Op> = {
   get: (i) => kit.get(sessions[i % SESSIONS]!.id),
   touch: (i) => sessions[i % SESSIONS]!.touch(),
+  append: (i) => sessions[i % SESSIONS]!.history.append(message(i)),
+  mark: (i) => sessions[i % SESSIONS]!.seen.mark(shown(i)),
+  view: (i) => sessions[i % SESSIONS]!.seen.view(),
   'cart add': (i) => sessions[i % SESSIONS]!.cart.add(line(i)),
 }
 const header = (i: number) => `{bench:${sessions[i % SESSIONS]!.id}}`
@@ -64,6 +75,33 @@ const rawOps: Record<string, Op> = {
       .pexpire(header(i), IDLE_MS)
       .pexpire(`${header(i)}:cart`, IDLE_MS)
       .exec(),
+  append: (i) => {
+    const log = `${header(i)}:history`
+    return raw
+      .multi()
+      .rpush(log, JSON.stringify({ id: crypto.randomUUID(), createdAt: Date.now(), ...message(i) }))
+      .ltrim(log, -500, -1)
+      .hincrby(header(i), 's:history', 1)
+      .hset(header(i), 'e', Date.now() + IDLE_MS)
+      .pexpire(header(i), IDLE_MS)
+      .pexpire(log, IDLE_MS)
+      .exec()
+  },
+  mark: (i) => {
+    const seen = `${header(i)}:seen`
+    return raw
+      .multi()
+      .rpush(seen, JSON.stringify({ at: Date.now(), ids: shown(i) }))
+      .ltrim(seen, -64, -1)
+      .hincrby(header(i), 's:seen', 1)
+      .hset(header(i), 'e', Date.now() + IDLE_MS)
+      .pexpire(header(i), IDLE_MS)
+      .pexpire(seen, IDLE_MS)
+      .exec()
+  },
+  view: async (i) => {
+    for (const entry of await raw.lrange(`${header(i)}:seen`, 0, -1)) JSON.parse(entry)
+  },
   'cart add': (i) => {
     const l = line(i)
     const cart = `${header(i)}:cart`
@@ -79,6 +117,7 @@ const rawOps: Record<string, Op> = {
   },
 }
 
+let failed = false
 // Round trips: after one warm-up call (the first call of a script on a server may add one EVAL).
 console.log('round trips per facade call (scripts sent through the client interface):')
 for (const [name, op] of Object.entries(facade)) {
@@ -102,7 +141,6 @@ async function round(ops: Record<string, Op>, inFlight: number): Promise<number>
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-let failed = false
 for (const inFlight of [1, 16]) {
   await round(facade, inFlight)
   await round(rawOps, inFlight)

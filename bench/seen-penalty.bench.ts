@@ -45,15 +45,25 @@ const set = new Set(view.items())
 if (set.size !== SEEN) throw new Error(`expected ${SEEN} seen items, got ${set.size}`)
 
 const out = new Float64Array(CANDIDATES)
-const raw = await opsPerSec(() => {
-  for (let i = 0; i < CANDIDATES; i++) out[i] = set.has(ids[i] as string) ? -1.5 : 0
-}, CANDIDATES)
-const ours = await opsPerSec(() => {
-  for (let i = 0; i < CANDIDATES; i++) out[i] = view.penalty(ids[i] as string)
-}, CANDIDATES)
-const batch = await opsPerSec(() => view.penalties(ids, out), CANDIDATES)
 const candidateAttrs = ids.map((_, i) => attrsOf(i))
-const withAttrs = await opsPerSec(() => view.penalties(ids, out, candidateAttrs), CANDIDATES)
+const loops: Record<string, () => unknown> = {
+  raw: () => {
+    for (let i = 0; i < CANDIDATES; i++) out[i] = set.has(ids[i] as string) ? -1.5 : 0
+  },
+  ours: () => {
+    for (let i = 0; i < CANDIDATES; i++) out[i] = view.penalty(ids[i] as string)
+  },
+  batch: () => view.penalties(ids, out),
+  withAttrs: () => view.penalties(ids, out, candidateAttrs),
+}
+// Rounds interleave the loops, so a noisy neighbour slows each of them alike; best round wins.
+const best: Record<string, number> = {}
+for (let round = 0; round < 7; round++) {
+  for (const [name, body] of Object.entries(loops)) {
+    best[name] = Math.max(best[name] ?? 0, await opsPerSec(body, CANDIDATES, { rounds: 1 }))
+  }
+}
+const { raw = 0, ours = 0, batch = 0, withAttrs = 0 } = best
 
 reportRatio('view.penalty(id) vs Set.has', ours, raw, 0.5)
 reportRatio('view.penalties(ids, out) vs Set.has', batch, raw, 0.5)
@@ -61,14 +71,20 @@ console.log(
   `(for information) view.penalties(ids, out, attrs), two values each: ${fmt(withAttrs)} ops/s = ${(withAttrs / raw).toFixed(2)}x of Set.has`,
 )
 
+// Heap after a full collection, before and after 10 million lookups; three times, median kept,
+// since a collection can free unrelated garbage and make one figure negative.
 const LOOPS = 20_000
-const before = heapUsed()
-for (let r = 0; r < LOOPS; r++) view.penalties(ids, out)
-for (let r = 0; r < LOOPS; r++) for (let i = 0; i < CANDIDATES; i++) out[i] = view.penalty(ids[i] as string)
-const delta = heapUsed() - before
+const deltas: number[] = []
+for (let trial = 0; trial < 3; trial++) {
+  const before = heapUsed()
+  for (let r = 0; r < LOOPS; r++) view.penalties(ids, out)
+  for (let r = 0; r < LOOPS; r++) for (let i = 0; i < CANDIDATES; i++) out[i] = view.penalty(ids[i] as string)
+  deltas.push(heapUsed() - before)
+}
+const delta = [...deltas].sort((a, b) => a - b)[1] as number
 const calls = 2 * LOOPS * CANDIDATES
-const heapPass = delta < 64 * 1024
+const heapPass = Math.abs(delta) < 64 * 1024
 console.log(
-  `heap delta over ${calls.toLocaleString('en-US')} lookups: ${delta} bytes (${(delta / calls).toFixed(4)} B/lookup; target ~0, < 64 KiB) ${heapPass ? 'PASS' : 'MISS'}`,
+  `heap delta over ${calls.toLocaleString('en-US')} lookups: median ${delta} bytes of [${deltas.join(', ')}] (${(delta / calls).toFixed(4)} B/lookup; target ~0, |delta| < 64 KiB) ${heapPass ? 'PASS' : 'MISS'}`,
 )
 await store.close()

@@ -5,9 +5,9 @@
 //   curl -b jar -H 'content-type: application/json' -d '{"q":"Any 2BHK in Whitefield?"}' localhost:3000/query
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { pathToFileURL } from 'node:url'
-import type { ContextResult } from '../src/history/index.js'
 import {
   type CartLineInput,
+  type ContextResult,
   createSessionKit,
   isSessionKitError,
   type Session,

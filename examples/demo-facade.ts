@@ -15,7 +15,9 @@ export async function demoFacade(log: (line: string) => void): Promise<void> {
     preferences: { schema: Preferences },
     state: { initial: { phase: 'discovery', engagement: 0 } },
   })
-  kit.on('created', (e) => log(`  event: created ${e.sessionId.slice(0, 6)}... for ${e.userId ?? 'anonymous'}`))
+  kit.on('created', (e) =>
+    log(`  event: created ${e.sessionId.slice(0, 6)}... for ${e.userId ?? 'anonymous'}`),
+  )
 
   const desktop = await kit.create({ userId: 'asha', deviceId: 'desktop' })
   await desktop.preferences.patch({ budget: { min: 500_00, max: 1000_00 }, brands: ['Apple'] })
@@ -30,10 +32,14 @@ export async function demoFacade(log: (line: string) => void): Promise<void> {
   await desktop.cart.add({ sku: 'IPH15PRO-256', name: 'iPhone 15 Pro', unitPrice: 999_00 })
   await desktop.cart.add({ sku: 'CASE-1', name: 'Case', unitPrice: 19_99, quantity: 2 })
   const totals = await desktop.cart.totals()
-  log(`  cart: ${totals.lines} lines, ${totals.quantity} items, subtotal ${(totals.subtotal / 100).toFixed(2)} ${totals.currency}`)
+  log(
+    `  cart: ${totals.lines} lines, ${totals.quantity} items, subtotal ${(totals.subtotal / 100).toFixed(2)} ${totals.currency}`,
+  )
 
   await Promise.all(
-    Array.from({ length: 100 }, () => desktop.state.update((st) => ({ phase: 'evaluation', engagement: (st?.engagement ?? 0) + 1 }))),
+    Array.from({ length: 100 }, () =>
+      desktop.state.update((st) => ({ phase: 'evaluation', engagement: (st?.engagement ?? 0) + 1 })),
+    ),
   )
   log(`  state after 100 concurrent updates: ${JSON.stringify(await desktop.state.get())}`)
 
@@ -43,7 +49,9 @@ export async function demoFacade(log: (line: string) => void): Promise<void> {
   log(`  asha's sessions, newest activity first: ${devices.join(', ')}`)
   await phone.end()
   const resumed = await kit.resume('asha')
-  log(`  resume on another device continues ${resumed?.deviceId} session with ${(await resumed?.cart.totals())?.quantity} items in the cart`)
+  log(
+    `  resume on another device continues ${resumed?.deviceId} session with ${(await resumed?.cart.totals())?.quantity} items in the cart`,
+  )
 
   clock.advance(31 * 60_000)
   log(`  after 31 idle minutes: ${(await kit.get(desktop.id)) === undefined ? 'expired' : 'still live'}`)

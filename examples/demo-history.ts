@@ -1,12 +1,14 @@
 import {
   checkToolPairs,
+  createManualClock,
+  createMemoryStore,
+  createSessionKit,
   estimateTokens,
   type MessageInput,
   type Summarizer,
   toAnthropicMessages,
   toOpenAIMessages,
-} from '../src/history/index.js'
-import { createManualClock, createMemoryStore, createSessionKit } from '../src/index.js'
+} from '../src/index.js'
 
 const SYSTEM = 'You are a property sales assistant in Bengaluru.'
 
@@ -73,7 +75,7 @@ export async function demoHistory(log: (line: string) => void): Promise<void> {
   const openai = toOpenAIMessages([{ role: 'system', content: system }, ...ctx.messages])
   const anthropic = toAnthropicMessages([{ role: 'system', content: system }, ...ctx.messages])
   log(
-    `  OpenAI-style: ${openai.length} messages; Anthropic-style: system of ${anthropic.system?.length} chars + ${anthropic.messages.length} turns`,
+    `  chat completions format: ${openai.length} messages; Messages API format: system of ${anthropic.system?.length} chars + ${anthropic.messages.length} turns`,
   )
 
   const failing = await history.context({

@@ -1,15 +1,12 @@
 // `npm run demo` section: seen items. A small wardrobe under the classic flat -1.5 and under the
 // decaying default, an explanation for the log, and a diverse re-ranked list.
-import { createManualClock, type ManualClock } from '../src/clock.js'
-import { createSessionId } from '../src/ids.js'
 import {
-  createSeen,
-  parseSeenOptions,
+  createManualClock,
+  createSessionKit,
+  type ManualClock,
   rerank,
-  type SeenModule,
   type SeenPolicyInput,
-} from '../src/seen/index.js'
-import { createMemoryStore } from '../src/store/memory.js'
+} from '../src/index.js'
 
 const wardrobe = [
   { id: 'stride-tee', score: 2.5, attributes: ['color:black', 'brand:stride'] },
@@ -34,7 +31,7 @@ export async function demoSeen(log: (line: string) => void): Promise<void> {
   for (const [name, policy] of policies) log(`  ${name.padEnd(16)} ${(await pickTops(policy, 8)).join(' ')}`)
 
   const clock = createManualClock(Date.parse('2026-01-01T09:00:00Z'))
-  const seen = await openSession(clock, { kind: 'decay', attributes: { color: { weight: 0.4 } } })
+  const { seen, close } = await openSession(clock, { kind: 'decay', attributes: { color: { weight: 0.4 } } })
   await seen.mark(['stride-tee'], { attributes: { 'stride-tee': ['color:black', 'brand:stride'] } })
   clock.advance(3 * 60_000)
   await seen.mark(['apex-tee'])
@@ -51,12 +48,13 @@ export async function demoSeen(log: (line: string) => void): Promise<void> {
   const { items, scores } = rerank(shelf, { k: 3, lambda: 0.7, view, maxPerAttribute: { brand: 1 } })
   const listed = items.map((c, i) => `${c.id} (${scores[i]?.toFixed(2)})`).join(', ')
   log(`rerank k=3, one per brand, after seen penalties: ${listed}`)
+  await close()
 }
 
 // Scores the wardrobe once a minute and marks the best top, as a scoring loop would.
 async function pickTops(policy: SeenPolicyInput, requests: number): Promise<string[]> {
   const clock = createManualClock(Date.parse('2026-01-01T09:00:00Z'))
-  const seen = await openSession(clock, policy)
+  const { seen, close } = await openSession(clock, policy)
   const picks: string[] = []
   for (let r = 0; r < requests; r++) {
     const view = await seen.view()
@@ -67,23 +65,13 @@ async function pickTops(policy: SeenPolicyInput, requests: number): Promise<stri
     await seen.mark([best.id])
     clock.advance(60_000)
   }
+  await close()
   return picks
 }
 
-// A session on a memory store, built the way the facade builds it.
-async function openSession(clock: ManualClock, policy: SeenPolicyInput): Promise<SeenModule> {
-  const store = createMemoryStore({ clock, sweepIntervalMs: 0 })
-  const sessionId = createSessionId()
-  const idleMs = 30 * 60_000
-  await store.create(sessionId, { expiresAt: clock.now() + idleMs })
-  const scope = {
-    store,
-    clock,
-    sessionId,
-    userId: undefined,
-    userRecordId: undefined,
-    activityExpiresAt: () => clock.now() + idleMs,
-    userExpiresAt: () => clock.now() + idleMs,
-  }
-  return createSeen(scope, parseSeenOptions({ policy }))
+// A kit on a manual clock (so the demo prints the same every run) and one session of it.
+async function openSession(clock: ManualClock, policy: SeenPolicyInput) {
+  const kit = createSessionKit({ clock, seen: { policy } })
+  const session = await kit.create()
+  return { seen: session.seen, close: () => kit.close() }
 }

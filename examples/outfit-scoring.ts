@@ -1,7 +1,7 @@
 // An outfit generator's scoring loop with decaying seen penalties: three gym outfits in a row
 // share no item, and the log explains every penalty. Run it: `npx tsx examples/outfit-scoring.ts`.
 import { pathToFileURL } from 'node:url'
-import { createManualClock, createSessionKit, type SeenView } from '../src/index.js'
+import { createManualClock, createSessionKit, type SeenView, type Session } from '../src/index.js'
 
 type Slot = 'top' | 'bottom' | 'shoes'
 
@@ -14,67 +14,27 @@ interface Item {
   readonly attributes: readonly string[]
 }
 
+const item = (id: string, name: string, slot: Slot, gym: number, color: string, brand: string): Item => ({
+  id,
+  name,
+  slot,
+  gym,
+  attributes: [`color:${color}`, `brand:${brand}`],
+})
+
 const catalogue: readonly Item[] = [
-  {
-    id: 'tee-stride-black',
-    name: 'Stride Tee',
-    slot: 'top',
-    gym: 2.5,
-    attributes: ['color:black', 'brand:stride'],
-  },
-  { id: 'tee-apex-grey', name: 'Apex Tee', slot: 'top', gym: 2.3, attributes: ['color:grey', 'brand:apex'] },
-  { id: 'tank-white', name: 'White Tank', slot: 'top', gym: 2.2, attributes: ['color:white', 'brand:north'] },
-  {
-    id: 'shirt-oxford',
-    name: 'Oxford Shirt',
-    slot: 'top',
-    gym: 0.4,
-    attributes: ['color:blue', 'brand:north'],
-  },
-  {
-    id: 'shorts-stride',
-    name: 'Stride Shorts',
-    slot: 'bottom',
-    gym: 2.4,
-    attributes: ['color:black', 'brand:stride'],
-  },
-  {
-    id: 'joggers-apex',
-    name: 'Apex Joggers',
-    slot: 'bottom',
-    gym: 2.2,
-    attributes: ['color:grey', 'brand:apex'],
-  },
-  {
-    id: 'pants-track',
-    name: 'Track Pants',
-    slot: 'bottom',
-    gym: 2.0,
-    attributes: ['color:navy', 'brand:north'],
-  },
-  { id: 'chinos', name: 'Chinos', slot: 'bottom', gym: 0.3, attributes: ['color:beige', 'brand:north'] },
-  {
-    id: 'sneakers-stride',
-    name: 'Stride Sneakers',
-    slot: 'shoes',
-    gym: 2.6,
-    attributes: ['color:white', 'brand:stride'],
-  },
-  {
-    id: 'runners-apex',
-    name: 'Apex Runners',
-    slot: 'shoes',
-    gym: 2.4,
-    attributes: ['color:grey', 'brand:apex'],
-  },
-  {
-    id: 'trainers-north',
-    name: 'North Trainers',
-    slot: 'shoes',
-    gym: 2.1,
-    attributes: ['color:black', 'brand:north'],
-  },
-  { id: 'loafers', name: 'Loafers', slot: 'shoes', gym: 0.1, attributes: ['color:brown', 'brand:north'] },
+  item('tee-stride-black', 'Stride Tee', 'top', 2.5, 'black', 'stride'),
+  item('tee-apex-grey', 'Apex Tee', 'top', 2.3, 'grey', 'apex'),
+  item('tank-white', 'White Tank', 'top', 2.2, 'white', 'north'),
+  item('shirt-oxford', 'Oxford Shirt', 'top', 0.4, 'blue', 'north'),
+  item('shorts-stride', 'Stride Shorts', 'bottom', 2.4, 'black', 'stride'),
+  item('joggers-apex', 'Apex Joggers', 'bottom', 2.2, 'grey', 'apex'),
+  item('pants-track', 'Track Pants', 'bottom', 2.0, 'navy', 'north'),
+  item('chinos', 'Chinos', 'bottom', 0.3, 'beige', 'north'),
+  item('sneakers-stride', 'Stride Sneakers', 'shoes', 2.6, 'white', 'stride'),
+  item('runners-apex', 'Apex Runners', 'shoes', 2.4, 'grey', 'apex'),
+  item('trainers-north', 'North Trainers', 'shoes', 2.1, 'black', 'north'),
+  item('loafers', 'Loafers', 'shoes', 0.1, 'brown', 'north'),
 ]
 
 const slots: readonly Slot[] = ['top', 'bottom', 'shoes']
@@ -83,8 +43,10 @@ const slots: readonly Slot[] = ['top', 'bottom', 'shoes']
 const seenOptions = { policy: { kind: 'decay', attributes: { brand: { weight: 0.3 } } } } as const
 
 /**
- * Generates three gym outfits in one session, two minutes apart, logging the top candidates of
- * each slot with their penalty explanations. Resolves the outfits (item ids, top/bottom/shoes).
+ * Generates three gym outfits in one session, two minutes apart, then one the next morning in a
+ * new session of the same user (the user level remembers yesterday), logging the top candidates
+ * of each slot with their penalty explanations. Resolves the first three outfits (item ids,
+ * top/bottom/shoes).
  *
  * @example
  * const outfits = await runOutfitScoring(console.log)
@@ -96,32 +58,42 @@ export async function runOutfitScoring(log: (line: string) => void): Promise<str
   const session = await kit.create({ userId: 'shopper-1' })
   const outfits: string[][] = []
   for (let n = 1; n <= 3; n++) {
-    const view = await session.seen.view()
-    log(`Outfit #${n} (gym)`)
-    const outfit = slots.map((slot) => pickForSlot(slot, view, log))
-    outfits.push(outfit.map((item) => item.id))
-    log(`  -> ${outfit.map((item) => item.name).join(', ')}`)
-    await session.seen.mark(
-      outfit.map((item) => item.id),
-      { attributes: Object.fromEntries(outfit.map((item) => [item.id, item.attributes])) },
-    )
+    outfits.push(await generateOutfit(`Outfit #${n} (gym)`, session, log))
     clock.advance(2 * 60_000)
   }
+  clock.advance(24 * 3_600_000)
+  const tomorrow = await kit.create({ userId: 'shopper-1' })
+  await generateOutfit('Next morning, a new session of the same user (gym)', tomorrow, log)
   await kit.close()
   return outfits
 }
 
+// One request of the service: one view, score every candidate per slot, mark the outfit shown.
+async function generateOutfit(
+  title: string,
+  session: Session,
+  log: (line: string) => void,
+): Promise<string[]> {
+  const view = await session.seen.view()
+  log(title)
+  const outfit = slots.map((slot) => pickForSlot(slot, view, log))
+  log(`  -> ${outfit.map((chosen) => chosen.name).join(', ')}`)
+  const ids = outfit.map((chosen) => chosen.id)
+  await session.seen.mark(ids, { attributes: Object.fromEntries(outfit.map((c) => [c.id, c.attributes])) })
+  return ids
+}
+
 function pickForSlot(slot: Slot, view: SeenView, log: (line: string) => void): Item {
   const ranked = catalogue
-    .filter((item) => item.slot === slot)
-    .map((item) => ({ item, penalty: view.penalty(item.id, item.attributes) }))
+    .filter((candidate) => candidate.slot === slot)
+    .map((candidate) => ({ item: candidate, penalty: view.penalty(candidate.id, candidate.attributes) }))
     .map((c) => ({ ...c, score: c.item.gym + c.penalty }))
     .sort((a, b) => b.score - a.score)
   log(`  ${slot}:`)
-  ranked.slice(0, 3).forEach(({ item, penalty, score }, i) => {
-    const seenText = penalty === 0 ? 'new' : view.explain(item.id, item.attributes).text
+  ranked.slice(0, 3).forEach(({ item: c, penalty, score }, i) => {
+    const seenText = penalty === 0 ? 'new' : view.explain(c.id, c.attributes).text
     log(
-      `    ${i + 1}. ${item.name}: ${score.toFixed(2)} (base ${item.gym.toFixed(2)}, seen ${penalty.toFixed(2)}) ${seenText}`,
+      `    ${i + 1}. ${c.name}: ${score.toFixed(2)} (base ${c.gym.toFixed(2)}, seen ${penalty.toFixed(2)}) ${seenText}`,
     )
   })
   return (ranked[0] as { item: Item }).item

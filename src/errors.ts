@@ -60,10 +60,7 @@ const codes: ReadonlySet<string> = new Set<SessionKitErrorCode>([
  * @example
  * if (isSessionKitError(err, 'NOT_FOUND')) return reply.code(404)
  */
-export function isSessionKitError(
-  error: unknown,
-  code?: SessionKitErrorCode,
-): error is SessionKitError {
+export function isSessionKitError(error: unknown, code?: SessionKitErrorCode): error is SessionKitError {
   if (error instanceof SessionKitError) return code === undefined || error.code === code
   if (typeof error !== 'object' || error === null) return false
   const e = error as { name?: unknown; code?: unknown }

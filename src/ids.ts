@@ -28,9 +28,7 @@ const reserved = new Set(['__proto__', 'constructor', 'prototype'])
  */
 export function assertRecordId(id: unknown, what = 'record id'): asserts id is string {
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) {
-    throw invalidArgument(
-      `${what} must be a string of 1 to ${MAX_ID_LENGTH} characters; got ${describe(id)}`,
-    )
+    throw invalidArgument(`${what} must be a string of 1 to ${MAX_ID_LENGTH} characters; got ${describe(id)}`)
   }
   if (!recordIdPattern.test(id) || reserved.has(id)) {
     throw invalidArgument(

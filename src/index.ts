@@ -1,12 +1,17 @@
 // The public API of 'sessionkit'. Re-exports only.
 export { type Clock, createManualClock, type ManualClock, systemClock } from './clock.js'
+export * from './detect/index.js'
 export {
   isSessionKitError,
   SessionKitError,
   type SessionKitErrorCode,
   type SessionKitErrorDetails,
 } from './errors.js'
+export * from './history/index.js'
 export { assertRecordId, assertSessionId, createSessionId, isValidSessionId } from './ids.js'
+export type { KitEventName, KitEvents, SessionEvent } from './kit/events.js'
+export type { SessionKitOptions } from './kit/options.js'
+export type { Session, SessionInfo } from './kit/session.js'
 export {
   type CreateSessionOptions,
   createSessionKit,
@@ -15,17 +20,12 @@ export {
   type KitStats,
   type SessionKit,
 } from './kit.js'
-export type { KitEventName, KitEvents, SessionEvent } from './kit/events.js'
-export type { SessionKitOptions } from './kit/options.js'
-export type { Session, SessionInfo } from './kit/session.js'
 export type { Cart, CartOptions, CartTotals } from './profile/cart.js'
 export type { CartLine, CartLineInput } from './profile/cart-line.js'
 export type { Preferences, PreferencesPatch } from './profile/preferences.js'
 export type { InferOutput, StandardSchema } from './profile/standard-schema.js'
 export type { TypedState } from './profile/state.js'
+export * from './seen/index.js'
 export type { SessionScope } from './session-scope.js'
 export * from './store/contract.js'
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './store/memory.js'
-export * from './detect/index.js'
-export * from './history/index.js'
-export * from './seen/index.js'

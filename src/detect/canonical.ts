@@ -3,8 +3,8 @@ import type { ChatMessage } from './types.js'
 
 /** What canonicalisation needs from the options (parsed once, in `createDetector`). */
 export interface CanonicalConfig {
-  /** Message fields hashed besides `role` and `content`, sorted. */
-  readonly extraKeys: readonly string[]
+  /** Message fields hashed besides `role` and `content`. */
+  readonly extraKeys: ReadonlySet<string>
   /** Keys dropped at any depth (`cache_control`). */
   readonly ignoredKeys: ReadonlySet<string>
   /** Global regular expressions whose matches are blanked before hashing. */
@@ -36,7 +36,17 @@ type WellFormed = { isWellFormed(): boolean; toWellFormed(): string }
 export function canonicalText(text: string): string {
   let s = text
   if (s.indexOf('\r') !== -1) s = s.replace(crPattern, '\n')
-  s = s.trim()
+  // trim() costs as much as the rest together; most texts have nothing to trim.
+  const n = s.length
+  if (
+    n > 0 &&
+    (s.charCodeAt(0) <= 0x20 ||
+      s.charCodeAt(n - 1) <= 0x20 ||
+      s.charCodeAt(0) >= 0x80 ||
+      s.charCodeAt(n - 1) >= 0x80)
+  ) {
+    s = s.trim()
+  }
   const w = s as unknown as WellFormed
   return w.isWellFormed() ? s : w.toWellFormed()
 }
@@ -61,15 +71,19 @@ export function messagePiece(m: ChatMessage, cfg: CanonicalConfig, index: number
   if (typeof c === 'string') content = `T${textOf(c, cfg)}`
   else if (c === undefined || c === null) content = 'T'
   else content = contentOf(c, cfg, index)
-  let extras: Record<string, unknown> | undefined
-  for (const key of cfg.extraKeys) {
+  // Walk the message's own keys (two, usually): cheaper than probing each hashed field by name.
+  let keys: string[] | undefined
+  for (const key in m) {
+    if (key === 'role' || key === 'content' || !cfg.extraKeys.has(key)) continue
     const v = m[key]
     if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) continue
-    if (extras === undefined) extras = {}
-    extras[key] = canonicalValue(v, cfg, key, 1, index)
+    if (keys === undefined) keys = []
+    keys.push(key)
   }
-  const tail = extras === undefined ? '' : `\u0002${JSON.stringify(extras)}`
-  return `${code}${content.length}:${content}${tail}\u0001`
+  if (keys === undefined) return `${code}${content.length}:${content}\u0001`
+  const extras: Record<string, unknown> = {}
+  for (const key of keys.sort()) extras[key] = canonicalValue(m[key], cfg, key, 1, index)
+  return `${code}${content.length}:${content}\u0002${JSON.stringify(extras)}\u0001`
 }
 
 /**

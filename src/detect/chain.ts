@@ -8,13 +8,12 @@ const FAST_WINDOW = 3
  * canonical messages 1..p, so `c_p` is `c_(p-1)` extended by message p (the running SHA-256
  * state is the chain). One pass over the bytes gives the last three positions (a retry, a turn
  * after `bindReply`, a turn without it); older positions cost a second pass, only when those miss.
+ * The running states before the last message are kept for `bindReply`, which extends one of them.
  */
 export class RequestChain {
   /** Probe keys by position (1-based); filled as needed. */
   readonly #keys: (string | undefined)[]
   readonly #copies: (HashStream | undefined)[]
-  /** The running state after message n, for `bindReply`. */
-  readonly state: HashStream
   /** UTF-16 code units fed to the hash. */
   bytes = 0
   readonly #start: number
@@ -39,8 +38,33 @@ export class RequestChain {
       this.bytes += piece.length
       if (p < n) this.#copies[p] = h.copy()
     }
-    this.state = h
-    this.#keys[n] = probeKey(h.copy().digest())
+    this.#keys[n] = probeKey(h.digest())
+  }
+
+  /**
+   * The key of the request extended by one more canonical message (`bindReply`): from the newest
+   * running state the probes left unused, else from the start. Returns the key and the code units
+   * hashed for it.
+   */
+  extendedKey(piece: string): { key: string; bytes: number } {
+    const n = this.pieces.length
+    let from = n - 1
+    while (from >= this.#start && this.#copies[from] === undefined) from--
+    let h: HashStream
+    let bytes = piece.length
+    if (from >= this.#start && from >= 1) {
+      h = this.#copies[from]!.copy()
+    } else {
+      h = this.hash.create()
+      from = n
+      bytes += this.#feed(h, n + 1)
+    }
+    for (let q = from + 1; q <= n; q++) {
+      h.update(this.pieces[q - 1]!)
+      bytes += this.pieces[q - 1]!.length
+    }
+    h.update(piece)
+    return { key: h.digest(), bytes }
   }
 
   /** The probe key of prefix `p` (1 <= p <= n). */
@@ -76,10 +100,11 @@ export class RequestChain {
   }
 
   // The header and messages 1..upTo-1 as one string: one update instead of one per message.
-  #feed(h: HashStream, upTo: number): void {
+  #feed(h: HashStream, upTo: number): number {
     let s = this.header
     for (let i = 0; i < upTo - 1; i++) s += this.pieces[i]
     h.update(s)
     this.bytes += s.length
+    return s.length
   }
 }

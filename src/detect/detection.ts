@@ -1,4 +1,4 @@
-import type { HashStream } from './hash.js'
+import type { RequestChain } from './chain.js'
 import type { Placement } from './placement.js'
 import type { SessionRec } from './session-table.js'
 import type { Detection, DetectionKind } from './types.js'
@@ -6,8 +6,8 @@ import type { Detection, DetectionKind } from './types.js'
 /** What `bindReply` needs from a detection: hidden from logs, `JSON.stringify` and inspection. */
 export interface BindState {
   readonly s: SessionRec
-  /** The running hash after the request's last message. */
-  readonly state: HashStream
+  /** The request's prefix hashes, extended by the reply. */
+  readonly chain: RequestChain
   /** Seed and tenant (secret: never printed). */
   readonly header: string
   readonly position: number

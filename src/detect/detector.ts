@@ -27,7 +27,7 @@ import type { ChatMessage, Detection, Detector, DetectorMetrics, DetectRequest }
 export function createDetector(options?: DetectorOptionsInput): Detector {
   const o = parseDetectorOptions(options)
   const cfg: CanonicalConfig = {
-    extraKeys: o.messageKeys,
+    extraKeys: new Set(o.messageKeys),
     ignoredKeys: new Set(o.ignoredKeys),
     volatilePatterns: o.volatilePatterns,
     volatileEverywhere: o.volatileScope === 'all',
@@ -92,7 +92,7 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
       counters.bytesHashed += req.bytes + req.chain.bytes
       const bind = {
         s: placed.s,
-        state: req.chain.state,
+        chain: req.chain,
         header: req.header,
         position: req.n,
         branch: placed.branch,
@@ -110,9 +110,9 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
       const s = bind.s
       if (table.byId(s.id) !== s) return false
       const piece = messagePiece(reply as ChatMessage, cfg, 0)
-      const h = bind.state.copy()
-      h.update(piece)
-      const added = table.addKey(s, ownKey(h.digest()), bind.position + 1, bind.branch * 8 + REPLY)
+      const extended = bind.chain.extendedKey(piece)
+      counters.bytesHashed += extended.bytes
+      const added = table.addKey(s, ownKey(extended.key), bind.position + 1, bind.branch * 8 + REPLY)
       if (added) {
         s.length++
         counters.grew(1, s.length)
@@ -121,7 +121,6 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
         table.addReply(s, ownKey(o.hash.digest(bind.header + piece)))
         counters.bytesHashed += bind.header.length + piece.length
       }
-      counters.bytesHashed += piece.length
       counters.repliesBound++
       s.answered = true
       table.touch(s, o.clock.now())

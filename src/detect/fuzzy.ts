@@ -19,7 +19,8 @@ export interface FuzzyMatch {
 /**
  * Places a request that matched no prefix exactly. Candidates come from the inverted index of
  * reply fingerprints (replies only one live session of this tenant produced), newest first, at
- * most `maxCandidates`; each is scored by {@link similarity} against its recent replies. Cost:
+ * most `maxCandidates`; the first whose {@link similarity} against its recent replies reaches the
+ * threshold wins. Cost:
  * O(window) map lookups plus O(maxCandidates * window * band).
  *
  * @param fps the fingerprints of the request's assistant messages, oldest first
@@ -36,21 +37,23 @@ export function fuzzyMatch(
     const s = table.replyOwner(fps[i]!)
     if (s !== undefined && s.tenant === tenant && !candidates.includes(s)) candidates.push(s)
   }
-  let best: FuzzyMatch | undefined
+  // The session of the newest known reply wins when it scores: after a reset split, the request
+  // carries the old session's replies too, but it continues the new one.
   for (const s of candidates) {
     const m = similarity(fps, table.orderedReplies(s), cfg.band, cfg.window)
-    if (m.similarity > (best?.similarity ?? -1)) best = { s, similarity: m.similarity, anchor: m.anchor }
+    if (m.similarity >= cfg.threshold) return { s, similarity: m.similarity, anchor: m.anchor }
   }
-  return best !== undefined && best.similarity >= cfg.threshold ? best : undefined
+  return undefined
 }
 
 /**
  * How well a request's reply sequence `a` continues a session's `b` (both oldest first), 0 to 1.
  * Anchor: the newest element of `a` that `b` holds (later ones are replies `b` has not seen yet).
  * Then a banded edit distance between `a` and `b` read backward from the anchor, over at most
- * `window` elements of `a`, where `b`'s older part may run on for free (a client that dropped its
- * oldest messages): similarity = 1 - distance / compared. An edited reply costs 1, a dropped or
- * inserted one costs 1; an edited user message is invisible here.
+ * `window` elements of `a`, where dropping elements of `b` is free (replies of abandoned branches
+ * and regenerations, messages the client left out) and each element of `a` that `b` lacks costs 1
+ * (an edited reply): similarity = 1 - distance / compared. An edited user message is invisible
+ * here. The band bounds how many elements of `b` may be skipped: O(window * band).
  *
  * @example
  * similarity(['r3', 'r4', 'x'], ['r1', 'r2', 'r3', 'r4'], 4, 16) // { similarity: 1, anchor: 1 }
@@ -68,25 +71,30 @@ export function similarity(
     if (jb >= 0) break
   }
   if (ia < 0) return { similarity: 0, anchor: -1 }
-  const len = Math.min(ia + 1, jb + 1, window)
   const m = jb + 1
-  // Rolling rows of the DP over x = a read backward from ia, y = b read backward from jb.
-  let prev = new Array<number>(m + 1)
+  // No more elements of `a` than `b` holds up to the anchor: a session that began later (a reset
+  // split, a fragment) is not charged for the history before it.
+  const len = Math.min(ia + 1, m, window)
+  // Rolling rows of the DP over x = a read backward from ia, y = b read backward from jb:
+  // cur[l] = least cost of x[0..k) against y[0..l), skipping y for free within the band.
+  let prev = new Array<number>(m + 1).fill(0)
   let cur = new Array<number>(m + 1)
-  for (let l = 0; l <= m; l++) prev[l] = l <= band ? l : Number.POSITIVE_INFINITY
   for (let k = 1; k <= len; k++) {
     const xk = a[ia - k + 1]
-    cur.fill(Number.POSITIVE_INFINITY)
-    if (k <= band) cur[0] = k
-    const lo = Math.max(1, k - band)
+    const lo = Math.max(0, k - band - 1)
     const hi = Math.min(m, k + band)
+    cur.fill(Number.POSITIVE_INFINITY)
     for (let l = lo; l <= hi; l++) {
-      const sub = prev[l - 1]! + (xk === b[jb - l + 1] ? 0 : 1)
-      cur[l] = Math.min(sub, prev[l]! + 1, cur[l - 1]! + 1)
+      let best = prev[l]! + 1
+      if (l > 0) {
+        if (xk === b[jb - l + 1]) best = Math.min(best, prev[l - 1]!)
+        best = Math.min(best, cur[l - 1]!)
+      }
+      cur[l] = best
     }
     ;[prev, cur] = [cur, prev]
   }
   let d = Number.POSITIVE_INFINITY
-  for (let l = Math.max(0, len - band); l <= Math.min(m, len + band); l++) d = Math.min(d, prev[l]!)
+  for (const v of prev) d = Math.min(d, v)
   return { similarity: Math.max(0, 1 - d / len), anchor: ia }
 }

@@ -34,7 +34,7 @@ export interface DetectorOptionsInput {
   readonly retryWindowMs?: number
   /** Reset phrases ("start over"), or `false` to ignore them. Default `{ mode: 'split' }`. */
   readonly reset?: false | ResetOptionsInput
-  /** Fuzzy matching after an exact miss, or `false` to turn it off. Default on (threshold 0.6). */
+  /** Fuzzy matching after an exact miss, or `false` to turn it off. Default on (threshold 0.5). */
   readonly fuzzy?: false | FuzzyOptionsInput
   /** Keys dropped at any depth before hashing. Default `['cache_control']`. */
   readonly ignoredKeys?: readonly string[]
@@ -62,11 +62,11 @@ export interface ResetOptionsInput {
 
 /** Option `fuzzy`. */
 export interface FuzzyOptionsInput {
-  /** Least similarity (0 to 1) that places a request in a session. Default 0.6. */
+  /** Least similarity (0 to 1) that places a request in a session. Default 0.5. */
   readonly threshold?: number
   /** Assistant-message fingerprints kept per session and compared. Default 16. */
   readonly window?: number
-  /** Most messages inserted or dropped between two matches (the band of the edit distance). Default 4. */
+  /** Most messages inserted or dropped between two matches (the band of the edit distance). Default 8. */
   readonly band?: number
   /** Most candidate sessions compared per request. Default 4. */
   readonly maxCandidates?: number
@@ -110,29 +110,23 @@ const schema = z.strictObject({
   maxKeysPerSession: z.number().int().min(4).max(4096).default(64),
   retryWindowMs: z.number().min(0).default(120_000),
   reset: z
-    .union([
-      z.literal(false),
-      z.strictObject({
-        mode: z.enum(['split', 'annotate']).default('split'),
-        phrases: z
-          .array(z.string().trim().min(1).max(64))
-          .max(256)
-          .default([...defaultResetPhrases]),
-        maxChars: z.number().int().min(1).max(10_000).default(120),
-      }),
-    ])
+    .strictObject({
+      mode: z.enum(['split', 'annotate']).default('split'),
+      phrases: z
+        .array(z.string().trim().min(1).max(64))
+        .max(256)
+        .default([...defaultResetPhrases]),
+      maxChars: z.number().int().min(1).max(10_000).default(120),
+    })
     .default({ mode: 'split', phrases: [...defaultResetPhrases], maxChars: 120 }),
   fuzzy: z
-    .union([
-      z.literal(false),
-      z.strictObject({
-        threshold: z.number().min(0).max(1).default(0.6),
-        window: z.number().int().min(2).max(256).default(16),
-        band: z.number().int().min(0).max(32).default(4),
-        maxCandidates: z.number().int().min(1).max(64).default(4),
-      }),
-    ])
-    .default({ threshold: 0.6, window: 16, band: 4, maxCandidates: 4 }),
+    .strictObject({
+      threshold: z.number().min(0).max(1).default(0.5),
+      window: z.number().int().min(2).max(256).default(16),
+      band: z.number().int().min(0).max(64).default(8),
+      maxCandidates: z.number().int().min(1).max(64).default(4),
+    })
+    .default({ threshold: 0.5, window: 16, band: 8, maxCandidates: 4 }),
   ignoredKeys: keyList.default([...defaultIgnoredKeys]),
   messageKeys: keyList.default([...defaultMessageKeys]),
   volatilePatterns: z
@@ -161,7 +155,17 @@ const schema = z.strictObject({
  * const options = parseDetectorOptions({ maxSessions: 1_000 })
  */
 export function parseDetectorOptions(input: unknown): DetectorOptions {
-  const parsed = schema.safeParse(input ?? {})
+  const given = input ?? {}
+  if (typeof given !== 'object' || Array.isArray(given)) {
+    throw invalidConfig('createDetector options must be an object (or nothing)', { option: 'options' })
+  }
+  // `false` turns a feature off; kept out of the schema so that errors name the nested option.
+  const { reset, fuzzy } = given as { reset?: unknown; fuzzy?: unknown }
+  const parsed = schema.safeParse({
+    ...given,
+    reset: reset === false ? undefined : reset,
+    fuzzy: fuzzy === false ? undefined : fuzzy,
+  })
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!
     const path = issue.path.map(String).join('.') || (issue.code === 'unrecognized_keys' ? '' : 'options')
@@ -178,8 +182,8 @@ export function parseDetectorOptions(input: unknown): DetectorOptions {
     maxProbe: o.maxProbe,
     maxKeysPerSession: o.maxKeysPerSession,
     retryWindowMs: o.retryWindowMs,
-    reset: o.reset === false ? undefined : o.reset,
-    fuzzy: o.fuzzy === false ? undefined : o.fuzzy,
+    reset: reset === false ? undefined : o.reset,
+    fuzzy: fuzzy === false ? undefined : o.fuzzy,
     ignoredKeys: o.ignoredKeys,
     messageKeys,
     // replace() blanks every match only with the global flag, and skips matches with the sticky one.

@@ -49,13 +49,13 @@ export class Placer {
         // An opening identifies nobody: identical openings of different users hash alike.
         if (p === req.n) {
           const fresh = s.answered || s.sysFp !== req.sysFp || req.now - s.lastSeen > this.cfg.retryWindowMs
-          return fresh ? this.#open(req, OPENING | SHARED) : this.#retry(s, branch, req)
+          return fresh ? this.#open(req, OPENING) : this.#retry(s, branch, req)
         }
-        // The answer to an opening, echoed back, places the request if one session sent that opening.
-        if (roleAt(req, p + 1) === 'assistant' && (tag & SHARED) === 0)
-          return this.#advance(s, p, branch, req, false)
-        break
+        // Its answer, echoed back, places the request only if one session sent that opening.
+        if (roleAt(req, p + 1) !== 'assistant') break
       }
+      // Several sessions reached this exact state (SHARED): it cannot tell them apart.
+      if ((tag & SHARED) !== 0) break
       const tip = this.table.tipOf(s, branch)
       if (p === req.n && (tag & REPLY) === 0 && p === tip) return this.#retry(s, branch, req)
       if (p >= tip) return this.#advance(s, p, branch, req, false)
@@ -63,7 +63,7 @@ export class Placer {
       // hit are an edited history carried on (a changed earlier message): fuzzy, when it scores.
       if (this.#hasReplyAfter(req, p)) {
         const found = this.#fuzzyFind(req)
-        if (found?.m.s === s) return this.#fuzzyPlace(req, found.m, found.positions, found.fps)
+        if (found !== undefined) return this.#fuzzyPlace(req, found.m, found.positions, found.fps)
       }
       return this.#advance(s, p, branch, req, true)
     }

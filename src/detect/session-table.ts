@@ -133,6 +133,9 @@ export class SessionTable {
       s.tag[v - base] = tag
       return false
     }
+    // Another session has this exact state (identical openings, or identical openings and answers):
+    // it identifies neither of them any more.
+    if (v !== undefined) tag |= SHARED
     let i: number
     if (s.keys.length < this.maxKeys) {
       i = s.keys.length

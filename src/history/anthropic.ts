@@ -1,7 +1,7 @@
 import type { JsonObject, MessageInput } from './message.js'
 import { contentText } from './message.js'
 
-/** A text block of an Anthropic-style Messages request. */
+/** A text block of an Messages API request. */
 export interface AnthropicTextBlock {
   readonly type: 'text'
   readonly text: string
@@ -33,13 +33,13 @@ export type AnthropicBlock =
   | AnthropicToolUseBlock
   | AnthropicToolResultBlock
 
-/** One turn of an Anthropic-style Messages request. */
+/** One turn of an Messages API request. */
 export interface AnthropicMessage {
   readonly role: 'user' | 'assistant'
   readonly content: AnthropicBlock[]
 }
 
-/** The `system` and `messages` fields of an Anthropic-style Messages request. */
+/** The `system` and `messages` fields of an Messages API request. */
 export interface AnthropicPayload {
   /** All system messages' text, joined by a blank line; absent when there is none. */
   readonly system?: string

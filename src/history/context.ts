@@ -1,6 +1,7 @@
 import { invalidArgument } from '../errors.js'
 import { fitTokens } from './fit-tokens.js'
 import type { HistoryMessage } from './message.js'
+import { recencyStart } from './recency-window.js'
 import {
   checkSelectOptions,
   type SelectContextOptions,
@@ -22,7 +23,7 @@ import { createTokenCounter, MESSAGE_OVERHEAD_TOKENS } from './tokens.js'
 
 /**
  * Scores each message's relevance to `query` (an embedding similarity you compute), one number
- * per message, higher is more relevant.
+ * per message (an array or a typed array), higher is more relevant.
  *
  * @example
  * const relevance: Relevance = async (q, msgs) => cosineAll(await embed(q), await embedAll(msgs))
@@ -30,7 +31,7 @@ import { createTokenCounter, MESSAGE_OVERHEAD_TOKENS } from './tokens.js'
 export type Relevance = (
   query: string,
   messages: readonly HistoryMessage[],
-) => Promise<readonly number[]> | readonly number[]
+) => Promise<ArrayLike<number>> | ArrayLike<number>
 
 /**
  * Options of `history.context()`: those of `selectContext` (budget, cap, pinning) plus relevance
@@ -93,71 +94,100 @@ export interface ContextResult {
   readonly report: ContextReport
 }
 
+/** A selection over the messages it considered (`hidden` older non-system messages were not built at all). */
+interface Pick {
+  readonly sel: Selection<HistoryMessage>
+  readonly considered: readonly HistoryMessage[]
+  readonly hidden: number
+}
+
 /** Builds a context: see `HistoryModule.context`. */
 export async function buildContext(env: HistoryEnv, options: ContextOptions = {}): Promise<ContextResult> {
   checkContextOptions(options)
   const { sessionId, store } = env.scope
   const [list, stored] = await Promise.all([store.range(sessionId, HISTORY_PART, 0, -1), readSummary(env)])
-  const messages = list.entries.map(toMessage)
+  const entries = list.entries
+  let all: HistoryMessage[] | undefined
+  const full = () => {
+    all ??= entries.map(toMessage)
+    return all
+  }
   const tokenizer = options.tokenizer ?? env.options.tokenizer
   const counter = createTokenCounter(tokenizer, (m) => (m as HistoryMessage).id)
   const notes: string[] = []
 
   let scores: readonly number[] | undefined
   let relevanceError: string | undefined
-  if (options.relevance !== undefined && options.query !== undefined && messages.length > 0) {
+  if (options.relevance !== undefined && options.query !== undefined && entries.length > 0) {
     try {
-      scores = await options.relevance(options.query, messages)
+      const given: ArrayLike<number> = await options.relevance(options.query, full())
+      // Typed arrays are welcome (embedding code returns them); the count is checked below.
+      scores = Array.isArray(given) ? given : Array.from(given ?? [])
     } catch (cause) {
       relevanceError = `the relevance function failed (${cause instanceof Error ? cause.message : String(cause)}); recency alone was used`
       notes.push(relevanceError)
     }
   }
   const selectOptions: SelectContextOptions = { ...options, tokenizer, scores }
-  checkSelectOptions(selectOptions, messages.length)
-  let sel = selectWith(messages, selectOptions, counter, 0)
+  checkSelectOptions(selectOptions, entries.length)
+  const pick = (extra: number): Pick => {
+    const start = scores === undefined ? recencyStart(entries, selectOptions, counter, extra) : 0
+    if (start === 0)
+      return { sel: selectWith(full(), selectOptions, counter, extra), considered: full(), hidden: 0 }
+    const considered: HistoryMessage[] = []
+    if (options.pinSystem ?? true) {
+      for (let i = 0; i < start; i++) {
+        if ((entries[i]!.value as { role?: unknown }).role === 'system')
+          considered.push(toMessage(entries[i]!))
+      }
+    }
+    const hidden = start - considered.length
+    for (let i = start; i < entries.length; i++) considered.push(toMessage(entries[i]!))
+    return { sel: selectWith(considered, selectOptions, counter, extra), considered, hidden }
+  }
+  const first = pick(0)
+  let picked = first
 
   const summarize = options.summarize === undefined ? env.options.summarize : options.summarize || undefined
   let record = stored?.value
   const startSeq = record?.fromSeq ?? 1
-  const oldestStored = messages[0]?.seq ?? list.lastSeq + 1
+  const oldestStored = entries[0]?.seq ?? list.lastSeq + 1
   const total = options.maxTokens === undefined ? undefined : options.maxTokens - (options.reserveTokens ?? 0)
   let summary: ContextSummary | undefined
   let outcome: SummaryOutcome | undefined
   let wrote = false
-  if (
-    hasOlder(sel, messages, startSeq, oldestStored) &&
-    (summarize !== undefined || (record?.text ?? '') !== '')
-  ) {
+  if (hasOlder(picked, startSeq, oldestStored) && (summarize !== undefined || (record?.text ?? '') !== '')) {
     const reserve =
       options.summaryMaxTokens ??
       (total === undefined ? Number.POSITIVE_INFINITY : Math.min(1024, Math.floor(total / 4)))
-    const withRoom =
-      total === undefined ? sel : selectWith(messages, selectOptions, counter, Math.min(reserve, total))
-    if (withRoom.messages.length === 0 && sel.messages.length > 0) {
+    const withRoom = total === undefined ? picked : pick(Math.min(reserve, total))
+    if (withRoom.sel.messages.length === 0 && picked.sel.messages.length > 0) {
       notes.push('no room for a summary next to the newest messages; it was left out')
     } else {
-      sel = withRoom
-      const cut = cutSeq(sel, messages, list.lastSeq)
+      picked = withRoom
+      const cut = cutSeq(picked, list.lastSeq)
       if (summarize !== undefined && (record?.toSeq ?? 0) < cut) {
         const extended = await summaryLock(env, async () => {
           const fresh = await readSummary(env)
           if ((fresh?.value.toSeq ?? 0) >= cut) return { record: fresh!.value, outcome: undefined }
-          return extendSummary(env, fresh, messages, cut, summarize)
+          return extendSummary(env, fresh, full(), cut, summarize)
         })
         record = extended.record
         outcome = extended.outcome
         wrote = true
       }
       summary = fitSummary(record, reserve, tokenizer, outcome, notes)
+      // No summary after all: give its reservation back to the messages.
+      if (summary === undefined) picked = first
     }
   }
   if (!wrote && stored !== undefined) await refresh(env, stored.value, stored.version)
 
+  const { sel } = picked
   const covered = Math.max(record?.toSeq ?? 0, startSeq - 1)
   if (outcome?.error !== undefined) notes.push(`${outcome.error}; the extractive fallback was used`)
   const report: ContextReport = {
-    read: messages.length,
+    read: entries.length,
     budget: total,
     fits: sel.fits,
     fellOff: Math.max(0, oldestStored - 1 - covered),
@@ -169,7 +199,7 @@ export async function buildContext(env: HistoryEnv, options: ContextOptions = {}
   return {
     messages: sel.messages,
     summary,
-    dropped: sel.dropped,
+    dropped: entries.length - sel.messages.length,
     tokens: sel.tokens + (summary?.tokens ?? 0),
     report,
   }
@@ -194,24 +224,17 @@ function checkContextOptions(options: ContextOptions): void {
 }
 
 /** True when some message older than the kept tail exists (stored and left out, or already gone). */
-function hasOlder(
-  sel: Selection<HistoryMessage>,
-  messages: readonly HistoryMessage[],
-  startSeq: number,
-  oldest: number,
-): boolean {
-  if (oldest > startSeq) return true
-  for (let i = 0; i < sel.tailStart; i++) if (messages[i]!.role !== 'system') return true
+function hasOlder(picked: Pick, startSeq: number, oldest: number): boolean {
+  if (oldest > startSeq || picked.hidden > 0) return true
+  const { sel, considered } = picked
+  for (let i = 0; i < sel.tailStart; i++) if (considered[i]!.role !== 'system') return true
   return false
 }
 
 /** The last seq before the kept tail: everything up to it is what a summary should cover. */
-function cutSeq(
-  sel: Selection<HistoryMessage>,
-  messages: readonly HistoryMessage[],
-  lastSeq: number,
-): number {
-  return sel.tailStart < messages.length ? messages[sel.tailStart]!.seq - 1 : lastSeq
+function cutSeq(picked: Pick, lastSeq: number): number {
+  const { sel, considered } = picked
+  return sel.tailStart < considered.length ? considered[sel.tailStart]!.seq - 1 : lastSeq
 }
 
 function fitSummary(

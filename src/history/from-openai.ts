@@ -5,7 +5,7 @@ import { validateMessage } from './validate-message.js'
 const noLimit = { maxMessageBytes: Number.POSITIVE_INFINITY }
 
 /**
- * Converts an OpenAI-style chat completions `messages` array (as a gateway or a client sends it)
+ * Converts a chat completions `messages` array (as a gateway or a client sends it)
  * into sessionkit messages: `developer` becomes `system`, `image_url` parts become image parts,
  * tool call arguments are parsed from their JSON string, an assistant `refusal` becomes its text.
  * Audio and file parts and the legacy `function` role are refused with `INVALID_ARGUMENT`, as are

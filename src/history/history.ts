@@ -196,6 +196,10 @@ export function createHistory(scope: SessionScope, options: HistoryOptions): His
     },
 
     async stats(statsOptions = {}) {
+      const top = statsOptions.topTopics
+      if (top !== undefined && (!Number.isInteger(top) || top < 0 || top > 1_000)) {
+        throw invalidArgument(`history.stats topTopics must be an integer from 0 to 1000; got ${String(top)}`)
+      }
       const range = await store.range(sessionId, HISTORY_PART, 0, -1)
       return computeHistoryStats(range.entries.map(toMessage), {
         tokenizer: statsOptions.tokenizer ?? options.tokenizer,
@@ -212,6 +216,9 @@ export function createHistory(scope: SessionScope, options: HistoryOptions): His
 
 /** Splits `append`'s arguments: messages, then an optional options object (one without `role`). */
 function splitArgs(args: readonly unknown[]): { messages: unknown[]; key: string | undefined } {
+  if (args.some(Array.isArray)) {
+    throw invalidArgument('history.append takes messages as separate arguments: append(...messages, options)')
+  }
   const last = args[args.length - 1]
   if (typeof last !== 'object' || last === null || Array.isArray(last) || 'role' in last) {
     return { messages: [...args], key: undefined }

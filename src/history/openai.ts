@@ -1,18 +1,18 @@
 import { contentText, type MessageInput } from './message.js'
 
-/** A content part of an OpenAI-style chat completions message. */
+/** A content part of a chat completions message. */
 export type OpenAIContentPart =
   | { readonly type: 'text'; readonly text: string }
   | { readonly type: 'image_url'; readonly image_url: { readonly url: string } }
 
-/** A tool call in the OpenAI chat completions shape: arguments travel as a JSON string. */
+/** A tool call in the chat completions shape: arguments travel as a JSON string. */
 export interface OpenAIToolCall {
   readonly id: string
   readonly type: 'function'
   readonly function: { readonly name: string; readonly arguments: string }
 }
 
-/** One message of an OpenAI-style chat completions request (`messages[]`). */
+/** One message of a chat completions request (`messages[]`). */
 export type OpenAIMessage =
   | { readonly role: 'system'; readonly content: string }
   | { readonly role: 'user'; readonly content: string | readonly OpenAIContentPart[] }

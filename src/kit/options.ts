@@ -1,13 +1,13 @@
 import { z } from 'zod'
 import type { Clock } from '../clock.js'
+import { type DetectorOptions, type DetectorOptionsInput, parseDetectorOptions } from '../detect/options.js'
 import { invalidConfig } from '../errors.js'
-import type { CasPolicy } from '../profile/cas.js'
+import { type HistoryOptions, type HistoryOptionsInput, parseHistoryOptions } from '../history/options.js'
 import type { CartOptions } from '../profile/cart.js'
+import type { CasPolicy } from '../profile/cas.js'
 import type { PreferencesOptions } from '../profile/preferences.js'
 import { isStandardSchema, type StandardSchema } from '../profile/standard-schema.js'
 import type { StateOptions } from '../profile/state.js'
-import { type DetectorOptions, type DetectorOptionsInput, parseDetectorOptions } from '../detect/options.js'
-import { type HistoryOptions, type HistoryOptionsInput, parseHistoryOptions } from '../history/options.js'
 import { parseSeenOptions, type SeenOptions, type SeenOptionsInput } from '../seen/options.js'
 import type { JsonValue, SessionStore } from '../store/contract.js'
 
@@ -85,7 +85,11 @@ export interface ResolvedKitOptions {
   readonly detectInput: DetectorOptionsInput | undefined
 }
 
-const ms = z.number().int().positive().max(10 * 365 * DAY)
+const ms = z
+  .number()
+  .int()
+  .positive()
+  .max(10 * 365 * DAY)
 const count = z.number().int().positive().max(100_000_000)
 const schema = z.custom<StandardSchema>(isStandardSchema, 'must be a Standard Schema (zod 4, valibot, ...)')
 const store = z.custom<SessionStore>(
@@ -101,7 +105,9 @@ const kitSchema = z.strictObject({
   store: store.optional(),
   clock: clock.optional(),
   maxSessions: count.default(100_000),
-  ttl: z.strictObject({ idleMs: ms.default(30 * MINUTE), absoluteMs: ms.optional() }).default({ idleMs: 30 * MINUTE }),
+  ttl: z
+    .strictObject({ idleMs: ms.default(30 * MINUTE), absoluteMs: ms.optional() })
+    .default({ idleMs: 30 * MINUTE }),
   users: z
     .strictObject({ ttlMs: ms.default(30 * DAY), maxSessions: z.number().int().min(1).max(1000).default(20) })
     .default({ ttlMs: 30 * DAY, maxSessions: 20 }),
@@ -109,17 +115,27 @@ const kitSchema = z.strictObject({
     .strictObject({ schema: schema.optional(), maxBytes: count.max(1 << 20).default(16_384) })
     .default({ maxBytes: 16_384 }),
   state: z
-    .strictObject({ schema: schema.optional(), initial: z.unknown().optional(), maxBytes: count.max(1 << 20).default(65_536) })
+    .strictObject({
+      schema: schema.optional(),
+      initial: z.unknown().optional(),
+      maxBytes: count.max(1 << 20).default(65_536),
+    })
     .default({ maxBytes: 65_536 }),
   cart: z
     .strictObject({
       maxLines: z.number().int().min(1).max(10_000).default(100),
       maxQuantity: z.number().int().min(1).max(1_000_000).default(999),
-      currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').default('USD'),
+      currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
+        .default('USD'),
     })
     .default({ maxLines: 100, maxQuantity: 999, currency: 'USD' }),
   concurrency: z
-    .strictObject({ maxRetries: z.number().int().min(0).max(1000).default(16), maxBackoffMs: z.number().min(0).max(10_000).default(50) })
+    .strictObject({
+      maxRetries: z.number().int().min(0).max(1000).default(16),
+      maxBackoffMs: z.number().min(0).max(10_000).default(50),
+    })
     .default({ maxRetries: 16, maxBackoffMs: 50 }),
   // Feature modules check their own options (see their parse functions).
   seen: z.unknown().optional(),
@@ -140,7 +156,9 @@ export function parseKitOptions(input: unknown): ResolvedKitOptions {
   }
   const o = parsed.data
   if (o.ttl.absoluteMs !== undefined && o.ttl.absoluteMs < o.ttl.idleMs) {
-    throw invalidConfig('createSessionKit option ttl.absoluteMs must be at least ttl.idleMs', { option: 'ttl.absoluteMs' })
+    throw invalidConfig('createSessionKit option ttl.absoluteMs must be at least ttl.idleMs', {
+      option: 'ttl.absoluteMs',
+    })
   }
   return {
     store: o.store,

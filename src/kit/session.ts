@@ -1,5 +1,5 @@
 import { createHistory, type HistoryModule } from '../history/history.js'
-import { createCart, type Cart } from '../profile/cart.js'
+import { type Cart, createCart } from '../profile/cart.js'
 import { createPreferences, type Preferences } from '../profile/preferences.js'
 import { createState, type TypedState } from '../profile/state.js'
 import { createSeen, type SeenModule } from '../seen/seen-module.js'
@@ -93,7 +93,12 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
   }
 
   get preferences(): Preferences<P> {
-    this.#preferences ??= createPreferences<P>(this, this.#core.options.preferences, this.#core.queue, this.#core.options.cas)
+    this.#preferences ??= createPreferences<P>(
+      this,
+      this.#core.options.preferences,
+      this.#core.queue,
+      this.#core.options.cas,
+    )
     return this.#preferences
   }
   get cart(): Cart {

@@ -31,10 +31,15 @@ export async function attachToUser(
   const listing: Listing = { d: deviceId ?? null, c: createdAt }
   for (let attempt = 0; ; attempt++) {
     try {
-      await store.updateMap(id, PART, { set: { [sessionId]: listing as unknown as JsonValue } }, {
-        expiresAt,
-        maxFields: options.userMaxSessions,
-      })
+      await store.updateMap(
+        id,
+        PART,
+        { set: { [sessionId]: listing as unknown as JsonValue } },
+        {
+          expiresAt,
+          maxFields: options.userMaxSessions,
+        },
+      )
       return
     } catch (error) {
       if (!isSessionKitError(error, 'LIMIT_EXCEEDED') || attempt > 0) throw error
@@ -50,13 +55,22 @@ async function makeRoom(core: KitCore, userId: string): Promise<void> {
   if (oldest === undefined) return
   if (await core.store.delete(oldest.id)) {
     core.counters.evicted++
-    core.events.emit('evicted', { sessionId: oldest.id, userId, reason: 'evicted', limit: 'user.maxSessions' })
+    core.events.emit('evicted', {
+      sessionId: oldest.id,
+      userId,
+      reason: 'evicted',
+      limit: 'user.maxSessions',
+    })
   }
   await detachFromUser(core, userId, [oldest.id])
 }
 
 /** Removes sessions from their user's list (a missing user record is fine). */
-export async function detachFromUser(core: KitCore, userId: string, sessionIds: readonly string[]): Promise<void> {
+export async function detachFromUser(
+  core: KitCore,
+  userId: string,
+  sessionIds: readonly string[],
+): Promise<void> {
   if (sessionIds.length === 0) return
   try {
     await core.store.updateMap(userRecordId(userId), PART, { delete: sessionIds })

@@ -45,7 +45,10 @@ const lineSchema = z.strictObject({
 })
 
 /** Checks a line a caller adds; `INVALID_ARGUMENT` names the field; quantity over `maxQuantity` is `LIMIT_EXCEEDED`. */
-export function parseCartLine(input: unknown, maxQuantity: number): Required<Pick<CartLineInput, 'quantity'>> & CartLineInput {
+export function parseCartLine(
+  input: unknown,
+  maxQuantity: number,
+): Required<Pick<CartLineInput, 'quantity'>> & CartLineInput {
   // Plain JSON first: refuses `__proto__` keys that a schema would silently drop.
   checkJson(input, { maxBytes: 4096 }, 'cart line')
   const parsed = lineSchema.safeParse(input)
@@ -69,13 +72,23 @@ export function parseSku(sku: unknown): string {
 }
 
 /** Throws `LIMIT_EXCEEDED` past `maxQuantity`, `INVALID_ARGUMENT` for a non-integer. */
-export function assertQuantity(quantity: unknown, maxQuantity: number, allowZero = false): asserts quantity is number {
+export function assertQuantity(
+  quantity: unknown,
+  maxQuantity: number,
+  allowZero = false,
+): asserts quantity is number {
   if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < (allowZero ? 0 : 1)) {
-    throw invalidArgument(`quantity must be an integer of at least ${allowZero ? 0 : 1}; got ${String(quantity)}`)
+    throw invalidArgument(
+      `quantity must be an integer of at least ${allowZero ? 0 : 1}; got ${String(quantity)}`,
+    )
   }
   if (quantity > maxQuantity) {
-    throw new SessionKitError('LIMIT_EXCEEDED', `quantity ${quantity} is over the limit of ${maxQuantity} per line`, {
-      details: { limit: 'cart.maxQuantity', maxQuantity },
-    })
+    throw new SessionKitError(
+      'LIMIT_EXCEEDED',
+      `quantity ${quantity} is over the limit of ${maxQuantity} per line`,
+      {
+        details: { limit: 'cart.maxQuantity', maxQuantity },
+      },
+    )
   }
 }

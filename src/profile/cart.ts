@@ -2,8 +2,8 @@ import { isSessionKitError, SessionKitError } from '../errors.js'
 import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
 import type { KeyedQueue } from '../util/keyed-queue.js'
-import type { CasPolicy } from './cas.js'
 import { assertQuantity, type CartLine, type CartLineInput, parseCartLine, parseSku } from './cart-line.js'
+import type { CasPolicy } from './cas.js'
 
 /** Options of the cart module (kit option `cart`). */
 export interface CartOptions {
@@ -55,7 +55,12 @@ const fieldsOf = (sku: string) => [lineField(sku), qtyField(sku), addedField(sku
 type StoredLine = Omit<CartLine, 'quantity' | 'lineTotal' | 'addedAt'>
 
 /** Builds the cart module for one session (cheap: no parsing). */
-export function createCart(scope: SessionScope, options: CartOptions, queue: KeyedQueue, cas: CasPolicy): Cart {
+export function createCart(
+  scope: SessionScope,
+  options: CartOptions,
+  queue: KeyedQueue,
+  cas: CasPolicy,
+): Cart {
   const { store, sessionId } = scope
   const lock = <T>(task: () => Promise<T>) => queue.run(`${sessionId}\u0000${PART}`, task)
 
@@ -72,7 +77,13 @@ export function createCart(scope: SessionScope, options: CartOptions, queue: Key
       const quantity = entries[qtyField(sku)]
       const addedAt = entries[addedField(sku)]
       if (typeof quantity === 'number' && quantity > 0) {
-        lines.push(toLine(entries[field] as unknown as StoredLine, quantity, typeof addedAt === 'number' ? addedAt : 0))
+        lines.push(
+          toLine(
+            entries[field] as unknown as StoredLine,
+            quantity,
+            typeof addedAt === 'number' ? addedAt : 0,
+          ),
+        )
       }
     }
     return lines.sort((a, b) => a.addedAt - b.addedAt || (a.sku < b.sku ? -1 : 1))
@@ -100,7 +111,11 @@ export function createCart(scope: SessionScope, options: CartOptions, queue: Key
             setIfAbsent: { [addedField(line.sku)]: now },
             incr: { [qtyField(line.sku)]: line.quantity },
           },
-          { maxFields: options.maxLines * FIELDS_PER_LINE, maxNumber: options.maxQuantity, expiresAt: scope.activityExpiresAt() },
+          {
+            maxFields: options.maxLines * FIELDS_PER_LINE,
+            maxNumber: options.maxQuantity,
+            expiresAt: scope.activityExpiresAt(),
+          },
         )
         .catch((error: unknown) => {
           throw explainLimit(error, options)
@@ -113,19 +128,24 @@ export function createCart(scope: SessionScope, options: CartOptions, queue: Key
       assertQuantity(quantity, options.maxQuantity, true)
       return lock(async () => {
         for (let attempt = 0; attempt <= cas.maxRetries; attempt++) {
-          const { entries, version } = await store.getMap<JsonValue>(sessionId, PART, [lineField(id), addedField(id)])
+          const { entries, version } = await store.getMap<JsonValue>(sessionId, PART, [
+            lineField(id),
+            addedField(id),
+          ])
           const stored = entries[lineField(id)] as unknown as StoredLine | undefined
           if (stored === undefined) {
             throw new SessionKitError('NOT_FOUND', `sku ${id} is not in the cart; add it first`)
           }
-          const ops =
-            quantity === 0 ? { delete: fieldsOf(id) } : { set: { [qtyField(id)]: quantity } }
+          const ops = quantity === 0 ? { delete: fieldsOf(id) } : { set: { [qtyField(id)]: quantity } }
           const result = await store.updateMap(sessionId, PART, ops, {
             ifVersion: version,
             expiresAt: scope.activityExpiresAt(),
           })
           const addedAt = entries[addedField(id)]
-          if (result.ok) return quantity === 0 ? undefined : toLine(stored, quantity, typeof addedAt === 'number' ? addedAt : 0)
+          if (result.ok)
+            return quantity === 0
+              ? undefined
+              : toLine(stored, quantity, typeof addedAt === 'number' ? addedAt : 0)
         }
         throw new SessionKitError('CONFLICT', `cart changed under ${cas.maxRetries + 1} attempts; retry`)
       })
@@ -135,9 +155,14 @@ export function createCart(scope: SessionScope, options: CartOptions, queue: Key
       return lock(async () => {
         const { entries } = await store.getMap(sessionId, PART, [lineField(id)])
         if (entries[lineField(id)] === undefined) return false
-        await store.updateMap(sessionId, PART, { delete: fieldsOf(id) }, {
-          expiresAt: scope.activityExpiresAt(),
-        })
+        await store.updateMap(
+          sessionId,
+          PART,
+          { delete: fieldsOf(id) },
+          {
+            expiresAt: scope.activityExpiresAt(),
+          },
+        )
         return true
       })
     },

@@ -12,6 +12,7 @@ export interface RedisContext {
   base(): string[]
 }
 
+/** Builds the shared context once per store. */
 export function createRedisContext(options: ResolvedRedisOptions, call: ScriptCall): RedisContext {
   const open = `{${options.prefix}:`
   const grace = String(options.expiryGraceMs)

@@ -3,15 +3,26 @@ import type { RedisClientLike, RedisScriptRunner } from './client.js'
 /**
  * The part of an ioredis `Redis` or `Cluster` the store uses (structural: sessionkit never imports
  * ioredis).
+ *
+ * @example
+ * const client: IoredisLike = new Redis()
  */
 export interface IoredisLike {
   evalsha(sha1: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>
   eval(script: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>
 }
 
-/** An ioredis `Cluster`: also lists its nodes by role. */
+/**
+ * An ioredis `Cluster`: also lists its nodes by role (each master is scanned on its own).
+ *
+ * @example
+ * const cluster: IoredisClusterLike = new Cluster([{ host: '127.0.0.1', port: 7000 }])
+ */
 export interface IoredisClusterLike extends IoredisLike {
   nodes(role: 'master'): IoredisLike[]
+  /** `'ready'` once the slot map is known; before that `nodes()` is empty. */
+  readonly status?: string
+  once?(event: 'ready', listener: () => void): unknown
 }
 
 /**
@@ -27,7 +38,13 @@ export function fromIoredis(client: IoredisLike | IoredisClusterLike): RedisClie
   return {
     ...runner,
     async masters() {
-      return cluster === undefined ? [runner] : cluster.nodes('master').map(toRunner)
+      if (cluster === undefined) return [runner]
+      // A Cluster learns its masters when it connects; a scan right after `new Cluster()` waits
+      // for that (the store's commandTimeoutMs bounds the wait).
+      if (cluster.status !== 'ready' && cluster.nodes('master').length === 0 && cluster.once !== undefined) {
+        await new Promise<void>((resolve) => cluster.once?.('ready', resolve))
+      }
+      return cluster.nodes('master').map(toRunner)
     },
   }
 }

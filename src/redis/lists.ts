@@ -13,6 +13,7 @@ import { asArray, partKey, type RedisContext, throwForStatus } from './context.j
 import { checkInteger, jsonArg, parseJson, writeArgs } from './input.js'
 import { scripts } from './lua/scripts.js'
 
+/** `push`: append, trim to `max`, number and remember the idempotency key, in one script. */
 export async function push(
   ctx: RedisContext,
   id: string,
@@ -55,6 +56,7 @@ export async function push(
   }
 }
 
+/** `range`: entries by `LRANGE` indices; seqs follow from the list's length and last seq. */
 export async function range<T>(
   ctx: RedisContext,
   id: string,
@@ -71,6 +73,7 @@ export async function range<T>(
   return toRange<T>(await ctx.call(scripts.range, [header, partKey(header, part)], args), id, part)
 }
 
+/** `rangeBySeq`: entries by seq window, the newest or the oldest `limit` of it. */
 export async function rangeBySeq<T>(
   ctx: RedisContext,
   id: string,

@@ -5,6 +5,7 @@ import { asArray, partKey, type RedisContext, throwForStatus } from './context.j
 import { checkFields, checkInteger, jsonArg, parseJson, versionArg, writeArgs } from './input.js'
 import { scripts } from './lua/scripts.js'
 
+/** `getMap`: all fields, or only `fields`, with the map's version. */
 export async function getMap<T>(
   ctx: RedisContext,
   id: string,
@@ -26,6 +27,7 @@ export async function getMap<T>(
   return { entries, version: Number(reply[0]) }
 }
 
+/** `updateMap`: deletes, sets, set-if-absent, increments and limits, all or nothing in one script. */
 export async function updateMap(
   ctx: RedisContext,
   id: string,

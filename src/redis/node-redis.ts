@@ -5,13 +5,23 @@ interface ScriptOptions {
   arguments: string[]
 }
 
-/** The part of a node-redis client (`createClient()`) the store uses (structural: never imported). */
+/**
+ * The part of a node-redis client (`createClient()`) the store uses (structural: never imported).
+ *
+ * @example
+ * const client: NodeRedisLike = await createClient({ url }).connect()
+ */
 export interface NodeRedisLike {
   evalSha(sha1: string, options: ScriptOptions): Promise<unknown>
   eval(script: string, options: ScriptOptions): Promise<unknown>
 }
 
-/** A node-redis cluster (`createCluster()`): also its masters and a client per node. */
+/**
+ * A node-redis cluster (`createCluster()`): also its masters and a client per node.
+ *
+ * @example
+ * const cluster: NodeRedisClusterLike = await createCluster({ rootNodes }).connect()
+ */
 export interface NodeRedisClusterLike<Node = unknown> extends NodeRedisLike {
   readonly masters: readonly Node[]
   nodeClient(node: Node): Promise<NodeRedisLike>

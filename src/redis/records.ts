@@ -25,12 +25,14 @@ export async function createRecord(ctx: RedisContext, id: string, options: Creat
   return Number(await ctx.call(scripts.create, [ctx.header(id)], args)) === 1
 }
 
+/** `meta`: the header of a live record, or `undefined`. */
 export async function readMeta(ctx: RedisContext, id: string): Promise<RecordMeta | undefined> {
   assertRecordId(id)
   const reply = asArray(await ctx.call(scripts.meta, [ctx.header(id)], ctx.base()), 'meta')
   return reply.length === 0 ? undefined : toMeta(id, reply, 0)
 }
 
+/** `patchMeta`: changes header facts when every `ifData` condition holds (compared as canonical JSON). */
 export async function patchMeta(
   ctx: RedisContext,
   id: string,
@@ -59,12 +61,14 @@ export async function patchMeta(
   return reply[0] === 'failed' ? undefined : toMeta(id, reply, 1)
 }
 
+/** `touch`: moves the record's expiry (and, when needed, the Redis TTL of every key). */
 export async function touchRecord(ctx: RedisContext, id: string, expiresAt: number): Promise<boolean> {
   assertRecordId(id)
   const args = [...ctx.base(), timeArg(expiresAt, 'expiresAt')]
   return Number(await ctx.call(scripts.touch, [ctx.header(id)], args)) === 1
 }
 
+/** `delete`: removes every key of the record; `true` when it was live. */
 export async function deleteRecord(ctx: RedisContext, id: string): Promise<boolean> {
   assertRecordId(id)
   return Number(await ctx.call(scripts.delete, [ctx.header(id)], ctx.base())) === 1

@@ -1,4 +1,4 @@
-import { invalidArgument } from '../errors.js'
+import { invalidArgument, SessionKitError } from '../errors.js'
 import { asArray, type RedisContext } from './context.js'
 import { scripts } from './lua/scripts.js'
 import { withDeadline } from './script-call.js'
@@ -29,6 +29,12 @@ export async function* scanIds(
   const seen = new Set<string>()
   let batch: string[] = []
   const masters = await withDeadline(ctx.options.client.masters(), ctx.options.commandTimeoutMs, 'scan')
+  if (masters.length === 0) {
+    throw new SessionKitError(
+      'STORE_UNAVAILABLE',
+      'the Redis client knows no masters to scan; connect the cluster client before scanning',
+    )
+  }
   for (const master of masters) {
     let cursor = '0'
     do {

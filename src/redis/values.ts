@@ -5,6 +5,7 @@ import { asArray, partKey, type RedisContext, throwForStatus } from './context.j
 import { jsonArg, parseJson, versionArg, writeArgs } from './input.js'
 import { scripts } from './lua/scripts.js'
 
+/** `getValue`: the part's JSON and version, or `undefined` when the record or part is missing or expired. */
 export async function getValue<T>(
   ctx: RedisContext,
   id: string,
@@ -22,6 +23,7 @@ export async function getValue<T>(
   return { value: parseJson(reply[1]) as T, version: Number(reply[2]) }
 }
 
+/** `setValue`: writes the part (compare-and-set with `ifVersion`), one script with the expiry moves. */
 export async function setValue(
   ctx: RedisContext,
   id: string,
@@ -41,6 +43,7 @@ export async function setValue(
   return { ok: reply[0] === 'ok', version: Number(reply[1]) }
 }
 
+/** `deletePart`: removes the part's keys; a list keeps its seq counter in the header. */
 export async function deletePart(
   ctx: RedisContext,
   id: string,

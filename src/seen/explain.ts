@@ -12,7 +12,12 @@ export interface ExplainContext {
   readonly factor: number
 }
 
-/** Builds the plain object `view.explain(id)` returns (for logs; not on the hot path). */
+/**
+ * Builds the plain object `view.explain(id)` returns (for logs; not on the hot path).
+ *
+ * @example
+ * explainItem('tee-1', undefined, { folded, policy, at, penalty: -1.5, factor: 0.5 }).text
+ */
 export function explainItem(
   id: string,
   attrs: readonly string[] | undefined,
@@ -103,7 +108,12 @@ function formatNumber(n: number): string {
   return n === 0 ? '0' : n.toFixed(2)
 }
 
-/** `850ms`, `12s`, `3m`, `2h`, `4d`: short ages for log lines. */
+/**
+ * `850ms`, `12s`, `3m`, `2h`, `4d`: short ages for log lines.
+ *
+ * @example
+ * formatAge(90_000) // '2m'
+ */
 export function formatAge(ms: number): string {
   if (ms < 1_000) return `${Math.round(ms)}ms`
   if (ms < 60_000) return `${Math.round(ms / 1_000)}s`

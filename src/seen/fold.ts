@@ -52,6 +52,9 @@ export interface LevelInput {
  * Folds stored generations into per-key exposure stats: the sum over exposures k of
  * `2^(-(now - t_k) / halfLifeMs) * 2^(-(G - g_k) / generationHalfLife)` (or, for `flat`,
  * 1 inside the window), which equals applying `E <- E * 2^(-dt/h) + 1` at each exposure.
+ *
+ * @example
+ * const folded = foldGenerations(now, policy, { entries, lastSeq, maxItems: 256 }, undefined)
  */
 export function foldGenerations(
   now: number,
@@ -126,12 +129,22 @@ function foldValues(
   }
 }
 
-/** Exposures inside the cap window, both levels (the user level never holds this session's). */
+/**
+ * Exposures inside the cap window, both levels (the user level never holds this session's).
+ *
+ * @example
+ * if (capCount(stats) >= cap.max) excluded.add(id)
+ */
 export function capCount(stats: KeyStats): number {
   return (stats.session?.inCapWindow ?? 0) + (stats.user?.inCapWindow ?? 0)
 }
 
-/** The weight one exposure still carries: 1 inside a flat window (0 outside), or its decay. */
+/**
+ * The weight one exposure still carries: 1 inside a flat window (0 outside), or its decay.
+ *
+ * @example
+ * exposureWeight(decayShape, 600_000, 0) // 0.5 with a 10-minute half-life
+ */
 export function exposureWeight(shape: DecayShape, ageMs: number, generationsAgo: number): number {
   if (shape.kind === 'flat') return ageMs < shape.windowMs ? 1 : 0
   return 2 ** -(ageMs / shape.halfLifeMs + generationsAgo / shape.generationHalfLife)

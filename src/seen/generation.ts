@@ -1,6 +1,11 @@
 import type { JsonValue } from '../store/contract.js'
 
-/** Name of the list part holding generations, in the session record and in the user record. */
+/**
+ * Name of the list part holding generations, in the session record and in the user record.
+ *
+ * @example
+ * await store.range(sessionId, SEEN_PART, 0, -1)
+ */
 export const SEEN_PART = 'seen'
 
 /**
@@ -17,7 +22,12 @@ export interface StoredGeneration {
   readonly s?: string
 }
 
-/** The JSON a store keeps for a generation. */
+/**
+ * The JSON a store keeps for a generation.
+ *
+ * @example
+ * await store.push(id, SEEN_PART, [encodeGeneration({ at, ids })], { max: 64 })
+ */
 export function encodeGeneration(generation: StoredGeneration): JsonValue {
   return generation as unknown as JsonValue
 }
@@ -25,6 +35,9 @@ export function encodeGeneration(generation: StoredGeneration): JsonValue {
 /**
  * Reads a stored generation defensively: a value that is not one (written by another version,
  * or by hand) is skipped rather than breaking every view of the session.
+ *
+ * @example
+ * const g = decodeGeneration(entry.value); if (g === undefined) continue
  */
 export function decodeGeneration(value: unknown): StoredGeneration | undefined {
   if (typeof value !== 'object' || value === null) return undefined
@@ -34,7 +47,12 @@ export function decodeGeneration(value: unknown): StoredGeneration | undefined {
   return value as StoredGeneration
 }
 
-/** The attribute values stored for `id` in a generation (own properties only). */
+/**
+ * The attribute values stored for `id` in a generation (own properties only).
+ *
+ * @example
+ * attributesOf({ at: 0, ids: ['a'], attrs: { a: ['color:red'] } }, 'a') // ['color:red']
+ */
 export function attributesOf(generation: StoredGeneration, id: string): readonly string[] | undefined {
   const attrs = generation.attrs
   if (attrs === undefined || !Object.hasOwn(attrs, id)) return undefined

@@ -30,6 +30,9 @@ const knownOptions = new Set(['attributes', 'at', 'idempotencyKey'])
  * Checks what a caller passed to `mark` and builds the generation to store (ids and values
  * de-duplicated). Throws `INVALID_ARGUMENT` (or `LIMIT_EXCEEDED` past `maxItems`) before
  * anything is written.
+ *
+ * @example
+ * const { generation } = buildGeneration(['a'], { at }, clock.now(), options)
  */
 export function buildGeneration(
   ids: unknown,

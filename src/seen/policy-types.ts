@@ -57,12 +57,22 @@ interface SeenPolicyCommon {
   readonly user?: SeenUserLevelInput
 }
 
-/** No item penalty (caps and attribute discounts still apply when given): a baseline. */
+/**
+ * No item penalty (caps and attribute discounts still apply when given): a baseline.
+ *
+ * @example
+ * await s.seen.view({ policy: { kind: 'none' } })
+ */
 export interface SeenNonePolicyInput extends SeenPolicyCommon {
   readonly kind: 'none'
 }
 
-/** The classic penalty: a constant `weight` for an item shown inside `windowMs`. */
+/**
+ * The classic penalty: a constant `weight` for an item shown inside `windowMs`.
+ *
+ * @example
+ * { kind: 'flat', weight: 1.5, windowMs: 30 * 60_000 }
+ */
 export interface SeenFlatPolicyInput extends SeenPolicyCommon {
   readonly kind: 'flat'
   /** Default 1.5 (additive) or 0.5 (multiplicative). */
@@ -74,6 +84,9 @@ export interface SeenFlatPolicyInput extends SeenPolicyCommon {
 /**
  * Decaying exposure mass `E = sum_k 2^(-age_k / halfLifeMs) * 2^(-generationsAgo_k / generationHalfLife)`,
  * turned into the bounded penalty `weight * (1 - 2^-E)`.
+ *
+ * @example
+ * { kind: 'decay', weight: 3, halfLifeMs: 10 * 60_000, generationHalfLife: 2 }
  */
 export interface SeenDecayPolicyInput extends SeenPolicyCommon {
   readonly kind: 'decay'
@@ -110,7 +123,12 @@ export interface WeightedShape extends DecayShape {
   readonly weight: number
 }
 
-/** A policy after validation and defaults: what a view computes with. */
+/**
+ * A policy after validation and defaults: what a view computes with.
+ *
+ * @example
+ * parseSeenOptions({ policy: { kind: 'flat' } }).policy.item?.weight // 1.5
+ */
 export interface ResolvedSeenPolicy {
   readonly kind: 'none' | 'flat' | 'decay'
   readonly scoring: 'additive' | 'multiplicative'

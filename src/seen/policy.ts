@@ -94,14 +94,24 @@ export interface ProblemSource {
   readonly code: 'INVALID_CONFIG' | 'INVALID_ARGUMENT'
 }
 
-/** The error for the first zod issue (or a hand-found problem), naming the option's path. */
+/**
+ * The error for the first zod issue (or a hand-found problem), naming the option's path.
+ *
+ * @example
+ * throw optionProblem(source, 'seen.policy.weight', 'must be at most 1')
+ */
 export function optionProblem(source: ProblemSource, path: string, message: string): SessionKitError {
   const text = `${source.what} ${path}: ${message}`
   const details = { option: path }
   return source.code === 'INVALID_CONFIG' ? invalidConfig(text, details) : invalidArgument(text, details)
 }
 
-/** Zod issues as a `SessionKitError` naming the first bad option under `prefix`. */
+/**
+ * Zod issues as a `SessionKitError` naming the first bad option under `prefix`.
+ *
+ * @example
+ * if (!parsed.success) throw zodProblem(source, 'seen', parsed.error)
+ */
 export function zodProblem(source: ProblemSource, prefix: string, error: z.ZodError): SessionKitError {
   const issue = error.issues[0]
   const path = [prefix, ...(issue?.path ?? []).map(String)].filter((p) => p !== '').join('.')
@@ -111,6 +121,9 @@ export function zodProblem(source: ProblemSource, prefix: string, error: z.ZodEr
 /**
  * Validates a policy and fills in its defaults. Throws `INVALID_CONFIG` or `INVALID_ARGUMENT`
  * (per `source`) naming the bad option under `prefix` (e.g. `seen.policy`).
+ *
+ * @example
+ * resolveSeenPolicy({ kind: 'flat' }, source, 'seen.policy').item?.weight // 1.5
  */
 export function resolveSeenPolicy(input: unknown, source: ProblemSource, prefix: string): ResolvedSeenPolicy {
   const parsed = policySchema.safeParse(input)

@@ -40,7 +40,12 @@ export interface RerankOptions<C extends RerankCandidate = RerankCandidate> {
   readonly minScore?: number
 }
 
-/** Checks `rerank`'s input once per call (not per candidate pair). */
+/**
+ * Checks `rerank`'s input once per call (not per candidate pair).
+ *
+ * @example
+ * checkRerankInput(candidates, { k: 5 })
+ */
 export function checkRerankInput(candidates: unknown, options: unknown): void {
   if (!Array.isArray(candidates)) throw invalidArgument('rerank(candidates) takes an array of { id, score }')
   candidates.forEach((c: unknown, i) => {

@@ -1,6 +1,6 @@
 import { invalidArgument, isSessionKitError } from '../errors.js'
 import type { SessionScope } from '../session-scope.js'
-import type { PushResult, RangeResult } from '../store/contract.js'
+import type { RangeResult } from '../store/contract.js'
 import { foldGenerations } from './fold.js'
 import { encodeGeneration, SEEN_PART } from './generation.js'
 import { buildGeneration, type SeenMarkOptions } from './mark-input.js'
@@ -81,18 +81,32 @@ export function createSeen(scope: SessionScope, options: SeenOptions): SeenModul
         expiresAt: scope.activityExpiresAt(),
         ...key,
       })
-      let userPush: Promise<PushResult | undefined> = Promise.resolve(undefined)
-      if (userRecord !== undefined && userLevel !== undefined) {
-        const userExpiresAt = scope.userExpiresAt()
-        userPush = store.push(userRecord, SEEN_PART, [encodeGeneration({ ...generation, s: sessionId })], {
+      if (userRecord === undefined || userLevel === undefined) {
+        const pushed = await sessionPush
+        return { generation: pushed.lastSeq, dropped: pushed.dropped, duplicate: pushed.duplicate }
+      }
+      const userExpiresAt = scope.userExpiresAt()
+      const pushUser = () =>
+        store.push(userRecord, SEEN_PART, [encodeGeneration({ ...generation, s: sessionId })], {
           max: userLevel.maxGenerations,
           expiresAt: userExpiresAt,
           partExpiresAt: Math.min(now + userLevel.ttlMs, userExpiresAt),
           ...key,
         })
+      const [pushed, userPushed] = await Promise.allSettled([sessionPush, pushUser()])
+      if (pushed.status === 'rejected') throw pushed.reason
+      if (userPushed.status === 'rejected') {
+        // The user scope of a live session can be gone (evicted by a memory cap, or expired
+        // while the session lived on): make it again rather than fail a mark the session took.
+        if (!isSessionKitError(userPushed.reason, 'NOT_FOUND')) throw userPushed.reason
+        await store.create(userRecord, { expiresAt: userExpiresAt, data: {} })
+        await pushUser()
       }
-      const [pushed] = await Promise.all([sessionPush, userPush])
-      return { generation: pushed.lastSeq, dropped: pushed.dropped, duplicate: pushed.duplicate }
+      return {
+        generation: pushed.value.lastSeq,
+        dropped: pushed.value.dropped,
+        duplicate: pushed.value.duplicate,
+      }
     },
 
     async view(viewOptions) {

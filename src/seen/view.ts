@@ -22,6 +22,9 @@ export interface ViewTables {
 /**
  * Builds a view over folded exposures: every penalty is computed here, so `penalty(id)` is a
  * single `Map.get` and allocates nothing.
+ *
+ * @example
+ * const view = createSeenView(foldGenerations(now, policy, session, user), policy, now)
  */
 export function createSeenView(folded: Folded, policy: ResolvedSeenPolicy, at: number): SeenView {
   const t = buildTables(folded, policy)
@@ -53,22 +56,37 @@ export function createSeenView(folded: Folded, policy: ResolvedSeenPolicy, at: n
     return f
   }
 
-  function fill(
-    lookup: (id: string, attrs?: readonly string[]) => number,
+  // One loop per lookup table, so each call site stays monomorphic and the hot case is a Map.get.
+  function penalties(
     ids: readonly string[],
-    out: Float64Array | undefined,
-    attrs: readonly (readonly string[] | undefined)[] | undefined,
-  ): Float64Array {
-    const n = ids.length
-    if (out === undefined) out = new Float64Array(n)
-    else if (out.length < n) {
-      throw invalidArgument(
-        `out holds ${out.length} numbers but ids holds ${n}; pass a Float64Array of at least ${n}`,
-      )
+    out?: Float64Array,
+    attrs?: readonly (readonly string[] | undefined)[],
+  ) {
+    const o = outFor(ids, out)
+    if (attrs !== undefined) for (let i = 0; i < ids.length; i++) o[i] = penalty(ids[i] as string, attrs[i])
+    else {
+      for (let i = 0; i < ids.length; i++) {
+        const p = fullPenalty.get(ids[i] as string)
+        o[i] = p === undefined ? 0 : p
+      }
     }
-    if (attrs === undefined) for (let i = 0; i < n; i++) out[i] = lookup(ids[i] as string)
-    else for (let i = 0; i < n; i++) out[i] = lookup(ids[i] as string, attrs[i])
-    return out
+    return o
+  }
+
+  function factors(
+    ids: readonly string[],
+    out?: Float64Array,
+    attrs?: readonly (readonly string[] | undefined)[],
+  ) {
+    const o = outFor(ids, out)
+    if (attrs !== undefined) for (let i = 0; i < ids.length; i++) o[i] = factor(ids[i] as string, attrs[i])
+    else {
+      for (let i = 0; i < ids.length; i++) {
+        const f = fullFactor.get(ids[i] as string)
+        o[i] = f === undefined ? 1 : f
+      }
+    }
+    return o
   }
 
   return {
@@ -78,8 +96,8 @@ export function createSeenView(folded: Folded, policy: ResolvedSeenPolicy, at: n
     at,
     penalty,
     factor,
-    penalties: (ids, out, attrs) => fill(penalty, ids, out, attrs),
-    factors: (ids, out, attrs) => fill(factor, ids, out, attrs),
+    penalties,
+    factors,
     apply<T extends ScoreArray>(
       ids: readonly string[],
       scores: T,
@@ -147,4 +165,14 @@ function buildTables(folded: Folded, policy: ResolvedSeenPolicy): ViewTables {
     t.fullFactor.set(id, fac)
   }
   return t
+}
+
+function outFor(ids: readonly string[], out: Float64Array | undefined): Float64Array {
+  if (out === undefined) return new Float64Array(ids.length)
+  if (out.length < ids.length) {
+    throw invalidArgument(
+      `out holds ${out.length} numbers but ids holds ${ids.length}; pass a Float64Array of at least ${ids.length}`,
+    )
+  }
+  return out
 }

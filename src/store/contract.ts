@@ -62,7 +62,9 @@ export interface Versioned<T = JsonValue> {
 }
 
 /** Outcome of a compare-and-set: `ok: false` leaves the part as it was and reports its version. */
-export type CasResult = { readonly ok: true; readonly version: number } | { readonly ok: false; readonly version: number }
+export type CasResult =
+  | { readonly ok: true; readonly version: number }
+  | { readonly ok: false; readonly version: number }
 
 /** Options of `setValue`. */
 export interface SetValueOptions extends WriteOptions {

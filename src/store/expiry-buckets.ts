@@ -25,8 +25,6 @@ export interface ExpiryBuckets {
    * The bucket holding `now` itself is visited too and kept.
    */
   sweep(now: number, visit: (record: MemoryRecord) => void): void
-  /** Number of buckets held (for tests). */
-  readonly size: number
 }
 
 export function createExpiryBuckets(): ExpiryBuckets {
@@ -85,9 +83,6 @@ export function createExpiryBuckets(): ExpiryBuckets {
         sweepDue = Number.NEGATIVE_INFINITY
         for (const key of deferred.splice(0)) heapPush(heap, key)
       }
-    },
-    get size() {
-      return buckets.size
     },
   }
 }

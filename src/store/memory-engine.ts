@@ -53,7 +53,6 @@ export interface MemoryEngine {
   records(): IterableIterator<MemoryRecord>
   readonly size: number
   readonly totalBytes: number
-  clear(): void
 }
 
 export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine {
@@ -193,7 +192,7 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
       throw new SessionKitError(
         'LIMIT_EXCEEDED',
         `record "${record.id}" would take about ${record.bytes + delta} bytes, more than maxBytes (${max}); store less in it or raise maxBytes`,
-        { details: { id: record.id, bytes: record.bytes + delta, maxBytes: max } },
+        { details: { id: record.id, limit: 'maxBytes', bytes: record.bytes + delta, maxBytes: max } },
       )
     },
     addBytes(record, delta) {
@@ -233,13 +232,6 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
     },
     get totalBytes() {
       return totalBytes
-    },
-    clear() {
-      for (const record of lru.values()) buckets.remove(record)
-      pending.length = 0
-      // clear() reports through dispose with reason 'delete', which the engine ignores.
-      lru.clear()
-      totalBytes = 0
     },
   }
 

@@ -3,7 +3,7 @@ import { assertPartName, assertRecordId } from '../ids.js'
 import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta, WriteOptions } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
 import { checkTime, checkWriteOptions, storeFields } from './memory-input.js'
-import { EMPTY_DATA, jsonEqual, metaOf, newRecord, valueBytes } from './memory-record.js'
+import { EMPTY_DATA, headerData, jsonEqual, metaOf, newRecord, valueBytes } from './memory-record.js'
 
 /** Makes record `id`; `false` (nothing changed) when a live record holds the id. */
 export function createRecord(engine: MemoryEngine, id: string, options: CreateOptions): boolean {
@@ -21,7 +21,7 @@ export function createRecord(engine: MemoryEngine, id: string, options: CreateOp
   let dataBytes = 0
   if (options.data !== undefined) {
     const stored = storeFields(options.data, engine.options.maxValueBytes, 'data')
-    data = Object.freeze(stored.fields)
+    data = headerData(stored.fields)
     for (const key in stored.bytes) dataBytes += stored.bytes[key]!
   }
   if (engine.find(id, now) !== undefined) return false
@@ -48,11 +48,11 @@ export function patchRecordMeta(
   if (conditions !== undefined) {
     for (const key in conditions) {
       const expected = conditions[key]
-      const actual = record.data[key]
+      const actual = Object.hasOwn(record.data, key) ? record.data[key] : undefined
       if (expected === null ? actual !== undefined : !jsonEqual(actual, expected)) return undefined
     }
   }
-  const next: Record<string, JsonValue> = Object.assign(Object.create(null), record.data)
+  const next: Record<string, JsonValue> = { ...record.data }
   for (const key in changes) {
     const value = changes[key]!
     if (value === null) delete next[key]
@@ -60,7 +60,7 @@ export function patchRecordMeta(
   }
   const delta = dataBytes(next) - dataBytes(record.data)
   engine.checkBytes(record, delta)
-  record.data = Object.freeze(next)
+  record.data = headerData(next)
   record.meta = undefined
   if (options.expiresAt !== undefined) engine.setExpiry(record, options.expiresAt)
   engine.addBytes(record, delta)

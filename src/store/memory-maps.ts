@@ -2,7 +2,14 @@ import { invalidArgument, SessionKitError } from '../errors.js'
 import { assertFieldName, assertPartName } from '../ids.js'
 import type { JsonValue, MapOps, MapSnapshot, MapUpdateResult, UpdateMapOptions } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
-import { checkFields, checkInteger, checkVersion, checkWriteOptions, storeJson } from './memory-input.js'
+import {
+  checkFields,
+  checkInteger,
+  checkVersion,
+  checkWriteOptions,
+  type StoredJson,
+  storeJson,
+} from './memory-input.js'
 import { ITEM_OVERHEAD, type MapPart, PART_OVERHEAD, valueBytes } from './memory-record.js'
 
 const EMPTY_ENTRIES: Readonly<Record<string, JsonValue>> = Object.freeze(Object.create(null))
@@ -54,8 +61,9 @@ export function updateMap(
   const deletes = ops.delete ?? []
   if (!Array.isArray(deletes)) throw invalidArgument('updateMap delete must be an array of field names')
   for (const field of deletes) assertFieldName(field)
-  const sets = ops.set ?? {}
-  checkFields(sets, 'updateMap set')
+  const maxBytes = engine.options.maxValueBytes
+  const sets = storedFields(ops.set, maxBytes, 'set')
+  const absent = storedFields(ops.setIfAbsent, maxBytes, 'setIfAbsent')
   const incrs = ops.incr ?? {}
   checkFields(incrs, 'updateMap incr')
   for (const field of Object.keys(incrs)) {
@@ -63,10 +71,6 @@ export function updateMap(
       throw invalidArgument(`updateMap incr.${field} must be an integer; got ${String(incrs[field])}`)
     }
   }
-  const maxBytes = engine.options.maxValueBytes
-  const stored = Object.keys(sets).map(
-    (field) => [field, storeJson(sets[field], maxBytes, `map field "${field}"`)] as const,
-  )
 
   const now = engine.now()
   const record = engine.require(id, now)
@@ -84,26 +88,30 @@ export function updateMap(
   const next: Record<string, JsonValue> = Object.assign(Object.create(null), current)
   let fields = count
   let delta = part === undefined ? PART_OVERHEAD + name.length : 0
-  const drop = (field: string): void => {
+  // Overwriting keeps a field's place, so fields stay in the order they were first added.
+  const put = (field: string, value: JsonValue, bytes: number): void => {
     const old = next[field]
-    if (old === undefined) return
+    if (old === undefined) fields++
+    else delta -= valueBytes(old) + field.length + ITEM_OVERHEAD
+    next[field] = value
+    delta += bytes + field.length + ITEM_OVERHEAD
+  }
+  for (const field of deletes) {
+    const old = next[field]
+    if (old === undefined) continue
     delta -= valueBytes(old) + field.length + ITEM_OVERHEAD
     delete next[field]
     fields--
   }
-  for (const field of deletes) drop(field)
-  for (const [field, value] of stored) {
-    drop(field)
-    next[field] = value.value
-    delta += value.bytes + field.length + ITEM_OVERHEAD
-    fields++
-  }
+  for (const [field, value] of sets) put(field, value.value, value.bytes)
+  for (const [field, value] of absent) if (next[field] === undefined) put(field, value.value, value.bytes)
   const numbers: Record<string, number> = Object.create(null)
   for (const field of Object.keys(incrs)) {
-    const base = next[field] ?? 0
+    const base = next[field] === undefined ? 0 : next[field]
     if (!Number.isSafeInteger(base)) {
       throw invalidArgument(
         `map field "${field}" of part "${name}" holds ${JSON.stringify(base)}; incr needs an integer field`,
+        { id, part: name, field },
       )
     }
     const result = (base as number) + incrs[field]!
@@ -111,20 +119,19 @@ export function updateMap(
       throw new SessionKitError(
         'LIMIT_EXCEEDED',
         `map field "${field}" would reach ${result}, more than maxNumber ${options.maxNumber}; nothing was changed`,
-        { details: { part: name, field, value: result, maxNumber: options.maxNumber } },
+        {
+          details: { id, part: name, limit: 'maxNumber', field, value: result, maxNumber: options.maxNumber },
+        },
       )
     }
-    drop(field)
-    next[field] = result
+    put(field, result, valueBytes(result))
     numbers[field] = result
-    delta += valueBytes(result) + field.length + ITEM_OVERHEAD
-    fields++
   }
   if (options.maxFields !== undefined && fields > options.maxFields) {
     throw new SessionKitError(
       'LIMIT_EXCEEDED',
       `map part "${name}" would hold ${fields} fields, more than maxFields ${options.maxFields}; nothing was changed`,
-      { details: { part: name, fields, maxFields: options.maxFields } },
+      { details: { id, part: name, limit: 'maxFields', fields, maxFields: options.maxFields } },
     )
   }
   engine.checkBytes(record, delta)
@@ -142,4 +149,16 @@ export function updateMap(
   if (options.expiresAt !== undefined) engine.setExpiry(record, options.expiresAt)
   engine.addBytes(record, delta)
   return { ok: true, version: target.version, numbers: Object.freeze(numbers) }
+}
+
+function storedFields(
+  fields: Readonly<Record<string, JsonValue>> | undefined,
+  maxBytes: number,
+  group: string,
+): ReadonlyArray<readonly [string, StoredJson]> {
+  if (fields === undefined) return []
+  checkFields(fields, `updateMap ${group}`)
+  return Object.keys(fields).map(
+    (field) => [field, storeJson(fields[field], maxBytes, 'map field value')] as const,
+  )
 }

@@ -64,8 +64,18 @@ export const PART_OVERHEAD = 100
 /** Fixed bytes counted per list entry or map field besides its JSON. */
 export const ITEM_OVERHEAD = 40
 
-/** A shared empty header, so records without data hold no object of their own. */
-export const EMPTY_DATA: Readonly<Record<string, JsonValue>> = Object.freeze(Object.create(null))
+/**
+ * A shared empty header, so records without data hold no object of their own. Headers are plain
+ * objects, not prototype-free ones: the facade reads `data.u` on every `get`, and property reads on
+ * prototype-free (dictionary-mode) objects cost several times more. Field names are checked with
+ * `assertFieldName`, so no `__proto__` key can reach them; readers use `Object.hasOwn`.
+ */
+export const EMPTY_DATA: Readonly<Record<string, JsonValue>> = Object.freeze({})
+
+/** A frozen plain-object copy of checked header fields. */
+export function headerData(fields: Readonly<Record<string, JsonValue>>): Readonly<Record<string, JsonValue>> {
+  return Object.keys(fields).length === 0 ? EMPTY_DATA : Object.freeze({ ...fields })
+}
 
 /** Makes a record with no parts. */
 export function newRecord(

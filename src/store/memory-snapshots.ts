@@ -5,8 +5,11 @@ import { encodeSnapshot, moveAside, readSnapshot, writeFileAtomic } from './snap
 
 /** Saves and restores one memory store's snapshot file. */
 export interface Snapshotter {
-  /** Loads the file into the (empty) engine; a bad file goes to `onError` (or throws when `strict`). */
-  restore(): void
+  /**
+   * Loads the file into the (empty) engine, then starts the save interval. A bad file goes to
+   * `onError` (or throws when `strict`, and then no timer is left behind).
+   */
+  start(): void
   /** Writes a snapshot now; saves never overlap. Resolves the number of records written. */
   save(path?: string): Promise<number>
   /** Stops the interval and writes a last snapshot. */
@@ -39,29 +42,16 @@ export function createSnapshotter(engine: MemoryEngine, config: SnapshotConfig |
     return run
   }
 
-  const timer =
-    config !== undefined && config.intervalMs > 0
-      ? setInterval(() => {
-          save().catch((error: SessionKitError) => report(error))
-        }, config.intervalMs).unref()
-      : undefined
+  let timer: ReturnType<typeof setInterval> | undefined
 
   return {
-    restore() {
+    start() {
       if (config === undefined) return
-      const now = engine.now()
-      try {
-        const found = readSnapshot(config.path, now)
-        for (const record of found?.records ?? []) engine.insert(record)
-      } catch (error) {
-        if (config.strict) throw error
-        const aside = moveAside(config.path, now)
-        const e = error as SessionKitError
-        e.message +=
-          aside === undefined
-            ? ` The store started empty; the file could not be moved aside, so the next save replaces it.`
-            : ` The store started empty; the file was moved to "${aside}".`
-        report(e)
+      restore(config.path, config.strict)
+      if (config.intervalMs > 0) {
+        timer = setInterval(() => {
+          save().catch((error: SessionKitError) => report(error))
+        }, config.intervalMs).unref()
       }
     },
     save,
@@ -69,5 +59,22 @@ export function createSnapshotter(engine: MemoryEngine, config: SnapshotConfig |
       if (timer !== undefined) clearInterval(timer)
       if (config !== undefined) await save()
     },
+  }
+
+  function restore(path: string, strict: boolean): void {
+    const now = engine.now()
+    try {
+      const found = readSnapshot(path, now)
+      for (const record of found ?? []) engine.insert(record)
+    } catch (error) {
+      if (strict) throw error
+      const aside = moveAside(path, now)
+      const e = error as SessionKitError
+      e.message +=
+        aside === undefined
+          ? ` The store started empty; the file could not be moved aside, so the next save replaces it.`
+          : ` The store started empty; the file was moved to "${aside}".`
+      report(e)
+    }
   }
 }

@@ -54,7 +54,7 @@ export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
   const engine = createMemoryEngine(resolved)
   const snapshots: Snapshotter | undefined =
     resolved.snapshot === undefined ? undefined : createSnapshotter(engine, resolved.snapshot)
-  snapshots?.restore()
+  snapshots?.start()
   engine.flush()
   let closed = false
   const sweeper =

@@ -69,8 +69,7 @@ export function decodeRecord(line: string, now: number): MemoryRecord | undefine
     assertFieldName(key)
     dataBytes += key.length + valueBytes(data[key]!)
   }
-  const frozen =
-    Object.keys(data).length === 0 ? EMPTY_DATA : deepFreeze(Object.assign(Object.create(null), data))
+  const frozen = Object.keys(data).length === 0 ? EMPTY_DATA : deepFreeze({ ...data })
   const record = newRecord(raw.id, createdAt, expiresAt, frozen, dataBytes)
   const parts = object(raw.parts, 'parts')
   for (const name of Object.keys(parts)) {

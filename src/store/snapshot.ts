@@ -78,19 +78,12 @@ async function syncFolder(folder: string): Promise<void> {
   }
 }
 
-/** What `readSnapshot` found. */
-export interface RestoredSnapshot {
-  /** Live records, least recently used first. */
-  readonly records: MemoryRecord[]
-  /** Records in the file (live or expired). */
-  readonly total: number
-}
-
 /**
- * Reads and checks a snapshot file; `undefined` when there is none. A truncated, altered or
+ * Reads and checks a snapshot file: its live records, least recently used first, or `undefined`
+ * when there is no file. A truncated, altered or
  * unreadable file throws a `SessionKitError` (`INVALID_ARGUMENT`) naming the path and the problem.
  */
-export function readSnapshot(path: string, now: number): RestoredSnapshot | undefined {
+export function readSnapshot(path: string, now: number): MemoryRecord[] | undefined {
   let text: string
   try {
     text = readFileSync(path, 'utf8')
@@ -129,7 +122,7 @@ export function readSnapshot(path: string, now: number): RestoredSnapshot | unde
       throw corrupt(path, `line ${i + 1} is not a valid record (${(error as Error).message})`, error)
     }
   }
-  return { records, total }
+  return records
 }
 
 /** Renames a bad snapshot to `<path>.corrupt-<now>` so the next save keeps the evidence; returns the new path. */

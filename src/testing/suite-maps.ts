@@ -50,6 +50,28 @@ export const mapChecks: readonly StoreCheck[] = [
     },
   },
   {
+    name: 'setIfAbsent sets only absent fields, after sets and before increments',
+    async run(t) {
+      await withCart(t)
+      const result = await t.store.updateMap(t.id('a'), 'cart', {
+        set: { fresh: 'set' },
+        setIfAbsent: { sku1: 'ignored', fresh: 'ignored', addedAt: 100, counter: 7 },
+        incr: { counter: 1 },
+      })
+      t.expect(result).toEqual({ ok: true, version: 2, numbers: { counter: 8 } })
+      const again = await t.store.updateMap(t.id('a'), 'cart', { setIfAbsent: { addedAt: 200 } })
+      t.expect(again.ok && again.version).toBe(3)
+      t.expect((await read(t)).entries).toEqual({
+        sku1: { qty: 1 },
+        sku2: { qty: 2 },
+        n: 5,
+        fresh: 'set',
+        addedAt: 100,
+        counter: 8,
+      })
+    },
+  },
+  {
     name: 'updateMap with a stale ifVersion conflicts and changes nothing',
     async run(t) {
       await withCart(t)
@@ -90,7 +112,7 @@ export const mapChecks: readonly StoreCheck[] = [
     },
   },
   {
-    name: 'incr on a field that is not an integer fails with INVALID_ARGUMENT and changes nothing',
+    name: 'incr on a field that is not an integer (null included) fails with INVALID_ARGUMENT and changes nothing',
     async run(t) {
       await withCart(t)
       await t.fails(
@@ -98,17 +120,22 @@ export const mapChecks: readonly StoreCheck[] = [
         'INVALID_ARGUMENT',
       )
       await t.fails(() => t.store.updateMap(t.id('a'), 'cart', { incr: { n: 1.5 } }), 'INVALID_ARGUMENT')
+      await t.store.create(t.id('b'), { expiresAt: t.at(MINUTE) })
+      await t.store.updateMap(t.id('b'), 'cart', { set: { nothing: null } })
+      await t.fails(() => t.store.updateMap(t.id('b'), 'cart', { incr: { nothing: 1 } }), 'INVALID_ARGUMENT')
+      t.expect((await t.store.getMap(t.id('b'), 'cart')).entries.nothing).toBe(null)
       t.expect(await read(t)).toEqual({ entries: { sku1: { qty: 1 }, sku2: { qty: 2 }, n: 5 }, version: 1 })
     },
   },
   {
-    name: 'maxFields: an update that would pass it fails with LIMIT_EXCEEDED and changes nothing',
+    name: 'maxFields: an update that would pass it fails with LIMIT_EXCEEDED (limit maxFields) and changes nothing',
     async run(t) {
       await withCart(t)
-      await t.fails(
+      const error = await t.fails(
         () => t.store.updateMap(t.id('a'), 'cart', { set: { sku4: 1 }, incr: { sku5: 1 } }, { maxFields: 4 }),
         'LIMIT_EXCEEDED',
       )
+      t.expect(error?.details?.limit).toBe('maxFields')
       t.expect(await read(t)).toEqual({ entries: { sku1: { qty: 1 }, sku2: { qty: 2 }, n: 5 }, version: 1 })
       const swap = await t.store.updateMap(
         t.id('a'),
@@ -120,13 +147,14 @@ export const mapChecks: readonly StoreCheck[] = [
     },
   },
   {
-    name: 'maxNumber: an increment past it fails with LIMIT_EXCEEDED and changes nothing',
+    name: 'maxNumber: an increment past it fails with LIMIT_EXCEEDED (limit maxNumber) and changes nothing',
     async run(t) {
       await withCart(t)
-      await t.fails(
+      const error = await t.fails(
         () => t.store.updateMap(t.id('a'), 'cart', { set: { z: 1 }, incr: { n: 6 } }, { maxNumber: 10 }),
         'LIMIT_EXCEEDED',
       )
+      t.expect(error?.details?.limit).toBe('maxNumber')
       t.expect(await read(t)).toEqual({ entries: { sku1: { qty: 1 }, sku2: { qty: 2 }, n: 5 }, version: 1 })
       const ok = await t.store.updateMap(t.id('a'), 'cart', { incr: { n: 5 } }, { maxNumber: 10 })
       t.expect(ok.ok && ok.numbers.n).toBe(10)

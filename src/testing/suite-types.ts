@@ -1,5 +1,5 @@
 import type { ManualClock } from '../clock.js'
-import { isSessionKitError, type SessionKitErrorCode } from '../errors.js'
+import { isSessionKitError, type SessionKitError, type SessionKitErrorCode } from '../errors.js'
 import type { SessionStore } from '../store/contract.js'
 
 /** The assertions the suite uses: `expect(actual).toBe(x)` and `.toEqual(x)`, as vitest, jest and others provide. */
@@ -54,8 +54,8 @@ export interface CheckContext {
   id(name?: string): string
   /** `clock.now() + ms`. */
   at(ms: number): number
-  /** Awaits `call` and asserts it failed with a `SessionKitError` of `code`. */
-  fails(call: () => Promise<unknown>, code: SessionKitErrorCode): Promise<void>
+  /** Awaits `call`, asserts it failed with a `SessionKitError` of `code`, and resolves that error. */
+  fails(call: () => Promise<unknown>, code: SessionKitErrorCode): Promise<SessionKitError | undefined>
 }
 
 /** One named check of the contract. */
@@ -90,6 +90,7 @@ export function checkContext(store: SessionStore, clock: ManualClock, expect: Su
         caught = error
       }
       expect(settled ? 'resolved without an error' : errorCode(caught)).toBe(code)
+      return isSessionKitError(caught) ? caught : undefined
     },
   }
 }

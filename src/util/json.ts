@@ -54,7 +54,8 @@ function walk(value: unknown, depthLeft: number, path: string, what: string): as
         throw invalidArgument(`${path} must be a plain object, array or primitive (JSON); got an instance`)
       }
       for (const key of Reflect.ownKeys(value)) {
-        if (typeof key === 'symbol') throw invalidArgument(`${path} has a symbol key; only string keys are JSON`)
+        if (typeof key === 'symbol')
+          throw invalidArgument(`${path} has a symbol key; only string keys are JSON`)
         if (forbiddenKeys.has(key)) throw invalidArgument(`${path} has the key "${key}", which is refused`)
         walk((value as Record<string, unknown>)[key], depthLeft - 1, `${path}.${key}`, what)
       }

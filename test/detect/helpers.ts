@@ -11,7 +11,10 @@ import {
 export const T0 = Date.parse('2026-01-01T00:00:00Z')
 
 /** A detector on a manual clock at T0. */
-export function setup(options: Omit<DetectorOptionsInput, 'clock'> = {}): { detector: Detector; clock: ManualClock } {
+export function setup(options: Omit<DetectorOptionsInput, 'clock'> = {}): {
+  detector: Detector
+  clock: ManualClock
+} {
   const clock = createManualClock(T0)
   return { detector: createDetector({ ...options, clock }), clock }
 }

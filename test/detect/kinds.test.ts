@@ -9,8 +9,19 @@ describe('detect(): kinds', () => {
     const d1 = turn(detector, [SYS, user('Flights to Lisbon?')], assistant('Which dates?'))
     expect(d1).toMatchObject({ kind: 'new', position: 1, newMessages: 1, branchId: 0, similarity: 0 })
     expect(d1.sessionId).toMatch(/^[A-Za-z0-9_-]{22}$/)
-    const d2 = turn(detector, [SYS, user('Flights to Lisbon?'), assistant('Which dates?'), user('May 3 to 9')])
-    expect(d2).toMatchObject({ kind: 'continued', sessionId: d1.sessionId, position: 3, newMessages: 1, similarity: 1 })
+    const d2 = turn(detector, [
+      SYS,
+      user('Flights to Lisbon?'),
+      assistant('Which dates?'),
+      user('May 3 to 9'),
+    ])
+    expect(d2).toMatchObject({
+      kind: 'continued',
+      sessionId: d1.sessionId,
+      position: 3,
+      newMessages: 1,
+      similarity: 1,
+    })
   })
 
   it('continues without bindReply too: the echoed reply counts as new', () => {
@@ -32,7 +43,11 @@ describe('detect(): kinds', () => {
     const { detector, clock } = setup({ retryWindowMs: 60_000 })
     const d1 = turn(detector, [user('Hello')])
     clock.advance(30_000)
-    expect(turn(detector, [user('Hello')])).toMatchObject({ kind: 'retry', sessionId: d1.sessionId, newMessages: 0 })
+    expect(turn(detector, [user('Hello')])).toMatchObject({
+      kind: 'retry',
+      sessionId: d1.sessionId,
+      newMessages: 0,
+    })
     clock.advance(61_000)
     const d3 = turn(detector, [user('Hello')])
     expect(d3.kind).toBe('new')
@@ -46,7 +61,11 @@ describe('detect(): kinds', () => {
     expect(b1.kind).toBe('new')
     expect(b1.sessionId).not.toBe(a1.sessionId)
     const a2 = turn(detector, [user('Hello'), assistant('Hi! How can I help?'), user('Book a hotel')])
-    const b2 = turn(detector, [user('Hello'), assistant('Hello there. What do you need?'), user('Fix my code')])
+    const b2 = turn(detector, [
+      user('Hello'),
+      assistant('Hello there. What do you need?'),
+      user('Fix my code'),
+    ])
     expect(a2).toMatchObject({ kind: 'continued', sessionId: a1.sessionId })
     expect(b2).toMatchObject({ kind: 'continued', sessionId: b1.sessionId })
   })
@@ -78,11 +97,27 @@ describe('detect(): kinds', () => {
     const { detector } = setup()
     const d1 = turn(detector, [user('Plan a trip')], assistant('Where to?'))
     turn(detector, [user('Plan a trip'), assistant('Where to?'), user('Rome')], assistant('Rome it is.'))
-    turn(detector, [user('Plan a trip'), assistant('Where to?'), user('Rome'), assistant('Rome it is.'), user('3 days')])
-    const fork = turn(detector, [user('Plan a trip'), assistant('Where to?'), user('Paris')], assistant('Paris!'))
+    turn(detector, [
+      user('Plan a trip'),
+      assistant('Where to?'),
+      user('Rome'),
+      assistant('Rome it is.'),
+      user('3 days'),
+    ])
+    const fork = turn(
+      detector,
+      [user('Plan a trip'), assistant('Where to?'), user('Paris')],
+      assistant('Paris!'),
+    )
     expect(fork).toMatchObject({ kind: 'fork', sessionId: d1.sessionId, newMessages: 1 })
     expect(fork.branchId).toBeGreaterThan(0)
-    const next = turn(detector, [user('Plan a trip'), assistant('Where to?'), user('Paris'), assistant('Paris!'), user('2 days')])
+    const next = turn(detector, [
+      user('Plan a trip'),
+      assistant('Where to?'),
+      user('Paris'),
+      assistant('Paris!'),
+      user('2 days'),
+    ])
     expect(next).toMatchObject({ kind: 'continued', sessionId: d1.sessionId, branchId: fork.branchId })
     // Back to the first branch's latest state: that branch continues.
     const back = turn(detector, [
@@ -103,9 +138,20 @@ describe('detect(): kinds', () => {
     const s2 = system('You are a bank assistant. Current time: 2026-01-01T10:05:13Z.')
     const s3 = system('You are a pirate.')
     const d1 = turn(detector, [s1, user('Balance?')], assistant('$12.'))
-    const d2 = turn(detector, [s2, user('Balance?'), assistant('$12.'), user('Thanks')], assistant('Anytime.'))
+    const d2 = turn(
+      detector,
+      [s2, user('Balance?'), assistant('$12.'), user('Thanks')],
+      assistant('Anytime.'),
+    )
     expect(d2).toMatchObject({ kind: 'continued', sessionId: d1.sessionId, systemChanged: false })
-    const d3 = turn(detector, [s3, user('Balance?'), assistant('$12.'), user('Thanks'), assistant('Anytime.'), user('Arr')])
+    const d3 = turn(detector, [
+      s3,
+      user('Balance?'),
+      assistant('$12.'),
+      user('Thanks'),
+      assistant('Anytime.'),
+      user('Arr'),
+    ])
     expect(d3).toMatchObject({ kind: 'continued', sessionId: d1.sessionId, systemChanged: true })
   })
 
@@ -165,7 +211,11 @@ describe('detect(): kinds', () => {
   it('splits on a reset phrase by default, and the new session continues', () => {
     const { detector } = setup()
     const d1 = turn(detector, [user('Recipe for soup')], assistant('Tomato soup: ...'))
-    const h = [user('Recipe for soup'), assistant('Tomato soup: ...'), user("Start over. What's the weather?")]
+    const h = [
+      user('Recipe for soup'),
+      assistant('Tomato soup: ...'),
+      user("Start over. What's the weather?"),
+    ]
     const d2 = turn(detector, h, assistant('Sunny.'))
     expect(d2).toMatchObject({ kind: 'reset', reset: true, previousSessionId: d1.sessionId, newMessages: 1 })
     expect(d2.sessionId).not.toBe(d1.sessionId)
@@ -176,13 +226,25 @@ describe('detect(): kinds', () => {
   it('annotates a reset in annotate mode (same session)', () => {
     const { detector } = setup({ reset: { mode: 'annotate' } })
     const d1 = turn(detector, [user('Recipe for soup')], assistant('Tomato soup: ...'))
-    const d2 = turn(detector, [user('Recipe for soup'), assistant('Tomato soup: ...'), user('new conversation')])
-    expect(d2).toMatchObject({ kind: 'reset', reset: true, sessionId: d1.sessionId, previousSessionId: undefined })
+    const d2 = turn(detector, [
+      user('Recipe for soup'),
+      assistant('Tomato soup: ...'),
+      user('new conversation'),
+    ])
+    expect(d2).toMatchObject({
+      kind: 'reset',
+      reset: true,
+      sessionId: d1.sessionId,
+      previousSessionId: undefined,
+    })
   })
 
   it('marks a first request that opens with a reset phrase, as a new session', () => {
     const { detector } = setup()
-    expect(turn(detector, [user("Start over. What's the weather?")])).toMatchObject({ kind: 'new', reset: true })
+    expect(turn(detector, [user("Start over. What's the weather?")])).toMatchObject({
+      kind: 'new',
+      reset: true,
+    })
   })
 
   it('never lets two tenants share a session, even with identical conversations', () => {
@@ -191,7 +253,10 @@ describe('detect(): kinds', () => {
     const a = turn(detector, [user('Hello')], assistant('Hi'), { tenant: 'acme' })
     const b = turn(detector, [user('Hello')], assistant('Hi'), { tenant: 'globex' })
     expect(b.kind).toBe('new')
-    expect(turn(detector, h, undefined, { tenant: 'acme' })).toMatchObject({ sessionId: a.sessionId, tenant: 'acme' })
+    expect(turn(detector, h, undefined, { tenant: 'acme' })).toMatchObject({
+      sessionId: a.sessionId,
+      tenant: 'acme',
+    })
     expect(turn(detector, h, undefined, { tenant: 'globex' })).toMatchObject({ sessionId: b.sessionId })
     expect(a.sessionId).not.toBe(b.sessionId)
   })

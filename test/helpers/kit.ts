@@ -1,6 +1,6 @@
 import { createManualClock, type ManualClock } from '../../src/clock.js'
-import { createSessionKit, type SessionKit } from '../../src/kit.js'
 import type { SessionKitOptions } from '../../src/kit/options.js'
+import { createSessionKit, type SessionKit } from '../../src/kit.js'
 import type { JsonValue } from '../../src/store/contract.js'
 import type { StoreFixture } from './stores.js'
 

@@ -48,7 +48,8 @@ const step = fc.oneof(
           .filter((_, i) => answered[i])
           .map((id) => ({ role: 'tool', toolCallId: id, content: result }))
         if (reversed) results.reverse()
-        if (stray) results.push({ role: 'tool', toolCallId: `stray_${tag}`, content: 'late result' })
+        if (stray)
+          results.push({ role: 'tool', toolCallId: `stray_${tag}`, content: `late result: ${result}` })
         return [head, ...results]
       }),
   },

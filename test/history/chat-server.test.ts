@@ -90,12 +90,12 @@ forEachStore((fixture) => {
     await call('POST', '/query', { q: 'Show me smartphones with a great camera', sessionId: sid })
     const prefs = await call('POST', `/sessions/${sid}/preferences`, {
       budget_range: '500-1000',
-      preferred_brands: ['Apple'],
+      preferred_brands: ['Acme'],
     })
     expect(prefs).toMatchObject({ status: 200, body: { preferences: { budget_range: '500-1000' } } })
     const added = await call('POST', `/sessions/${sid}/cart`, {
       sku: 'IPH15PRO-256',
-      name: 'iPhone 15 Pro',
+      name: 'Phone 15 Pro',
       unitPrice: 99_900,
     })
     expect(added).toMatchObject({ status: 201, body: { totals: { lines: 1, subtotal: 99_900 } } })
@@ -105,7 +105,7 @@ forEachStore((fixture) => {
     expect(info.status).toBe(200)
     expect(info.body.analytics).toMatchObject({ messages: 2, userMessages: 1, assistantMessages: 1 })
     expect(info.body.analytics.topTopics.map((t: { word: string }) => t.word)).toContain('smartphones')
-    expect(info.body.preferences).toEqual({ budget_range: '500-1000', preferred_brands: ['Apple'] })
+    expect(info.body.preferences).toEqual({ budget_range: '500-1000', preferred_brands: ['Acme'] })
     expect(info.body.session.id).toBe(sid)
 
     expect((await call('DELETE', `/sessions/${sid}/history`)).status).toBe(204)

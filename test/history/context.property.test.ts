@@ -99,4 +99,33 @@ forEachStore((fixture) => {
       { numRuns: 60 },
     )
   })
+
+  it('history.context picks exactly what selectContext picks on the whole stored log (it only skips building what cannot fit)', async () => {
+    const clock = createManualClock(T0)
+    const store = await fixture.make(clock)
+    const options = parseHistoryOptions({ maxMessages: 300 })
+    let n = 0
+    await fc.assert(
+      fc.asyncProperty(history(30), limits, async (log, l) => {
+        const scope = await makeScope(store, clock, `sess-same-${n++}`)
+        const h = createHistory(scope, options)
+        if (log.length > 0) await h.append(...log)
+        const stored = (await h.list({ limit: 1_000 })).messages
+        const { options: budget } = budgetOf(l)
+        const limitsOnly = {
+          ...budget,
+          maxMessages: l.maxMessages,
+          pinSystem: l.pinSystem,
+          startOnUser: l.startOnUser,
+        }
+        const ctx = await h.context({ ...limitsOnly, summarize: false })
+        const whole = selectContext(stored, limitsOnly)
+        expect(ctx.messages).toEqual(whole.messages)
+        expect(ctx.tokens).toBe(whole.tokens)
+        expect(ctx.report.fits).toBe(whole.fits)
+        expect(ctx.dropped).toBe(whole.dropped)
+      }),
+      { numRuns: 80 },
+    )
+  })
 })

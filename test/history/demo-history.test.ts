@@ -14,6 +14,8 @@ it('the history demo runs and shows retries, budgets, summaries and formats', as
   expect(text).toMatch(
     /what fell off the cap is summarised \(seq 1-\d+\): The buyer asked: Any 2BHK in Whitefield;/,
   )
-  expect(text).toMatch(/OpenAI-style: \d+ messages; Anthropic-style: system of \d+ chars \+ \d+ turns/)
+  expect(text).toMatch(
+    /chat completions format: \d+ messages; Messages API format: system of \d+ chars \+ \d+ turns/,
+  )
   expect(text).toMatch(/history untouched: 12 messages/)
 })

@@ -167,6 +167,20 @@ forEachStore((fixture) => {
     )
   })
 
+  it('results without calls and calls without results neither go out nor take room from the budget', async () => {
+    const { history } = await setup()
+    const stray: MessageInput = { role: 'tool', toolCallId: 'gone', content: 'x'.repeat(400) }
+    const pending: MessageInput = {
+      role: 'assistant',
+      content: 'y'.repeat(400),
+      toolCalls: [{ id: 'never', name: 'f', arguments: {} }],
+    }
+    await history.append(u('first question'), a('first answer'), stray, pending, u('second question'))
+    const ctx = await history.context({ maxTokens: 40, summarize: false })
+    expect(ctx.messages.map((m) => m.content)).toEqual(['first question', 'first answer', 'second question'])
+    expect(ctx.tokens).toBeLessThanOrEqual(40)
+  })
+
   it('shortens a long summary to summaryMaxTokens, keeping its end', async () => {
     const { history } = await setup()
     await chat(history, 10)
@@ -199,6 +213,15 @@ forEachStore((fixture) => {
     expect(contents).toContain('Yes, a rooftop pool.')
     expect(contents.at(-1)).toBe('Is the pool heated?')
     expect(ctx.messages.map((m) => m.seq)).toEqual(ctx.messages.map((m) => m.seq).sort((x, y) => x - y))
+
+    const typed = await history.context({
+      maxTokens: budget,
+      query: 'pool',
+      relevance: (q, msgs) => Float64Array.from(relevance(q, msgs)),
+      relevanceWeight: 0.8,
+      summarize: false,
+    })
+    expect(typed.messages).toEqual(ctx.messages)
 
     const failing = await history.context({
       maxTokens: budget,

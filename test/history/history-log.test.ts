@@ -89,6 +89,7 @@ forEachStore((fixture) => {
     await expect(history.append()).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
     await expect(history.append(u('x'), { idempotencyKey: '' })).rejects.toThrow(/idempotencyKey/)
     await expect(history.append(u('x'), { content: 'no role' } as never)).rejects.toThrow(/needs a role/)
+    await expect(history.append([u('x')] as never)).rejects.toThrow(/append\(\.\.\.messages, options\)/)
     expect((await history.list()).messages.map((m) => m.content)).toEqual(['kept'])
   })
 

@@ -23,7 +23,7 @@ describe('parseHistoryOptions', () => {
       [{ maxMessages: 1e9 }, 'history.maxMessages'],
       [{ ttlMs: -5 }, 'history.ttlMs'],
       [{ maxMessageBytes: 10 }, 'history.maxMessageBytes'],
-      [{ tokenizer: 'tiktoken' }, 'history.tokenizer'],
+      [{ tokenizer: 'bpe' }, 'history.tokenizer'],
       [{ summarize: 'llm' }, 'history.summarize'],
       [{ maxMesages: 5 }, 'history'],
     ] as const) {

@@ -7,7 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest'
 
 const root = join(import.meta.dirname, '..', '..')
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-const entries = Object.entries(pkg.exports as Record<string, unknown>).filter(([key]) => key !== './package.json')
+const entries = Object.entries(pkg.exports as Record<string, unknown>).filter(
+  ([key]) => key !== './package.json',
+)
 const tsupEntries = readFileSync(join(root, 'tsup.config.ts'), 'utf8')
 
 // Bytes of the ESM bundle of the main entry (unminified, shared chunks included) it may not pass.
@@ -18,7 +20,8 @@ type Conditions = { import: { types: string; default: string }; require: { types
 describe('package exports map', () => {
   beforeAll(() => {
     // CI builds first; a fresh clone running `npm test` alone builds here.
-    if (!existsSync(join(root, 'dist', 'index.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' })
+    if (!existsSync(join(root, 'dist', 'index.js')))
+      execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'ignore' })
   }, 180_000)
 
   it('names, for every subpath, ESM and CJS files with types that the build produced', () => {
@@ -26,7 +29,12 @@ describe('package exports map', () => {
     expect(entries.map(([key]) => key)).toContain('./testing')
     for (const [key, value] of entries) {
       const conditions = value as Conditions
-      for (const file of [conditions.import.default, conditions.import.types, conditions.require.default, conditions.require.types]) {
+      for (const file of [
+        conditions.import.default,
+        conditions.import.types,
+        conditions.require.default,
+        conditions.require.types,
+      ]) {
         expect(existsSync(join(root, file)), `${key}: ${file}`).toBe(true)
       }
       const name = key === '.' ? 'index' : key.slice(2)
@@ -49,7 +57,11 @@ describe('package exports map', () => {
     const chunks = readFileSync(join(root, main), 'utf8').match(/from ["']\.\/(chunk-[\w-]+\.js)["']/g) ?? []
     const bytes =
       statSync(join(root, main)).size +
-      chunks.reduce((sum, c) => sum + statSync(join(root, 'dist', c.replace(/^from ["']\.\//, '').replace(/["']$/, ''))).size, 0)
+      chunks.reduce(
+        (sum, c) =>
+          sum + statSync(join(root, 'dist', c.replace(/^from ["']\.\//, '').replace(/["']$/, ''))).size,
+        0,
+      )
     expect(bytes).toBeLessThan(MAX_MAIN_BYTES)
   })
 

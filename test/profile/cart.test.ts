@@ -63,7 +63,9 @@ forEachStore((fixture) => {
         { ...iphone, metadata: JSON.parse('{"__proto__": {"x": 1}}') },
       ]
       for (const line of bad) {
-        await expect(s.cart.add(line as never), JSON.stringify(line)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+        await expect(s.cart.add(line as never), JSON.stringify(line)).rejects.toMatchObject({
+          code: 'INVALID_ARGUMENT',
+        })
       }
       expect(await s.cart.totals()).toMatchObject({ lines: 1, quantity: 1 })
     })

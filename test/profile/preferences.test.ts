@@ -4,7 +4,10 @@ import { makeKit } from '../helpers/kit.js'
 import { forEachStore } from '../helpers/stores.js'
 
 const Preferences = z.object({
-  budget: z.object({ min: z.number().int().min(0), max: z.number().int().min(0) }).partial().optional(),
+  budget: z
+    .object({ min: z.number().int().min(0), max: z.number().int().min(0) })
+    .partial()
+    .optional(),
   brands: z.array(z.string()).max(10).optional(),
   device: z.enum(['smartphone', 'laptop', 'tablet']).optional(),
 })
@@ -29,7 +32,9 @@ forEachStore((fixture) => {
       const error = await s.preferences.patch({ device: 'toaster' as never }).catch((e: unknown) => e)
       expect(error).toMatchObject({ code: 'INVALID_ARGUMENT' })
       expect((error as { details: { issues: { path: string }[] } }).details.issues[0]?.path).toBe('device')
-      await expect(s.preferences.replace({ budget: { min: -5 } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+      await expect(s.preferences.replace({ budget: { min: -5 } })).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+      })
       expect(await s.preferences.get()).toEqual({ device: 'laptop' })
     })
 
@@ -50,8 +55,12 @@ forEachStore((fixture) => {
       const { kit } = await makeKit(fixture, { preferences: { maxBytes: 100 } })
       const s = await kit.create()
       await expect(s.preferences.replace([1, 2] as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
-      await expect(s.preferences.patch({ note: 'x'.repeat(200) })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
-      await expect(s.preferences.replace({ at: new Date() } as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+      await expect(s.preferences.patch({ note: 'x'.repeat(200) })).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+      })
+      await expect(s.preferences.replace({ at: new Date() } as never)).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+      })
     })
 
     it('concurrent patches of different keys all land', async () => {

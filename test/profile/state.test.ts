@@ -14,7 +14,9 @@ forEachStore((fixture) => {
   describe('typed state', () => {
     it('get returns the initial value, replace and update store validated state', async () => {
       const initial: State = { phase: 'discovery', engagement: 0, filters: {} }
-      const { kit } = await makeKit<Record<string, never>, State>(fixture, { state: { schema: State, initial } })
+      const { kit } = await makeKit<Record<string, never>, State>(fixture, {
+        state: { schema: State, initial },
+      })
       const s = await kit.create()
       expect(await s.state.get()).toEqual(initial)
       await s.state.update((st) => ({ ...(st ?? initial), engagement: (st?.engagement ?? 0) + 1 }))
@@ -29,7 +31,9 @@ forEachStore((fixture) => {
       await expect(s.state.update(() => ({ phase: 'lost', engagement: 2 }) as never)).rejects.toMatchObject({
         code: 'INVALID_ARGUMENT',
       })
-      await expect(s.state.update(() => ({ phase: 'closing', engagement: -1 }) as never)).rejects.toMatchObject({
+      await expect(
+        s.state.update(() => ({ phase: 'closing', engagement: -1 }) as never),
+      ).rejects.toMatchObject({
         code: 'INVALID_ARGUMENT',
       })
       expect(await s.state.get()).toEqual({ phase: 'discovery', engagement: 2, filters: {} })

@@ -13,7 +13,7 @@ import { connectIoredis, redisPort, type TestClient, uniquePrefix } from '../hel
 
 type Op = { readonly name: string; run(store: SessionStore, clock: ManualClock): Promise<unknown> }
 
-const ids = ['a', 'b', 'c']
+const ids = ['a', 'b']
 const id = fc.constantFrom(...ids)
 const ttl = fc.constantFrom(1, 1_000, 60_000)
 // Expiries a write may pass: also now and the past (the part or record is gone at once).
@@ -26,8 +26,6 @@ const json: fc.Arbitrary<JsonValue> = fc.oneof(
   fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 }),
 )
 const field = fc.constantFrom('f1', 'f2', 'f3', 'q')
-// Map values leave out null: the memory store counts a null field as 0 for incr (see the report).
-const mapValue = json.filter((v) => v !== null)
 const fields = fc.uniqueArray(field, { maxLength: 3 })
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined })
 const at = (clock: ManualClock, ms: number | undefined) => (ms === undefined ? undefined : clock.now() + ms)
@@ -110,8 +108,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     .record({
       id,
       del: fields,
-      set: fc.dictionary(field, mapValue, { maxKeys: 2 }),
-      absent: fc.constant({}),
+      set: fc.dictionary(field, json, { maxKeys: 2 }),
+      absent: fc.dictionary(field, json, { maxKeys: 2 }),
       incr: fc.dictionary(field, fc.integer({ min: -3, max: 3 }), { maxKeys: 2 }),
       ifVersion: opt(fc.nat(3)),
       maxFields: opt(fc.nat(3)),
@@ -179,7 +177,7 @@ describe.runIf(redisPort !== undefined)('Redis store answers exactly like the me
 
   it('on random sequences of calls, with the clock moving between them', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), async (ops) => {
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40, size: 'max' }), async (ops) => {
         const clock = createManualClock(Date.now())
         const memory = createMemoryStore({ clock })
         const redis = createRedisStore({ client: connection.client, prefix: uniquePrefix(), clock })
@@ -196,7 +194,7 @@ describe.runIf(redisPort !== undefined)('Redis store answers exactly like the me
           await Promise.all([memory.close(), redis.close()])
         }
       }),
-      { numRuns: 1500 },
+      { numRuns: 200 },
     )
   })
 })

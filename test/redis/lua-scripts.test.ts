@@ -10,20 +10,20 @@ const dir = join(import.meta.dirname, '../../src/redis/lua')
 // A script's SHA is how a running Redis caches it: pinning them makes every change to a script
 // a deliberate one (bump the pin in the same change), never a side effect.
 const pinned: Record<string, string> = {
-  create: '91fc5634cc5e8f0272217d41010d1e7283906879',
-  deletePart: 'ece59e5484a0acbf9844aaa2430edf3be2a58e34',
-  delete: '0437bae9aa5dfe232e7a987404a3cefc673464ee',
-  getMap: 'f4adef16be51817ca3878dd3bd5bfa418a00d416',
-  getValue: '85d9fd5b936129993e129022e253972d288c5465',
-  meta: '1e6a3dcebe54258929260915ba30ac9c4f877823',
-  patchMeta: '02b646f12b49200c3a6eb897f673757a53bf778a',
-  push: '4ee33e903a8d1cf1020f4466991d220bb19cbcb8',
-  rangeBySeq: '86f7ed1c6a7ee59a9dae23987b989816982304bf',
-  range: '9a88db4d28f522e3eaa8fed52f9a809f95ca2604',
-  scan: '385e3dc589ea492a5579399743e96fe9067dc0d0',
-  setValue: 'a1fc104087099dd300e8d5536527609bf2778900',
-  touch: '1afbf3cb2ccd9b39061c8f67eb3503aa5289d79e',
-  updateMap: '1245235f40972c36fbcd627347a895075c0586ac',
+  create: '46906738950fd43d690bb07bb3e33964c68ec013',
+  deletePart: '9422c621e1bd084c8b166ffd984561531cfd392a',
+  delete: 'bf57b5383ff4a709a8edf1284cf54719e2863615',
+  getMap: '4fa883a9532c929b1f4837ea19e0e9949a5a6a42',
+  getValue: 'b544c75566bf1638793a6288f9cd457820443448',
+  meta: '632acd9c736c12d97d471ddb600226cb2d192bd7',
+  patchMeta: 'c0b9840ee24145df33dd89f55df6817fd09727cb',
+  push: '2151ef4bd553cec2130d94e60e9d97fb335daefa',
+  rangeBySeq: 'f6debd784bc338096eb726937f738b3de4e27fca',
+  range: '236ca8cd405ac2a2044640b5346c014eb75666a5',
+  scan: 'c4fe329e857951220d554857ef30f5cc0c7f2f87',
+  setValue: 'c593fec6bc0e8e4e4de73edae45d08e6d355983d',
+  touch: '58a0ae660610ea5c2f897fa1bb931b3c59693969',
+  updateMap: 'a8b3f3841c51669c7de20bcecdda60a00653a74f',
 }
 
 describe('Redis Lua scripts', () => {

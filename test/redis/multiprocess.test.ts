@@ -63,7 +63,10 @@ describe.runIf(redisPort !== undefined)('four processes on one Redis session', (
   const prefix = uniquePrefix()
   beforeAll(async () => {
     connection = await connectIoredis()
-    kit = createSessionKit({ store: createRedisStore({ client: connection.client, prefix }) })
+    kit = createSessionKit({
+      store: createRedisStore({ client: connection.client, prefix }),
+      history: { maxMessages: 10_000 },
+    })
   })
   afterAll(async () => {
     await kit.close()
@@ -76,5 +79,29 @@ describe.runIf(redisPort !== undefined)('four processes on one Redis session', (
     expect(summaries.flatMap((s) => s.failures)).toEqual([])
     expect(new Set(summaries.map((s) => s.pid)).size).toBe(PROCESSES)
     expect(await session.state.get()).toBe(PROCESSES * PER_PROCESS)
+  })
+
+  it('1,000 appends (each retried once) in each of 4 processes leave 4,000 messages, consecutive seqs, no duplicates', async () => {
+    const session = await kit.create()
+    const summaries = await runWorkers(prefix, session.id, 'history')
+    expect(summaries.flatMap((s) => s.failures)).toEqual([])
+    const messages = []
+    for (let after = 0; ; ) {
+      const page = await session.history.list({ after, limit: 1000 })
+      messages.push(...page.messages)
+      if (page.nextAfter === undefined) break
+      after = page.nextAfter
+    }
+    expect(messages).toHaveLength(PROCESSES * PER_PROCESS)
+    expect(messages.map((m) => m.seq)).toEqual(
+      Array.from({ length: PROCESSES * PER_PROCESS }, (_, i) => i + 1),
+    )
+    const contents = messages.map((m) => String(m.content))
+    expect(new Set(contents).size).toBe(PROCESSES * PER_PROCESS)
+    // Each process's messages landed whole and in the order it sent them.
+    for (const { pid } of summaries) {
+      const mine = contents.filter((c) => c.startsWith(`${pid}:`))
+      expect(mine).toEqual(Array.from({ length: PER_PROCESS }, (_, i) => `${pid}:${i}`))
+    }
   })
 })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { isSessionKitError } from '../../src/errors.js'
 import { forEachStore } from '../helpers/stores.js'
 import { DAY, decayPenalty, MINUTE, makeWorld } from './setup.js'
 
@@ -145,6 +146,25 @@ forEachStore((fixture) => {
       await second.seen.mark(['a'])
       expect((await second.seen.view()).penalty('a')).toBe(Number.NEGATIVE_INFINITY)
       expect((await second.seen.view()).explain('a').cap).toEqual({ count: 2, max: 2, windowMs: 30 * MINUTE })
+    })
+
+    it('a mark remakes a user record that was evicted or expired, and the user level goes on', async () => {
+      const { open, store } = await makeWorld(fixture)
+      const first = await open('u1')
+      await store.delete('user:u1')
+      await first.seen.mark(['a'])
+      expect((await store.range('user:u1', 'seen', 0, -1)).length).toBe(1)
+      const second = await open('u1')
+      expect((await second.seen.view()).has('a')).toBe(true)
+    })
+
+    it('a mark of an expired session fails with NOT_FOUND even when the user level takes it', async () => {
+      const { open, store, clock } = await makeWorld(fixture)
+      const { seen, scope } = await open('u1')
+      await store.delete(scope.sessionId)
+      clock.advance(1)
+      const error = await seen.mark(['a']).catch((e: unknown) => e)
+      expect(isSessionKitError(error, 'NOT_FOUND')).toBe(true)
     })
 
     it('clear forgets the session level; clear({ user: true }) the user level too', async () => {

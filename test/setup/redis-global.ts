@@ -23,8 +23,9 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (!redisServerAvailable()) {
-    const notice = 'REDIS TESTS SKIPPED: redis-server not found on PATH (apt-get install -y redis-server)'
-    if (process.env.REQUIRE_REDIS === '1') throw new Error(`${notice}; REQUIRE_REDIS=1 makes this a failure`)
+    const missing = 'redis-server not found on PATH (apt-get install -y redis-server)'
+    if (process.env.REQUIRE_REDIS === '1') throw new Error(`REQUIRE_REDIS=1 but ${missing}`)
+    const notice = `REDIS TESTS SKIPPED: ${missing}`
     console.warn(`\n${'!'.repeat(notice.length)}\n${notice}\n${'!'.repeat(notice.length)}\n`)
     return async () => {}
   }

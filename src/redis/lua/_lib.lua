@@ -138,11 +138,11 @@ local function meta_reply()
   return out
 end
 
--- After a write to `part` (whose own expiry was `x`, nil for none): records its kind and a new own
--- expiry (`part_expires_at`, '' to keep), moves the record's expiry (`expires_at`, '' to keep) as
--- activity, and gives the part's keys their Redis expiry.
-local function finish_write(part, kind, x, part_expires_at, expires_at, record_expires_at)
-  redis.call('HSET', header, 'k:' .. part, kind)
+-- After a write to `part` (`known`: it existed before; `x`: its own expiry, nil for none): records
+-- its kind and a new own expiry (`part_expires_at`, '' to keep), moves the record's expiry
+-- (`expires_at`, '' to keep) as activity, and gives the part's keys their Redis expiry.
+local function finish_write(part, kind, known, x, part_expires_at, expires_at, record_expires_at)
+  if not known then redis.call('HSET', header, 'k:' .. part, kind) end
   if part_expires_at ~= '' then
     redis.call('HSET', header, 'x:' .. part, part_expires_at)
     x = tonumber(part_expires_at)

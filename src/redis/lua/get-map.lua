@@ -4,8 +4,8 @@ if not live_until() then return { 0 } end
 local part = ARGV[3]
 local kind, present = part_state(part)
 if not kind then return { 0 } end
-if kind ~= 'm' then return { 'kind', kind } end
 if not present then return { 0 } end
+if kind ~= 'm' then return { 'kind', kind } end
 local out = { tonumber(redis.call('HGET', header, 'v:' .. part)) }
 if ARGV[4] == 'all' then
   local all = redis.call('HGETALL', KEYS[2])

@@ -7,11 +7,11 @@ if not record_expires_at then return { 'missing' } end
 local part = ARGV[3]
 local list = KEYS[2]
 local kind, present, x = part_state(part)
-if kind and kind ~= 'l' then return { 'kind', kind } end
 if kind and not present then
   clear_part(part)
-  x = nil
+  kind, x = false, nil
 end
+if kind and kind ~= 'l' then return { 'kind', kind } end
 local idem = ARGV[5]
 if idem ~= '' then
   local earlier = redis.call('HGET', list .. '#k', idem)
@@ -24,7 +24,8 @@ end
 local count = #ARGV - 8
 local last = redis.call('HINCRBY', header, 's:' .. part, count)
 local first = last - count + 1
-local length = redis.call('LLEN', list)
+local length = 0
+if count == 0 then length = redis.call('LLEN', list) end
 for i = 9, #ARGV, 1000 do
   length = redis.call('RPUSH', list, unpack(ARGV, i, math.min(i + 999, #ARGV)))
 end
@@ -41,5 +42,5 @@ if idem ~= '' then
     redis.call('HDEL', list .. '#k', redis.call('LPOP', list .. '#o'))
   end
 end
-finish_write(part, 'l', x, ARGV[7], ARGV[6], record_expires_at)
+finish_write(part, 'l', kind, x, ARGV[7], ARGV[6], record_expires_at)
 return { 'ok', first, last, length, dropped }

@@ -4,9 +4,9 @@
 if not live_until() then return { 0, 0, 0 } end
 local part = ARGV[3]
 local kind, present = part_state(part)
-if kind and kind ~= 'l' then return { 'kind', kind } end
 local last = tonumber(redis.call('HGET', header, 's:' .. part) or '0')
 if not present then return { 0, last, 0 } end
+if kind ~= 'l' then return { 'kind', kind } end
 local length = redis.call('LLEN', KEYS[2])
 local start = tonumber(ARGV[4])
 if start < 0 then start = math.max(length + start, 0) end

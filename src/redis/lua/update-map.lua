@@ -9,11 +9,11 @@ if not record_expires_at then return { 'missing' } end
 local part = ARGV[3]
 local map = KEYS[2]
 local kind, present, x = part_state(part)
-if kind and kind ~= 'm' then return { 'kind', kind } end
 if kind and not present then
   clear_part(part)
   kind, x = false, nil
 end
+if kind and kind ~= 'm' then return { 'kind', kind } end
 local version = 0
 if kind then version = tonumber(redis.call('HGET', header, 'v:' .. part)) end
 -- ifVersion 0 means "only when the map is empty or missing", whatever its version.
@@ -84,7 +84,7 @@ for _, field in ipairs(order) do
 end
 version = version + 1
 redis.call('HSET', header, 'v:' .. part, version)
-finish_write(part, 'm', x, ARGV[8], ARGV[7], record_expires_at)
+finish_write(part, 'm', kind, x, ARGV[8], ARGV[7], record_expires_at)
 local out = { 'ok', version }
 for n = 1, #numbers do out[#out + 1] = numbers[n] end
 return out

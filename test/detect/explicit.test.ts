@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest'
+import { createDetector } from '../../src/detect/index.js'
+import { assistant, setup, turn, user } from './helpers.js'
+
+describe('explicit session ids', () => {
+  it('wins over content: different conversations with one explicit id share its session', () => {
+    const { detector } = setup()
+    const d1 = turn(detector, [user('Hello')], undefined, { explicitId: 'client-session-1' })
+    const d2 = turn(detector, [user('Something else entirely')], undefined, {
+      explicitId: 'client-session-1',
+    })
+    expect(d1).toMatchObject({ kind: 'new', explicit: true })
+    expect(d2).toMatchObject({ kind: 'continued', explicit: true, sessionId: d1.sessionId, similarity: 1 })
+    expect(detector.metrics().explicit).toBe(2)
+  })
+
+  it('scopes an id by tenant: the same id from two tenants opens two sessions', () => {
+    const { detector } = setup()
+    const a = turn(detector, [user('Hi')], undefined, { explicitId: 'abc12345', tenant: 'acme' })
+    const b = turn(detector, [user('Hi')], undefined, { explicitId: 'abc12345', tenant: 'globex' })
+    expect(a.sessionId).not.toBe(b.sessionId)
+    // An id that leaked from one tenant (a response header) opens nothing of it for another.
+    const c = turn(detector, [user('Hi')], undefined, { explicitId: a.sessionId, tenant: 'globex' })
+    expect([a.sessionId, b.sessionId]).not.toContain(c.sessionId)
+    expect(turn(detector, [user('x')], undefined, { explicitId: 'abc12345', tenant: 'acme' }).sessionId).toBe(
+      a.sessionId,
+    )
+  })
+
+  it('honours an id the detector gave the same tenant (a client echoing x-session-id)', () => {
+    const { detector } = setup()
+    const d1 = turn(detector, [user('Plan a trip')], assistant('Where to?'), { tenant: 'acme' })
+    const d2 = turn(detector, [user('A different opening')], undefined, {
+      tenant: 'acme',
+      explicitId: d1.sessionId,
+    })
+    expect(d2).toMatchObject({ kind: 'continued', sessionId: d1.sessionId, explicit: true })
+  })
+
+  it('derives the same session id in every process, so replicas agree', () => {
+    const a = createDetector().detect({ messages: [user('x')], explicitId: 'order-42-chat', tenant: 't1' })
+    const b = createDetector().detect({ messages: [user('y')], explicitId: 'order-42-chat', tenant: 't1' })
+    const c = createDetector().detect({ messages: [user('y')], explicitId: 'order-42-chat', tenant: 't2' })
+    expect(a.sessionId).toBe(b.sessionId)
+    expect(a.sessionId).not.toBe(c.sessionId)
+    expect(a.sessionId).toMatch(/^[A-Za-z0-9_-]{22}$/)
+  })
+
+  it('rejects a malformed id with INVALID_ARGUMENT and changes nothing', () => {
+    const { detector } = setup()
+    for (const bad of ['short', 'has space in it', 'x'.repeat(129), '../../etc/passwd']) {
+      expect(() => detector.detect({ messages: [user('Hi')], explicitId: bad })).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
+      )
+    }
+    expect(detector.size).toBe(0)
+    expect(detector.metrics().requests).toBe(4)
+  })
+
+  it('bindReply on an explicit detection does nothing and says so', () => {
+    const { detector } = setup()
+    const d = detector.detect({ messages: [user('Hi')], explicitId: 'abc12345' })
+    expect(detector.bindReply(d, assistant('Hello'))).toBe(false)
+    expect(detector.metrics().repliesBound).toBe(0)
+  })
+})

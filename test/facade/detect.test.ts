@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+import { makeKit } from '../helpers/kit.js'
+import { forEachStore } from '../helpers/stores.js'
+
+forEachStore((fixture) => {
+  describe('kit.detect', () => {
+    it('gives a gateway the detection and a kit session that follows the conversation', async () => {
+      const { kit } = await makeKit(fixture)
+      const first = [{ role: 'user' as const, content: 'Plan a trip to Lisbon' }]
+      const a = await kit.detect({ messages: first, tenant: 'key-1' })
+      expect(a).toMatchObject({ created: true, detection: { kind: 'new' } })
+      expect(a.session.id).toBe(a.detection.sessionId)
+      await a.session.history.append(...first)
+      const reply = { role: 'assistant' as const, content: 'Three days: Alfama, Belem, Sintra.' }
+      kit.detector.bindReply(a.detection, reply)
+
+      const b = await kit.detect({
+        messages: [...first, reply, { role: 'user', content: 'And food?' }],
+        tenant: 'key-1',
+      })
+      expect(b).toMatchObject({ created: false, detection: { kind: 'continued' } })
+      expect(b.session.id).toBe(a.session.id)
+      expect((await b.session.history.list()).messages).toHaveLength(1)
+
+      const other = await kit.detect({
+        messages: [...first, reply, { role: 'user', content: 'And food?' }],
+        tenant: 'key-2',
+      })
+      expect(other.session.id).not.toBe(a.session.id)
+    })
+
+    it('refuses a request that is not a chat request', async () => {
+      const { kit } = await makeKit(fixture)
+      await expect(kit.detect({ messages: 'hello' as never })).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+      })
+    })
+  })
+})
