@@ -9,5 +9,4 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   treeshake: true,
-  loader: { '.lua': 'text' },
 })

@@ -9,8 +9,7 @@ import { redisServerAvailable, startRedisServer } from '../test/integration/redi
 
 const TARGET = 0.7
 const SESSIONS = 200
-const OPS_PER_ROUND = 3000
-const ROUNDS = 5
+const ROUNDS = 7
 const IDLE_MS = 30 * 60_000
 
 if (!redisServerAvailable()) {
@@ -18,24 +17,31 @@ if (!redisServerAvailable()) {
   process.exit(0)
 }
 
-/** Wraps a client so every script sent (EVALSHA or EVAL) is one counted round trip. */
-function counting(client: RedisClientLike): { client: RedisClientLike; calls: () => number; reset(): void } {
+/**
+ * Wraps a client so every script sent (EVALSHA or EVAL) is counted, with how many were in flight
+ * at once (scripts sent together cost one round-trip time).
+ */
+function counting(client: RedisClientLike) {
   let calls = 0
+  let inFlight = 0
+  let most = 0
+  const track = <T>(sent: Promise<T>): Promise<T> => {
+    calls++
+    most = Math.max(most, ++inFlight)
+    return sent.finally(() => inFlight--)
+  }
+  const wrapped: RedisClientLike = {
+    evalsha: (...args) => track(client.evalsha(...args)),
+    eval: (...args) => track(client.eval(...args)),
+    masters: () => client.masters(),
+  }
   return {
-    client: {
-      evalsha(...args) {
-        calls++
-        return client.evalsha(...args)
-      },
-      eval(...args) {
-        calls++
-        return client.eval(...args)
-      },
-      masters: () => client.masters(),
-    },
+    client: wrapped,
     calls: () => calls,
+    mostAtOnce: () => most,
     reset: () => {
       calls = 0
+      most = 0
     },
   }
 }
@@ -129,8 +135,25 @@ for (const [name, op] of Object.entries(facade)) {
   )
 }
 
+// A session with a user also keeps seen items at the user level: one script per record, sent together.
+const withUser = await kit.create({ userId: 'bench-user' })
+for (const [name, op] of Object.entries({
+  mark: () => withUser.seen.mark(shown(0)),
+  view: () => withUser.seen.view(),
+})) {
+  await op()
+  counter.reset()
+  await op()
+  console.log(
+    `  ${name} (session with a user): ${counter.calls()} scripts, ${counter.mostAtOnce()} at once ` +
+      `(one per record: session and user), one round-trip time`,
+  )
+}
+
 const names = Object.keys(facade)
 async function round(ops: Record<string, Op>, inFlight: number): Promise<number> {
+  // Long enough rounds at each concurrency (about half a second) that timer noise stays small.
+  const OPS_PER_ROUND = inFlight === 1 ? 4000 : 16_000
   let next = 0
   const started = performance.now()
   const lane = async () => {

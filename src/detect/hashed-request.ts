@@ -1,6 +1,7 @@
 import { type CanonicalConfig, messagePiece, systemText } from './canonical.js'
 import { RequestChain } from './chain.js'
 import { type DetectorHash, probeKey } from './hash.js'
+import { word } from './key-index.js'
 import { systemPrefixLength } from './request.js'
 import type { ChatMessage, DetectRequest } from './types.js'
 
@@ -15,8 +16,8 @@ export interface HashedRequest {
   readonly pieces: readonly string[]
   /** Position (1-based) of the first assistant message, 0 when there is none. */
   readonly firstAssistant: number
-  /** Probe form of the system prompt fingerprint, `''` when there is no system prompt. */
-  readonly sysFp: string
+  /** A 30-bit fingerprint of the system prompt (it only flags changes), 0 when there is none. */
+  readonly sysFp: number
   /** Seed and tenant, fed before the messages and before each fingerprint. */
   readonly header: string
   readonly chain: RequestChain
@@ -64,7 +65,7 @@ export function hashRequest(
     n,
     pieces,
     firstAssistant,
-    sysFp: sys === '' ? '' : probeKey(hash.digest(sys)),
+    sysFp: sys === '' ? 0 : (word(hash.digest(sys), 0) & 0x3fffffff) | 1,
     header,
     chain,
     lowest,

@@ -39,11 +39,11 @@ export class Placer {
 
   place(req: HashedRequest): Placement {
     for (let p = req.n; p >= req.lowest; p--) {
-      const e = this.table.entry(req.chain.key(p))
-      if (e === undefined) continue
-      const { s, i } = e
-      if (s.tenant !== req.tenant || s.pos[i] !== p) continue
-      const tag = s.tag[i]!
+      const id = this.table.index.find(req.chain.key(p))
+      if (id < 0) continue
+      const s = this.table.sessionOf(id)
+      if (s.tenant !== req.tenant || this.table.index.pos(id) !== p) continue
+      const tag = this.table.index.tag(id)
       const branch = Math.floor(tag / 8)
       if ((tag & OPENING) !== 0) {
         // An opening identifies nobody: identical openings of different users hash alike.
@@ -94,9 +94,9 @@ export class Placer {
     const b = fork ? s.branches++ : branch
     const split = req.reset && p < n && this.cfg.splitResets
     const upTo = split ? n - 1 : n
-    if (p === n) this.table.addKey(s, ownKey(req.chain.key(n)), n, b * 8)
+    if (p === n) this.table.addKey(s, req.chain.key(n), n, b * 8)
     for (let q = p + 1; q <= upTo; q++) {
-      this.table.addKey(s, ownKey(req.chain.key(q)), q, b * 8)
+      this.table.addKey(s, req.chain.key(q), q, b * 8)
       if (roleAt(req, q) === 'assistant') this.table.addReply(s, ownKey(fingerprintAt(req, this.cfg.hash, q)))
     }
     s.branch = b
@@ -139,7 +139,7 @@ export class Placer {
     const n = req.n
     const split = req.reset && this.cfg.splitResets
     const upTo = split ? n - 1 : n
-    if (upTo >= 1) this.table.addKey(s, ownKey(req.chain.key(upTo)), upTo, s.branch * 8)
+    if (upTo >= 1) this.table.addKey(s, req.chain.key(upTo), upTo, s.branch * 8)
     s.tip = upTo
     s.answered = true
     const anchorPos = positions[m.anchor]!
@@ -160,10 +160,10 @@ export class Placer {
   // A new session that starts with the request (a first turn, or a conversation we never saw).
   #open(req: HashedRequest, flags: number): Placement {
     const s = this.table.create(createSessionId(), req.tenant, req.now)
-    s.sysFp = req.sysFp === '' ? '' : ownKey(req.sysFp)
+    s.sysFp = req.sysFp
     s.tip = req.n
     this.#grow(s, req.n)
-    this.table.addKey(s, ownKey(req.chain.key(req.n)), req.n, flags)
+    this.table.addKey(s, req.chain.key(req.n), req.n, flags)
     return this.#placed(s, req.firstAssistant === 0 ? 'new' : 'fragmented', 0, req.n, 0, false)
   }
 
@@ -174,7 +174,7 @@ export class Placer {
     r.sysFp = from.sysFp
     r.tip = req.n
     this.#grow(r, 1)
-    this.table.addKey(r, ownKey(req.chain.key(req.n)), req.n, 0)
+    this.table.addKey(r, req.chain.key(req.n), req.n, 0)
     const placed = this.#placed(r, 'reset', 0, 1, similarity, systemChanged)
     return { ...placed, previousSessionId: from.id }
   }
@@ -194,7 +194,7 @@ export class Placer {
 
   #noteSystem(s: SessionRec, req: HashedRequest): boolean {
     if (s.sysFp === req.sysFp) return false
-    s.sysFp = req.sysFp === '' ? '' : ownKey(req.sysFp)
+    s.sysFp = req.sysFp
     this.counters.systemChanged++
     return true
   }

@@ -1,3 +1,4 @@
+import { KeyIndex } from './key-index.js'
 import type { DetectorCounters, EvictionReason } from './metrics.js'
 
 /** Entry flag: a session's first state. It identifies nobody (identical openings), except for a retry. */
@@ -11,8 +12,8 @@ export const REPLY = 4
 export class SessionRec {
   prev: SessionRec | undefined = undefined
   next: SessionRec | undefined = undefined
-  /** System prompt fingerprint (`''` when none). */
-  sysFp = ''
+  /** System prompt fingerprint (30 bits, odd; 0 when none): a Smi kept in the object. */
+  sysFp = 0
   /** The opening got an answer (a bound reply or a continuation), so a repeat of it is someone else. */
   answered = false
   /** Current branch, branches made so far, and the position of the current branch's last request. */
@@ -21,10 +22,8 @@ export class SessionRec {
   tip = 0
   /** Messages seen in this session, all branches. */
   length = 0
-  /** Ring of this session's index keys with their position and `branch * 8 + flags`. */
-  readonly keys: string[] = []
-  readonly pos: number[] = []
-  readonly tag: number[] = []
+  /** Keys in this session's ring (the table's ring store) and where the next one goes once full. */
+  keyCount = 0
   keyHead = 0
   /** Ring of fingerprints of the replies the upstream gave in this session, oldest first from `replyHead`. */
   readonly replies: string[] = []
@@ -40,16 +39,20 @@ export class SessionRec {
 
 /**
  * The detector's bounded index: sessions in slots with an LRU list (most recent first, so with one
- * idle TTL the tail is also the first to expire), chain keys to (session, ring entry), and reply
+ * idle TTL the tail is also the first to expire), chain keys to (session, position, tag), and reply
  * fingerprints to the session that produced them. Removing a session costs O(its keys).
  */
 export class SessionTable {
-  /** Chain key -> `slot * maxKeys + ring index`. */
-  readonly index = new Map<string, number>()
+  /** Chain keys; an entry belongs to session `slot` at ring index `ring`. */
+  readonly index = new KeyIndex()
   /** Reply fingerprint -> `slot * 2 + (1 when several sessions produced it)`. */
   readonly replyIndex = new Map<string, number>()
   readonly #byId = new Map<string, SessionRec>()
   readonly #slots: (SessionRec | undefined)[] = []
+  /** Each slot's ring of key entry ids, `maxKeys` apart: one typed array, no array per session. */
+  #ring = new Int32Array(0)
+  /** One string per tenant, so sessions share it (memory, and a compare that stays in cache). */
+  readonly #tenants = new Map<string, string>()
   readonly #free: number[] = []
   #head: SessionRec | undefined = undefined
   #tail: SessionRec | undefined = undefined
@@ -70,18 +73,25 @@ export class SessionTable {
     return this.#byId.get(id)
   }
 
-  /** The session and ring index a chain key points to. */
-  entry(key: string): { readonly s: SessionRec; readonly i: number } | undefined {
-    const v = this.index.get(key)
-    if (v === undefined) return undefined
-    const slot = Math.floor(v / this.maxKeys)
-    return { s: this.#slots[slot]!, i: v - slot * this.maxKeys }
+  /** The session of entry `id` of the index. */
+  sessionOf(id: number): SessionRec {
+    return this.#slots[this.index.slot(id)]!
   }
 
   create(id: string, tenant: string, now: number): SessionRec {
     if (this.#byId.size >= this.maxSessions && this.#tail !== undefined) this.remove(this.#tail, 'capacity')
     const slot = this.#free.pop() ?? this.#slots.length
-    const s = new SessionRec(id, tenant, slot, now)
+    if ((slot + 1) * this.maxKeys > this.#ring.length) {
+      const bigger = new Int32Array(Math.max(64, (slot + 1) * 2) * this.maxKeys)
+      bigger.set(this.#ring)
+      this.#ring = bigger
+    }
+    let shared = this.#tenants.get(tenant)
+    if (shared === undefined) {
+      shared = tenant
+      if (this.#tenants.size < 65_536) this.#tenants.set(tenant, tenant)
+    }
+    const s = new SessionRec(id, shared, slot, now)
     this.#slots[slot] = s
     this.#byId.set(id, s)
     this.#pushHead(s)
@@ -105,11 +115,7 @@ export class SessionTable {
 
   remove(s: SessionRec, reason: EvictionReason): void {
     if (this.#slots[s.slot] !== s) return
-    const base = s.slot * this.maxKeys
-    for (let i = 0; i < s.keys.length; i++) {
-      const key = s.keys[i]!
-      if (this.index.get(key) === base + i) this.index.delete(key)
-    }
+    for (let i = 0; i < s.keyCount; i++) this.#dropOwned(s, i)
     for (const fp of s.replies) {
       const v = this.replyIndex.get(fp)
       if (v !== undefined && Math.floor(v / 2) === s.slot) this.replyIndex.delete(fp)
@@ -126,33 +132,35 @@ export class SessionTable {
    * Returns `false` when `s` already had it (its position and tag are updated).
    */
   addKey(s: SessionRec, key: string, pos: number, tag: number): boolean {
-    const base = s.slot * this.maxKeys
-    const v = this.index.get(key)
-    if (v !== undefined && v >= base && v < base + this.maxKeys) {
-      s.pos[v - base] = pos
-      s.tag[v - base] = tag
+    const index = this.index
+    const id = index.find(key)
+    if (id >= 0 && index.slot(id) === s.slot) {
+      index.set(id, s.slot, pos, tag, index.ring(id))
       return false
     }
-    // Another session has this exact state (identical openings, or identical openings and answers):
-    // it identifies neither of them any more.
-    if (v !== undefined) tag |= SHARED
     let i: number
-    if (s.keys.length < this.maxKeys) {
-      i = s.keys.length
-      s.keys.push(key)
-      s.pos.push(pos)
-      s.tag.push(tag)
+    if (s.keyCount < this.maxKeys) {
+      i = s.keyCount++
     } else {
       i = s.keyHead
       s.keyHead = (i + 1) % this.maxKeys
-      const old = s.keys[i]!
-      if (this.index.get(old) === base + i) this.index.delete(old)
-      s.keys[i] = key
-      s.pos[i] = pos
-      s.tag[i] = tag
+      this.#dropOwned(s, i)
     }
-    this.index.set(key, base + i)
+    if (id >= 0) {
+      // Another session has this exact state (identical openings, or identical openings and
+      // answers): it identifies neither of them any more.
+      index.set(id, s.slot, pos, tag | SHARED, i)
+      this.#ring[s.slot * this.maxKeys + i] = id
+    } else {
+      this.#ring[s.slot * this.maxKeys + i] = index.insert(key, s.slot, pos, tag, i)
+    }
     return true
+  }
+
+  // Removes the entry at ring index i of `s` from the index if it is still s's (not taken over).
+  #dropOwned(s: SessionRec, i: number): void {
+    const id = this.#ring[s.slot * this.maxKeys + i]!
+    if (this.index.slot(id) === s.slot && this.index.ring(id) === i) this.index.remove(id)
   }
 
   /** Records a reply the upstream gave in `s`; a fingerprint two sessions produced identifies neither. */
@@ -193,10 +201,13 @@ export class SessionTable {
   /** Position of the last request on `branch` of `s` (0 when none is indexed any more). */
   tipOf(s: SessionRec, branch: number): number {
     if (branch === s.branch) return s.tip
+    const index = this.index
     let tip = 0
-    for (let i = 0; i < s.keys.length; i++) {
-      const tag = s.tag[i]!
-      if (Math.floor(tag / 8) === branch && (tag & REPLY) === 0 && s.pos[i]! > tip) tip = s.pos[i]!
+    for (let i = 0; i < s.keyCount; i++) {
+      const id = this.#ring[s.slot * this.maxKeys + i]!
+      if (index.slot(id) !== s.slot || index.ring(id) !== i) continue
+      const tag = index.tag(id)
+      if (Math.floor(tag / 8) === branch && (tag & REPLY) === 0 && index.pos(id) > tip) tip = index.pos(id)
     }
     return tip
   }

@@ -128,9 +128,12 @@ export interface DetectorMetrics {
   readonly averageSessionLength: number
   /** Most messages seen in one session. */
   readonly longestSession: number
-  /** Time to place a request once hashed (probes, fuzzy matching, index updates), last 1,024 requests. */
+  /**
+   * Time to place a request once hashed (probes, fuzzy matching, index updates), over the last
+   * 1,024 timed requests (every request up to the 1,024th, then one in eight).
+   */
   readonly lookupMs: Percentiles
-  /** Time to canonicalise and hash a request, last 1,024 requests. */
+  /** Time to canonicalise and hash a request, sampled like `lookupMs`. */
   readonly hashMs: Percentiles
   /** Canonical text hashed since start, in UTF-16 code units (bytes, for ASCII text). */
   readonly bytesHashed: number

@@ -65,14 +65,19 @@ async function freeClusterPort(): Promise<number> {
   }
 }
 
-const children = new Set<ChildProcess>()
+// Servers still running when the process exits (a crash, a forgotten stop()): killed, dirs removed.
+const children = new Map<ChildProcess, string>()
 process.once('exit', () => {
-  for (const child of children) child.kill('SIGKILL')
+  for (const [child, dir] of children) {
+    child.kill('SIGKILL')
+    rmSync(dir, { recursive: true, force: true })
+  }
 })
 
 /**
- * Starts one server (`cluster: true`: cluster-enabled, on a port whose bus port is free). With `port`, on that port (a restart after `stop()`); otherwise on a free one,
- * retrying when another process grabs the port first.
+ * Starts one server (`cluster: true`: cluster-enabled, on a port whose bus port is free too).
+ * With `port`, on that port (a restart after `stop()`); otherwise on a free one, retrying when
+ * another process grabs the port first.
  *
  * @example
  * const server = await startRedisServer(); ...; await server.stop()
@@ -102,7 +107,7 @@ async function launch(port: number, extra: readonly string[]): Promise<RedisServ
   const child = spawn('redis-server', [...args, '--daemonize', 'no', ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
-  children.add(child)
+  children.set(child, dir)
   let log = ''
   child.stdout?.on('data', (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-4000)

@@ -10,20 +10,20 @@ const dir = join(import.meta.dirname, '../../src/redis/lua')
 // A script's SHA is how a running Redis caches it: pinning them makes every change to a script
 // a deliberate one (bump the pin in the same change), never a side effect.
 const pinned: Record<string, string> = {
-  create: '46906738950fd43d690bb07bb3e33964c68ec013',
-  deletePart: '9422c621e1bd084c8b166ffd984561531cfd392a',
-  delete: 'bf57b5383ff4a709a8edf1284cf54719e2863615',
-  getMap: '4fa883a9532c929b1f4837ea19e0e9949a5a6a42',
-  getValue: 'b544c75566bf1638793a6288f9cd457820443448',
-  meta: '632acd9c736c12d97d471ddb600226cb2d192bd7',
-  patchMeta: 'c0b9840ee24145df33dd89f55df6817fd09727cb',
-  push: '2151ef4bd553cec2130d94e60e9d97fb335daefa',
-  rangeBySeq: 'f6debd784bc338096eb726937f738b3de4e27fca',
-  range: '236ca8cd405ac2a2044640b5346c014eb75666a5',
-  scan: 'c4fe329e857951220d554857ef30f5cc0c7f2f87',
-  setValue: 'c593fec6bc0e8e4e4de73edae45d08e6d355983d',
-  touch: '58a0ae660610ea5c2f897fa1bb931b3c59693969',
-  updateMap: 'a8b3f3841c51669c7de20bcecdda60a00653a74f',
+  create: '6e60af41c8609bc4148067faaef47eb470fe9c74',
+  deletePart: '2d056728e3f8d40c0966f69be1c4cb387d144e39',
+  delete: '7f6977a4eda3baff74abaf1795e2730f111f3e8f',
+  getMap: '6bcee46c6ef4c8a6f0f1641c3ce2bc97a736bded',
+  getValue: 'e0518c0271584d87fca581ee8b44e9fffa3d77ae',
+  meta: 'f96dd7af0472d96ef8c6cbb0fb6adbf5890916e6',
+  patchMeta: 'eb541660a745dcd296d77efd54c8ee307dc58ce0',
+  push: 'fb77709077bc3d9c9222c9ac6fb75828670215b2',
+  rangeBySeq: '30ff76726c8c963778ca5f482dde00a226bea39f',
+  range: 'dd494705879086e653ea26650c5634d3415c57c1',
+  scan: '1a988eb4095c47c6875d2191b6603895fdf1c5ac',
+  setValue: 'ed63bc8806be9997bd77e9c2f9323b50d67042ee',
+  touch: '5711f958c419e04547de31d12515f71f3ba369cd',
+  updateMap: 'f58643883970b8fa1b306afdba2e2bed951120f5',
 }
 
 describe('Redis Lua scripts', () => {

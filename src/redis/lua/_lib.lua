@@ -120,16 +120,17 @@ local function move_expiry(expires_at)
   end
 end
 
--- Header facts as a flat list: createdAt, expiresAt, name, json, name, json ...
+-- Header facts as a flat list: createdAt, expiresAt, name, json, name, json ... The times stay
+-- strings: a Lua number would come back as an integer reply, cutting a fractional clock.
 local function meta_reply()
   local all = redis.call('HGETALL', header)
-  local out = { 0, 0 }
+  local out = { '0', '0' }
   for i = 1, #all, 2 do
     local f = all[i]
     if f == 'c' then
-      out[1] = tonumber(all[i + 1])
+      out[1] = all[i + 1]
     elseif f == 'e' then
-      out[2] = tonumber(all[i + 1])
+      out[2] = all[i + 1]
     elseif string.sub(f, 1, 2) == 'd:' then
       out[#out + 1] = string.sub(f, 3)
       out[#out + 1] = all[i + 1]
