@@ -9,8 +9,7 @@
 // rounds, the best of each contender counts.
 import { LRUCache } from 'lru-cache'
 import { createManualClock } from '../src/clock.js'
-import { createHistory, parseHistoryOptions } from '../src/history/index.js'
-import { createSessionId } from '../src/ids.js'
+import { createSessionKit } from '../src/kit.js'
 import { createMemoryStore } from '../src/store/memory.js'
 import { fmt, opsPerSec, reportRatio } from './lib/measure.js'
 
@@ -19,18 +18,10 @@ const BATCH = 200
 const IDLE_MS = 30 * 60_000
 const clock = createManualClock(Date.parse('2026-01-01'))
 const store = createMemoryStore({ clock, sweepIntervalMs: 0 })
-const sessionId = createSessionId()
-await store.create(sessionId, { expiresAt: clock.now() + IDLE_MS })
-const scope = {
-  store,
-  clock,
-  sessionId,
-  userId: undefined,
-  userRecordId: undefined,
-  activityExpiresAt: () => clock.now() + IDLE_MS,
-  userExpiresAt: () => clock.now() + IDLE_MS,
-}
-const history = createHistory(scope, parseHistoryOptions({ maxMessages: MAX }))
+const kit = createSessionKit({ store, ttl: { idleMs: IDLE_MS }, history: { maxMessages: MAX } })
+const session = await kit.create()
+const sessionId = session.id
+const history = session.history
 const text = 'Do you have a 2BHK in Whitefield under 90 lakh with covered parking and a gym nearby?'
 
 const lru = new LRUCache<string, { messages: object[] }>({ max: 10_000, ttl: IDLE_MS })
@@ -44,8 +35,7 @@ const rawBatch = () => {
   }
 }
 
-const other = createSessionId()
-await store.create(other, { expiresAt: clock.now() + IDLE_MS })
+const { id: other } = await kit.create()
 const stored = {
   id: 'a0d6e1f4-8b5e-4c4e-9a57-0c3f5b0f1d2e',
   createdAt: clock.now(),
@@ -90,4 +80,4 @@ console.log(
 const page = await history.list({ limit: MAX })
 if (page.total !== MAX || page.messages.length !== MAX)
   throw new Error(`expected ${MAX} stored messages, got ${page.total}`)
-await store.close()
+await kit.close()

@@ -4,16 +4,19 @@
 // ratio to a raw baseline in the same run: a loop over a plain array from the newest back,
 // adding chars/4 until the budget is full (no units, no store, no pinning).
 import { createManualClock } from '../src/clock.js'
-import { createHistory, type MessageInput, parseHistoryOptions } from '../src/history/index.js'
-import { createSessionId } from '../src/ids.js'
+import type { MessageInput } from '../src/history/index.js'
+import { createSessionKit } from '../src/kit.js'
 import { createMemoryStore } from '../src/store/memory.js'
 import { fmt, opsPerSec } from './lib/measure.js'
 
 const BUDGET = 3_000
 const IDLE_MS = 30 * 60_000
 const clock = createManualClock(Date.parse('2026-01-01'))
-const store = createMemoryStore({ clock, sweepIntervalMs: 0 })
-const options = parseHistoryOptions({ maxMessages: 10_000 })
+const kit = createSessionKit({
+  store: createMemoryStore({ clock, sweepIntervalMs: 0 }),
+  ttl: { idleMs: IDLE_MS },
+  history: { maxMessages: 10_000 },
+})
 
 function turn(i: number): MessageInput[] {
   const q: MessageInput = {
@@ -39,20 +42,7 @@ function turn(i: number): MessageInput[] {
 }
 
 async function sessionWith(count: number) {
-  const sessionId = createSessionId()
-  await store.create(sessionId, { expiresAt: clock.now() + IDLE_MS })
-  const history = createHistory(
-    {
-      store,
-      clock,
-      sessionId,
-      userId: undefined,
-      userRecordId: undefined,
-      activityExpiresAt: () => clock.now() + IDLE_MS,
-      userExpiresAt: () => clock.now() + IDLE_MS,
-    },
-    options,
-  )
+  const { history } = await kit.create()
   const all: MessageInput[] = [{ role: 'system', content: 'You sell flats in Bengaluru.' }]
   for (let i = 1; all.length < count; i++) all.push(...turn(i))
   all.length = count
@@ -92,4 +82,4 @@ const growth = results[0]!.ours / results[1]!.ours
 console.log(
   `time at 10,000 / time at 1,000 = ${growth.toFixed(2)}x (target <= 12x) ${growth <= 12 ? 'PASS' : 'MISS'}`,
 )
-await store.close()
+await kit.close()

@@ -1,16 +1,9 @@
 // The diversity simulation behind bench/seen-diversity.bench.ts: synthetic catalogues with
-// popularity-skewed relevance, sessions of generations shown through the real seen module (memory
-// store, manual clock), and the same random draws for every policy.
+// popularity-skewed relevance, sessions of generations shown through a kit session's seen module
+// (memory store, manual clock), and the same random draws for every policy.
 import { createManualClock } from '../../src/clock.js'
-import { createSessionId } from '../../src/ids.js'
-import {
-  attributeOverlap,
-  createSeen,
-  parseSeenOptions,
-  type RerankCandidate,
-  rerank,
-  type SeenPolicyInput,
-} from '../../src/seen/index.js'
+import { createSessionKit } from '../../src/kit.js'
+import { attributeOverlap, type RerankCandidate, rerank, type SeenPolicyInput } from '../../src/seen/index.js'
 import { createMemoryStore } from '../../src/store/memory.js'
 
 /** One policy under test: a seen policy, optionally followed by MMR re-ranking. */
@@ -150,20 +143,12 @@ async function runSession(
   t: Totals,
 ): Promise<void> {
   const clock = createManualClock(Date.parse('2026-01-01'))
-  const store = createMemoryStore({ clock, sweepIntervalMs: 0 })
-  const sessionId = createSessionId()
-  const idleMs = 24 * 3_600_000
-  await store.create(sessionId, { expiresAt: clock.now() + idleMs })
-  const scope = {
-    store,
-    clock,
-    sessionId,
-    userId: undefined,
-    userRecordId: undefined,
-    activityExpiresAt: () => clock.now() + idleMs,
-    userExpiresAt: () => clock.now() + idleMs,
-  }
-  const seen = createSeen(scope, parseSeenOptions({ policy: p.policy }))
+  const kit = createSessionKit({
+    store: createMemoryStore({ clock, sweepIntervalMs: 0 }),
+    ttl: { idleMs: 24 * 3_600_000 },
+    seen: { policy: p.policy },
+  })
+  const { seen } = await kit.create()
   const history: Set<string>[] = []
   const valueHistory: Set<string>[] = []
   for (let g = 0; g < config.generations; g++) {
@@ -188,7 +173,7 @@ async function runSession(
       { attributes: Object.fromEntries(shown.map((c) => [c.id, c.attributes])) },
     )
   }
-  await store.close()
+  await kit.close()
 }
 
 function record(

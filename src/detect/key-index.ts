@@ -97,6 +97,8 @@ export class KeyIndex {
       }
     }
     t[hole] = 0
+    // A stale id held elsewhere (a ring) must not look like anyone's entry.
+    this.#entries[id * STRIDE + SLOT] = -1
     this.#free.push(id)
     this.#size--
   }

@@ -25,7 +25,10 @@ export interface DetectorOptionsInput {
   readonly clock?: Clock
   /** Most prefixes probed backward from the last message before giving up on an exact match. Default 16. */
   readonly maxProbe?: number
-  /** Most index keys (prefix hashes) a session keeps; its oldest go first. Default 64. */
+  /**
+   * Most index keys (prefix hashes) a session keeps; its oldest go first. Each session slot
+   * reserves 4 bytes per key for its ring (256 bytes at the default). 4 to 1,024; default 64.
+   */
   readonly maxKeysPerSession?: number
   /**
    * How long after an unanswered first request the same first request counts as a retry rather
@@ -107,7 +110,7 @@ const schema = z.strictObject({
     .custom<Clock>((v) => typeof (v as Clock | undefined)?.now === 'function', 'must be { now(): number }')
     .optional(),
   maxProbe: z.number().int().min(1).max(256).default(16),
-  maxKeysPerSession: z.number().int().min(4).max(4096).default(64),
+  maxKeysPerSession: z.number().int().min(4).max(1024).default(64),
   retryWindowMs: z.number().min(0).default(120_000),
   reset: z
     .strictObject({

@@ -56,6 +56,8 @@ export class SessionTable {
   readonly #free: number[] = []
   #head: SessionRec | undefined = undefined
   #tail: SessionRec | undefined = undefined
+  /** The tail's lastSeen, kept here so the sweep on every request does not read a cold object. */
+  #tailSeen = 0
 
   constructor(
     readonly maxSessions: number,
@@ -102,6 +104,7 @@ export class SessionTable {
   /** Marks `s` used now (moves it to the head of the LRU list). */
   touch(s: SessionRec, now: number): void {
     s.lastSeen = now
+    if (this.#tail === s) this.#tailSeen = now
     if (this.#head === s) return
     this.#unlink(s)
     this.#pushHead(s)
@@ -109,8 +112,7 @@ export class SessionTable {
 
   /** Drops every session idle for `idleMs` or more; O(sessions dropped). */
   sweep(now: number): void {
-    while (this.#tail !== undefined && now - this.#tail.lastSeen >= this.idleMs)
-      this.remove(this.#tail, 'idle')
+    while (this.#tail !== undefined && now - this.#tailSeen >= this.idleMs) this.remove(this.#tail, 'idle')
   }
 
   remove(s: SessionRec, reason: EvictionReason): void {
@@ -217,14 +219,20 @@ export class SessionTable {
     s.next = this.#head
     if (this.#head !== undefined) this.#head.prev = s
     this.#head = s
-    if (this.#tail === undefined) this.#tail = s
+    if (this.#tail === undefined) {
+      this.#tail = s
+      this.#tailSeen = s.lastSeen
+    }
   }
 
   #unlink(s: SessionRec): void {
     if (s.prev !== undefined) s.prev.next = s.next
     else if (this.#head === s) this.#head = s.next
     if (s.next !== undefined) s.next.prev = s.prev
-    else if (this.#tail === s) this.#tail = s.prev
+    else if (this.#tail === s) {
+      this.#tail = s.prev
+      if (s.prev !== undefined) this.#tailSeen = s.prev.lastSeen
+    }
     s.prev = undefined
     s.next = undefined
   }

@@ -4,8 +4,9 @@ import type { JsonValue } from '../store/contract.js'
 import { checkJson } from '../util/json.js'
 import type { KeyedQueue } from '../util/keyed-queue.js'
 import { type CasPolicy, casUpdate } from './cas.js'
+import { createValueCheck } from './checked-value.js'
 import { deepMerge } from './deep-merge.js'
-import { type StandardSchema, validateWith } from './standard-schema.js'
+import type { StandardSchema } from './standard-schema.js'
 
 /** Deep partial of a preferences object, for `patch` (`null` removes a key). */
 export type PreferencesPatch<T> = T extends readonly unknown[]
@@ -50,15 +51,11 @@ export function createPreferences<T>(
 ): Preferences<T> {
   const limits = { maxBytes: options.maxBytes }
 
-  async function check(value: unknown): Promise<JsonValue> {
-    checkJson(value, limits, 'preferences')
+  const check = createValueCheck('preferences', options, (value) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw invalidArgument('preferences must be a plain object')
     }
-    const output = options.schema ? await validateWith(options.schema, value, 'preferences') : value
-    checkJson(output, limits, 'preferences')
-    return output as JsonValue
-  }
+  })
 
   return {
     async get() {

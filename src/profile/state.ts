@@ -1,9 +1,9 @@
 import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
-import { checkJson } from '../util/json.js'
 import type { KeyedQueue } from '../util/keyed-queue.js'
 import { type CasPolicy, casUpdate } from './cas.js'
-import { type StandardSchema, validateWith } from './standard-schema.js'
+import { createValueCheck } from './checked-value.js'
+import type { StandardSchema } from './standard-schema.js'
 
 /** Options of the typed-state module (kit option `state`). */
 export interface StateOptions {
@@ -44,15 +44,8 @@ export function createState<T>(
   queue: KeyedQueue,
   cas: CasPolicy,
 ): TypedState<T> {
-  const limits = { maxBytes: options.maxBytes }
   const initial = options.initial as T | undefined
-
-  async function check(value: unknown): Promise<JsonValue> {
-    checkJson(value, limits, 'state')
-    const output = options.schema ? await validateWith(options.schema, value, 'state') : value
-    checkJson(output, limits, 'state')
-    return output as JsonValue
-  }
+  const check = createValueCheck('state', options)
 
   return {
     async get() {

@@ -1,5 +1,5 @@
-import { invalidArgument } from '../errors.js'
 import { assertPartName, assertRecordId } from '../ids.js'
+import { checkPushArgs, checkRangeArgs, checkSeqQuery } from '../store/arguments.js'
 import {
   IDEMPOTENCY_WINDOW,
   type JsonValue,
@@ -10,7 +10,7 @@ import {
   type SeqQuery,
 } from '../store/contract.js'
 import { asArray, partKey, type RedisContext, throwForStatus } from './context.js'
-import { checkInteger, jsonArg, parseJson, writeArgs } from './input.js'
+import { jsonArg, parseJson, writeArgs } from './input.js'
 import { scripts } from './lua/scripts.js'
 
 /** `push`: append, trim to `max`, number and remember the idempotency key, in one script. */
@@ -23,14 +23,9 @@ export async function push(
 ): Promise<PushResult> {
   assertRecordId(id)
   assertPartName(part)
-  if (!Array.isArray(values)) throw invalidArgument('push needs an array of values')
-  if (typeof options !== 'object' || options === null) throw invalidArgument('push needs options with max')
-  checkInteger(options.max, 'push option max', 1)
+  checkPushArgs(values, options)
   const [expiresAt, partExpiresAt] = writeArgs(options)
   const key = options.idempotencyKey
-  if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 256)) {
-    throw invalidArgument('idempotencyKey must be a string of 1 to 256 characters')
-  }
   const max = ctx.options.maxValueBytes
   const texts = values.map((value, i) => jsonArg(value, max, `list entry [${i}]`))
   const header = ctx.header(id)
@@ -66,8 +61,7 @@ export async function range<T>(
 ): Promise<RangeResult<T>> {
   assertRecordId(id)
   assertPartName(part)
-  checkInteger(start, 'range start', Number.MIN_SAFE_INTEGER)
-  checkInteger(stop, 'range stop', Number.MIN_SAFE_INTEGER)
+  checkRangeArgs(start, stop)
   const header = ctx.header(id)
   const args = [...ctx.base(), part, String(start), String(stop)]
   return toRange<T>(await ctx.call(scripts.range, [header, partKey(header, part)], args), id, part)
@@ -82,11 +76,7 @@ export async function rangeBySeq<T>(
 ): Promise<RangeResult<T>> {
   assertRecordId(id)
   assertPartName(part)
-  if (typeof query !== 'object' || query === null)
-    throw invalidArgument('rangeBySeq needs a query with limit')
-  checkInteger(query.limit, 'rangeBySeq limit', 0)
-  if (query.afterSeq !== undefined) checkInteger(query.afterSeq, 'afterSeq', 0)
-  if (query.beforeSeq !== undefined) checkInteger(query.beforeSeq, 'beforeSeq', 0)
+  checkSeqQuery(query)
   const newest = query.newest ?? query.afterSeq === undefined
   const header = ctx.header(id)
   const args = [

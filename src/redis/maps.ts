@@ -1,8 +1,9 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
 import { assertFieldName, assertPartName, assertRecordId } from '../ids.js'
+import { checkFields, checkInteger } from '../store/arguments.js'
 import type { MapOps, MapSnapshot, MapUpdateResult, UpdateMapOptions } from '../store/contract.js'
 import { asArray, partKey, type RedisContext, throwForStatus } from './context.js'
-import { checkFields, checkInteger, jsonArg, parseJson, versionArg, writeArgs } from './input.js'
+import { jsonArg, parseJson, versionArg, writeArgs } from './input.js'
 import { scripts } from './lua/scripts.js'
 
 /** `getMap`: all fields, or only `fields`, with the map's version. */

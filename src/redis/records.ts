@@ -1,8 +1,9 @@
 import { invalidArgument } from '../errors.js'
 import { assertRecordId } from '../ids.js'
+import { checkFields } from '../store/arguments.js'
 import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta } from '../store/contract.js'
 import { asArray, type RedisContext, throwForStatus } from './context.js'
-import { canonicalJsonArg, checkFields, parseJson, timeArg } from './input.js'
+import { canonicalJsonArg, parseJson, timeArg } from './input.js'
 import { scripts } from './lua/scripts.js'
 
 /** `create`: one script that refuses a live id and clears what an expired one left behind. */

@@ -1,8 +1,9 @@
 import { invalidArgument } from '../errors.js'
 import { assertPartName, assertRecordId } from '../ids.js'
+import { checkTime, checkWriteOptions } from './arguments.js'
 import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta, WriteOptions } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
-import { checkTime, checkWriteOptions, storeFields } from './memory-input.js'
+import { storeFields } from './memory-input.js'
 import { EMPTY_DATA, headerData, jsonEqual, metaOf, newRecord, valueBytes } from './memory-record.js'
 
 /** Makes record `id`; `false` (nothing changed) when a live record holds the id. */

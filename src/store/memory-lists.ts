@@ -1,5 +1,5 @@
-import { invalidArgument } from '../errors.js'
 import { assertPartName } from '../ids.js'
+import { checkPushArgs, checkRangeArgs, checkSeqQuery } from './arguments.js'
 import {
   IDEMPOTENCY_WINDOW,
   type JsonValue,
@@ -10,7 +10,7 @@ import {
   type SeqQuery,
 } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
-import { checkInteger, checkWriteOptions, type StoredJson, storeJson } from './memory-input.js'
+import { type StoredJson, storeJson } from './memory-input.js'
 import { ITEM_OVERHEAD, type ListPart, PART_OVERHEAD } from './memory-record.js'
 
 const EMPTY: readonly ListEntry[] = Object.freeze([])
@@ -23,14 +23,8 @@ export function pushList(
   values: readonly JsonValue[],
   options: PushOptions,
 ): PushResult {
-  if (!Array.isArray(values)) throw invalidArgument('push needs an array of values')
-  if (typeof options !== 'object' || options === null) throw invalidArgument('push needs options with max')
-  checkInteger(options.max, 'push option max', 1)
-  checkWriteOptions(options)
+  checkPushArgs(values, options)
   const key = options.idempotencyKey
-  if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 256)) {
-    throw invalidArgument('idempotencyKey must be a string of 1 to 256 characters')
-  }
   const maxBytes = engine.options.maxValueBytes
   const stored: StoredJson[] = values.map((v) => storeJson(v, maxBytes, 'list entry'))
 
@@ -88,8 +82,7 @@ export function rangeList(
   start: number,
   stop: number,
 ): RangeResult {
-  checkInteger(start, 'range start', Number.MIN_SAFE_INTEGER)
-  checkInteger(stop, 'range stop', Number.MIN_SAFE_INTEGER)
+  checkRangeArgs(start, stop)
   const part = livePart(engine, id, name)
   if (part === undefined) return { entries: EMPTY, length: 0, lastSeq: 0 }
   const entries = part.live ? part.entries : EMPTY
@@ -102,11 +95,7 @@ export function rangeList(
 
 /** Entries with `afterSeq < seq < beforeSeq`: the oldest `limit` after `afterSeq`, else the newest `limit`. */
 export function rangeListBySeq(engine: MemoryEngine, id: string, name: string, query: SeqQuery): RangeResult {
-  if (typeof query !== 'object' || query === null)
-    throw invalidArgument('rangeBySeq needs a query with limit')
-  checkInteger(query.limit, 'rangeBySeq limit', 0)
-  if (query.afterSeq !== undefined) checkInteger(query.afterSeq, 'afterSeq', 0)
-  if (query.beforeSeq !== undefined) checkInteger(query.beforeSeq, 'beforeSeq', 0)
+  checkSeqQuery(query)
   const part = livePart(engine, id, name)
   if (part === undefined) return { entries: EMPTY, length: 0, lastSeq: 0 }
   const entries = part.live ? part.entries : EMPTY

@@ -1,15 +1,9 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
 import { assertFieldName, assertPartName } from '../ids.js'
+import { checkFields, checkInteger, checkVersion, checkWriteOptions } from './arguments.js'
 import type { JsonValue, MapOps, MapSnapshot, MapUpdateResult, UpdateMapOptions } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
-import {
-  checkFields,
-  checkInteger,
-  checkVersion,
-  checkWriteOptions,
-  type StoredJson,
-  storeJson,
-} from './memory-input.js'
+import { type StoredJson, storeJson } from './memory-input.js'
 import { ITEM_OVERHEAD, type MapPart, PART_OVERHEAD, valueBytes } from './memory-record.js'
 
 const EMPTY_ENTRIES: Readonly<Record<string, JsonValue>> = Object.freeze(Object.create(null))

@@ -1,7 +1,8 @@
 import { assertPartName } from '../ids.js'
+import { checkVersion, checkWriteOptions } from './arguments.js'
 import type { CasResult, JsonValue, SetValueOptions, Versioned } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
-import { checkVersion, checkWriteOptions, storeJson } from './memory-input.js'
+import { storeJson } from './memory-input.js'
 import { PART_OVERHEAD, type ValuePart } from './memory-record.js'
 
 /** The value part `name` as `{ value, version }` (shared and frozen), or `undefined`. */

@@ -1,4 +1,5 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
+import { checkInteger, checkTime } from './arguments.js'
 import type {
   MapSnapshot,
   RangeResult,
@@ -9,7 +10,6 @@ import type {
 } from './contract.js'
 import { createMemoryEngine, type MemoryEngine } from './memory-engine.js'
 import { createRecord, deleteRecordPart, patchRecordMeta } from './memory-header.js'
-import { checkInteger, checkTime } from './memory-input.js'
 import { pushList, rangeList, rangeListBySeq } from './memory-lists.js'
 import { readMap, updateMap } from './memory-maps.js'
 import { type MemoryStoreOptions, resolveMemoryOptions } from './memory-options.js'

@@ -2,7 +2,7 @@ import type { ManualClock } from '../clock.js'
 import { isSessionKitError, type SessionKitError, type SessionKitErrorCode } from '../errors.js'
 import type { SessionStore } from '../store/contract.js'
 
-/** The assertions the suite uses: `expect(actual).toBe(x)` and `.toEqual(x)`, as vitest, jest and others provide. */
+/** The assertions the suite uses: `expect(actual).toBe(x)` and `.toEqual(x)`, as common test runners provide. */
 export type SuiteExpect = (actual: unknown) => {
   toBe(expected: unknown): void
   toEqual(expected: unknown): void
@@ -10,7 +10,7 @@ export type SuiteExpect = (actual: unknown) => {
 
 /**
  * The test framework functions `defineStoreSuite` registers its checks with. Typed structurally,
- * so the suite never imports a framework: pass vitest's, jest's, or your own.
+ * so the suite never imports a framework: pass your runner's, or your own.
  *
  * @example
  * import { describe, it, expect } from 'vitest'; defineStoreSuite({ describe, it, expect }, makeStore)

@@ -9,7 +9,10 @@ interface Replay {
   readonly requests: number
   readonly sessions: number
   readonly crossTenant: number
+  /** Sessions holding requests of two different conversations. */
   readonly merged: number
+  /** Sessions holding two segments (split by a reset) of one conversation. */
+  readonly rejoined: number
   readonly systemChanged: number
 }
 
@@ -35,6 +38,7 @@ function replay(corpus: readonly CorpusRequest[], bind: boolean): Replay {
   const ownerOf = new Map<string, string>()
   const tenantOf = new Map<string, string>()
   const mergedPairs = new Set<string>()
+  const rejoinedPairs = new Set<string>()
   let crossTenant = 0
   let systemChanged = 0
   corpus.forEach((c, i) => {
@@ -49,7 +53,10 @@ function replay(corpus: readonly CorpusRequest[], bind: boolean): Replay {
     if (d.systemChanged) systemChanged++
     const owner = ownerOf.get(d.sessionId)
     if (owner === undefined) ownerOf.set(d.sessionId, c.truth)
-    else if (owner !== c.truth) mergedPairs.add(`${owner}|${c.truth}`)
+    else if (owner !== c.truth) {
+      const same = owner.split('#')[0] === c.truth.split('#')[0]
+      ;(same ? rejoinedPairs : mergedPairs).add(`${owner}|${c.truth}`)
+    }
     if (c.first) sessionOf.set(c.truth, d.sessionId)
     const ok = c.first
       ? owner === undefined || owner === c.truth
@@ -67,6 +74,7 @@ function replay(corpus: readonly CorpusRequest[], bind: boolean): Replay {
     sessions: ownerOf.size,
     crossTenant,
     merged: mergedPairs.size,
+    rejoined: rejoinedPairs.size,
     systemChanged,
   }
 }
@@ -77,7 +85,7 @@ function print(title: string, r: Replay): void {
     ([k, a]) => `  ${k.padEnd(18)} ${String(a.total).padStart(6)}  ${(a.ok / a.total).toFixed(4)}`,
   )
   console.log(
-    `${title}: ${r.requests} requests, ${r.sessions} sessions, merged pairs ${r.merged}, cross-tenant ${r.crossTenant}, systemChanged ${r.systemChanged}\n  category           requests  grouping accuracy\n${lines.join('\n')}`,
+    `${title}: ${r.requests} requests, ${r.sessions} sessions; conversations merged ${r.merged}, reset segments rejoined ${r.rejoined}, cross-tenant ${r.crossTenant}, false systemChanged ${r.systemChanged}\n  category           requests  grouping accuracy\n${lines.join('\n')}`,
   )
 }
 
@@ -113,6 +121,7 @@ describe('grouping accuracy on a generated corpus', () => {
     const r = replay(corpus, true)
     print('with bindReply', r)
     expect(r.crossTenant).toBe(0)
+    expect(r.merged).toBe(0)
     expect(r.systemChanged).toBe(0)
     expect(rate(r, 'exact')).toBeGreaterThanOrEqual(0.99)
     expect(rate(r, 'retry')).toBeGreaterThanOrEqual(0.99)
@@ -132,6 +141,7 @@ describe('grouping accuracy on a generated corpus', () => {
     print('without bindReply', r)
     expect(r.crossTenant).toBe(0)
     expect(r.systemChanged).toBe(0)
+    expect(r.merged).toBeLessThanOrEqual(6)
     expect(rate(r, 'first')).toBeGreaterThanOrEqual(0.99)
     expect(rate(r, 'reset')).toBeGreaterThanOrEqual(0.99)
   })

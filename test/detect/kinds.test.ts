@@ -82,6 +82,35 @@ describe('detect(): kinds', () => {
     expect([a1.sessionId, b1.sessionId]).not.toContain(a2.sessionId)
   })
 
+  it('never merges two users whose openings and first answers are both identical (a fragment instead)', () => {
+    const { detector } = setup()
+    const a1 = turn(detector, [user('Hello')], assistant('Hello! How can I help you today?'))
+    const b1 = turn(detector, [user('Hello')], assistant('Hello! How can I help you today?'))
+    const a2 = turn(detector, [user('Hello'), assistant('Hello! How can I help you today?'), user('Flights')])
+    expect(a2.kind).toBe('fragmented')
+    expect([a1.sessionId, b1.sessionId]).not.toContain(a2.sessionId)
+    // From there on the fragment is followed like any conversation.
+    const a3 = turn(detector, [
+      user('Hello'),
+      assistant('Hello! How can I help you today?'),
+      user('Flights'),
+      assistant('Where to?'),
+      user('Oslo'),
+    ])
+    expect(a3).toMatchObject({ kind: 'continued', sessionId: a2.sessionId })
+  })
+
+  it('starts a new session when the very first answer is regenerated (an answered opening identifies nobody)', () => {
+    const { detector } = setup()
+    const d1 = turn(detector, [user('Write a haiku')], assistant('Autumn moonlight...'))
+    const d2 = turn(detector, [user('Write a haiku')], assistant('Old pond, a frog...'))
+    expect(d2.kind).toBe('new')
+    expect(d2.sessionId).not.toBe(d1.sessionId)
+    expect(
+      turn(detector, [user('Write a haiku'), assistant('Old pond, a frog...'), user('Another')]).sessionId,
+    ).toBe(d2.sessionId)
+  })
+
   it('calls a repeat of the latest state a retry (regenerate), and follows the regenerated answer', () => {
     const { detector } = setup()
     const h = [user('Name a colour'), assistant('Blue'), user('Another')]

@@ -1,27 +1,19 @@
 import { expect, it } from 'vitest'
-import { createManualClock } from '../../src/clock.js'
 import {
   countMessageTokens,
-  createHistory,
   type HistoryMessage,
+  type HistoryOptionsInput,
   type MessageInput,
-  parseHistoryOptions,
   type Summarizer,
 } from '../../src/history/index.js'
 import { forEachStore } from '../helpers/stores.js'
-import { makeScope, T0 } from './scope.js'
+import { makeHistory } from './scope.js'
 
 const u = (content: string): MessageInput => ({ role: 'user', content })
 const a = (content: string): MessageInput => ({ role: 'assistant', content })
 
 forEachStore((fixture) => {
-  async function setup(history: object = {}) {
-    const clock = createManualClock(T0)
-    const store = await fixture.make(clock)
-    const scope = await makeScope(store, clock)
-    const h = createHistory(scope, parseHistoryOptions(history))
-    return { clock, store, scope, history: h }
-  }
+  const setup = (history?: HistoryOptionsInput) => makeHistory(fixture, history)
   async function chat(history: Awaited<ReturnType<typeof setup>>['history'], turns: number) {
     for (let i = 1; i <= turns; i++) {
       await history.append(

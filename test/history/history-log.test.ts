@@ -1,19 +1,13 @@
 import { expect, it } from 'vitest'
-import { createManualClock } from '../../src/clock.js'
-import { createHistory, type MessageInput, parseHistoryOptions } from '../../src/history/index.js'
+import type { HistoryOptionsInput, MessageInput } from '../../src/history/index.js'
 import { forEachStore } from '../helpers/stores.js'
-import { IDLE_MS, makeScope, T0 } from './scope.js'
+import { IDLE_MS, makeHistory, T0 } from './scope.js'
 
 const u = (content: string): MessageInput => ({ role: 'user', content })
 const a = (content: string): MessageInput => ({ role: 'assistant', content })
 
 forEachStore((fixture) => {
-  async function setup(history: object = {}) {
-    const clock = createManualClock(T0)
-    const store = await fixture.make(clock)
-    const scope = await makeScope(store, clock)
-    return { clock, store, scope, history: createHistory(scope, parseHistoryOptions(history)) }
-  }
+  const setup = (history?: HistoryOptionsInput) => makeHistory(fixture, history)
 
   it('appends in order with seq, id and createdAt from the store and the clock', async () => {
     const { history, clock } = await setup()

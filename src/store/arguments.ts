@@ -1,0 +1,121 @@
+import { invalidArgument } from '../errors.js'
+import { assertFieldName } from '../ids.js'
+import type { JsonValue, PushOptions, SeqQuery, WriteOptions } from './contract.js'
+
+// Checks of store-call arguments that every store makes the same way, so the memory store and the
+// Redis store reject the same input with the same message. Store-agnostic: nothing here knows how a
+// store keeps its data.
+
+/**
+ * Checks an epoch-ms time argument: a finite number.
+ *
+ * @example
+ * checkTime(options.expiresAt, 'expiresAt')
+ */
+export function checkTime(value: unknown, what: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw invalidArgument(`${what} must be a finite epoch-ms number; got ${String(value)}`)
+  }
+}
+
+/**
+ * Checks the `expiresAt` / `partExpiresAt` of a write's options; both are optional, as are the options.
+ *
+ * @example
+ * checkWriteOptions({ expiresAt: now + 60_000 })
+ */
+export function checkWriteOptions(options: WriteOptions | undefined): void {
+  if (options === undefined) return
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument('write options must be an object')
+  if (options.expiresAt !== undefined) checkTime(options.expiresAt, 'expiresAt')
+  if (options.partExpiresAt !== undefined) checkTime(options.partExpiresAt, 'partExpiresAt')
+}
+
+/**
+ * Checks an optional compare-and-set version: a non-negative integer (0: must not exist yet).
+ *
+ * @example
+ * checkVersion(options.ifVersion)
+ */
+export function checkVersion(value: unknown): void {
+  if (value !== undefined && !(Number.isSafeInteger(value) && (value as number) >= 0)) {
+    throw invalidArgument(
+      `ifVersion must be a non-negative integer (0: must not exist); got ${String(value)}`,
+    )
+  }
+}
+
+/**
+ * Checks a count-like argument: a safe integer of at least `min`.
+ *
+ * @example
+ * checkInteger(batchSize, 'scan batchSize', 1)
+ */
+export function checkInteger(value: unknown, what: string, min: number): asserts value is number {
+  if (!Number.isSafeInteger(value) || (value as number) < min) {
+    throw invalidArgument(`${what} must be an integer of at least ${min}; got ${String(value)}`)
+  }
+}
+
+/**
+ * Checks that `value` is a plain object (a set of fields, `null` prototype allowed) whose keys are
+ * valid field names.
+ *
+ * @example
+ * checkFields(patch, 'patch')
+ */
+export function checkFields(
+  value: unknown,
+  what: string,
+): asserts value is Readonly<Record<string, unknown>> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidArgument(`${what} must be an object of fields`)
+  }
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) throw invalidArgument(`${what} must be a plain object`)
+  for (const key of Object.keys(value)) assertFieldName(key)
+}
+
+/**
+ * Checks the arguments of `push` other than the entries themselves: an array of values, options with
+ * `max` of at least 1, the write options, and an optional idempotency key of 1 to 256 characters.
+ *
+ * @example
+ * checkPushArgs(values, { max: 100, idempotencyKey: 'req-1' })
+ */
+export function checkPushArgs(values: readonly JsonValue[], options: PushOptions): void {
+  if (!Array.isArray(values)) throw invalidArgument('push needs an array of values')
+  if (typeof options !== 'object' || options === null) throw invalidArgument('push needs options with max')
+  checkInteger(options.max, 'push option max', 1)
+  checkWriteOptions(options)
+  const key = options.idempotencyKey
+  if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 256)) {
+    throw invalidArgument('idempotencyKey must be a string of 1 to 256 characters')
+  }
+}
+
+/**
+ * Checks the indices of `range`: integers, negative counting from the end.
+ *
+ * @example
+ * checkRangeArgs(0, -1)
+ */
+export function checkRangeArgs(start: number, stop: number): void {
+  checkInteger(start, 'range start', Number.MIN_SAFE_INTEGER)
+  checkInteger(stop, 'range stop', Number.MIN_SAFE_INTEGER)
+}
+
+/**
+ * Checks the query of `rangeBySeq`: a `limit` of at least 0 and optional non-negative seq bounds.
+ *
+ * @example
+ * checkSeqQuery({ afterSeq: 10, limit: 50 })
+ */
+export function checkSeqQuery(query: SeqQuery): void {
+  if (typeof query !== 'object' || query === null)
+    throw invalidArgument('rangeBySeq needs a query with limit')
+  checkInteger(query.limit, 'rangeBySeq limit', 0)
+  if (query.afterSeq !== undefined) checkInteger(query.afterSeq, 'afterSeq', 0)
+  if (query.beforeSeq !== undefined) checkInteger(query.beforeSeq, 'beforeSeq', 0)
+}

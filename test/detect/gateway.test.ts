@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Gateway, startGateway } from '../../examples/gateway.js'
+
+let gw: Gateway
+
+beforeAll(async () => {
+  gw = await startGateway()
+})
+afterAll(async () => {
+  await gw.close()
+})
+
+interface Turn {
+  readonly status: number
+  readonly id: string | null
+  readonly kind: string | null
+  readonly reply: { role: string; content: string } | undefined
+}
+
+async function chat(messages: unknown[], headers: Record<string, string> = {}): Promise<Turn> {
+  const res = await fetch(`${gw.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer key-A', ...headers },
+    body: JSON.stringify({ model: 'stand-in', messages }),
+  })
+  const json = (await res.json()) as { choices?: { message: { role: string; content: string } }[] }
+  return {
+    status: res.status,
+    id: res.headers.get('x-session-id'),
+    kind: res.headers.get('x-session-kind'),
+    reply: json.choices?.[0]?.message,
+  }
+}
+
+describe('examples/gateway.ts over real HTTP', () => {
+  it('tags each turn of a conversation with its session', async () => {
+    const sys = { role: 'system', content: 'You are helpful.' }
+    const t1 = await chat([sys, { role: 'user', content: 'Hello' }])
+    expect(t1).toMatchObject({ status: 200, kind: 'new' })
+    expect(t1.id).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    const h = [sys, { role: 'user', content: 'Hello' }, t1.reply, { role: 'user', content: 'Tell me more' }]
+    const t2 = await chat(h)
+    expect(t2).toMatchObject({ kind: 'continued', id: t1.id })
+    // A client retry of the same request.
+    expect(await chat(h)).toMatchObject({ kind: 'retry', id: t1.id })
+    // Another user with the same opening, after the first was answered: a session of its own.
+    const other = await chat([sys, { role: 'user', content: 'Hello' }], { authorization: 'Bearer key-A' })
+    expect(other.kind).toBe('new')
+    expect(other.id).not.toBe(t1.id)
+  })
+
+  it('never shares a session across API keys, and honours x-session-id per key', async () => {
+    const a = await chat([{ role: 'user', content: 'Same words' }], { authorization: 'Bearer key-B' })
+    const b = await chat([{ role: 'user', content: 'Same words' }], { authorization: 'Bearer key-C' })
+    expect(a.id).not.toBe(b.id)
+    const x1 = await chat([{ role: 'user', content: 'one' }], { 'x-session-id': 'order-1234' })
+    const x2 = await chat([{ role: 'user', content: 'two' }], { 'x-session-id': 'order-1234' })
+    const x3 = await chat([{ role: 'user', content: 'two' }], {
+      'x-session-id': 'order-1234',
+      authorization: 'Bearer key-B',
+    })
+    expect(x2).toMatchObject({ id: x1.id, kind: 'continued' })
+    expect(x3.id).not.toBe(x1.id)
+  })
+
+  it('answers 400 to a request that is not a chat request, and serves metrics', async () => {
+    const bad = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', body: '{"messages": []}' })
+    expect(bad.status).toBe(400)
+    const notJson = await fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', body: 'hello' })
+    expect(notJson.status).toBe(400)
+    const badId = await chat([{ role: 'user', content: 'x' }], { 'x-session-id': 'bad id' })
+    expect(badId.status).toBe(400)
+    const metrics = (await (await fetch(`${gw.url}/metrics`)).json()) as {
+      requests: number
+      repliesBound: number
+    }
+    expect(metrics.requests).toBeGreaterThanOrEqual(8)
+    expect(metrics.repliesBound).toBeGreaterThanOrEqual(5)
+  })
+})
