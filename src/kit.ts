@@ -120,6 +120,11 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
   const unsubscribe = store.subscribe?.((event: RemovalEvent) => onRemoval(core, event))
   const handle = (meta: RecordMeta) => new SessionHandle<P, S>(core, meta)
   let detector: Detector | undefined
+  // Made on first use: a kit that never detects never holds the detector's index.
+  const detectorOf = () => {
+    detector ??= createDetector({ clock: core.clock, ...resolved.detectInput })
+    return detector
+  }
 
   async function create(opts: CreateSessionOptions = {}): Promise<Session<P, S>> {
     if (opts.userId !== undefined) assertRecordId(opts.userId, 'userId')
@@ -193,12 +198,10 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     get,
     getOrCreate,
     get detector() {
-      detector ??= createDetector(resolved.detectInput)
-      return detector
+      return detectorOf()
     },
     async detect(request) {
-      detector ??= createDetector(resolved.detectInput)
-      const detection = detector.detect(request)
+      const detection = detectorOf().detect(request)
       const { session, created } = await getOrCreate(detection.sessionId)
       return { detection, session, created }
     },

@@ -54,9 +54,9 @@ const hasOneShot = typeof (crypto as { hash?: unknown }).hash === 'function'
  * The default of option `hash`.
  *
  * @example
- * createDetector({ hash: sha256 })
+ * createDetector({ hash: sha256Hash })
  */
-export const sha256: DetectorHash = {
+export const sha256Hash: DetectorHash = {
   create: () => new NodeStream(crypto.createHash('sha256')),
   digest: hasOneShot
     ? (data) => crypto.hash('sha256', data, 'binary')

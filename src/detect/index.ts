@@ -5,7 +5,7 @@ export {
   defaultVolatilePatterns,
 } from './defaults.js'
 export { createDetector } from './detector.js'
-export { type DetectorHash, type HashStream, sha256 } from './hash.js'
+export { type DetectorHash, type HashStream, sha256Hash } from './hash.js'
 export {
   type DetectorOptions,
   type DetectorOptionsInput,

@@ -8,7 +8,7 @@ import {
   defaultResetPhrases,
   defaultVolatilePatterns,
 } from './defaults.js'
-import { type DetectorHash, sha256 } from './hash.js'
+import { type DetectorHash, sha256Hash } from './hash.js'
 
 /**
  * Options of `createDetector`. Every field is optional.
@@ -194,7 +194,7 @@ export function parseDetectorOptions(input: unknown): DetectorOptions {
       p.global && !p.sticky ? p : new RegExp(p.source, `${p.flags.replace(/[gy]/g, '')}g`),
     ),
     volatileScope: o.volatileScope,
-    hash: o.hash ?? sha256,
+    hash: o.hash ?? sha256Hash,
     seed: o.seed ?? randomBytes(16).toString('base64'),
   }
 }

@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { sha256 } from '../../src/detect/hash.js'
+import { sha256Hash } from '../../src/detect/hash.js'
 import { KeyIndex } from '../../src/detect/key-index.js'
 
-const key = (n: number) => sha256.digest(`k${n}`)
+const key = (n: number) => sha256Hash.digest(`k${n}`)
 
 describe('KeyIndex (typed-array hash table of chain keys)', () => {
   it('finds what was inserted, with its fields, and forgets what was removed', () => {

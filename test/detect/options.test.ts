@@ -4,7 +4,7 @@ import {
   createDetector,
   type DetectorOptionsInput,
   parseDetectorOptions,
-  sha256,
+  sha256Hash,
 } from '../../src/detect/index.js'
 import { assistant, setup, turn, user } from './helpers.js'
 
@@ -15,7 +15,7 @@ describe('options', () => {
     expect(o.reset).toMatchObject({ mode: 'split', maxChars: 120 })
     expect(o.fuzzy).toEqual({ threshold: 0.5, window: 16, band: 8, maxCandidates: 4 })
     expect(o.ignoredKeys).toEqual(['cache_control'])
-    expect(o.hash).toBe(sha256)
+    expect(o.hash).toBe(sha256Hash)
     expect(o.seed).not.toBe(parseDetectorOptions({}).seed)
   })
 
@@ -53,9 +53,9 @@ describe('options', () => {
     const counting = {
       create: () => {
         calls++
-        return sha256.create()
+        return sha256Hash.create()
       },
-      digest: (d: string) => sha256.digest(d),
+      digest: (d: string) => sha256Hash.digest(d),
     }
     const { detector } = setup({ hash: counting })
     const d1 = turn(detector, [user('q1')], assistant('r1'))
