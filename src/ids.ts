@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { invalidArgument } from './errors.js'
+import { invalidArgument, type SessionKitError } from './errors.js'
 
 /**
  * A new session id: 128 random bits from `crypto.randomBytes`, base64url (22 characters).
@@ -45,11 +45,14 @@ export function assertRecordId(id: unknown, what = 'record id'): asserts id is s
  * assertSessionId(req.cookies.sid)
  */
 export function assertSessionId(id: unknown, what = 'session id'): asserts id is string {
-  if (typeof id !== 'string' || !sessionIdPattern.test(id)) {
-    throw invalidArgument(
-      `${what} must be 8 to 128 characters of A-Z a-z 0-9 _ - (use createSessionId()); got ${describe(id)}`,
-    )
-  }
+  if (typeof id !== 'string' || !sessionIdPattern.test(id)) throw sessionIdError(id, what)
+}
+
+/** The error {@link assertSessionId} throws, for callers that reject a promise instead. */
+export function sessionIdError(id: unknown, what = 'session id'): SessionKitError {
+  return invalidArgument(
+    `${what} must be 8 to 128 characters of A-Z a-z 0-9 _ - (use createSessionId()); got ${describe(id)}`,
+  )
 }
 
 /** True when `id` would pass {@link assertSessionId}; for code that treats a bad id as unknown. */

@@ -1,7 +1,7 @@
 import { createDetector } from './detect/detector.js'
 import type { Detection, Detector, DetectRequest } from './detect/types.js'
 import { SessionKitError } from './errors.js'
-import { assertRecordId, assertSessionId, createSessionId, isValidSessionId } from './ids.js'
+import { assertRecordId, assertSessionId, createSessionId, isValidSessionId, sessionIdError } from './ids.js'
 import type { KitCore, SessionData } from './kit/core.js'
 import { USER_RECORD_PREFIX } from './kit/core.js'
 import { createEmitter, type KitEventName, type KitEvents } from './kit/events.js'
@@ -152,7 +152,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
 
   // Not `async`: one promise hop instead of three, since this is the call made on every request.
   function get(id: string, opts?: GetSessionOptions): Promise<Session<P, S> | undefined> {
-    if (!isValidSessionId(id)) return rejectWith(() => assertSessionId(id))
+    if (!isValidSessionId(id)) return Promise.reject(sessionIdError(id))
     const found = store.meta(id).then((meta) => {
       if (meta === undefined) {
         core.counters.misses++
@@ -247,16 +247,6 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       await store.close()
     },
   }
-}
-
-/** The error `check` throws, as a rejected promise (for functions that are not `async`). */
-function rejectWith(check: () => void): Promise<never> {
-  try {
-    check()
-  } catch (error) {
-    return Promise.reject(error)
-  }
-  return Promise.reject(new SessionKitError('INVALID_ARGUMENT', 'invalid argument'))
 }
 
 function onRemoval(core: KitCore, event: RemovalEvent): void {
