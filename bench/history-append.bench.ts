@@ -1,8 +1,8 @@
 // history.append on the memory store against two baselines measured in the same run:
 // - raw: a hand-written tracker's LRUCache entry (with TTL) holding a plain array: push, trim to
 //   the cap, refresh the TTL. Ours validates, copies (JSON), freezes and sequences every message,
-//   gives it an id and counts activity; raw does none of that. Target >= 0.005x (the store's
-//   own push is most of the cost, see the next line).
+//   gives it an id and counts activity; raw does none of that. The issue sets no target for
+//   this ratio; it is printed so the cost of those guarantees is visible.
 // - store: the memory store's own push of the same stored value (what append is built on).
 //   Target >= 0.5x: the history layer (validation, id, options) costs at most as much as the store.
 // All keep 500 messages per session at steady state. Awaited calls in a loop; 9 interleaved
@@ -69,7 +69,9 @@ for (let round = 0; round < 9; round++) {
   }
 }
 
-reportRatio('history.append(message) vs LRU array push', best.ours, best.raw, 0.005)
+console.log(
+  `${'history.append(message) vs LRU array push'.padEnd(44)} ${fmt(best.ours).padStart(12)} ops/s vs raw ${fmt(best.raw).padStart(12)} ops/s = ${(best.ours / best.raw).toFixed(3)}x (no target; for information)`,
+)
 reportRatio('history.append(message) vs store.push', best.ours, best.store, 0.5)
 console.log(
   `(for information) append with idempotencyKey: ${fmt(best.keyed)} msg/s = ${(best.keyed / best.raw).toFixed(3)}x of raw`,

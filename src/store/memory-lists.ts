@@ -55,9 +55,11 @@ export function pushList(
   }
   part.live = true
   const firstSeq = part.lastSeq + 1
-  if (droppedOld > 0) {
-    part.entries.splice(0, droppedOld)
-    part.sizes.splice(0, droppedOld)
+  // A capped list drops one or two entries per push: shift() left-trims the array in place,
+  // where splice() copies every remaining element.
+  for (let i = 0; i < droppedOld; i++) {
+    part.entries.shift()
+    part.sizes.shift()
   }
   for (let i = 0; i < stored.length; i++) {
     const seq = firstSeq + i
