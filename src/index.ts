@@ -23,6 +23,7 @@ export {
 export type { Cart, CartOptions, CartTotals } from './profile/cart.js'
 export type { CartLine, CartLineInput } from './profile/cart-line.js'
 export type { Preferences, PreferencesPatch } from './profile/preferences.js'
+export type { CachedResult, ResponseCache, ResponseCacheOptions } from './profile/response-cache.js'
 export type { InferOutput, StandardSchema } from './profile/standard-schema.js'
 export type { TypedState } from './profile/state.js'
 export * from './seen/index.js'

@@ -6,6 +6,7 @@ import { type HistoryOptions, type HistoryOptionsInput, parseHistoryOptions } fr
 import type { CartOptions } from '../profile/cart.js'
 import type { CasPolicy } from '../profile/cas.js'
 import type { PreferencesOptions } from '../profile/preferences.js'
+import type { ResponseCacheOptions } from '../profile/response-cache.js'
 import { isStandardSchema, type StandardSchema } from '../profile/standard-schema.js'
 import type { StateOptions } from '../profile/state.js'
 import { parseSeenOptions, type SeenOptions, type SeenOptionsInput } from '../seen/options.js'
@@ -55,6 +56,8 @@ export interface SessionKitOptions<P = Record<string, JsonValue>, S = JsonValue>
     readonly maxBytes?: number
   }
   readonly cart?: Partial<CartOptions>
+  /** The per-session response cache: `maxEntries` [100], `ttlMs` [10 minutes], `maxBytes` [64 KiB]. */
+  readonly cache?: Partial<ResponseCacheOptions>
   /** Compare-and-set retries of preferences, state and cart updates. */
   readonly concurrency?: Partial<CasPolicy>
   /** Seen items: penalty policy, caps, user level (see the Seen items section). */
@@ -77,6 +80,7 @@ export interface ResolvedKitOptions {
   readonly preferences: PreferencesOptions
   readonly state: StateOptions
   readonly cart: CartOptions
+  readonly cache: ResponseCacheOptions
   readonly cas: CasPolicy
   readonly seen: SeenOptions
   readonly history: HistoryOptions
@@ -131,6 +135,13 @@ const kitSchema = z.strictObject({
         .default('USD'),
     })
     .default({ maxLines: 100, maxQuantity: 999, currency: 'USD' }),
+  cache: z
+    .strictObject({
+      maxEntries: z.number().int().min(1).max(10_000).default(100),
+      ttlMs: ms.default(10 * MINUTE),
+      maxBytes: count.max(1 << 20).default(65_536),
+    })
+    .default({ maxEntries: 100, ttlMs: 10 * MINUTE, maxBytes: 65_536 }),
   concurrency: z
     .strictObject({
       maxRetries: z.number().int().min(0).max(1000).default(16),
@@ -171,6 +182,7 @@ export function parseKitOptions(input: unknown): ResolvedKitOptions {
     preferences: o.preferences,
     state: { ...o.state, initial: o.state.initial as JsonValue | undefined },
     cart: o.cart,
+    cache: o.cache,
     cas: o.concurrency,
     seen: parseSeenOptions(o.seen),
     history: parseHistoryOptions(o.history),

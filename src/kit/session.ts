@@ -1,6 +1,7 @@
 import { createHistory, type HistoryModule } from '../history/history.js'
 import { type Cart, createCart } from '../profile/cart.js'
 import { createPreferences, type Preferences } from '../profile/preferences.js'
+import { createResponseCache, type ResponseCache } from '../profile/response-cache.js'
 import { createState, type TypedState } from '../profile/state.js'
 import { createSeen, type SeenModule } from '../seen/seen-module.js'
 import type { SessionScope } from '../session-scope.js'
@@ -37,6 +38,8 @@ export interface Session<P = Record<string, unknown>, S = unknown> {
   readonly preferences: Preferences<P>
   readonly cart: Cart
   readonly state: TypedState<S>
+  /** Expensive answers kept for this session (bounded, expiring). */
+  readonly cache: ResponseCache
   /** Items this session showed, and the penalties a scoring loop adds for them. */
   readonly seen: SeenModule
   /** The conversation: an append-only log, context windows, summaries, stats. */
@@ -60,6 +63,7 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
   #preferences: Preferences<P> | undefined
   #cart: Cart | undefined
   #state: TypedState<S> | undefined
+  #cache: ResponseCache | undefined
   #seen: SeenModule | undefined
   #history: HistoryModule | undefined
 
@@ -108,6 +112,10 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
   get state(): TypedState<S> {
     this.#state ??= createState<S>(this, this.#core.options.state, this.#core.queue, this.#core.options.cas)
     return this.#state
+  }
+  get cache(): ResponseCache {
+    this.#cache ??= createResponseCache(this, this.#core.options.cache, this.#core.queue)
+    return this.#cache
   }
   get seen(): SeenModule {
     this.#seen ??= createSeen(this, this.#core.options.seen)
