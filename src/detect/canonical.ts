@@ -15,14 +15,6 @@ export interface CanonicalConfig {
 
 const MAX_DEPTH = 64
 const textPartTypes = new Set(['text', 'input_text', 'output_text'])
-const roleCodes = new Map([
-  ['user', 'u'],
-  ['assistant', 'a'],
-  ['system', 's'],
-  ['developer', 'd'],
-  ['tool', 't'],
-  ['function', 'f'],
-])
 const crPattern = /\r\n?/g
 type WellFormed = { isWellFormed(): boolean; toWellFormed(): string }
 
@@ -64,26 +56,79 @@ export function stripVolatile(text: string, patterns: readonly RegExp[]): string
  * parsed and key-sorted). Length-prefixed, so no two messages can run into each other.
  */
 export function messagePiece(m: ChatMessage, cfg: CanonicalConfig, index: number): string {
-  const role = typeof m.role === 'string' ? m.role : ''
-  const code = roleCodes.get(role) ?? JSON.stringify(role)
+  const code = roleCode(typeof m.role === 'string' ? m.role : '')
   const c = m.content
   let content: string
   if (typeof c === 'string') content = `T${textOf(c, cfg)}`
   else if (c === undefined || c === null) content = 'T'
   else content = contentOf(c, cfg, index)
-  // Walk the message's own keys (two, usually): cheaper than probing each hashed field by name.
-  let keys: string[] | undefined
-  for (const key in m) {
-    if (key === 'role' || key === 'content' || !cfg.extraKeys.has(key)) continue
-    const v = m[key]
-    if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) continue
-    if (keys === undefined) keys = []
-    keys.push(key)
-  }
-  if (keys === undefined) return `${code}${content.length}:${content}\u0001`
+  if (!hasHashedExtras(m, cfg)) return `${code}${content.length}:${content}\u0001`
+  const keys: string[] = []
+  for (const key in m) if (isHashedExtra(m, key, cfg)) keys.push(key)
   const extras: Record<string, unknown> = {}
   for (const key of keys.sort()) extras[key] = canonicalValue(m[key], cfg, key, 1, index)
   return `${code}${content.length}:${content}\u0002${JSON.stringify(extras)}\u0001`
+}
+
+/**
+ * `messagePiece(m)` for the common message, string content with no other hashed field, built
+ * without `canonicalText()`; `undefined` for any other message. The text must not start or end
+ * with white space or a non-ASCII character (nothing to trim), and the caller must check the
+ * piece for CR (in one scan of the whole request) and use `messagePiece()` if it holds one. An
+ * unpaired surrogate is left in: UTF-8 encoding hashes it as U+FFFD, as `toWellFormed()` would
+ * (and the code and framing around the text keep it from pairing with a neighbour).
+ */
+export function directPiece(m: ChatMessage, cfg: CanonicalConfig): string | undefined {
+  const c = m.content
+  if (typeof c !== 'string' || cfg.volatileEverywhere) return undefined
+  const code = roleCode(m.role)
+  if (code.length !== 1 || !plainEnds(c) || hasHashedExtras(m, cfg)) return undefined
+  return `${code}${c.length + 1}:T${c}\u0001`
+}
+
+// Text canonicalText() would only change by CR: nothing to trim at either end (a character above
+// 0x7f may be white space such as U+00A0, so it takes the full path).
+function plainEnds(text: string): boolean {
+  const n = text.length
+  if (n === 0) return true
+  const a = text.charCodeAt(0)
+  const z = text.charCodeAt(n - 1)
+  return a > 0x20 && a < 0x80 && z > 0x20 && z < 0x80
+}
+
+/** The code of a role in a piece: one character for a well-known role, its JSON for any other. */
+export function roleCode(role: string): string {
+  switch (role) {
+    case 'user':
+      return 'u'
+    case 'assistant':
+      return 'a'
+    case 'system':
+      return 's'
+    case 'developer':
+      return 'd'
+    case 'tool':
+      return 't'
+    case 'function':
+      return 'f'
+    default:
+      return JSON.stringify(role)
+  }
+}
+
+/**
+ * Whether `m` has a hashed field besides role and content. Walks the message's own keys (two,
+ * usually): cheaper than probing each hashed field by name. Null or empty fields count as absent.
+ */
+export function hasHashedExtras(m: ChatMessage, cfg: CanonicalConfig): boolean {
+  for (const key in m) if (isHashedExtra(m, key, cfg)) return true
+  return false
+}
+
+function isHashedExtra(m: ChatMessage, key: string, cfg: CanonicalConfig): boolean {
+  if (key === 'role' || key === 'content' || !cfg.extraKeys.has(key)) return false
+  const v = m[key]
+  return !(v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0))
 }
 
 /**

@@ -1,11 +1,12 @@
 import type { RequestChain } from './chain.js'
 import type { Placement } from './placement.js'
-import type { SessionRec } from './session-table.js'
 import type { Detection, DetectionKind } from './types.js'
 
 /** What `bindReply` needs from a detection: hidden from logs, `JSON.stringify` and inspection. */
 export interface BindState {
-  readonly s: SessionRec
+  /** The session's slot, and its id (the slot may be reused once the session is gone). */
+  readonly s: number
+  readonly sessionId: string
   /** The request's prefix hashes, extended by the reply. */
   readonly chain: RequestChain
   /** Seed and tenant (secret: never printed). */
@@ -29,8 +30,15 @@ export class DetectionRecord implements Detection {
   readonly tenant: string
   readonly #bind: BindState | undefined
 
-  constructor(p: Placement, position: number, reset: boolean, tenant: string, bind: BindState | undefined) {
-    this.sessionId = p.s.id
+  constructor(
+    p: Placement,
+    sessionId: string,
+    position: number,
+    reset: boolean,
+    tenant: string,
+    bind: BindState | undefined,
+  ) {
+    this.sessionId = sessionId
     this.kind = p.kind
     this.branchId = p.branch
     this.position = position

@@ -1,9 +1,9 @@
 import { invalidArgument } from '../errors.js'
 import { assertSessionId } from '../ids.js'
-import { type CanonicalConfig, messagePiece, plainText } from './canonical.js'
+import { type CanonicalConfig, plainText } from './canonical.js'
 import { DetectionRecord } from './detection.js'
 import { deriveExplicitId, ownKey } from './hash.js'
-import { hashRequest } from './hashed-request.js'
+import { type HashContext, hashRequest, pieceOf } from './hashed-request.js'
 import { DetectorCounters } from './metrics.js'
 import { type DetectorOptionsInput, parseDetectorOptions } from './options.js'
 import { Placer } from './placement.js'
@@ -34,8 +34,13 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
   }
   const counters = new DetectorCounters()
   const table = new SessionTable(o.maxSessions, o.idleMs, o.maxKeysPerSession, o.fuzzy?.window ?? 1, counters)
-  const placer = new Placer(table, counters, {
+  const ctx: HashContext = {
+    cfg,
     hash: o.hash,
+    seed: o.seed,
+    maxProbe: o.maxProbe,
+  }
+  const placer = new Placer(table, counters, {
     retryWindowMs: o.retryWindowMs,
     splitResets: o.reset?.mode === 'split',
     fuzzy: o.fuzzy,
@@ -48,14 +53,13 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
     // An id this detector gave the same tenant is honoured as is (a client echoing x-session-id);
     // any other is derived per tenant, so no id joins another tenant's session.
     let s = table.byId(id)
-    if (s === undefined || s.tenant !== tenant) s = table.byId(deriveExplicitId(tenant, id))
-    const created = s === undefined
-    if (s === undefined) s = table.create(deriveExplicitId(tenant, id), tenant, now)
+    if (s < 0 || table.tenant(s) !== tenant) s = table.byId(deriveExplicitId(tenant, id))
+    const created = s < 0
+    if (s < 0) s = table.create(deriveExplicitId(tenant, id), tenant, now)
     else table.touch(s, now)
     const position = request.messages.length - systemPrefixLength(request.messages)
-    const added = Math.max(0, position - s.length)
-    s.length += added
-    counters.grew(added, s.length)
+    const added = Math.max(0, position - table.length(s))
+    counters.grew(added, table.grow(s, added))
     counters.explicit++
     const kind = created ? 'new' : 'continued'
     const placed = {
@@ -69,7 +73,7 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
     } as const
     counters.byKind[kind]++
     if (!created) counters.hits++
-    return new DetectionRecord(placed, position, reset, tenant, undefined)
+    return new DetectionRecord(placed, table.id(s), position, reset, tenant, undefined)
   }
 
   return {
@@ -86,7 +90,7 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
       // Timings of every request at first, then of one in eight: the clock reads cost too.
       const timed = counters.requests <= 1_024 || (counters.requests & 7) === 0
       const t0 = timed ? performance.now() : 0
-      const req = hashRequest(request, cfg, o.hash, o.seed, o.maxProbe, reset, now)
+      const req = hashRequest(request, ctx, reset, now)
       const t1 = timed ? performance.now() : 0
       const placed = placer.place(req)
       if (timed) {
@@ -94,14 +98,16 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
         counters.lookup.add(performance.now() - t1)
       }
       counters.bytesHashed += req.bytes + req.chain.bytes
+      const sessionId = table.id(placed.s)
       const bind = {
         s: placed.s,
+        sessionId,
         chain: req.chain,
         header: req.header,
         position: req.n,
         branch: placed.branch,
       }
-      return new DetectionRecord(placed, req.n, reset, tenant, bind)
+      return new DetectionRecord(placed, sessionId, req.n, reset, tenant, bind)
     },
 
     bindReply(detection, reply) {
@@ -112,28 +118,25 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
       }
       checkReply(reply)
       const s = bind.s
-      if (table.byId(s.id) !== s) return false
-      const piece = messagePiece(reply as ChatMessage, cfg, 0)
+      if (table.byId(bind.sessionId) !== s) return false
+      const piece = pieceOf(reply as ChatMessage, cfg)
       const extended = bind.chain.extendedKey(piece)
       counters.bytesHashed += extended.bytes
       const added = table.addKey(s, extended.key, bind.position + 1, bind.branch * 8 + REPLY)
-      if (added) {
-        s.length++
-        counters.grew(1, s.length)
-      }
+      if (added) counters.grew(1, table.grow(s, 1))
       if (reply.role === 'assistant') {
         table.addReply(s, ownKey(o.hash.digest(bind.header + piece)))
         counters.bytesHashed += bind.header.length + piece.length
       }
       counters.repliesBound++
-      s.answered = true
+      table.setAnswered(s)
       table.touch(s, o.clock.now())
       return true
     },
 
     forget(sessionId) {
       const s = table.byId(sessionId)
-      if (s === undefined) return false
+      if (s < 0) return false
       table.remove(s, 'forgotten')
       return true
     },

@@ -1,4 +1,4 @@
-import type { SessionRec, SessionTable } from './session-table.js'
+import type { SessionTable } from './session-table.js'
 
 /** Option `fuzzy` after validation. */
 export interface FuzzyConfig {
@@ -10,7 +10,8 @@ export interface FuzzyConfig {
 
 /** A fuzzy placement: the session, how similar, and which request fingerprint anchored it. */
 export interface FuzzyMatch {
-  readonly s: SessionRec
+  /** The session's slot. */
+  readonly s: number
   readonly similarity: number
   /** Index in the request's fingerprints of the last one the session knows. */
   readonly anchor: number
@@ -31,11 +32,11 @@ export function fuzzyMatch(
   fps: readonly string[],
   cfg: FuzzyConfig,
 ): FuzzyMatch | undefined {
-  const candidates: SessionRec[] = []
+  const candidates: number[] = []
   const stop = Math.max(0, fps.length - cfg.window)
   for (let i = fps.length - 1; i >= stop && candidates.length < cfg.maxCandidates; i--) {
     const s = table.replyOwner(fps[i]!)
-    if (s !== undefined && s.tenant === tenant && !candidates.includes(s)) candidates.push(s)
+    if (s >= 0 && table.tenant(s) === tenant && !candidates.includes(s)) candidates.push(s)
   }
   // The session of the newest known reply wins when it scores: after a reset split, the request
   // carries the old session's replies too, but it continues the new one.

@@ -1,10 +1,11 @@
 import * as crypto from 'node:crypto'
 
 /**
- * An incremental hash: the detector feeds a request message by message and reads a digest after
+ * An incremental hash: the detector feeds a request's canonical text and reads a digest after
  * each prefix it needs (`copy()` keeps the running state).
  */
 export interface HashStream {
+  /** Feeds `data` as UTF-8. */
   update(data: string): unknown
   /** An independent copy of the running state. */
   copy(): HashStream
@@ -13,9 +14,10 @@ export interface HashStream {
 }
 
 /**
- * The hash function of a detector (option `hash`). The detector keys its index by the first 16
- * characters of each digest, so return a binary (latin1) string of at least 16 bytes to keep 128
- * bits. Default: SHA-256 from `node:crypto`, truncated to 128 bits.
+ * The hash function of a detector (option `hash`). It hashes strings as UTF-8 (an unpaired
+ * surrogate as U+FFFD, as `Buffer` and `node:crypto` encode it). The detector keys its index by
+ * the first 16 characters of each digest, so return a binary (latin1) string of at least 16 bytes
+ * to keep 128 bits. Default: SHA-256 from `node:crypto`, truncated to 128 bits.
  *
  * @example
  * const hash: DetectorHash = { create: () => wrap(crypto.createHash('sha512')), digest: (d) => ... }

@@ -1,5 +1,5 @@
-import { type CanonicalConfig, messagePiece, systemText } from './canonical.js'
-import { RequestChain } from './chain.js'
+import { type CanonicalConfig, directPiece, hasHashedExtras, messagePiece, systemText } from './canonical.js'
+import { chainHead, chainStart, RequestChain } from './chain.js'
 import { type DetectorHash, probeKey } from './hash.js'
 import { word } from './key-index.js'
 import { systemPrefixLength } from './request.js'
@@ -9,6 +9,8 @@ import type { ChatMessage, DetectRequest } from './types.js'
 export interface HashedRequest {
   readonly tenant: string
   readonly messages: readonly ChatMessage[]
+  /** The top-level system prompt, if any. */
+  readonly system: unknown
   /** Index in `messages` of the first conversation message (after the system prompt). */
   readonly offset: number
   /** Conversation messages (the request's position). */
@@ -16,8 +18,17 @@ export interface HashedRequest {
   readonly pieces: readonly string[]
   /** Position (1-based) of the first assistant message, 0 when there is none. */
   readonly firstAssistant: number
-  /** A 30-bit fingerprint of the system prompt (it only flags changes), 0 when there is none. */
-  readonly sysFp: number
+  /**
+   * A 30-bit fingerprint of the system prompt as sent, before volatile patterns are blanked: the
+   * same value means the same prompt, so the blanked one need not be computed. 0 when the prompt
+   * is not one plain text (then only `sysFp` tells).
+   */
+  readonly rawSysFp: number
+  /**
+   * A 30-bit fingerprint of the system prompt with volatile patterns blanked (it only flags
+   * changes), 0 when there is none; -1 until {@link systemFp} computes it.
+   */
+  sysFp: number
   /** Seed and tenant, fed before the messages and before each fingerprint. */
   readonly header: string
   readonly chain: RequestChain
@@ -25,8 +36,17 @@ export interface HashedRequest {
   readonly lowest: number
   readonly reset: boolean
   readonly now: number
-  /** Code units hashed for this request so far. */
+  readonly ctx: HashContext
+  /** Code units hashed for this request besides the chain. */
   bytes: number
+}
+
+/** What hashing a request needs from the detector. */
+export interface HashContext {
+  readonly cfg: CanonicalConfig
+  readonly hash: DetectorHash
+  readonly seed: string
+  readonly maxProbe: number
 }
 
 /**
@@ -36,43 +56,68 @@ export interface HashedRequest {
  */
 export function hashRequest(
   request: DetectRequest,
-  cfg: CanonicalConfig,
-  hash: DetectorHash,
-  seed: string,
-  maxProbe: number,
+  ctx: HashContext,
   reset: boolean,
   now: number,
 ): HashedRequest {
   const messages = request.messages
   const tenant = request.tenant ?? ''
   const offset = systemPrefixLength(messages)
-  const sys = systemText(request.system, messages, offset, cfg)
   const n = messages.length - offset
+  const header = `${ctx.seed}\u0000${tenant.length}:${tenant}\u0000`
   const pieces = new Array<string>(n)
   let firstAssistant = 0
+  let direct = false
   for (let i = 0; i < n; i++) {
     const m = messages[offset + i]!
-    pieces[i] = messagePiece(m, cfg, offset + i)
+    const piece = directPiece(m, ctx.cfg)
+    if (piece === undefined) pieces[i] = messagePiece(m, ctx.cfg, offset + i)
+    else {
+      pieces[i] = piece
+      direct = true
+    }
     if (firstAssistant === 0 && m.role === 'assistant') firstAssistant = i + 1
   }
-  const header = `${seed}\u0000${tenant.length}:${tenant}\u0000`
-  const lowest = firstAssistant === 0 ? n : Math.max(1, firstAssistant - 1, n - maxProbe + 1)
-  const chain = new RequestChain(hash, header, pieces, lowest)
+  const start = chainStart(n)
+  let head = chainHead(header, pieces, start)
+  // A CR in text taken as is (one scan of the joined text, which hashing reads anyway): the
+  // request goes through messagePiece() after all.
+  if (direct && hasCR(head, pieces, start)) {
+    for (let i = 0; i < n; i++) pieces[i] = messagePiece(messages[offset + i]!, ctx.cfg, offset + i)
+    head = chainHead(header, pieces, start)
+  }
+  const lowest = firstAssistant === 0 ? n : Math.max(1, firstAssistant - 1, n - ctx.maxProbe + 1)
+  const chain = new RequestChain(ctx.hash, header, pieces, lowest, start, head)
+  const system = request.system
+  const noSystem = offset === 0 && (system === undefined || system === null || system === '')
+  const raw = noSystem ? undefined : rawSystem(system, messages, offset, ctx.cfg)
   return {
     tenant,
     messages,
+    system,
     offset,
     n,
     pieces,
     firstAssistant,
-    sysFp: sys === '' ? 0 : (word(hash.digest(sys), 0) & 0x3fffffff) | 1,
+    rawSysFp: raw === undefined ? 0 : fp30(ctx.hash.digest(raw)),
+    sysFp: noSystem ? 0 : -1,
     header,
     chain,
     lowest,
     reset,
     now,
-    bytes: sys.length,
+    ctx,
+    bytes: raw === undefined ? 0 : raw.length,
   }
+}
+
+/** The system prompt's fingerprint with volatile patterns blanked, computed once per request. */
+export function systemFp(req: HashedRequest): number {
+  if (req.sysFp >= 0) return req.sysFp
+  const sys = systemText(req.system, req.messages, req.offset, req.ctx.cfg)
+  req.bytes += sys.length
+  req.sysFp = sys === '' ? 0 : fp30(req.ctx.hash.digest(sys))
+  return req.sysFp
 }
 
 /** Role of the message at `position` (1-based) of the conversation. */
@@ -81,8 +126,41 @@ export function roleAt(req: HashedRequest, position: number): string {
 }
 
 /** Fingerprint (probe form) of the message at `position`: tenant-salted, so tenants never share one. */
-export function fingerprintAt(req: HashedRequest, hash: DetectorHash, position: number): string {
+export function fingerprintAt(req: HashedRequest, position: number): string {
   const piece = req.pieces[position - 1]!
   req.bytes += req.header.length + piece.length
-  return probeKey(hash.digest(req.header + piece))
+  return probeKey(req.ctx.hash.digest(req.header + piece))
+}
+
+/** The canonical piece of one message (a reply to bind). */
+export function pieceOf(m: ChatMessage, cfg: CanonicalConfig): string {
+  const piece = directPiece(m, cfg)
+  return piece === undefined || piece.indexOf('\r') !== -1 ? messagePiece(m, cfg, 0) : piece
+}
+
+function hasCR(head: string, pieces: readonly string[], start: number): boolean {
+  if (head.indexOf('\r') !== -1) return true
+  for (let i = start; i < pieces.length; i++) if (pieces[i]!.indexOf('\r') !== -1) return true
+  return false
+}
+
+function fp30(digest: string): number {
+  return (word(digest, 0) & 0x3fffffff) | 1
+}
+
+// The prompt as sent, when it is one plain text: a single system message with string content or
+// a top-level string. The lead character keeps the forms apart.
+function rawSystem(
+  system: unknown,
+  messages: readonly ChatMessage[],
+  offset: number,
+  cfg: CanonicalConfig,
+): string | undefined {
+  if ((system === undefined || system === null || system === '') && offset === 1) {
+    const m = messages[0]!
+    if (typeof m.content !== 'string' || hasHashedExtras(m, cfg)) return undefined
+    return `${m.role === 'system' ? 's' : 'd'}${m.content}`
+  }
+  if (offset === 0 && typeof system === 'string') return `T${system}`
+  return undefined
 }

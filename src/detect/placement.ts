@@ -1,14 +1,15 @@
 import { createSessionId } from '../ids.js'
 import { type FuzzyConfig, type FuzzyMatch, fuzzyMatch } from './fuzzy.js'
-import { type DetectorHash, ownKey } from './hash.js'
-import { fingerprintAt, type HashedRequest, roleAt } from './hashed-request.js'
+import { ownKey } from './hash.js'
+import { fingerprintAt, type HashedRequest, roleAt, systemFp } from './hashed-request.js'
 import type { DetectorCounters } from './metrics.js'
-import { OPENING, REPLY, type SessionRec, type SessionTable, SHARED } from './session-table.js'
+import { OPENING, REPLY, type SessionTable, SHARED } from './session-table.js'
 import type { DetectionKind } from './types.js'
 
 /** Where a request went. */
 export interface Placement {
-  readonly s: SessionRec
+  /** The session's slot in the table. */
+  readonly s: number
   readonly kind: DetectionKind
   readonly branch: number
   readonly newMessages: number
@@ -19,7 +20,6 @@ export interface Placement {
 
 /** What placement needs from the options. */
 export interface PlacementConfig {
-  readonly hash: DetectorHash
   readonly retryWindowMs: number
   readonly splitResets: boolean
   readonly fuzzy: FuzzyConfig | undefined
@@ -31,6 +31,9 @@ export interface PlacementConfig {
  * falls back to fuzzy matching, else opens a session.
  */
 export class Placer {
+  /** The entry ids of the first two probes. */
+  readonly #firstTwo = new Int32Array(2)
+
   constructor(
     readonly table: SessionTable,
     readonly counters: DetectorCounters,
@@ -38,17 +41,29 @@ export class Placer {
   ) {}
 
   place(req: HashedRequest): Placement {
-    for (let p = req.n; p >= req.lowest; p--) {
-      const id = this.table.index.find(req.chain.key(p))
+    const table = this.table
+    const n = req.n
+    const tenant = table.codeOf(req.tenant)
+    // A request with a reply in it is nearly always a turn after bindReply, found at n - 1: that
+    // key is digested first and both are looked up together, so that the two reads of the index
+    // (cache misses, with many sessions) overlap instead of following each other.
+    const two = this.#firstTwo
+    if (req.lowest < n) table.index.findTwo(req.chain.key(n), req.chain.key(n - 1), two)
+    else two[0] = table.index.find(req.chain.key(n))
+    for (let p = n; p >= req.lowest; p--) {
+      const id = p === n ? two[0]! : p === n - 1 ? two[1]! : table.index.find(req.chain.key(p))
       if (id < 0) continue
-      const s = this.table.sessionOf(id)
-      if (s.tenant !== req.tenant || this.table.index.pos(id) !== p) continue
-      const tag = this.table.index.tag(id)
+      const s = table.sessionOf(id)
+      if (table.tenantCode(s) !== tenant || table.index.pos(id) !== p) continue
+      const tag = table.index.tag(id)
       const branch = Math.floor(tag / 8)
       if ((tag & OPENING) !== 0) {
         // An opening identifies nobody: identical openings of different users hash alike.
         if (p === req.n) {
-          const fresh = s.answered || s.sysFp !== req.sysFp || req.now - s.lastSeen > this.cfg.retryWindowMs
+          const fresh =
+            table.answered(s) ||
+            !sameSystem(table, s, req) ||
+            req.now - table.lastSeen(s) > this.cfg.retryWindowMs
           return fresh ? this.#open(req, OPENING) : this.#retry(s, branch, req)
         }
         // Its answer, echoed back, places the request only if one session sent that opening.
@@ -56,7 +71,7 @@ export class Placer {
       }
       // Several sessions reached this exact state (SHARED): it cannot tell them apart.
       if ((tag & SHARED) !== 0) break
-      const tip = this.table.tipOf(s, branch)
+      const tip = table.tipOf(s, branch)
       if (p === req.n && (tag & REPLY) === 0 && p === tip) return this.#retry(s, branch, req)
       if (p >= tip) return this.#advance(s, p, branch, req, false)
       // Behind the latest position. A real fork's first request adds no reply; replies after the
@@ -78,30 +93,26 @@ export class Placer {
     return false
   }
 
-  #retry(s: SessionRec, branch: number, req: HashedRequest): Placement {
-    if (branch !== s.branch) {
-      s.tip = this.table.tipOf(s, branch)
-      s.branch = branch
-    }
+  #retry(s: number, branch: number, req: HashedRequest): Placement {
+    if (branch !== this.table.branch(s)) this.table.setBranch(s, branch, this.table.tipOf(s, branch))
     const systemChanged = this.#noteSystem(s, req)
     this.table.touch(s, req.now)
     return this.#placed(s, 'retry', branch, 0, 1, systemChanged)
   }
 
   // Continue (or fork) `s` from its state at `p` with the request's messages p+1..n.
-  #advance(s: SessionRec, p: number, branch: number, req: HashedRequest, fork: boolean): Placement {
+  #advance(s: number, p: number, branch: number, req: HashedRequest, fork: boolean): Placement {
     const n = req.n
-    const b = fork ? s.branches++ : branch
+    const b = fork ? this.table.newBranch(s) : branch
     const split = req.reset && p < n && this.cfg.splitResets
     const upTo = split ? n - 1 : n
     if (p === n) this.table.addKey(s, req.chain.key(n), n, b * 8)
     for (let q = p + 1; q <= upTo; q++) {
       this.table.addKey(s, req.chain.key(q), q, b * 8)
-      if (roleAt(req, q) === 'assistant') this.table.addReply(s, ownKey(fingerprintAt(req, this.cfg.hash, q)))
+      if (roleAt(req, q) === 'assistant') this.table.addReply(s, ownKey(fingerprintAt(req, q)))
     }
-    s.branch = b
-    s.tip = upTo
-    s.answered = true
+    this.table.setBranch(s, b, upTo)
+    this.table.setAnswered(s)
     this.#grow(s, Math.max(0, upTo - p))
     const systemChanged = this.#noteSystem(s, req)
     this.table.touch(s, req.now)
@@ -118,7 +129,7 @@ export class Placer {
     const positions: number[] = []
     for (let q = req.n; q >= req.firstAssistant && fps.length < fuzzy.window; q--) {
       if (roleAt(req, q) !== 'assistant') continue
-      fps.push(fingerprintAt(req, this.cfg.hash, q))
+      fps.push(fingerprintAt(req, q))
       positions.push(q)
     }
     fps.reverse()
@@ -134,14 +145,15 @@ export class Placer {
     fps: readonly string[],
   ): Placement {
     const s = m.s
+    const table = this.table
     // Replies after the anchor are the upstream's answers the session has not seen yet.
     for (let k = m.anchor + 1; k < fps.length; k++) this.table.addReply(s, ownKey(fps[k]!))
     const n = req.n
     const split = req.reset && this.cfg.splitResets
     const upTo = split ? n - 1 : n
-    if (upTo >= 1) this.table.addKey(s, req.chain.key(upTo), upTo, s.branch * 8)
-    s.tip = upTo
-    s.answered = true
+    if (upTo >= 1) table.addKey(s, req.chain.key(upTo), upTo, table.branch(s) * 8)
+    table.setBranch(s, table.branch(s), upTo)
+    table.setAnswered(s)
     const anchorPos = positions[m.anchor]!
     this.#grow(s, Math.max(0, upTo - anchorPos))
     const systemChanged = this.#noteSystem(s, req)
@@ -150,7 +162,7 @@ export class Placer {
     return this.#placed(
       s,
       req.reset ? 'reset' : 'fuzzy',
-      s.branch,
+      table.branch(s),
       n - anchorPos,
       m.similarity,
       systemChanged,
@@ -160,8 +172,8 @@ export class Placer {
   // A new session that starts with the request (a first turn, or a conversation we never saw).
   #open(req: HashedRequest, flags: number): Placement {
     const s = this.table.create(createSessionId(), req.tenant, req.now)
-    s.sysFp = req.sysFp
-    s.tip = req.n
+    this.table.setSystem(s, systemFp(req), req.rawSysFp)
+    this.table.setBranch(s, 0, req.n)
     this.#grow(s, req.n)
     this.table.addKey(s, req.chain.key(req.n), req.n, flags)
     return this.#placed(s, req.firstAssistant === 0 ? 'new' : 'fragmented', 0, req.n, 0, false)
@@ -169,18 +181,18 @@ export class Placer {
 
   // A reset in split mode: a new session takes the request; its prefix holds the old session's
   // replies, so it is not an opening (a later turn finds it like any other state).
-  #split(from: SessionRec, req: HashedRequest, similarity: number, systemChanged: boolean): Placement {
+  #split(from: number, req: HashedRequest, similarity: number, systemChanged: boolean): Placement {
     const r = this.table.create(createSessionId(), req.tenant, req.now)
-    r.sysFp = from.sysFp
-    r.tip = req.n
+    this.table.setSystem(r, this.table.sysFp(from), this.table.rawSysFp(from))
+    this.table.setBranch(r, 0, req.n)
     this.#grow(r, 1)
     this.table.addKey(r, req.chain.key(req.n), req.n, 0)
     const placed = this.#placed(r, 'reset', 0, 1, similarity, systemChanged)
-    return { ...placed, previousSessionId: from.id }
+    return { ...placed, previousSessionId: this.table.id(from) }
   }
 
   #placed(
-    s: SessionRec,
+    s: number,
     kind: DetectionKind,
     branch: number,
     newMessages: number,
@@ -192,15 +204,22 @@ export class Placer {
     return { s, kind, branch, newMessages, similarity, systemChanged, previousSessionId: undefined }
   }
 
-  #noteSystem(s: SessionRec, req: HashedRequest): boolean {
-    if (s.sysFp === req.sysFp) return false
-    s.sysFp = req.sysFp
+  #noteSystem(s: number, req: HashedRequest): boolean {
+    if (sameSystem(this.table, s, req)) {
+      this.table.setSystem(s, this.table.sysFp(s), req.rawSysFp)
+      return false
+    }
+    this.table.setSystem(s, systemFp(req), req.rawSysFp)
     this.counters.systemChanged++
     return true
   }
 
-  #grow(s: SessionRec, added: number): void {
-    s.length += added
-    this.counters.grew(added, s.length)
+  #grow(s: number, added: number): void {
+    this.counters.grew(added, this.table.grow(s, added))
   }
+}
+
+// The prompt as sent is the session's last one (no blanking needed), or its blanked form is.
+function sameSystem(table: SessionTable, s: number, req: HashedRequest): boolean {
+  return (req.rawSysFp !== 0 && req.rawSysFp === table.rawSysFp(s)) || systemFp(req) === table.sysFp(s)
 }

@@ -1,5 +1,6 @@
 import { KeyIndex } from './key-index.js'
 import type { DetectorCounters, EvictionReason } from './metrics.js'
+import { NONE, SessionRecords } from './session-records.js'
 
 /** Entry flag: a session's first state. It identifies nobody (identical openings), except for a retry. */
 export const OPENING = 1
@@ -8,56 +9,27 @@ export const SHARED = 2
 /** Entry flag: the state extended by a reply from `bindReply`, not yet confirmed by a request. */
 export const REPLY = 4
 
-/** One live session of the detector. Fields are the table's and the detector's working state. */
-export class SessionRec {
-  prev: SessionRec | undefined = undefined
-  next: SessionRec | undefined = undefined
-  /** System prompt fingerprint (30 bits, odd; 0 when none): a Smi kept in the object. */
-  sysFp = 0
-  /** The opening got an answer (a bound reply or a continuation), so a repeat of it is someone else. */
-  answered = false
-  /** Current branch, branches made so far, and the position of the current branch's last request. */
-  branch = 0
-  branches = 1
-  tip = 0
-  /** Messages seen in this session, all branches. */
-  length = 0
-  /** Keys in this session's ring (the table's ring store) and where the next one goes once full. */
-  keyCount = 0
-  keyHead = 0
-  /** Ring of fingerprints of the replies the upstream gave in this session, oldest first from `replyHead`. */
-  readonly replies: string[] = []
-  replyHead = 0
-
-  constructor(
-    readonly id: string,
-    readonly tenant: string,
-    readonly slot: number,
-    public lastSeen: number,
-  ) {}
-}
-
 /**
- * The detector's bounded index: sessions in slots with an LRU list (most recent first, so with one
- * idle TTL the tail is also the first to expire), chain keys to (session, position, tag), and reply
- * fingerprints to the session that produced them. Removing a session costs O(its keys).
+ * The detector's bounded index of sessions, by slot: the records (numbers and LRU list), chain
+ * keys to (session, position, tag), and reply fingerprints to the session that produced them.
+ * Removing a session costs O(its keys). Ids and reply fingerprints are strings in arrays by slot;
+ * a session's tenant is a code in its record (compared without leaving the record's cache line).
  */
-export class SessionTable {
+export class SessionTable extends SessionRecords {
   /** Chain keys; an entry belongs to session `slot` at ring index `ring`. */
-  readonly index = new KeyIndex()
+  readonly index = new KeyIndex((slot, ring, position) => this.setRing(slot, ring, position))
   /** Reply fingerprint -> `slot * 2 + (1 when several sessions produced it)`. */
   readonly replyIndex = new Map<string, number>()
-  readonly #byId = new Map<string, SessionRec>()
-  readonly #slots: (SessionRec | undefined)[] = []
-  /** Each slot's ring of key entry ids, `maxKeys` apart: one typed array, no array per session. */
-  #ring = new Int32Array(0)
-  /** One string per tenant, so sessions share it (memory, and a compare that stays in cache). */
-  readonly #tenants = new Map<string, string>()
+  readonly #byId = new Map<string, number>()
+  readonly #ids: (string | undefined)[] = []
+  readonly #replies: (string[] | undefined)[] = []
+  /** Tenant codes of the live sessions, the names by code, and how many live sessions use each. */
+  readonly #codes = new Map<string, number>()
+  readonly #names: string[] = []
+  readonly #uses: number[] = []
+  readonly #freeCodes: number[] = []
   readonly #free: number[] = []
-  #head: SessionRec | undefined = undefined
-  #tail: SessionRec | undefined = undefined
-  /** The tail's lastSeen, kept here so the sweep on every request does not read a cold object. */
-  #tailSeen = 0
+  #used = 0
 
   constructor(
     readonly maxSessions: number,
@@ -65,67 +37,79 @@ export class SessionTable {
     readonly maxKeys: number,
     readonly replyWindow: number,
     readonly counters: DetectorCounters,
-  ) {}
+  ) {
+    super(maxKeys)
+  }
 
   get size(): number {
     return this.#byId.size
   }
 
-  byId(id: string): SessionRec | undefined {
-    return this.#byId.get(id)
+  /** The slot of session `id`, or -1. */
+  byId(id: string): number {
+    return this.#byId.get(id) ?? NONE
   }
 
-  /** The session of entry `id` of the index. */
-  sessionOf(id: number): SessionRec {
-    return this.#slots[this.index.slot(id)]!
+  /** The session (slot) of entry `id` of the index. */
+  sessionOf(id: number): number {
+    return this.index.slot(id)
   }
 
-  create(id: string, tenant: string, now: number): SessionRec {
-    if (this.#byId.size >= this.maxSessions && this.#tail !== undefined) this.remove(this.#tail, 'capacity')
-    const slot = this.#free.pop() ?? this.#slots.length
-    if ((slot + 1) * this.maxKeys > this.#ring.length) {
-      const bigger = new Int32Array(Math.max(64, (slot + 1) * 2) * this.maxKeys)
-      bigger.set(this.#ring)
-      this.#ring = bigger
+  id(s: number): string {
+    return this.#ids[s]!
+  }
+  tenant(s: number): string {
+    return this.#names[this.tenantCode(s)]!
+  }
+  /** The code of `tenant` if a live session has it, else -1 (no session can match). */
+  codeOf(tenant: string): number {
+    return this.#codes.get(tenant) ?? NONE
+  }
+
+  create(id: string, tenant: string, now: number): number {
+    if (this.#byId.size >= this.maxSessions && this.tail !== NONE) this.remove(this.tail, 'capacity')
+    const s = this.#free.pop() ?? this.#used++
+    let code = this.#codes.get(tenant)
+    if (code === undefined) {
+      code = this.#freeCodes.pop() ?? this.#names.length
+      this.#codes.set(tenant, code)
+      this.#names[code] = tenant
+      this.#uses[code] = 0
     }
-    let shared = this.#tenants.get(tenant)
-    if (shared === undefined) {
-      shared = tenant
-      if (this.#tenants.size < 65_536) this.#tenants.set(tenant, tenant)
-    }
-    const s = new SessionRec(id, shared, slot, now)
-    this.#slots[slot] = s
+    this.#uses[code]!++
+    this.initRecord(s, code, now)
+    this.#ids[s] = id
+    this.#replies[s] = undefined
     this.#byId.set(id, s)
-    this.#pushHead(s)
     this.counters.totalCreated++
     return s
   }
 
-  /** Marks `s` used now (moves it to the head of the LRU list). */
-  touch(s: SessionRec, now: number): void {
-    s.lastSeen = now
-    if (this.#tail === s) this.#tailSeen = now
-    if (this.#head === s) return
-    this.#unlink(s)
-    this.#pushHead(s)
-  }
-
   /** Drops every session idle for `idleMs` or more; O(sessions dropped). */
   sweep(now: number): void {
-    while (this.#tail !== undefined && now - this.#tailSeen >= this.idleMs) this.remove(this.#tail, 'idle')
+    while (this.tail !== NONE && now - this.tailSeen >= this.idleMs) this.remove(this.tail, 'idle')
   }
 
-  remove(s: SessionRec, reason: EvictionReason): void {
-    if (this.#slots[s.slot] !== s) return
-    for (let i = 0; i < s.keyCount; i++) this.#dropOwned(s, i)
-    for (const fp of s.replies) {
+  remove(s: number, reason: EvictionReason): void {
+    const id = this.#ids[s]
+    if (id === undefined) return
+    const count = this.keyCount(s)
+    for (let i = 0; i < count; i++) this.#dropOwned(s, i)
+    for (const fp of this.#replies[s] ?? []) {
       const v = this.replyIndex.get(fp)
-      if (v !== undefined && Math.floor(v / 2) === s.slot) this.replyIndex.delete(fp)
+      if (v !== undefined && Math.floor(v / 2) === s) this.replyIndex.delete(fp)
     }
-    if (this.#byId.get(s.id) === s) this.#byId.delete(s.id)
-    this.#slots[s.slot] = undefined
-    this.#free.push(s.slot)
-    this.#unlink(s)
+    if (this.#byId.get(id) === s) this.#byId.delete(id)
+    this.#ids[s] = undefined
+    const code = this.tenantCode(s)
+    if (--this.#uses[code]! === 0) {
+      this.#codes.delete(this.#names[code]!)
+      this.#names[code] = ''
+      this.#freeCodes.push(code)
+    }
+    this.#replies[s] = undefined
+    this.#free.push(s)
+    this.unlink(s)
     this.counters.evictions[reason]++
   }
 
@@ -133,107 +117,94 @@ export class SessionTable {
    * Points `key` at `s` (taking it from another session that had it), in `s`'s ring of keys.
    * Returns `false` when `s` already had it (its position and tag are updated).
    */
-  addKey(s: SessionRec, key: string, pos: number, tag: number): boolean {
+  addKey(s: number, key: string, pos: number, tag: number): boolean {
     const index = this.index
     const id = index.find(key)
-    if (id >= 0 && index.slot(id) === s.slot) {
-      index.set(id, s.slot, pos, tag, index.ring(id))
+    if (id >= 0 && index.slot(id) === s) {
+      index.set(id, s, pos, tag, index.ring(id))
       return false
     }
-    let i: number
-    if (s.keyCount < this.maxKeys) {
-      i = s.keyCount++
+    let i = this.keyCount(s)
+    if (i < this.maxKeys) {
+      this.setKeys(s, i + 1, this.keyHead(s))
     } else {
-      i = s.keyHead
-      s.keyHead = (i + 1) % this.maxKeys
+      i = this.keyHead(s)
+      this.setKeys(s, this.maxKeys, (i + 1) % this.maxKeys)
       this.#dropOwned(s, i)
     }
     if (id >= 0) {
       // Another session has this exact state (identical openings, or identical openings and
-      // answers): it identifies neither of them any more.
-      index.set(id, s.slot, pos, tag | SHARED, i)
-      this.#ring[s.slot * this.maxKeys + i] = id
+      // answers): it identifies neither of them any more. Dropping s's old key above may have
+      // moved it in the index: find it again.
+      const at = index.find(key)
+      index.set(at, s, pos, tag | SHARED, i)
+      this.setRing(s, i, at)
     } else {
-      this.#ring[s.slot * this.maxKeys + i] = index.insert(key, s.slot, pos, tag, i)
+      this.setRing(s, i, index.insert(key, s, pos, tag, i))
     }
     return true
   }
 
   // Removes the entry at ring index i of `s` from the index if it is still s's (not taken over).
-  #dropOwned(s: SessionRec, i: number): void {
-    const id = this.#ring[s.slot * this.maxKeys + i]!
-    if (this.index.slot(id) === s.slot && this.index.ring(id) === i) this.index.remove(id)
+  #dropOwned(s: number, i: number): void {
+    const id = this.ringAt(s, i)
+    if (this.index.slot(id) === s && this.index.ring(id) === i) this.index.remove(id)
   }
 
   /** Records a reply the upstream gave in `s`; a fingerprint two sessions produced identifies neither. */
-  addReply(s: SessionRec, fp: string): void {
-    const n = s.replies.length
-    if (n > 0 && s.replies[(s.replyHead + n - 1) % n] === fp) return
+  addReply(s: number, fp: string): void {
+    let replies = this.#replies[s]
+    if (replies === undefined) {
+      replies = []
+      this.#replies[s] = replies
+    }
+    const head = this.replyHead(s)
+    const n = replies.length
+    if (n > 0 && replies[(head + n - 1) % n] === fp) return
     const v = this.replyIndex.get(fp)
-    if (v === undefined) this.replyIndex.set(fp, s.slot * 2)
-    else if (Math.floor(v / 2) !== s.slot) this.replyIndex.set(fp, s.slot * 2 + 1)
+    if (v === undefined) this.replyIndex.set(fp, s * 2)
+    else if (Math.floor(v / 2) !== s) this.replyIndex.set(fp, s * 2 + 1)
     if (n < this.replyWindow) {
-      s.replies.push(fp)
+      replies.push(fp)
       return
     }
-    const old = s.replies[s.replyHead]!
-    s.replies[s.replyHead] = fp
-    s.replyHead = (s.replyHead + 1) % this.replyWindow
+    const old = replies[head]!
+    replies[head] = fp
+    this.setReplyHead(s, (head + 1) % this.replyWindow)
     // The fingerprint may still be in the ring (a repeated answer): keep it indexed then.
-    if (old !== fp && !s.replies.includes(old)) {
+    if (old !== fp && !replies.includes(old)) {
       const o = this.replyIndex.get(old)
-      if (o !== undefined && Math.floor(o / 2) === s.slot) this.replyIndex.delete(old)
+      if (o !== undefined && Math.floor(o / 2) === s) this.replyIndex.delete(old)
     }
   }
 
-  /** The one session that produced reply `fp`, if exactly one did and it is still live. */
-  replyOwner(fp: string): SessionRec | undefined {
+  /** The one session that produced reply `fp`, if exactly one did and it is still live; else -1. */
+  replyOwner(fp: string): number {
     const v = this.replyIndex.get(fp)
-    if (v === undefined || v % 2 === 1) return undefined
-    return this.#slots[v / 2]
+    if (v === undefined || v % 2 === 1) return NONE
+    return this.#ids[v / 2] === undefined ? NONE : v / 2
   }
 
   /** `s`'s reply fingerprints, oldest first. */
-  orderedReplies(s: SessionRec): string[] {
-    const n = s.replies.length
-    if (n < this.replyWindow || s.replyHead === 0) return s.replies.slice()
-    return [...s.replies.slice(s.replyHead), ...s.replies.slice(0, s.replyHead)]
+  orderedReplies(s: number): string[] {
+    const replies = this.#replies[s] ?? []
+    const head = this.replyHead(s)
+    if (replies.length < this.replyWindow || head === 0) return replies.slice()
+    return [...replies.slice(head), ...replies.slice(0, head)]
   }
 
   /** Position of the last request on `branch` of `s` (0 when none is indexed any more). */
-  tipOf(s: SessionRec, branch: number): number {
-    if (branch === s.branch) return s.tip
+  tipOf(s: number, branch: number): number {
+    if (branch === this.branch(s)) return this.tip(s)
     const index = this.index
     let tip = 0
-    for (let i = 0; i < s.keyCount; i++) {
-      const id = this.#ring[s.slot * this.maxKeys + i]!
-      if (index.slot(id) !== s.slot || index.ring(id) !== i) continue
+    const count = this.keyCount(s)
+    for (let i = 0; i < count; i++) {
+      const id = this.ringAt(s, i)
+      if (index.slot(id) !== s || index.ring(id) !== i) continue
       const tag = index.tag(id)
       if (Math.floor(tag / 8) === branch && (tag & REPLY) === 0 && index.pos(id) > tip) tip = index.pos(id)
     }
     return tip
-  }
-
-  #pushHead(s: SessionRec): void {
-    s.prev = undefined
-    s.next = this.#head
-    if (this.#head !== undefined) this.#head.prev = s
-    this.#head = s
-    if (this.#tail === undefined) {
-      this.#tail = s
-      this.#tailSeen = s.lastSeen
-    }
-  }
-
-  #unlink(s: SessionRec): void {
-    if (s.prev !== undefined) s.prev.next = s.next
-    else if (this.#head === s) this.#head = s.next
-    if (s.next !== undefined) s.next.prev = s.prev
-    else if (this.#tail === s) {
-      this.#tail = s.prev
-      if (s.prev !== undefined) this.#tailSeen = s.prev.lastSeen
-    }
-    s.prev = undefined
-    s.next = undefined
   }
 }

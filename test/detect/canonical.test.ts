@@ -1,5 +1,6 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { type CanonicalConfig, messagePiece, systemText } from '../../src/detect/canonical.js'
+import { type CanonicalConfig, directPiece, messagePiece, systemText } from '../../src/detect/canonical.js'
 import { defaultIgnoredKeys, defaultMessageKeys, defaultVolatilePatterns } from '../../src/detect/index.js'
 import type { ChatMessage } from '../../src/detect/types.js'
 import { assistant, setup, system, turn, user } from './helpers.js'
@@ -140,5 +141,64 @@ describe('canonical hashing (for hashing only)', () => {
       { role: 'tool', tool_call_id: 'c1', content: 'ok' },
     ])
     expect(d2).toMatchObject({ kind: 'continued', sessionId: d1.sessionId, newMessages: 1 })
+  })
+
+  it('builds the common piece directly with the same bytes as messagePiece (CR aside)', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 40 }).filter((t) => !t.includes('\r'))
+    fc.assert(
+      fc.property(fc.constantFrom('user', 'assistant', 'tool', 'x-custom'), text, (role, content) => {
+        const m = { role, content }
+        const direct = directPiece(m, cfg)
+        // Only a message canonicalText() would not trim goes directly; its UTF-8 is the same.
+        if (direct !== undefined) expect(Buffer.from(direct)).toEqual(Buffer.from(messagePiece(m, cfg, 0)))
+      }),
+      { numRuns: 500 },
+    )
+    expect(directPiece(user('plain text'), cfg)).toBe(piece(user('plain text')))
+    expect(directPiece(user(' padded'), cfg)).toBeUndefined()
+    expect(directPiece(user([{ type: 'text', text: 'x' }]), cfg)).toBeUndefined()
+    expect(directPiece(assistant('x', { tool_calls: [{ id: 'c' }] }), cfg)).toBeUndefined()
+    expect(directPiece(user('x'), { ...cfg, volatileEverywhere: true })).toBeUndefined()
+  })
+
+  it('hashes a CR and an unpaired surrogate inside a text like LF and U+FFFD, in any message', () => {
+    const { detector } = setup()
+    const d1 = turn(detector, [user('first line\r\nsecond line')], assistant('one\rtwo \uD800 three'))
+    const d2 = turn(detector, [
+      user('first line\nsecond line'),
+      assistant('one\ntwo \uFFFD three'),
+      user('next \uDC00 question'),
+    ])
+    expect(d2).toMatchObject({ kind: 'continued', sessionId: d1.sessionId })
+    const d3 = turn(detector, [
+      user('first line\r\nsecond line'),
+      assistant('one\r\ntwo \uD800 three'),
+      user('next \uFFFD question'),
+    ])
+    expect(d3).toMatchObject({ kind: 'retry', sessionId: d1.sessionId })
+  })
+
+  it('flags a changed system prompt, not one that only differs by its timestamp, in either form', () => {
+    const { detector } = setup()
+    const sys = (stamp: string, text = 'You sell shoes.') => system(`${text} Now: ${stamp}.`)
+    const h = [user('q1'), assistant('r1')]
+    const d1 = turn(detector, [sys('2026-01-20T10:00:00Z'), user('q1')], assistant('r1'))
+    const same = turn(detector, [sys('2026-01-20T10:00:00Z'), ...h, user('q2')], assistant('r2'))
+    expect(same).toMatchObject({ sessionId: d1.sessionId, systemChanged: false })
+    const later = turn(detector, [sys('2026-01-20T10:05:00Z'), ...h, user('q2'), assistant('r2'), user('q3')])
+    expect(later).toMatchObject({ sessionId: d1.sessionId, systemChanged: false })
+    const changed = turn(detector, [sys('2026-01-20T10:05:00Z', 'You sell hats.'), ...h, user('q2b')])
+    expect(changed).toMatchObject({ sessionId: d1.sessionId, systemChanged: true })
+    const a1 = turn(detector, [user('hello')], assistant('hi'), { system: 'Be brief. 10:00' })
+    const a2 = detector.detect({
+      messages: [user('hello'), assistant('hi'), user('x')],
+      system: 'Be brief. 11:00',
+    })
+    expect(a2).toMatchObject({ sessionId: a1.sessionId, systemChanged: false })
+    const a3 = detector.detect({
+      messages: [user('hello'), assistant('hi'), user('x'), assistant('y'), user('z')],
+      system: 'Be long.',
+    })
+    expect(a3).toMatchObject({ sessionId: a1.sessionId, systemChanged: true })
   })
 })

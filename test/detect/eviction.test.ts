@@ -79,4 +79,47 @@ describe('bounds', () => {
     expect(m.evictions.capacity).toBe(150)
     expect(m.totalCreated).toBe(200)
   })
+
+  it('ignores a late bindReply for an evicted session, even when its slot holds another now', () => {
+    const { detector } = setup({ maxSessions: 1 })
+    const a = detector.detect({ messages: [user('a question')] })
+    const b = turn(detector, [user('b question')], assistant('b answer'))
+    expect(detector.bindReply(a, assistant('a answer'))).toBe(false)
+    expect(detector.metrics().evictions.capacity).toBe(1)
+    const next = turn(detector, [user('b question'), assistant('b answer'), user('b more')])
+    expect(next).toMatchObject({ kind: 'continued', sessionId: b.sessionId })
+    expect(turn(detector, [user('a question'), assistant('a answer'), user('a more')]).kind).toBe(
+      'fragmented',
+    )
+  })
+
+  it('keeps every session findable through churn, and empties the index when all are gone', () => {
+    const { detector } = setup({ maxSessions: 40, maxKeysPerSession: 6 })
+    const kept: { id: string; h: ChatMessage[] }[] = []
+    for (let i = 0; i < 300; i++) {
+      // Shared openings (taken over and marked shared) and long conversations (rings wrap).
+      const opening = i % 3 === 0 ? 'Hello' : `hello ${i}`
+      const h: ChatMessage[] = []
+      let id = ''
+      for (let t = 0; t < 1 + (i % 7); t++) {
+        h.push(user(t === 0 ? opening : `s${i} q${t}`))
+        const d = turn(detector, h, assistant(`s${i} a${t}`))
+        if (t === 0) id = d.sessionId
+        h.push(assistant(`s${i} a${t}`))
+      }
+      if (i % 5 === 0) detector.forget(id)
+      else kept.push({ id, h })
+    }
+    // The 40 most recent sessions are live; each continues exactly (newest first, so that a miss
+    // could not evict one not yet checked).
+    expect(detector.size).toBe(40)
+    for (const { id, h } of kept.slice(-40).reverse()) {
+      expect(detector.detect({ messages: [...h, user('still there?')] })).toMatchObject({
+        kind: 'continued',
+        sessionId: id,
+      })
+    }
+    for (const { id } of kept) detector.forget(id)
+    expect(detector.metrics()).toMatchObject({ active: 0, indexKeys: 0 })
+  })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createDetector } from '../../src/detect/index.js'
+import { createDetector, type DetectorHash, sha256Hash } from '../../src/detect/index.js'
 import { assistant, setup, turn, user } from './helpers.js'
 
 describe('explicit session ids', () => {
@@ -62,5 +62,36 @@ describe('explicit session ids', () => {
     const d = detector.detect({ messages: [user('Hi')], explicitId: 'abc12345' })
     expect(detector.bindReply(d, assistant('Hello'))).toBe(false)
     expect(detector.metrics().repliesBound).toBe(0)
+  })
+
+  it('keeps tenants apart even if their keys collided, as tenants come and go', () => {
+    // A hash that ignores the header (seed and tenant): every tenant gets the same keys, so only
+    // the tenant check stands between them.
+    const unsalted = (data: string) => data.slice(data.indexOf('\u0000', data.indexOf('\u0000') + 1) + 1)
+    const hash: DetectorHash = {
+      create: () => {
+        const inner = sha256Hash.create()
+        let first = true
+        const stream = {
+          update: (data: string) => {
+            inner.update(first ? unsalted(data) : data)
+            first = false
+          },
+          copy: () => inner.copy(),
+          digest: () => inner.digest(),
+        }
+        return stream
+      },
+      digest: (data) => sha256Hash.digest(unsalted(data)),
+    }
+    const { detector } = setup({ hash })
+    const h = [user('Plan a trip'), assistant('Where to?')]
+    const a = turn(detector, [h[0]!], h[1], { tenant: 'acme' })
+    expect(detector.forget(a.sessionId)).toBe(true)
+    const b = turn(detector, [h[0]!], h[1], { tenant: 'globex' })
+    const fromAcme = turn(detector, [...h, user('Lisbon')], undefined, { tenant: 'acme' })
+    expect(fromAcme.sessionId).not.toBe(b.sessionId)
+    const fromGlobex = turn(detector, [...h, user('Lisbon')], undefined, { tenant: 'globex' })
+    expect(fromGlobex).toMatchObject({ kind: 'continued', sessionId: b.sessionId })
   })
 })
