@@ -42,10 +42,13 @@ describe('KeyIndex (typed-array hash table of chain keys)', () => {
             }
           }
           expect(index.size).toBe(ids.size)
+          const two = new Int32Array(2)
           for (let k = 0; k <= 3_000; k += 7) {
             const id = index.find(key(k))
             expect(id).toBe(ids.get(k) ?? -1)
             if (id >= 0) expect([index.slot(id), index.pos(id)]).toEqual([k, k + 1])
+            index.findTwo(key(k), key(k + 3), two)
+            expect([...two]).toEqual([id, ids.get(k + 3) ?? -1])
           }
         },
       ),
