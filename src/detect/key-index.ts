@@ -18,7 +18,7 @@ export type Relocate = (slot: number, ring: number, position: number) => void
 /**
  * The chain-key index: 128-bit keys to (session slot, position, tag, ring index), stored inline
  * in one open-addressing table of 32-byte entries (linear probing, backward-shift deletion, load
- * between 0.5 and 0.75: any size, so growth by half wastes less than doubling). A lookup reads one
+ * between 0.5 and 0.75: whatever the size, so growth by half wastes less than doubling). A lookup reads one
  * cache line, rarely two, whatever the number of keys: with a separate array of entries it read
  * two, and a Map of strings more. An entry's id is its table position, which changes when an
  * entry before it is removed or the table grows; `relocate` reports each move.
