@@ -40,3 +40,8 @@ export function userRecordId(userId: string): string {
 }
 
 export const USER_RECORD_PREFIX = 'user:'
+
+/** The expiry a write to a user record passes: the user scope's own, longer TTL from now. */
+export function userRecordExpiresAt(core: KitCore): number {
+  return core.clock.now() + core.options.userTtlMs
+}

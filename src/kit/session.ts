@@ -7,7 +7,7 @@ import { createSeen, type SeenModule } from '../seen/seen-module.js'
 import type { SessionScope } from '../session-scope.js'
 import type { RecordMeta } from '../store/contract.js'
 import type { KitCore, SessionData } from './core.js'
-import { userRecordId } from './core.js'
+import { userRecordExpiresAt, userRecordId } from './core.js'
 import { detachFromUser } from './users.js'
 
 /** What `session.info()` reports. Times are epoch ms. */
@@ -93,7 +93,7 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
     return Math.min(this.#core.clock.now() + this.#core.options.idleMs, this.#absoluteEnd)
   }
   userExpiresAt(): number {
-    return this.#core.clock.now() + this.#core.options.userTtlMs
+    return userRecordExpiresAt(this.#core)
   }
 
   get preferences(): Preferences<P> {

@@ -1,7 +1,7 @@
 import { isSessionKitError } from '../errors.js'
 import type { JsonValue } from '../store/contract.js'
 import type { KitCore } from './core.js'
-import { userRecordId } from './core.js'
+import { userRecordExpiresAt, userRecordId } from './core.js'
 import { describeSession, type SessionInfo } from './session.js'
 
 const PART = 'sessions'
@@ -24,9 +24,9 @@ export async function attachToUser(
   deviceId: string | undefined,
   createdAt: number,
 ): Promise<void> {
-  const { store, clock, options } = core
+  const { store, options } = core
   const id = userRecordId(userId)
-  const expiresAt = clock.now() + options.userTtlMs
+  const expiresAt = userRecordExpiresAt(core)
   await store.create(id, { expiresAt, data: {} })
   const listing: Listing = { d: deviceId ?? null, c: createdAt }
   for (let attempt = 0; ; attempt++) {
