@@ -15,7 +15,12 @@ for (const file of files) {
     continue
   }
   const p = report.numPassedTests ?? 0
-  const f = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0)
+  // A test file that failed outside its tests (it did not load, a hook threw) counts once;
+  // a failed test counts once, not again for its file and its describe blocks.
+  const brokenFiles = (report.testResults ?? []).filter(
+    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed'),
+  ).length
+  const f = (report.numFailedTests ?? 0) + brokenFiles
   console.log(`${file}: ${p} passed, ${f} failed, ${report.numPendingTests ?? 0} skipped`)
   if (p === 0) failed++
   passed += p

@@ -144,10 +144,10 @@ const kitSchema = z.strictObject({
     .default({ maxEntries: 100, ttlMs: 10 * MINUTE, maxBytes: 65_536 }),
   concurrency: z
     .strictObject({
-      maxRetries: z.number().int().min(0).max(1000).default(16),
+      maxRetries: z.number().int().min(0).max(1000).default(100),
       maxBackoffMs: z.number().min(0).max(10_000).default(50),
     })
-    .default({ maxRetries: 16, maxBackoffMs: 50 }),
+    .default({ maxRetries: 100, maxBackoffMs: 50 }),
   // Feature modules check their own options (see their parse functions).
   seen: z.unknown().optional(),
   history: z.unknown().optional(),

@@ -3,7 +3,7 @@ import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
 import type { KeyedQueue } from '../util/keyed-queue.js'
 import { assertQuantity, type CartLine, type CartLineInput, parseCartLine, parseSku } from './cart-line.js'
-import type { CasPolicy } from './cas.js'
+import { type CasPolicy, retryOnConflict } from './cas.js'
 
 /** Options of the cart module (kit option `cart`). */
 export interface CartOptions {
@@ -126,29 +126,29 @@ export function createCart(
     async setQuantity(sku, quantity) {
       const id = parseSku(sku)
       assertQuantity(quantity, options.maxQuantity, true)
-      return lock(async () => {
-        for (let attempt = 0; attempt <= cas.maxRetries; attempt++) {
-          const { entries, version } = await store.getMap<JsonValue>(sessionId, PART, [
-            lineField(id),
-            addedField(id),
-          ])
-          const stored = entries[lineField(id)] as unknown as StoredLine | undefined
-          if (stored === undefined) {
-            throw new SessionKitError('NOT_FOUND', `sku ${id} is not in the cart; add it first`)
-          }
-          const ops = quantity === 0 ? { delete: fieldsOf(id) } : { set: { [qtyField(id)]: quantity } }
-          const result = await store.updateMap(sessionId, PART, ops, {
-            ifVersion: version,
-            expiresAt: scope.activityExpiresAt(),
-          })
-          const addedAt = entries[addedField(id)]
-          if (result.ok)
-            return quantity === 0
-              ? undefined
-              : toLine(stored, quantity, typeof addedAt === 'number' ? addedAt : 0)
+      const attempt = async () => {
+        const { entries, version } = await store.getMap<JsonValue>(sessionId, PART, [
+          lineField(id),
+          addedField(id),
+        ])
+        const stored = entries[lineField(id)] as unknown as StoredLine | undefined
+        if (stored === undefined) {
+          throw new SessionKitError('NOT_FOUND', `sku ${id} is not in the cart; add it first`)
         }
-        throw new SessionKitError('CONFLICT', `cart changed under ${cas.maxRetries + 1} attempts; retry`)
-      })
+        const ops = quantity === 0 ? { delete: fieldsOf(id) } : { set: { [qtyField(id)]: quantity } }
+        const result = await store.updateMap(sessionId, PART, ops, {
+          ifVersion: version,
+          expiresAt: scope.activityExpiresAt(),
+        })
+        if (!result.ok) return undefined
+        const addedAt = entries[addedField(id)]
+        // Wrapped: a removed line is `undefined`, which would read as a lost race.
+        return {
+          line:
+            quantity === 0 ? undefined : toLine(stored, quantity, typeof addedAt === 'number' ? addedAt : 0),
+        }
+      }
+      return lock(async () => (await retryOnConflict(cas, `cart of session ${sessionId}`, attempt)).line)
     },
     async remove(sku) {
       const id = parseSku(sku)

@@ -5,16 +5,45 @@ import type { KeyedQueue } from '../util/keyed-queue.js'
 
 /** How hard a compare-and-set update tries before `CONFLICT`. */
 export interface CasPolicy {
-  /** Attempts after the first. Default 16. */
+  /** Attempts after the first. Default 100. */
   readonly maxRetries: number
   /** Upper bound of the jittered pause between attempts, in ms. Default 50. */
   readonly maxBackoffMs: number
 }
 
 /**
+ * Runs `attempt` until it returns a result (anything but `undefined`): after each `undefined`
+ * (a lost compare-and-set) it pauses a random time below `min(maxBackoffMs, 2^n)` ms and tries
+ * again, at most `maxRetries` times, then throws `CONFLICT` naming `what`.
+ *
+ * Why so many retries by default: under steady contention (several processes updating one part in
+ * a loop) each attempt wins with a roughly fixed chance, so the chance of losing them all falls
+ * geometrically with the count. On a loaded machine one attempt in two or three can lose, and a
+ * handful of retries is not enough; a hundred costs nothing when there is no contention.
+ */
+export async function retryOnConflict<T>(
+  policy: CasPolicy,
+  what: string,
+  attempt: () => Promise<T | undefined>,
+): Promise<T> {
+  for (let n = 0; ; n++) {
+    const result = await attempt()
+    if (result !== undefined) return result
+    if (n >= policy.maxRetries) {
+      throw new SessionKitError(
+        'CONFLICT',
+        `${what} changed under ${n + 1} attempts; retry the call or raise concurrency.maxRetries`,
+        { details: { attempts: n + 1 } },
+      )
+    }
+    await pause(Math.random() * Math.min(policy.maxBackoffMs, 2 ** n))
+  }
+}
+
+/**
  * Read-modify-write of one value part, safe under concurrency: calls for the same part in this
  * process queue behind each other (so they never conflict), and compare-and-set on the part's
- * version settles races with other processes, retrying with jittered backoff.
+ * version settles races with other processes through {@link retryOnConflict}.
  * `compute` gets the current value (or `undefined`) and returns the value to store.
  */
 export function casUpdate<T extends JsonValue>(
@@ -24,25 +53,17 @@ export function casUpdate<T extends JsonValue>(
   policy: CasPolicy,
   compute: (current: T | undefined) => Promise<T>,
 ): Promise<T> {
-  return queue.run(`${scope.sessionId}\u0000${part}`, async () => {
-    for (let attempt = 0; ; attempt++) {
+  return queue.run(`${scope.sessionId}\u0000${part}`, () =>
+    retryOnConflict(policy, `${part} of session ${scope.sessionId}`, async () => {
       const current = await scope.store.getValue<T>(scope.sessionId, part)
       const next = await compute(current?.value)
       const result = await scope.store.setValue(scope.sessionId, part, next, {
         ifVersion: current?.version ?? 0,
         expiresAt: scope.activityExpiresAt(),
       })
-      if (result.ok) return next
-      if (attempt >= policy.maxRetries) {
-        throw new SessionKitError(
-          'CONFLICT',
-          `${part} of session ${scope.sessionId} changed under ${attempt + 1} attempts; retry the call or raise maxRetries`,
-          { details: { part, attempts: attempt + 1 } },
-        )
-      }
-      await pause(Math.random() * Math.min(policy.maxBackoffMs, 2 ** attempt))
-    }
-  })
+      return result.ok ? next : undefined
+    }),
+  )
 }
 
 function pause(ms: number): Promise<void> {
