@@ -91,6 +91,7 @@ export function hashRequest(
   const system = request.system
   const noSystem = offset === 0 && (system === undefined || system === null || system === '')
   const raw = noSystem ? undefined : rawSystem(system, messages, offset, ctx.cfg)
+  const form = raw === undefined ? 0 : rawSystemForm(system, messages, offset)
   return {
     tenant,
     messages,
@@ -99,7 +100,7 @@ export function hashRequest(
     n,
     pieces,
     firstAssistant,
-    rawSysFp: raw === undefined ? 0 : fp30(ctx.hash.digest(raw)),
+    rawSysFp: raw === undefined ? 0 : fp30(ctx.hash.digest(raw)) ^ form,
     sysFp: noSystem ? 0 : -1,
     header,
     chain,
@@ -148,8 +149,9 @@ function fp30(digest: string): number {
   return (word(digest, 0) & 0x3fffffff) | 1
 }
 
-// The prompt as sent, when it is one plain text: a single system message with string content or
-// a top-level string. The lead character keeps the forms apart.
+// The prompt as sent, when it is one plain text: the string content of a single system (or
+// developer) message, or a top-level string. Hashed as it is (no copy with a lead character);
+// rawSystemForm() tells the forms apart.
 function rawSystem(
   system: unknown,
   messages: readonly ChatMessage[],
@@ -158,9 +160,14 @@ function rawSystem(
 ): string | undefined {
   if ((system === undefined || system === null || system === '') && offset === 1) {
     const m = messages[0]!
-    if (typeof m.content !== 'string' || hasHashedExtras(m, cfg)) return undefined
-    return `${m.role === 'system' ? 's' : 'd'}${m.content}`
+    return typeof m.content !== 'string' || hasHashedExtras(m, cfg) ? undefined : m.content
   }
-  if (offset === 0 && typeof system === 'string') return `T${system}`
-  return undefined
+  return offset === 0 && typeof system === 'string' ? system : undefined
+}
+
+// Bits XORed into the raw fingerprint (below bit 30, above bit 0) per form of the prompt, so the
+// same text sent as a system message, a developer message or a top-level string differs.
+function rawSystemForm(system: unknown, messages: readonly ChatMessage[], offset: number): number {
+  if (offset === 0 && typeof system === 'string') return 0x2aaa_aaa8
+  return messages[0]!.role === 'system' ? 0x1555_5554 : 0x3c3c_3c3c
 }
