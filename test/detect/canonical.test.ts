@@ -201,4 +201,21 @@ describe('canonical hashing (for hashing only)', () => {
     })
     expect(a3).toMatchObject({ sessionId: a1.sessionId, systemChanged: true })
   })
+
+  it('flags the same prompt text moved to another form (system, developer, top-level)', () => {
+    const { detector } = setup()
+    const text = 'You sell shoes.'
+    const h = [user('q1'), assistant('r1')]
+    const d1 = turn(detector, [system(text), user('q1')], assistant('r1'))
+    const asDeveloper = detector.detect({
+      messages: [{ role: 'developer', content: text }, ...h, user('q2')],
+    })
+    expect(asDeveloper).toMatchObject({ sessionId: d1.sessionId, systemChanged: true })
+    const topLevel = detector.detect({ messages: [...h, user('q2')], system: text })
+    expect(topLevel).toMatchObject({ sessionId: d1.sessionId, systemChanged: true })
+    const back = detector.detect({ messages: [system(text), ...h, user('q2')] })
+    expect(back).toMatchObject({ sessionId: d1.sessionId, systemChanged: true })
+    const again = detector.detect({ messages: [system(text), ...h, user('q2')] })
+    expect(again).toMatchObject({ sessionId: d1.sessionId, systemChanged: false })
+  })
 })
