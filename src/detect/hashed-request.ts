@@ -91,7 +91,8 @@ export function hashRequest(
   const system = request.system
   const noSystem = offset === 0 && (system === undefined || system === null || system === '')
   const raw = noSystem ? undefined : rawSystem(system, messages, offset, ctx.cfg)
-  const form = raw === undefined ? 0 : rawSystemForm(system, messages, offset)
+  // A raw prompt is a top-level string (offset 0) or the one leading system or developer message.
+  const form = offset === 0 ? TOP_LEVEL_FORM : messages[0]!.role === 'system' ? SYSTEM_FORM : DEVELOPER_FORM
   return {
     tenant,
     messages,
@@ -145,13 +146,19 @@ function hasCR(head: string, pieces: readonly string[], start: number): boolean 
   return false
 }
 
+// Bits XORed into the raw fingerprint (below bit 30, above bit 0) per form of the prompt, so the
+// same text sent as a system message, a developer message or a top-level string differs.
+const TOP_LEVEL_FORM = 0x2aaa_aaa8
+const SYSTEM_FORM = 0x1555_5554
+const DEVELOPER_FORM = 0x3c3c_3c3c
+
 function fp30(digest: string): number {
   return (word(digest, 0) & 0x3fffffff) | 1
 }
 
 // The prompt as sent, when it is one plain text: the string content of a single system (or
-// developer) message, or a top-level string. Hashed as it is (no copy with a lead character);
-// rawSystemForm() tells the forms apart.
+// developer) message, or a top-level string. Hashed as it is (no copy with a lead character):
+// the *_FORM bits tell the forms apart.
 function rawSystem(
   system: unknown,
   messages: readonly ChatMessage[],
@@ -163,11 +170,4 @@ function rawSystem(
     return typeof m.content !== 'string' || hasHashedExtras(m, cfg) ? undefined : m.content
   }
   return offset === 0 && typeof system === 'string' ? system : undefined
-}
-
-// Bits XORed into the raw fingerprint (below bit 30, above bit 0) per form of the prompt, so the
-// same text sent as a system message, a developer message or a top-level string differs.
-function rawSystemForm(system: unknown, messages: readonly ChatMessage[], offset: number): number {
-  if (offset === 0 && typeof system === 'string') return 0x2aaa_aaa8
-  return messages[0]!.role === 'system' ? 0x1555_5554 : 0x3c3c_3c3c
 }
