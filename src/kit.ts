@@ -1,6 +1,6 @@
 import { createDetector } from './detect/detector.js'
 import type { Detection, Detector, DetectRequest } from './detect/types.js'
-import { SessionKitError } from './errors.js'
+import { isSessionKitError, SessionKitError } from './errors.js'
 import { assertRecordId, assertSessionId, createSessionId, isValidSessionId, sessionIdError } from './ids.js'
 import type { KitCore, SessionData } from './kit/core.js'
 import { USER_RECORD_PREFIX } from './kit/core.js'
@@ -122,7 +122,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
   let detector: Detector | undefined
   // Made on first use: a kit that never detects never holds the detector's index.
   const detectorOf = () => {
-    detector ??= createDetector({ clock: core.clock, ...resolved.detectInput })
+    detector ??= createDetector({ clock: core.clock, ...resolved.detect })
     return detector
   }
 
@@ -186,7 +186,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
         return { session: await create({ ...opts, id }), created: true }
       } catch (error) {
         // Taken between the lookup and the create: a fresh random id is the safe answer.
-        if (!(error instanceof SessionKitError && error.code === 'CONFLICT')) throw error
+        if (!isSessionKitError(error, 'CONFLICT')) throw error
       }
     }
     return { session: await create(opts), created: true }

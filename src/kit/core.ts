@@ -5,7 +5,7 @@ import type { Emitter } from './events.js'
 import type { ResolvedKitOptions } from './options.js'
 
 /** Counters behind `kit.stats()`, local to this process. */
-export interface KitCounters {
+interface KitCounters {
   created: number
   ended: number
   expired: number
@@ -34,12 +34,13 @@ export type SessionData = {
   readonly a?: number
 }
 
-/** Record id of a user's scope. Session ids cannot hold `:`, so the two never collide. */
-export function userRecordId(userId: string): string {
-  return `user:${userId}`
-}
-
+/** What every user record id starts with. Session ids cannot hold `:`, so the two never collide. */
 export const USER_RECORD_PREFIX = 'user:'
+
+/** Record id of a user's scope. */
+export function userRecordId(userId: string): string {
+  return `${USER_RECORD_PREFIX}${userId}`
+}
 
 /** The expiry a write to a user record passes: the user scope's own, longer TTL from now. */
 export function userRecordExpiresAt(core: KitCore): number {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Clock } from '../clock.js'
-import { type DetectorOptions, type DetectorOptionsInput, parseDetectorOptions } from '../detect/options.js'
+import { type DetectorOptionsInput, parseDetectorOptions } from '../detect/options.js'
 import { invalidConfig } from '../errors.js'
 import { type HistoryOptions, type HistoryOptionsInput, parseHistoryOptions } from '../history/options.js'
 import type { CartOptions } from '../profile/cart.js'
@@ -58,7 +58,10 @@ export interface SessionKitOptions<P = Record<string, JsonValue>, S = JsonValue>
   readonly cart?: Partial<CartOptions>
   /** The per-session response cache: `maxEntries` [100], `ttlMs` [10 minutes], `maxBytes` [64 KiB]. */
   readonly cache?: Partial<ResponseCacheOptions>
-  /** Compare-and-set retries of preferences, state and cart updates. */
+  /**
+   * Retries of preferences, state and cart updates, of writes to a full response cache and of
+   * listing a session under a user at `users.maxSessions`.
+   */
   readonly concurrency?: Partial<CasPolicy>
   /** Seen items: penalty policy, caps, user level (see the Seen items section). */
   readonly seen?: SeenOptionsInput
@@ -84,9 +87,8 @@ export interface ResolvedKitOptions {
   readonly cas: CasPolicy
   readonly seen: SeenOptions
   readonly history: HistoryOptions
-  /** Checked here; the detector itself is made on the first `kit.detect()`. */
-  readonly detect: DetectorOptions
-  readonly detectInput: DetectorOptionsInput | undefined
+  /** Checked here, as given: the detector is made from it on the first `kit.detect()`. */
+  readonly detect: DetectorOptionsInput | undefined
 }
 
 const ms = z
@@ -105,26 +107,25 @@ const clock = z.custom<Clock>(
   'must have a now() method',
 )
 
+// `prefault({})`: a missing group is parsed as `{}`, so each default is stated once, on its field.
 const kitSchema = z.strictObject({
   store: store.optional(),
   clock: clock.optional(),
   maxSessions: count.default(100_000),
-  ttl: z
-    .strictObject({ idleMs: ms.default(30 * MINUTE), absoluteMs: ms.optional() })
-    .default({ idleMs: 30 * MINUTE }),
+  ttl: z.strictObject({ idleMs: ms.default(30 * MINUTE), absoluteMs: ms.optional() }).prefault({}),
   users: z
     .strictObject({ ttlMs: ms.default(30 * DAY), maxSessions: z.number().int().min(1).max(1000).default(20) })
-    .default({ ttlMs: 30 * DAY, maxSessions: 20 }),
+    .prefault({}),
   preferences: z
     .strictObject({ schema: schema.optional(), maxBytes: count.max(1 << 20).default(16_384) })
-    .default({ maxBytes: 16_384 }),
+    .prefault({}),
   state: z
     .strictObject({
       schema: schema.optional(),
       initial: z.unknown().optional(),
       maxBytes: count.max(1 << 20).default(65_536),
     })
-    .default({ maxBytes: 65_536 }),
+    .prefault({}),
   cart: z
     .strictObject({
       maxLines: z.number().int().min(1).max(10_000).default(100),
@@ -134,20 +135,20 @@ const kitSchema = z.strictObject({
         .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
         .default('USD'),
     })
-    .default({ maxLines: 100, maxQuantity: 999, currency: 'USD' }),
+    .prefault({}),
   cache: z
     .strictObject({
       maxEntries: z.number().int().min(1).max(10_000).default(100),
       ttlMs: ms.default(10 * MINUTE),
       maxBytes: count.max(1 << 20).default(65_536),
     })
-    .default({ maxEntries: 100, ttlMs: 10 * MINUTE, maxBytes: 65_536 }),
+    .prefault({}),
   concurrency: z
     .strictObject({
       maxRetries: z.number().int().min(0).max(1000).default(100),
       maxBackoffMs: z.number().min(0).max(10_000).default(50),
     })
-    .default({ maxRetries: 100, maxBackoffMs: 50 }),
+    .prefault({}),
   // Feature modules check their own options (see their parse functions).
   seen: z.unknown().optional(),
   history: z.unknown().optional(),
@@ -166,6 +167,8 @@ export function parseKitOptions(input: unknown): ResolvedKitOptions {
     })
   }
   const o = parsed.data
+  // Checked now so a bad option fails here, not on the first `kit.detect()`.
+  parseDetectorOptions(o.detect)
   if (o.ttl.absoluteMs !== undefined && o.ttl.absoluteMs < o.ttl.idleMs) {
     throw invalidConfig('createSessionKit option ttl.absoluteMs must be at least ttl.idleMs', {
       option: 'ttl.absoluteMs',
@@ -186,7 +189,6 @@ export function parseKitOptions(input: unknown): ResolvedKitOptions {
     cas: o.concurrency,
     seen: parseSeenOptions(o.seen),
     history: parseHistoryOptions(o.history),
-    detect: parseDetectorOptions(o.detect),
-    detectInput: o.detect as DetectorOptionsInput | undefined,
+    detect: o.detect as DetectorOptionsInput | undefined,
   }
 }

@@ -114,7 +114,12 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
     return this.#state
   }
   get cache(): ResponseCache {
-    this.#cache ??= createResponseCache(this, this.#core.options.cache, this.#core.queue)
+    this.#cache ??= createResponseCache(
+      this,
+      this.#core.options.cache,
+      this.#core.queue,
+      this.#core.options.cas,
+    )
     return this.#cache
   }
   get seen(): SeenModule {

@@ -1,4 +1,5 @@
 import { isSessionKitError } from '../errors.js'
+import { retryOnConflict } from '../profile/cas.js'
 import type { JsonValue } from '../store/contract.js'
 import type { KitCore } from './core.js'
 import { userRecordExpiresAt, userRecordId } from './core.js'
@@ -15,7 +16,8 @@ interface Listing {
 /**
  * Lists a session under its user (making the user record when it is new, extending it when not).
  * Past `users.maxSessions` live sessions, dead entries are pruned and then the oldest live
- * session is ended, with an `evicted` event whose limit is `user.maxSessions`.
+ * session is ended, with an `evicted` event whose limit is `user.maxSessions`; concurrent
+ * creates for one user that take the freed place first make it try again (`concurrency` policy).
  */
 export async function attachToUser(
   core: KitCore,
@@ -29,23 +31,21 @@ export async function attachToUser(
   const expiresAt = userRecordExpiresAt(core)
   await store.create(id, { expiresAt, data: {} })
   const listing: Listing = { d: deviceId ?? null, c: createdAt }
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await store.updateMap(
-        id,
-        PART,
-        { set: { [sessionId]: listing as unknown as JsonValue } },
-        {
-          expiresAt,
-          maxFields: options.userMaxSessions,
-        },
-      )
-      return
-    } catch (error) {
-      if (!isSessionKitError(error, 'LIMIT_EXCEEDED') || attempt > 0) throw error
-      await makeRoom(core, userId)
-    }
-  }
+  const set = { [sessionId]: listing as unknown as JsonValue }
+  // `true` when listed, `undefined` when the user is at the limit.
+  const list = () =>
+    store.updateMap(id, PART, { set }, { expiresAt, maxFields: options.userMaxSessions }).then(
+      () => true as const,
+      (error: unknown) => {
+        if (isSessionKitError(error, 'LIMIT_EXCEEDED')) return undefined
+        throw error
+      },
+    )
+  if (await list()) return
+  await retryOnConflict(options.cas, `sessions of user ${userId}`, async () => {
+    await makeRoom(core, userId)
+    return list()
+  })
 }
 
 async function makeRoom(core: KitCore, userId: string): Promise<void> {

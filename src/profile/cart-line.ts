@@ -31,7 +31,7 @@ export interface CartLine {
   readonly lineTotal: number
 }
 
-export const MAX_UNIT_PRICE = 1_000_000_000_00
+const MAX_UNIT_PRICE = 1_000_000_000_00
 
 const skuSchema = z.string().regex(/^[A-Za-z0-9_\-.:/]{1,64}$/, 'must be 1 to 64 of A-Z a-z 0-9 _ - . : /')
 

@@ -3,7 +3,7 @@ import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
 import type { KeyedQueue } from '../util/keyed-queue.js'
 import { assertQuantity, type CartLine, type CartLineInput, parseCartLine, parseSku } from './cart-line.js'
-import { type CasPolicy, retryOnConflict } from './cas.js'
+import { type CasPolicy, queuePart, retryOnConflict } from './cas.js'
 
 /** Options of the cart module (kit option `cart`). */
 export interface CartOptions {
@@ -62,7 +62,7 @@ export function createCart(
   cas: CasPolicy,
 ): Cart {
   const { store, sessionId } = scope
-  const lock = <T>(task: () => Promise<T>) => queue.run(`${sessionId}\u0000${PART}`, task)
+  const lock = <T>(task: () => Promise<T>) => queuePart(scope, queue, PART, task)
 
   function toLine(stored: StoredLine, quantity: number, addedAt: number): CartLine {
     return { ...stored, quantity, addedAt, lineTotal: stored.unitPrice * quantity }
@@ -100,6 +100,7 @@ export function createCart(
         ...(line.metadata === undefined ? {} : { metadata: line.metadata }),
       }
       const now = scope.clock.now()
+      const qty = qtyField(line.sku)
       // One atomic store call: the line's facts, its first-added time (kept if already there) and
       // the quantity increment, checked against both limits by the store.
       const result = await store
@@ -109,7 +110,7 @@ export function createCart(
           {
             set: { [lineField(line.sku)]: stored as unknown as JsonValue },
             setIfAbsent: { [addedField(line.sku)]: now },
-            incr: { [qtyField(line.sku)]: line.quantity },
+            incr: { [qty]: line.quantity },
           },
           {
             maxFields: options.maxLines * FIELDS_PER_LINE,
@@ -120,8 +121,9 @@ export function createCart(
         .catch((error: unknown) => {
           throw explainLimit(error, options)
         })
-      if (!result.ok) throw new SessionKitError('CONFLICT', 'cart changed during add; retry')
-      return toLine(stored, result.numbers[qtyField(line.sku)] ?? line.quantity, now)
+      // Without `ifVersion` the update always applies: `ok` only narrows the type to reach `numbers`.
+      const quantity = result.ok ? result.numbers[qty] : undefined
+      return toLine(stored, quantity ?? line.quantity, now)
     },
     async setQuantity(sku, quantity) {
       const id = parseSku(sku)

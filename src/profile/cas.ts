@@ -53,7 +53,7 @@ export function casUpdate<T extends JsonValue>(
   policy: CasPolicy,
   compute: (current: T | undefined) => Promise<T>,
 ): Promise<T> {
-  return queue.run(`${scope.sessionId}\u0000${part}`, () =>
+  return queuePart(scope, queue, part, () =>
     retryOnConflict(policy, `${part} of session ${scope.sessionId}`, async () => {
       const current = await scope.store.getValue<T>(scope.sessionId, part)
       const next = await compute(current?.value)
@@ -63,6 +63,31 @@ export function casUpdate<T extends JsonValue>(
       })
       return result.ok ? next : undefined
     }),
+  )
+}
+
+/**
+ * Runs `task` after this process's other queued writes to `part` of the session. Every write of a
+ * part that {@link casUpdate} updates goes through here, so a plain write never overtakes an update.
+ */
+export function queuePart<T>(
+  scope: SessionScope,
+  queue: KeyedQueue,
+  part: string,
+  task: () => Promise<T>,
+): Promise<T> {
+  return queue.run(`${scope.sessionId}\u0000${part}`, task)
+}
+
+/** Stores `value` as the value part `part` (queued, see {@link queuePart}); counts as activity. */
+export async function replaceValue(
+  scope: SessionScope,
+  queue: KeyedQueue,
+  part: string,
+  value: JsonValue,
+): Promise<void> {
+  await queuePart(scope, queue, part, () =>
+    scope.store.setValue(scope.sessionId, part, value, { expiresAt: scope.activityExpiresAt() }),
   )
 }
 

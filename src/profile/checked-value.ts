@@ -29,7 +29,8 @@ export function createValueCheck(
   return async (value) => {
     checkJson(value, limits, what)
     shape?.(value)
-    const output = schema ? await validateWith(schema, value, what) : value
+    if (schema === undefined) return value as JsonValue
+    const output = await validateWith(schema, value, what)
     checkJson(output, limits, what)
     return output as JsonValue
   }

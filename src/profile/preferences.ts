@@ -3,7 +3,7 @@ import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
 import { checkJson } from '../util/json.js'
 import type { KeyedQueue } from '../util/keyed-queue.js'
-import { type CasPolicy, casUpdate } from './cas.js'
+import { type CasPolicy, casUpdate, queuePart, replaceValue } from './cas.js'
 import { createValueCheck } from './checked-value.js'
 import { deepMerge } from './deep-merge.js'
 import type { StandardSchema } from './standard-schema.js'
@@ -74,13 +74,11 @@ export function createPreferences<T>(
     },
     async replace(value) {
       const checked = await check(value)
-      await queue.run(`${scope.sessionId}\u0000${PART}`, () =>
-        scope.store.setValue(scope.sessionId, PART, checked, { expiresAt: scope.activityExpiresAt() }),
-      )
+      await replaceValue(scope, queue, PART, checked)
       return checked as T
     },
     async clear() {
-      await queue.run(`${scope.sessionId}\u0000${PART}`, () =>
+      await queuePart(scope, queue, PART, () =>
         scope.store.deletePart(scope.sessionId, PART, { expiresAt: scope.activityExpiresAt() }),
       )
     },

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto'
-import { invalidArgument, isSessionKitError, SessionKitError } from '../errors.js'
+import { invalidArgument, isSessionKitError } from '../errors.js'
 import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
 import { checkJson } from '../util/json.js'
 import type { KeyedQueue } from '../util/keyed-queue.js'
+import { type CasPolicy, retryOnConflict } from './cas.js'
 
 /** Options of the response cache (kit option `cache`). */
 export interface ResponseCacheOptions {
@@ -73,6 +74,7 @@ export function createResponseCache(
   scope: SessionScope,
   options: ResponseCacheOptions,
   queue: KeyedQueue,
+  cas: CasPolicy,
 ): ResponseCache {
   const { store, sessionId, clock } = scope
 
@@ -88,37 +90,33 @@ export function createResponseCache(
       throw invalidArgument('cache ttlMs must be a positive integer')
     const now = clock.now()
     const entry: Entry = { v: value, e: now + ttlMs, t: now }
-    for (let attempt = 0; attempt < 8; attempt++) {
-      try {
-        await store.updateMap(
-          sessionId,
-          PART,
-          { set: { [field]: entry as unknown as JsonValue } },
-          {
-            maxFields: options.maxEntries,
-            expiresAt: scope.activityExpiresAt(),
-          },
-        )
-        return
-      } catch (error) {
-        if (!isSessionKitError(error, 'LIMIT_EXCEEDED')) throw error
-        await makeRoom(field, now)
-      }
+    const set = { [field]: entry as unknown as JsonValue }
+    const limits = { maxFields: options.maxEntries, expiresAt: scope.activityExpiresAt() }
+    try {
+      await store.updateMap(sessionId, PART, { set }, limits)
+      return
+    } catch (error) {
+      if (!isSessionKitError(error, 'LIMIT_EXCEEDED')) throw error
     }
-    throw new SessionKitError('CONFLICT', 'the response cache stayed full under concurrent writes; retry')
-  }
-
-  // Full: drop expired entries, then the oldest, in one compare-and-set update.
-  async function makeRoom(incoming: string, now: number): Promise<void> {
-    const { entries, version } = await store.getMap<Entry>(sessionId, PART)
-    const fields = Object.keys(entries).filter((f) => f !== incoming)
-    const expired = fields.filter((f) => (entries[f] as Entry).e <= now)
-    const live = fields
-      .filter((f) => (entries[f] as Entry).e > now)
-      .sort((a, b) => (entries[a] as Entry).t - (entries[b] as Entry).t)
-    const excess = fields.length + 1 - options.maxEntries - expired.length
-    const drop = [...expired, ...live.slice(0, Math.max(0, excess))]
-    await store.updateMap(sessionId, PART, { delete: drop }, { ifVersion: version })
+    // Full: drop expired entries, then the oldest, and write the entry in one compare-and-set
+    // update, again when another writer changed the cache in between.
+    await retryOnConflict(cas, `response cache of session ${sessionId}`, async () => {
+      const { entries, version } = await store.getMap<Entry>(sessionId, PART)
+      const fields = Object.keys(entries).filter((f) => f !== field)
+      const expired = fields.filter((f) => (entries[f] as Entry).e <= now)
+      const live = fields
+        .filter((f) => (entries[f] as Entry).e > now)
+        .sort((a, b) => (entries[a] as Entry).t - (entries[b] as Entry).t)
+      const excess = fields.length + 1 - options.maxEntries - expired.length
+      const drop = [...expired, ...live.slice(0, Math.max(0, excess))]
+      const result = await store.updateMap(
+        sessionId,
+        PART,
+        { delete: drop, set },
+        { ...limits, ifVersion: version },
+      )
+      return result.ok || undefined
+    })
   }
 
   return {

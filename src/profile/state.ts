@@ -1,7 +1,7 @@
 import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
 import type { KeyedQueue } from '../util/keyed-queue.js'
-import { type CasPolicy, casUpdate } from './cas.js'
+import { type CasPolicy, casUpdate, replaceValue } from './cas.js'
 import { createValueCheck } from './checked-value.js'
 import type { StandardSchema } from './standard-schema.js'
 
@@ -54,9 +54,7 @@ export function createState<T>(
     },
     async replace(value) {
       const checked = await check(value)
-      await queue.run(`${scope.sessionId}\u0000${PART}`, () =>
-        scope.store.setValue(scope.sessionId, PART, checked, { expiresAt: scope.activityExpiresAt() }),
-      )
+      await replaceValue(scope, queue, PART, checked)
       return checked as T
     },
     async update(fn) {

@@ -82,5 +82,17 @@ forEachStore((fixture) => {
       expect(evicted).toEqual([`${a.id}:user.maxSessions`])
       expect(await kit.get(a.id)).toBeUndefined()
     })
+
+    it('concurrent creates past users.maxSessions all succeed, and the user keeps its limit', async () => {
+      const { kit, clock } = await makeKit(fixture, { users: { maxSessions: 2 } })
+      await kit.create({ userId: 'u1' })
+      await kit.create({ userId: 'u1' })
+      clock.advance(1000)
+      const created = await Promise.all(Array.from({ length: 5 }, () => kit.create({ userId: 'u1' })))
+      const listed = (await kit.sessionsOf('u1')).map((i) => i.id)
+      expect(listed).toHaveLength(2)
+      expect(created.map((s) => s.id)).toEqual(expect.arrayContaining(listed))
+      expect((await kit.stats()).active).toBe(2)
+    })
   })
 })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { SessionKitOptions } from '../../src/kit/options.js'
 import { createSessionKit } from '../../src/kit.js'
 import { retryOnConflict } from '../../src/profile/cas.js'
 import type { SessionStore } from '../../src/store/contract.js'
@@ -64,34 +65,30 @@ function contendedStore(losses: number): SessionStore {
 describe('compare-and-set under contention', () => {
   const line = { sku: 'A-1', name: 'Shirt', unitPrice: 25_00 }
 
-  it('cart.setQuantity re-reads and retries when another writer changed the cart', async () => {
-    const kit = createSessionKit({
-      store: contendedStore(3),
-      concurrency: { maxRetries: 5, maxBackoffMs: 1 },
-    })
+  // A kit whose store loses `losses` races on the cart, and a session with `line` in its cart.
+  async function cartUnderContention(losses: number, concurrency: SessionKitOptions['concurrency']) {
+    const kit = createSessionKit({ store: contendedStore(losses), concurrency })
     const s = await kit.create()
     await s.cart.add(line)
+    return { kit, s }
+  }
+
+  it('cart.setQuantity re-reads and retries when another writer changed the cart', async () => {
+    const { kit, s } = await cartUnderContention(3, { maxRetries: 5, maxBackoffMs: 1 })
     expect(await s.cart.setQuantity('A-1', 7)).toMatchObject({ quantity: 7 })
     expect((await s.cart.list()).map((l) => l.quantity)).toEqual([7])
     await kit.close()
   })
 
   it('cart.setQuantity gives up with CONFLICT, the line unchanged, when it loses every race', async () => {
-    const kit = createSessionKit({
-      store: contendedStore(1000),
-      concurrency: { maxRetries: 2, maxBackoffMs: 1 },
-    })
-    const s = await kit.create()
-    await s.cart.add(line)
+    const { kit, s } = await cartUnderContention(1000, { maxRetries: 2, maxBackoffMs: 1 })
     await expect(s.cart.setQuantity('A-1', 0)).rejects.toMatchObject({ code: 'CONFLICT' })
     expect((await s.cart.list()).map((l) => l.quantity)).toEqual([1])
     await kit.close()
   })
 
   it('retries 100 times by default, so a few lost races never surface', async () => {
-    const kit = createSessionKit({ store: contendedStore(20), concurrency: { maxBackoffMs: 0 } })
-    const s = await kit.create()
-    await s.cart.add(line)
+    const { kit, s } = await cartUnderContention(20, { maxBackoffMs: 0 })
     expect(await s.cart.setQuantity('A-1', 2)).toMatchObject({ quantity: 2 })
     await kit.close()
   })

@@ -76,6 +76,18 @@ forEachStore((fixture) => {
       )
     })
 
+    it('concurrent writes to a full cache all land and keep maxEntries', async () => {
+      const { kit, clock } = await makeKit(fixture, { cache: { maxEntries: 3 } })
+      const s = await kit.create()
+      for (const key of ['a', 'b', 'c']) {
+        await s.cache.set(key, key)
+        clock.advance(10)
+      }
+      await Promise.all(['d', 'e', 'f', 'g'].map((key) => s.cache.set(key, key)))
+      expect(Object.keys((await kit.store.getMap(s.id, 'cache')).entries)).toHaveLength(3)
+      expect(await s.cache.get('c')).toBeUndefined()
+    })
+
     it('refuses bad keys, bad values and oversized values, storing nothing', async () => {
       const { kit } = await makeKit(fixture, { cache: { maxBytes: 100 } })
       const s = await kit.create()
