@@ -1,5 +1,5 @@
 import { isSessionKitError } from '../errors.js'
-import { retryOnConflict } from '../profile/cas.js'
+import { LOST_RACE, retryOnConflict } from '../profile/cas.js'
 import type { JsonValue } from '../store/contract.js'
 import type { KitCore } from './core.js'
 import { userRecordExpiresAt, userRecordId } from './core.js'
@@ -32,16 +32,16 @@ export async function attachToUser(
   await store.create(id, { expiresAt, data: {} })
   const listing: Listing = { d: deviceId ?? null, c: createdAt }
   const set = { [sessionId]: listing as unknown as JsonValue }
-  // `true` when listed, `undefined` when the user is at the limit.
+  // LOST_RACE when the user is at the limit (another create may have taken the place just made).
   const list = () =>
     store.updateMap(id, PART, { set }, { expiresAt, maxFields: options.userMaxSessions }).then(
-      () => true as const,
+      () => undefined,
       (error: unknown) => {
-        if (isSessionKitError(error, 'LIMIT_EXCEEDED')) return undefined
+        if (isSessionKitError(error, 'LIMIT_EXCEEDED')) return LOST_RACE
         throw error
       },
     )
-  if (await list()) return
+  if ((await list()) !== LOST_RACE) return
   await retryOnConflict(options.cas, `sessions of user ${userId}`, async () => {
     await makeRoom(core, userId)
     return list()

@@ -3,7 +3,7 @@ import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
 import type { KeyedQueue } from '../util/keyed-queue.js'
 import { assertQuantity, type CartLine, type CartLineInput, parseCartLine, parseSku } from './cart-line.js'
-import { type CasPolicy, queuePart, retryOnConflict } from './cas.js'
+import { type CasPolicy, LOST_RACE, queuePart, retryOnConflict } from './cas.js'
 
 /** Options of the cart module (kit option `cart`). */
 export interface CartOptions {
@@ -142,15 +142,12 @@ export function createCart(
           ifVersion: version,
           expiresAt: scope.activityExpiresAt(),
         })
-        if (!result.ok) return undefined
+        if (!result.ok) return LOST_RACE
+        if (quantity === 0) return undefined
         const addedAt = entries[addedField(id)]
-        // Wrapped: a removed line is `undefined`, which would read as a lost race.
-        return {
-          line:
-            quantity === 0 ? undefined : toLine(stored, quantity, typeof addedAt === 'number' ? addedAt : 0),
-        }
+        return toLine(stored, quantity, typeof addedAt === 'number' ? addedAt : 0)
       }
-      return lock(async () => (await retryOnConflict(cas, `cart of session ${sessionId}`, attempt)).line)
+      return lock(() => retryOnConflict(cas, `cart of session ${sessionId}`, attempt))
     },
     async remove(sku) {
       const id = parseSku(sku)

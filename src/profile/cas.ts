@@ -11,9 +11,12 @@ export interface CasPolicy {
   readonly maxBackoffMs: number
 }
 
+/** What an attempt of {@link retryOnConflict} returns when it lost a compare-and-set race. */
+export const LOST_RACE: unique symbol = Symbol('sessionkit.lostRace')
+
 /**
- * Runs `attempt` until it returns a result (anything but `undefined`): after each `undefined`
- * (a lost compare-and-set) it pauses a random time below `min(maxBackoffMs, 2^n)` ms and tries
+ * Runs `attempt` until it returns a result (anything but {@link LOST_RACE}, `undefined` included):
+ * after each lost race it pauses a random time below `min(maxBackoffMs, 2^n)` ms and tries
  * again, at most `maxRetries` times, then throws `CONFLICT` naming `what`.
  *
  * Why so many retries by default: under steady contention (several processes updating one part in
@@ -24,11 +27,11 @@ export interface CasPolicy {
 export async function retryOnConflict<T>(
   policy: CasPolicy,
   what: string,
-  attempt: () => Promise<T | undefined>,
+  attempt: () => Promise<T | typeof LOST_RACE>,
 ): Promise<T> {
   for (let n = 0; ; n++) {
     const result = await attempt()
-    if (result !== undefined) return result
+    if (result !== LOST_RACE) return result
     if (n >= policy.maxRetries) {
       throw new SessionKitError(
         'CONFLICT',
@@ -61,7 +64,7 @@ export function casUpdate<T extends JsonValue>(
         ifVersion: current?.version ?? 0,
         expiresAt: scope.activityExpiresAt(),
       })
-      return result.ok ? next : undefined
+      return result.ok ? next : LOST_RACE
     }),
   )
 }

@@ -4,7 +4,7 @@ import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
 import { checkJson } from '../util/json.js'
 import type { KeyedQueue } from '../util/keyed-queue.js'
-import { type CasPolicy, retryOnConflict } from './cas.js'
+import { type CasPolicy, LOST_RACE, retryOnConflict } from './cas.js'
 
 /** Options of the response cache (kit option `cache`). */
 export interface ResponseCacheOptions {
@@ -115,7 +115,7 @@ export function createResponseCache(
         { delete: drop, set },
         { ...limits, ifVersion: version },
       )
-      return result.ok || undefined
+      return result.ok ? undefined : LOST_RACE
     })
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionKitOptions } from '../../src/kit/options.js'
 import { createSessionKit } from '../../src/kit.js'
-import { retryOnConflict } from '../../src/profile/cas.js'
+import { LOST_RACE, retryOnConflict } from '../../src/profile/cas.js'
 import type { SessionStore } from '../../src/store/contract.js'
 import { createMemoryStore } from '../../src/store/memory.js'
 
@@ -11,13 +11,14 @@ describe('retryOnConflict', () => {
   it('returns the first result, after as many lost races as it took', async () => {
     let attempts = 0
     const value = await retryOnConflict(quick, 'state of s1', async () =>
-      ++attempts < 4 ? undefined : 'won',
+      ++attempts < 4 ? LOST_RACE : 'won',
     )
     expect(value).toBe('won')
     expect(attempts).toBe(4)
   })
 
-  it('counts null and 0 as results: only undefined is a lost race', async () => {
+  it('counts undefined, null and 0 as results: only LOST_RACE is a lost race', async () => {
+    expect(await retryOnConflict(quick, 'x', async () => undefined)).toBeUndefined()
     expect(await retryOnConflict(quick, 'x', async () => null)).toBeNull()
     expect(await retryOnConflict(quick, 'x', async () => 0)).toBe(0)
   })
@@ -26,7 +27,7 @@ describe('retryOnConflict', () => {
     let attempts = 0
     const error = await retryOnConflict(quick, 'cart of session s1', async () => {
       attempts++
-      return undefined
+      return LOST_RACE
     }).catch((e: unknown) => e)
     expect(attempts).toBe(6)
     expect(error).toMatchObject({ code: 'CONFLICT', details: { attempts: 6 } })
