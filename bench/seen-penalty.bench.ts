@@ -1,6 +1,6 @@
 // view.penalty over 500 candidates with 50 seen, against a raw Set.has on the same ids in the same
 // run (the flat "-1.5 if seen" of a hand-written tracker). Target: >= 0.5x of raw. Then the heap
-// delta of 10 million lookups (penalties into a reused Float64Array): target ~0 bytes.
+// delta of 30 million lookups (penalty, penalties into a reused Float64Array, apply): target ~0 bytes.
 import { createManualClock } from '../src/clock.js'
 import { createSessionId } from '../src/ids.js'
 import { createSeen, parseSeenOptions } from '../src/seen/index.js'
@@ -45,6 +45,7 @@ const set = new Set(view.items())
 if (set.size !== SEEN) throw new Error(`expected ${SEEN} seen items, got ${set.size}`)
 
 const out = new Float64Array(CANDIDATES)
+const scores = new Float64Array(CANDIDATES)
 const candidateAttrs = ids.map((_, i) => attrsOf(i))
 const loops: Record<string, () => unknown> = {
   raw: () => {
@@ -55,6 +56,7 @@ const loops: Record<string, () => unknown> = {
   },
   batch: () => view.penalties(ids, out),
   withAttrs: () => view.penalties(ids, out, candidateAttrs),
+  apply: () => view.apply(ids, scores),
 }
 // Rounds interleave the loops, so a noisy neighbour slows each of them alike; best round wins.
 const best: Record<string, number> = {}
@@ -63,15 +65,18 @@ for (let round = 0; round < 7; round++) {
     best[name] = Math.max(best[name] ?? 0, await opsPerSec(body, CANDIDATES, { rounds: 1 }))
   }
 }
-const { raw = 0, ours = 0, batch = 0, withAttrs = 0 } = best
+const { raw = 0, ours = 0, batch = 0, withAttrs = 0, apply = 0 } = best
 
 reportRatio('view.penalty(id) vs Set.has', ours, raw, 0.5)
 reportRatio('view.penalties(ids, out) vs Set.has', batch, raw, 0.5)
 console.log(
   `(for information) view.penalties(ids, out, attrs), two values each: ${fmt(withAttrs)} ops/s = ${(withAttrs / raw).toFixed(2)}x of Set.has`,
 )
+console.log(
+  `(for information) view.apply(ids, scores): ${fmt(apply)} ops/s = ${(apply / raw).toFixed(2)}x of Set.has`,
+)
 
-// Heap after a full collection, before and after 10 million lookups; three times, median kept,
+// Heap after a full collection, before and after 30 million lookups; three times, median kept,
 // since a collection can free unrelated garbage and make one figure negative.
 const LOOPS = 20_000
 const deltas: number[] = []
@@ -79,10 +84,11 @@ for (let trial = 0; trial < 3; trial++) {
   const before = heapUsed()
   for (let r = 0; r < LOOPS; r++) view.penalties(ids, out)
   for (let r = 0; r < LOOPS; r++) for (let i = 0; i < CANDIDATES; i++) out[i] = view.penalty(ids[i] as string)
+  for (let r = 0; r < LOOPS; r++) view.apply(ids, scores)
   deltas.push(heapUsed() - before)
 }
 const delta = [...deltas].sort((a, b) => a - b)[1] as number
-const calls = 2 * LOOPS * CANDIDATES
+const calls = 3 * LOOPS * CANDIDATES
 const heapPass = Math.abs(delta) < 64 * 1024
 console.log(
   `heap delta over ${calls.toLocaleString('en-US')} lookups: median ${delta} bytes of [${deltas.join(', ')}] (${(delta / calls).toFixed(4)} B/lookup; target ~0, |delta| < 64 KiB) ${heapPass ? 'PASS' : 'MISS'}`,

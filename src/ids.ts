@@ -12,12 +12,13 @@ export function createSessionId(): string {
 }
 
 /** Longest id a store accepts (record ids, user ids, session ids). */
-export const MAX_ID_LENGTH = 128
+const MAX_ID_LENGTH = 128
 
 const recordIdPattern = /^[A-Za-z0-9_\-.:@]+$/
 const sessionIdPattern = /^[A-Za-z0-9_-]{8,128}$/
 const partNamePattern = /^[a-z][A-Za-z0-9_.-]{0,63}$/
-const reserved = new Set(['__proto__', 'constructor', 'prototype'])
+/** Names refused as ids, field names and JSON keys: they would reach an object's prototype. */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
 
 /**
  * Checks a record id before it reaches a store: 1 to 128 characters of `A-Z a-z 0-9 _ - . : @`,
@@ -30,7 +31,7 @@ export function assertRecordId(id: unknown, what = 'record id'): asserts id is s
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) {
     throw invalidArgument(`${what} must be a string of 1 to ${MAX_ID_LENGTH} characters; got ${describe(id)}`)
   }
-  if (!recordIdPattern.test(id) || reserved.has(id)) {
+  if (!recordIdPattern.test(id) || RESERVED_NAMES.has(id)) {
     throw invalidArgument(
       `${what} may only hold letters, digits and _ - . : @ (and not be a reserved word); got ${JSON.stringify(id.slice(0, 40))}`,
     )
@@ -74,7 +75,7 @@ export function assertPartName(name: unknown): asserts name is string {
 
 /** Checks a map field name: a non-empty string of at most 256 characters, not `__proto__`. */
 export function assertFieldName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || name.length === 0 || name.length > 256 || reserved.has(name)) {
+  if (typeof name !== 'string' || name.length === 0 || name.length > 256 || RESERVED_NAMES.has(name)) {
     throw invalidArgument(
       `field name must be a string of 1 to 256 characters, not a reserved word; got ${describe(name)}`,
     )

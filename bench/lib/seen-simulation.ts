@@ -5,6 +5,8 @@ import { createManualClock } from '../../src/clock.js'
 import { createSessionKit } from '../../src/kit.js'
 import { attributeOverlap, type RerankCandidate, rerank, type SeenPolicyInput } from '../../src/seen/index.js'
 import { createMemoryStore } from '../../src/store/memory.js'
+// The seeded generator the detection corpus uses: every policy sees the same catalogue, gaps and noise.
+import { rng } from '../../test/detect/corpus-text.js'
 
 /** One policy under test: a seen policy, optionally followed by MMR re-ranking. */
 export interface SimPolicy {
@@ -46,18 +48,6 @@ interface Item extends RerankCandidate {
   readonly popularity: number
 }
 
-/** mulberry32: a small seeded PRNG, so every policy sees the same catalogue, gaps and noise. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
-
 /** Relevance 1 + 2u^3 (most items middling, a few strong), 8 colors, 12 brands. */
 function catalogue(size: number, random: () => number): Item[] {
   return Array.from({ length: size }, (_, i) => {
@@ -80,11 +70,11 @@ export async function simulate(config: SimConfig, policies: readonly SimPolicy[]
   const rows: SimRow[] = []
   const totals = new Map<string, Totals>()
   for (const size of config.catalogueSizes) {
-    const items = catalogue(size, prng(config.seed * 7919 + size))
+    const items = catalogue(size, rng(config.seed * 7919 + size))
     for (const p of policies) {
       const t = newTotals()
       for (let s = 0; s < config.sessions; s++)
-        await runSession(items, p, config, prng(config.seed + 1000 * size + s), t)
+        await runSession(items, p, config, rng(config.seed + 1000 * size + s), t)
       rows.push(row(p.name, String(size), t))
       const all = totals.get(p.name) ?? newTotals()
       addTotals(all, t)

@@ -110,8 +110,7 @@ export function createHistory(scope: SessionScope, options: HistoryOptions): His
           `history.append got ${messages.length} messages; at most history.maxMessages (${options.maxMessages}) fit`,
         )
       }
-      const limits = { maxMessageBytes: options.maxMessageBytes }
-      const clean = messages.map((m, i) => validateMessage(m, limits, `message ${i + 1}`))
+      const clean = messages.map((m, i) => validateMessage(m, options, `message ${i + 1}`))
       const createdAt = scope.clock.now()
       const values = clean.map((m) => ({ id: randomUUID(), createdAt, ...m }))
       const pushed = await store.push(sessionId, HISTORY_PART, values as unknown as JsonValue[], {

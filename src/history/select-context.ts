@@ -50,12 +50,12 @@ export interface Selection<M extends MessageInput> {
 }
 
 /**
- * Picks the messages for the next prompt in linear time: system messages pinned, then units
- * (an assistant message with its tool results counts as one) from the newest back while they fit
- * the message cap and the token budget; with `scores`, the newest `keepLast` units and then the
- * best by relevance mixed with recency. Never exceeds the budget: when even the newest unit
- * cannot fit, the result says so (`fits: false`) instead. Tool calls without results and results
- * without calls are never sent.
+ * Picks the messages for the next prompt in linear time (plus one sort with `scores`): system
+ * messages pinned, then units (an assistant message with its tool results counts as one) from the
+ * newest back while they fit the message cap and the token budget; with `scores`, the newest
+ * `keepLast` units and then the best by relevance mixed with recency. Never exceeds the budget:
+ * when even the newest unit cannot fit, the result says so (`fits: false`) instead. Tool calls
+ * without results and results without calls are never sent.
  *
  * @example
  * const { messages, tokens } = selectContext(history, { maxTokens: 3000 })

@@ -60,7 +60,7 @@ interface TokenCaches {
 }
 
 /** Most cached counts per tokenizer keyed by message id; older ones are recounted when needed. */
-export const TOKEN_CACHE_SIZE = 50_000
+const TOKEN_CACHE_SIZE = 50_000
 
 const caches = new WeakMap<Tokenizer, TokenCaches>()
 

@@ -9,9 +9,9 @@ export interface MessageLimits {
 }
 
 /** Most content parts in one message. */
-export const MAX_PARTS = 256
+const MAX_PARTS = 256
 /** Most tool calls in one assistant message. */
-export const MAX_TOOL_CALLS = 128
+const MAX_TOOL_CALLS = 128
 
 const roles: ReadonlySet<string> = new Set<HistoryRole>(['system', 'user', 'assistant', 'tool'])
 const messageKeys: ReadonlySet<string> = new Set(['role', 'content', 'toolCalls', 'toolCallId', 'metadata'])

@@ -1,4 +1,4 @@
-import { capCount, type Folded, type KeyStats, type LevelStats } from './fold.js'
+import { capCount, type Folded, type KeyStats, type LevelStats, valueShape } from './fold.js'
 import type { DecayShape, ResolvedSeenPolicy, WeightedShape } from './policy-types.js'
 import { additive, combinedStrength, levelStrength } from './strength.js'
 import type { SeenExplanation, SeenLevelFacts, SeenPartFacts } from './view-types.js'
@@ -31,7 +31,7 @@ export function explainItem(
   }
   for (const value of attrs ?? stats?.attrs ?? []) {
     const valueStats = folded.values.get(value)
-    const shape = policy.attributes.get(value.slice(0, value.indexOf(':')))
+    const shape = valueShape(policy, value)
     if (valueStats !== undefined && shape !== undefined) parts.push(partFacts(value, valueStats, shape, ctx))
   }
   const c = policy.cap
@@ -114,7 +114,7 @@ function formatNumber(n: number): string {
  * @example
  * formatAge(90_000) // '2m'
  */
-export function formatAge(ms: number): string {
+function formatAge(ms: number): string {
   if (ms < 1_000) return `${Math.round(ms)}ms`
   if (ms < 60_000) return `${Math.round(ms / 1_000)}s`
   if (ms < 3_600_000) return `${Math.round(ms / 60_000)}m`

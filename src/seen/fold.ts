@@ -1,6 +1,6 @@
 import type { ListEntry } from '../store/contract.js'
 import { attributesOf, decodeGeneration, type StoredGeneration } from './generation.js'
-import type { DecayShape, ResolvedSeenPolicy } from './policy-types.js'
+import type { DecayShape, ResolvedSeenPolicy, WeightedShape } from './policy-types.js'
 
 /** What a view knows of one key (an item id or an attribute value) at one level. */
 export interface LevelStats {
@@ -121,7 +121,7 @@ function foldValues(
 ): void {
   for (const value of attrs) {
     if (typeof value !== 'string') continue
-    const shape = policy.attributes.get(value.slice(0, value.indexOf(':')))
+    const shape = valueShape(policy, value)
     if (shape === undefined) continue
     const stats = levelOf(statsOf(values, value), level, g.at, seq)
     if (stats.visit === seq) continue
@@ -130,10 +130,20 @@ function foldValues(
 }
 
 /**
+ * How the policy discounts an attribute value: the shape of its key (`color:blue` -> `color`), if any.
+ *
+ * @example
+ * valueShape(policy, 'color:blue')?.weight // 0.4 with attributes: { color: { weight: 0.4 } }
+ */
+export function valueShape(policy: ResolvedSeenPolicy, value: string): WeightedShape | undefined {
+  return policy.attributes.get(value.slice(0, value.indexOf(':')))
+}
+
+/**
  * Exposures inside the cap window, both levels (the user level never holds this session's).
  *
  * @example
- * if (capCount(stats) >= cap.max) excluded.add(id)
+ * const excluded = capCount(stats) >= cap.max
  */
 export function capCount(stats: KeyStats): number {
   return (stats.session?.inCapWindow ?? 0) + (stats.user?.inCapWindow ?? 0)
@@ -145,7 +155,7 @@ export function capCount(stats: KeyStats): number {
  * @example
  * exposureWeight(decayShape, 600_000, 0) // 0.5 with a 10-minute half-life
  */
-export function exposureWeight(shape: DecayShape, ageMs: number, generationsAgo: number): number {
+function exposureWeight(shape: DecayShape, ageMs: number, generationsAgo: number): number {
   if (shape.kind === 'flat') return ageMs < shape.windowMs ? 1 : 0
   return 2 ** -(ageMs / shape.halfLifeMs + generationsAgo / shape.generationHalfLife)
 }

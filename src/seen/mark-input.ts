@@ -1,4 +1,5 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
+import { RESERVED_NAMES } from '../ids.js'
 import type { StoredGeneration } from './generation.js'
 
 /**
@@ -23,7 +24,6 @@ export interface MarkLimits {
 }
 
 const MAX_ID = 256
-const reserved = new Set(['__proto__', 'constructor', 'prototype'])
 const knownOptions = new Set(['attributes', 'at', 'idempotencyKey'])
 
 /**
@@ -96,7 +96,8 @@ function checkAttributes(
       `seen.mark option attributes must map item ids to arrays of "key:value"; got ${typeName(input)}`,
     )
   }
-  const out: Record<string, string[]> = Object.create(null)
+  // A plain object can take every id as a key: ids are never reserved words (checkString).
+  const out: Record<string, string[]> = {}
   let hasValues = false
   for (const [id, values] of Object.entries(input)) {
     if (!ids.has(id)) {
@@ -130,12 +131,11 @@ function checkAttributes(
       hasValues = true
     }
   }
-  // A plain object, so the stored JSON (and what reads it back) has an ordinary prototype.
-  return hasValues ? { ...out } : undefined
+  return hasValues ? out : undefined
 }
 
 function checkString(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID || reserved.has(value)) {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_ID || RESERVED_NAMES.has(value)) {
     throw invalidArgument(
       `${what} must be a string of 1 to ${MAX_ID} characters, not a reserved word; got ${typeName(value)}`,
     )

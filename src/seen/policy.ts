@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { invalidArgument, invalidConfig, type SessionKitError } from '../errors.js'
+import { RESERVED_NAMES } from '../ids.js'
 import type {
   DecayShape,
   ResolvedSeenPolicy,
@@ -41,7 +42,7 @@ const generations = z.number().positive().max(1_000_000)
 const attributeKey = z
   .string()
   .regex(/^[^:]{1,64}$/, 'attribute keys are 1 to 64 characters without ":" (values are "key:value")')
-  .refine((k) => k !== '__proto__' && k !== 'constructor' && k !== 'prototype', 'is a reserved word')
+  .refine((k) => !RESERVED_NAMES.has(k), 'is a reserved word')
 
 const cap = z.strictObject({ max: z.number().int().min(1).max(10_000), windowMs: ms.optional() })
 const scoring = z.enum(['additive', 'multiplicative']).optional()
@@ -100,7 +101,7 @@ export interface ProblemSource {
  * @example
  * throw optionProblem(source, 'seen.policy.weight', 'must be at most 1')
  */
-export function optionProblem(source: ProblemSource, path: string, message: string): SessionKitError {
+function optionProblem(source: ProblemSource, path: string, message: string): SessionKitError {
   const text = `${source.what} ${path}: ${message}`
   const details = { option: path }
   return source.code === 'INVALID_CONFIG' ? invalidConfig(text, details) : invalidArgument(text, details)

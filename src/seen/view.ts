@@ -1,13 +1,13 @@
 import { invalidArgument } from '../errors.js'
 import { explainItem } from './explain.js'
-import { capCount, type Folded } from './fold.js'
+import { capCount, type Folded, valueShape } from './fold.js'
 import type { ResolvedSeenPolicy } from './policy-types.js'
 import { additive, combinedStrength, multiplicative } from './strength.js'
 import type { ScoreArray, SeenExplanation, SeenView } from './view-types.js'
 
 /** The lookups a view answers from: all computed once, when the view is made. */
-export interface ViewTables {
-  /** Item part only (both levels, cap). */
+interface ViewTables {
+  /** Item part only (both levels, cap): `-Infinity` exactly when a cap excludes the item. */
   readonly itemPenalty: Map<string, number>
   readonly itemFactor: Map<string, number>
   /** Item part plus the discounts of the attribute values stored with the item. */
@@ -16,7 +16,6 @@ export interface ViewTables {
   /** Attribute value -> discount. */
   readonly valuePenalty: Map<string, number>
   readonly valueFactor: Map<string, number>
-  readonly excluded: Set<string>
 }
 
 /**
@@ -27,8 +26,11 @@ export interface ViewTables {
  * const view = createSeenView(foldGenerations(now, policy, session, user), policy, now)
  */
 export function createSeenView(folded: Folded, policy: ResolvedSeenPolicy, at: number): SeenView {
-  const t = buildTables(folded, policy)
-  const { itemPenalty, itemFactor, fullPenalty, fullFactor, valuePenalty, valueFactor } = t
+  const { itemPenalty, itemFactor, fullPenalty, fullFactor, valuePenalty, valueFactor } = buildTables(
+    folded,
+    policy,
+  )
+  const isExcluded = (id: string) => itemPenalty.get(id) === Number.NEGATIVE_INFINITY
 
   function penalty(id: string, attrs?: readonly string[]): number {
     if (attrs === undefined) {
@@ -56,20 +58,14 @@ export function createSeenView(folded: Folded, policy: ResolvedSeenPolicy, at: n
     return f
   }
 
-  // One loop per lookup table, so each call site stays monomorphic and the hot case is a Map.get.
+  // `penalty` and `factor` inline here: without attributes, one Map.get per id.
   function penalties(
     ids: readonly string[],
     out?: Float64Array,
     attrs?: readonly (readonly string[] | undefined)[],
   ) {
     const o = outFor(ids, out)
-    if (attrs !== undefined) for (let i = 0; i < ids.length; i++) o[i] = penalty(ids[i] as string, attrs[i])
-    else {
-      for (let i = 0; i < ids.length; i++) {
-        const p = fullPenalty.get(ids[i] as string)
-        o[i] = p === undefined ? 0 : p
-      }
-    }
+    for (let i = 0; i < ids.length; i++) o[i] = penalty(ids[i] as string, attrs?.[i])
     return o
   }
 
@@ -79,13 +75,7 @@ export function createSeenView(folded: Folded, policy: ResolvedSeenPolicy, at: n
     attrs?: readonly (readonly string[] | undefined)[],
   ) {
     const o = outFor(ids, out)
-    if (attrs !== undefined) for (let i = 0; i < ids.length; i++) o[i] = factor(ids[i] as string, attrs[i])
-    else {
-      for (let i = 0; i < ids.length; i++) {
-        const f = fullFactor.get(ids[i] as string)
-        o[i] = f === undefined ? 1 : f
-      }
-    }
+    for (let i = 0; i < ids.length; i++) o[i] = factor(ids[i] as string, attrs?.[i])
     return o
   }
 
@@ -108,13 +98,19 @@ export function createSeenView(folded: Folded, policy: ResolvedSeenPolicy, at: n
           `scores holds ${scores.length} numbers but ids holds ${ids.length}; give one score per id`,
         )
       }
-      const add = policy.scoring === 'additive'
-      for (let i = 0; i < ids.length; i++) {
-        const id = ids[i] as string
-        const a = attrs?.[i]
-        if (t.excluded.has(id)) scores[i] = Number.NEGATIVE_INFINITY
-        else if (add) scores[i] = (scores[i] as number) + penalty(id, a)
-        else scores[i] = (scores[i] as number) * factor(id, a)
+      // Only a capped item has the penalty -Infinity, and its factor is 0: the lookup that scores an
+      // item also tells whether it is excluded (a factor of 0 can also be a full discount, so check).
+      if (policy.scoring === 'additive') {
+        for (let i = 0; i < ids.length; i++) {
+          const p = penalty(ids[i] as string, attrs?.[i])
+          scores[i] = p === Number.NEGATIVE_INFINITY ? p : (scores[i] as number) + p
+        }
+      } else {
+        for (let i = 0; i < ids.length; i++) {
+          const id = ids[i] as string
+          const f = factor(id, attrs?.[i])
+          scores[i] = f === 0 && isExcluded(id) ? Number.NEGATIVE_INFINITY : (scores[i] as number) * f
+        }
       }
       return scores
     },
@@ -133,10 +129,9 @@ function buildTables(folded: Folded, policy: ResolvedSeenPolicy): ViewTables {
     fullFactor: new Map(),
     valuePenalty: new Map(),
     valueFactor: new Map(),
-    excluded: new Set(),
   }
   for (const [value, stats] of folded.values) {
-    const shape = policy.attributes.get(value.slice(0, value.indexOf(':')))
+    const shape = valueShape(policy, value)
     if (shape === undefined) continue
     const p = combinedStrength(stats, shape, policy.user)
     t.valuePenalty.set(value, additive(shape.weight, p))
@@ -147,7 +142,6 @@ function buildTables(folded: Folded, policy: ResolvedSeenPolicy): ViewTables {
     let pen = 0
     let fac = 1
     if (cap !== undefined && capCount(stats) >= cap.max) {
-      t.excluded.add(id)
       pen = Number.NEGATIVE_INFINITY
       fac = 0
     } else if (policy.item !== undefined) {

@@ -10,7 +10,7 @@ import {
   selectContext,
   toOpenAIMessages,
 } from '../../src/history/index.js'
-import { forEachStore } from '../helpers/stores.js'
+import { forEachStore, type StoreFixture } from '../helpers/stores.js'
 import { history } from './arbitraries.js'
 import { expectOpenAIMessages } from './provider-shapes.js'
 import { makeScope, T0 } from './scope.js'
@@ -70,22 +70,29 @@ describe('selectContext under random histories and limits', () => {
   })
 })
 
+/** A fresh store of `fixture`; each call stores a log in a new session and reads it back. */
+async function logStore(fixture: StoreFixture, prefix: string) {
+  const clock = createManualClock(T0)
+  const store = await fixture.make(clock)
+  const options = parseHistoryOptions({ maxMessages: 300 })
+  let n = 0
+  return async (log: readonly MessageInput[]) => {
+    const h = createHistory(await makeScope(store, clock, `${prefix}-${n++}`), options)
+    if (log.length > 0) await h.append(...log)
+    return { h, stored: (await h.list({ limit: 1_000 })).messages }
+  }
+}
+
 forEachStore((fixture) => {
   it('history.context keeps the same invariants with summaries, on stored histories', async () => {
-    const clock = createManualClock(T0)
-    const store = await fixture.make(clock)
-    const options = parseHistoryOptions({ maxMessages: 300 })
-    let n = 0
+    const storeLog = await logStore(fixture, 'sess-prop')
     await fc.assert(
       fc.asyncProperty(
         history(30),
         limits,
         fc.constantFrom('extractive' as const, false as const),
         async (log, l, summarize) => {
-          const scope = await makeScope(store, clock, `sess-prop-${n++}`)
-          const h = createHistory(scope, options)
-          if (log.length > 0) await h.append(...log)
-          const stored = (await h.list({ limit: 1_000 })).messages
+          const { h, stored } = await storeLog(log)
           const { options: budget, budget: limit } = budgetOf(l)
           const ctx = await h.context({ ...budget, ...l, summarize })
           const same = ctx.messages.map((m) => stored.find((s) => s.seq === m.seq)!)
@@ -101,16 +108,10 @@ forEachStore((fixture) => {
   })
 
   it('history.context picks exactly what selectContext picks on the whole stored log (it only skips building what cannot fit)', async () => {
-    const clock = createManualClock(T0)
-    const store = await fixture.make(clock)
-    const options = parseHistoryOptions({ maxMessages: 300 })
-    let n = 0
+    const storeLog = await logStore(fixture, 'sess-same')
     await fc.assert(
       fc.asyncProperty(history(30), limits, async (log, l) => {
-        const scope = await makeScope(store, clock, `sess-same-${n++}`)
-        const h = createHistory(scope, options)
-        if (log.length > 0) await h.append(...log)
-        const stored = (await h.list({ limit: 1_000 })).messages
+        const { h, stored } = await storeLog(log)
         const { options: budget } = budgetOf(l)
         const limitsOnly = {
           ...budget,

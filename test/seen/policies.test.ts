@@ -109,6 +109,9 @@ forEachStore((fixture) => {
 
       const flat = await seen.view({ policy: { kind: 'flat', scoring: 'multiplicative' } })
       expect(flat.factor('a')).toBe(0.5)
+      // A full discount is a factor of 0, not an exclusion: apply gives 0, not -Infinity.
+      const full = await seen.view({ policy: { kind: 'flat', scoring: 'multiplicative', weight: 1 } })
+      expect(full.apply(['a', 'b'], [2, 2])).toEqual([0, 2])
     })
 
     it('none: no penalty at all, but the view still knows what was seen', async () => {
