@@ -2,7 +2,7 @@
 // with the sessions), and the memory a typical session costs (5 turns played with bindReply): the
 // JS heap and the typed arrays (session records, key rings, the key index) outside it.
 import { type ChatMessage, createDetector, type Detector } from '../src/detect/index.js'
-import { rng } from '../test/detect/corpus-text.js'
+import { rng } from '../test/helpers/rng.js'
 
 const WORDS =
   'order price stock flight hotel weather code review test build deploy cache index query answer'.split(' ')

@@ -3,7 +3,7 @@
 // same run. Times are CPU time (process.cpuUsage), median of rounds, so a busy machine skews less.
 import * as crypto from 'node:crypto'
 import { type ChatMessage, createDetector, type Detector } from '../src/detect/index.js'
-import { rng } from '../test/detect/corpus-text.js'
+import { rng } from '../test/helpers/rng.js'
 
 const CONVERSATIONS = 2_000
 const ROUNDS = 9

@@ -5,8 +5,8 @@ import { createManualClock } from '../../src/clock.js'
 import { createSessionKit } from '../../src/kit.js'
 import { attributeOverlap, type RerankCandidate, rerank, type SeenPolicyInput } from '../../src/seen/index.js'
 import { createMemoryStore } from '../../src/store/memory.js'
-// The seeded generator the detection corpus uses: every policy sees the same catalogue, gaps and noise.
-import { rng } from '../../test/detect/corpus-text.js'
+// Seeded: every policy sees the same catalogue, gaps and noise.
+import { rng } from '../../test/helpers/rng.js'
 
 /** One policy under test: a seen policy, optionally followed by MMR re-ranking. */
 export interface SimPolicy {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Detection } from '../../src/detect/index.js'
+import { rng } from '../helpers/rng.js'
 import { type Category, type CorpusRequest, generateCorpus } from './corpus.js'
-import { rng } from './corpus-text.js'
 import { setup } from './helpers.js'
 
 interface Replay {

@@ -1,20 +1,7 @@
 // Seeded text and message shapes for the corpus: OpenAI- and Anthropic-style replies, tool calls,
 // and the way clients echo an answer back (string or text part, CRLF, reordered argument keys).
 import type { ChatMessage } from '../../src/detect/index.js'
-
-export type Rng = () => number
-
-/** A small, fast, seeded PRNG (mulberry32). */
-export function rng(seed: number): Rng {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import type { Rng } from '../helpers/rng.js'
 
 const WORDS = (
   'order price stock flight hotel weather code review test build deploy cache index query answer ' +

@@ -4,7 +4,8 @@
 // prompts, reset phrases (and phrases that only look like one), and tool calls echoed back with
 // their argument keys reordered. Each request carries its ground truth.
 import type { ChatMessage, DetectRequest } from '../../src/detect/index.js'
-import { conversationText, type Rng, rng } from './corpus-text.js'
+import { type Rng, rng } from '../helpers/rng.js'
+import { conversationText } from './corpus-text.js'
 
 /** What a request exercises; a request may carry several. */
 export type Category =
