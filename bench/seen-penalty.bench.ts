@@ -2,27 +2,17 @@
 // run (the flat "-1.5 if seen" of a hand-written tracker). Target: >= 0.5x of raw. Then the heap
 // delta of 30 million lookups (penalty, penalties into a reused Float64Array, apply): target ~0 bytes.
 import { createManualClock } from '../src/clock.js'
-import { createSessionId } from '../src/ids.js'
 import { createSeen, parseSeenOptions } from '../src/seen/index.js'
 import { createMemoryStore } from '../src/store/memory.js'
+import { makeScope } from '../test/helpers/scope.js'
 import { fmt, heapUsed, opsPerSec, reportRatio } from './lib/measure.js'
 
 const CANDIDATES = 500
 const SEEN = 50
 const clock = createManualClock(Date.parse('2026-01-01'))
 const store = createMemoryStore({ clock, sweepIntervalMs: 0 })
-const sessionId = createSessionId()
-await store.create(sessionId, { expiresAt: clock.now() + 3_600_000 })
 const seen = createSeen(
-  {
-    store,
-    clock,
-    sessionId,
-    userId: undefined,
-    userRecordId: undefined,
-    activityExpiresAt: () => clock.now() + 3_600_000,
-    userExpiresAt: () => clock.now() + 3_600_000,
-  },
+  await makeScope(store, clock, { idleMs: 3_600_000 }),
   parseSeenOptions({
     policy: {
       kind: 'decay',

@@ -10,10 +10,11 @@ import {
   selectContext,
   toOpenAIMessages,
 } from '../../src/history/index.js'
+import { makeScope } from '../helpers/scope.js'
 import { forEachStore, type StoreFixture } from '../helpers/stores.js'
 import { history } from './arbitraries.js'
 import { expectOpenAIMessages } from './provider-shapes.js'
-import { makeScope, T0 } from './scope.js'
+import { IDLE_MS, T0 } from './scope.js'
 
 const limits = fc.record({
   maxTokens: fc.option(fc.integer({ min: 1, max: 600 }), { nil: undefined }),
@@ -77,7 +78,10 @@ async function logStore(fixture: StoreFixture, prefix: string) {
   const options = parseHistoryOptions({ maxMessages: 300 })
   let n = 0
   return async (log: readonly MessageInput[]) => {
-    const h = createHistory(await makeScope(store, clock, `${prefix}-${n++}`), options)
+    const h = createHistory(
+      await makeScope(store, clock, { sessionId: `${prefix}-${n++}`, idleMs: IDLE_MS }),
+      options,
+    )
     if (log.length > 0) await h.append(...log)
     return { h, stored: (await h.list({ limit: 1_000 })).messages }
   }

@@ -1,9 +1,8 @@
-import { createManualClock, type ManualClock } from '../../src/clock.js'
-import { createSessionId } from '../../src/ids.js'
+import { createManualClock } from '../../src/clock.js'
 import { parseSeenOptions, type SeenModule, type SeenOptionsInput } from '../../src/seen/index.js'
 import { createSeen } from '../../src/seen/seen-module.js'
 import type { SessionScope } from '../../src/session-scope.js'
-import type { SessionStore } from '../../src/store/contract.js'
+import { makeScope } from '../helpers/scope.js'
 import type { StoreFixture } from '../helpers/stores.js'
 
 export const T0 = Date.parse('2026-01-01T00:00:00Z')
@@ -11,35 +10,14 @@ export const MINUTE = 60_000
 export const HOUR = 60 * MINUTE
 export const DAY = 24 * HOUR
 
-/** A scope built by hand, as the facade builds it: long idle TTL so time can move freely. */
-export async function makeScope(
-  store: SessionStore,
-  clock: ManualClock,
-  userId?: string,
-  idleMs = 7 * DAY,
-): Promise<SessionScope> {
-  const sessionId = createSessionId()
-  await store.create(sessionId, { expiresAt: clock.now() + idleMs })
-  const userRecordId = userId === undefined ? undefined : `user:${userId}`
-  if (userRecordId !== undefined) await store.create(userRecordId, { expiresAt: clock.now() + 30 * DAY })
-  return {
-    store,
-    clock,
-    sessionId,
-    userId,
-    userRecordId,
-    activityExpiresAt: () => clock.now() + idleMs,
-    userExpiresAt: () => clock.now() + 30 * DAY,
-  }
-}
-
 /** One store with a manual clock at T0, and a way to open sessions on it. */
 export async function makeWorld(fixture: StoreFixture, options: SeenOptionsInput = {}) {
   const clock = createManualClock(T0)
   const store = await fixture.make(clock)
   const parsed = parseSeenOptions(options)
   async function open(userId?: string): Promise<{ seen: SeenModule; scope: SessionScope }> {
-    const scope = await makeScope(store, clock, userId)
+    // A long idle TTL, so time can move freely.
+    const scope = await makeScope(store, clock, { userId, idleMs: 7 * DAY })
     return { seen: createSeen(scope, parsed), scope }
   }
   return { clock, store, open }
