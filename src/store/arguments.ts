@@ -1,6 +1,6 @@
 import { invalidArgument } from '../errors.js'
 import { assertFieldName } from '../ids.js'
-import type { JsonValue, PushOptions, SeqQuery, WriteOptions } from './contract.js'
+import type { JsonValue, MapOps, PushOptions, SeqQuery, UpdateMapOptions, WriteOptions } from './contract.js'
 
 // Checks of store-call arguments that every store makes the same way, so the memory store and the
 // Redis store reject the same input with the same message. Store-agnostic: nothing here knows how a
@@ -47,14 +47,15 @@ export function checkVersion(value: unknown): void {
 }
 
 /**
- * Checks a count-like argument: a safe integer of at least `min`.
+ * Checks an integer argument: a safe integer, of at least `min` when given.
  *
  * @example
  * checkInteger(batchSize, 'scan batchSize', 1)
  */
-export function checkInteger(value: unknown, what: string, min: number): asserts value is number {
-  if (!Number.isSafeInteger(value) || (value as number) < min) {
-    throw invalidArgument(`${what} must be an integer of at least ${min}; got ${String(value)}`)
+export function checkInteger(value: unknown, what: string, min?: number): asserts value is number {
+  if (!Number.isSafeInteger(value) || (min !== undefined && (value as number) < min)) {
+    const bound = min === undefined ? '' : ` of at least ${min}`
+    throw invalidArgument(`${what} must be an integer${bound}; got ${String(value)}`)
   }
 }
 
@@ -75,6 +76,40 @@ export function checkFields(
   const proto = Object.getPrototypeOf(value)
   if (proto !== Object.prototype && proto !== null) throw invalidArgument(`${what} must be a plain object`)
   for (const key of Object.keys(value)) assertFieldName(key)
+}
+
+/**
+ * Checks a list of field names (the `fields` of `getMap`, the `delete` of `updateMap`).
+ *
+ * @example
+ * checkFieldNames(fields, 'getMap fields')
+ */
+export function checkFieldNames(value: unknown, what: string): asserts value is readonly string[] {
+  if (!Array.isArray(value)) throw invalidArgument(`${what} must be an array of field names`)
+  for (const field of value) assertFieldName(field)
+}
+
+/**
+ * Checks the arguments of `updateMap` other than the values it sets: an ops object whose `delete`
+ * lists field names and whose `incr` maps field names to integers, and the options (`ifVersion`,
+ * `maxFields` of at least 0, an integer `maxNumber`, the write options).
+ *
+ * @example
+ * checkUpdateMapArgs({ incr: { qty: 1 } }, { maxNumber: 99 })
+ */
+export function checkUpdateMapArgs(ops: MapOps, options: UpdateMapOptions | undefined): void {
+  if (typeof ops !== 'object' || ops === null) throw invalidArgument('updateMap needs an ops object')
+  checkWriteOptions(options)
+  if (options !== undefined) {
+    checkVersion(options.ifVersion)
+    if (options.maxFields !== undefined) checkInteger(options.maxFields, 'maxFields', 0)
+    if (options.maxNumber !== undefined) checkInteger(options.maxNumber, 'maxNumber')
+  }
+  if (ops.delete !== undefined) checkFieldNames(ops.delete, 'updateMap delete')
+  if (ops.incr !== undefined) {
+    checkFields(ops.incr, 'updateMap incr')
+    for (const field of Object.keys(ops.incr)) checkInteger(ops.incr[field], `updateMap incr.${field}`)
+  }
 }
 
 /**
@@ -102,8 +137,8 @@ export function checkPushArgs(values: readonly JsonValue[], options: PushOptions
  * checkRangeArgs(0, -1)
  */
 export function checkRangeArgs(start: number, stop: number): void {
-  checkInteger(start, 'range start', Number.MIN_SAFE_INTEGER)
-  checkInteger(stop, 'range stop', Number.MIN_SAFE_INTEGER)
+  checkInteger(start, 'range start')
+  checkInteger(stop, 'range stop')
 }
 
 /**

@@ -28,6 +28,8 @@ export interface MemoryEngine {
     kind: K,
     now: number,
   ): Extract<Part, { kind: K }> | undefined
+  /** For reads: the part `name` of `kind` of the live record `id`, or `undefined` when either is missing. */
+  readPart<K extends Part['kind']>(id: string, name: string, kind: K): Extract<Part, { kind: K }> | undefined
   /** Adds a new record, parts and all (evicting by `maxSessions` when full). */
   insert(record: MemoryRecord): void
   /** Puts a new part under `name`, replacing a list tombstone (whose bytes it releases). */
@@ -83,17 +85,21 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
     if (reason === 'expired') pending.push({ id: record.id, reason, data: record.data })
   }
 
+  function addBytes(record: MemoryRecord, delta: number): void {
+    record.bytes += delta
+    totalBytes += delta
+    if (delta > 0) enforceBytes()
+  }
+
   function dropPart(record: MemoryRecord, name: string, part: Part): void {
     if (part.kind === 'list') {
       const tombBytes = PART_OVERHEAD + name.length
-      totalBytes -= part.bytes - tombBytes
-      record.bytes -= part.bytes - tombBytes
+      addBytes(record, tombBytes - part.bytes)
       tomb(part, tombBytes)
       return
     }
     record.parts!.delete(name)
-    totalBytes -= part.bytes
-    record.bytes -= part.bytes
+    addBytes(record, -part.bytes)
   }
 
   function deadlineOf(record: MemoryRecord, now: number): number {
@@ -159,6 +165,14 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
       }
       return part as Extract<Part, { kind: typeof kind }>
     },
+    readPart(id, name, kind) {
+      const at = now()
+      const record = engine.find(id, at)
+      if (record !== undefined) return engine.part(record, name, kind, at)
+      // A read of a missing record still rejects a bad part name, so a typo shows before data exists.
+      assertPartName(name)
+      return undefined
+    },
     insert(record) {
       lru.set(record.id, record)
       totalBytes += record.bytes
@@ -168,10 +182,7 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
     putPart(record, name, part) {
       record.parts ??= new Map()
       const old = record.parts.get(name)
-      if (old !== undefined) {
-        record.bytes -= old.bytes
-        totalBytes -= old.bytes
-      }
+      if (old !== undefined) addBytes(record, -old.bytes)
       record.parts.set(name, part)
     },
     remove,
@@ -195,11 +206,7 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
         { details: { id: record.id, limit: 'maxBytes', bytes: record.bytes + delta, maxBytes: max } },
       )
     },
-    addBytes(record, delta) {
-      record.bytes += delta
-      totalBytes += delta
-      if (delta > 0) enforceBytes()
-    },
+    addBytes,
     sweep() {
       const at = now()
       buckets.sweep(at, (record) => {

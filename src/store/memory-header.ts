@@ -40,7 +40,7 @@ export function patchRecordMeta(
   options: PatchMetaOptions = {},
 ): RecordMeta | undefined {
   const maxBytes = engine.options.maxValueBytes
-  const changes = storeFields(patch, maxBytes, 'patch').fields
+  const changes = storeFields(patch, maxBytes, 'patch')
   const conditions =
     options.ifData === undefined ? undefined : storeFields(options.ifData, maxBytes, 'ifData').fields
   if (options.expiresAt !== undefined) checkTime(options.expiresAt, 'expiresAt')
@@ -54,12 +54,17 @@ export function patchRecordMeta(
     }
   }
   const next: Record<string, JsonValue> = { ...record.data }
-  for (const key in changes) {
-    const value = changes[key]!
+  // Only changed fields move the size: an old value is measured again, a new one was measured when stored.
+  let delta = 0
+  for (const key in changes.fields) {
+    const value = changes.fields[key]!
+    if (Object.hasOwn(next, key)) delta -= key.length + valueBytes(next[key]!)
     if (value === null) delete next[key]
-    else next[key] = value
+    else {
+      next[key] = value
+      delta += changes.bytes[key]!
+    }
   }
-  const delta = dataBytes(next) - dataBytes(record.data)
   engine.checkBytes(record, delta)
   record.data = headerData(next)
   record.meta = undefined
@@ -82,10 +87,4 @@ export function deleteRecordPart(
   if (part === undefined) assertPartName(name)
   else if (part.kind !== 'list' || part.live) engine.dropPart(record, name, part)
   if (options?.expiresAt !== undefined) engine.setExpiry(record, options.expiresAt)
-}
-
-function dataBytes(data: Readonly<Record<string, JsonValue>>): number {
-  let bytes = 0
-  for (const key in data) bytes += key.length + valueBytes(data[key]!)
-  return bytes
 }

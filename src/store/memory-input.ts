@@ -1,7 +1,7 @@
-import { checkJson } from '../util/json.js'
+import { checkJsonSized } from '../util/json.js'
 import { checkFields } from './arguments.js'
 import type { JsonValue } from './contract.js'
-import { deepFreeze, jsonBytes } from './memory-record.js'
+import { deepFreeze } from './memory-record.js'
 
 /** A value checked, cloned and frozen for storing, with its estimated size. */
 export interface StoredJson {
@@ -15,8 +15,8 @@ export interface StoredJson {
  * and measures it.
  */
 export function storeJson(value: unknown, maxBytes: number, what: string): StoredJson {
-  const text = checkJson(value, { maxBytes }, what)
-  return { value: deepFreeze(JSON.parse(text) as JsonValue), bytes: jsonBytes(text) }
+  const { text, bytes } = checkJsonSized(value, { maxBytes }, what)
+  return { value: deepFreeze(JSON.parse(text) as JsonValue), bytes }
 }
 
 /**

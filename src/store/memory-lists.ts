@@ -1,4 +1,3 @@
-import { assertPartName } from '../ids.js'
 import { checkPushArgs, checkRangeArgs, checkSeqQuery } from './arguments.js'
 import {
   IDEMPOTENCY_WINDOW,
@@ -34,18 +33,17 @@ export function pushList(
   const seen = key === undefined ? undefined : part?.keys?.get(key)
   if (seen !== undefined && part !== undefined) {
     if (options.expiresAt !== undefined) engine.setExpiry(record, options.expiresAt)
-    const length = part.live ? part.entries.length : 0
-    return { firstSeq: seen[0], lastSeq: seen[1], length, dropped: 0, duplicate: true }
+    return { firstSeq: seen[0], lastSeq: seen[1], length: part.entries.length, dropped: 0, duplicate: true }
   }
 
-  const oldLength = part?.live ? part.entries.length : 0
-  const total = oldLength + stored.length
-  const newLength = Math.min(options.max, total)
-  const dropped = total - newLength
+  // A tombstone holds no entries, so its length is 0 like a missing part's.
+  const oldLength = part?.entries.length ?? 0
+  const dropped = Math.max(0, oldLength + stored.length - options.max)
   const droppedOld = Math.min(dropped, oldLength)
+  // New values that would fall off in the same push are never stored.
+  const skipped = dropped - droppedOld
   let delta = part === undefined ? PART_OVERHEAD + name.length : 0
-  for (let i = 0; i < stored.length; i++)
-    if (oldLength + i >= dropped) delta += stored[i]!.bytes + ITEM_OVERHEAD
+  for (let i = skipped; i < stored.length; i++) delta += stored[i]!.bytes + ITEM_OVERHEAD
   if (part !== undefined) for (let i = 0; i < droppedOld; i++) delta -= part.sizes[i]!
   engine.checkBytes(record, delta)
 
@@ -61,10 +59,8 @@ export function pushList(
     part.entries.shift()
     part.sizes.shift()
   }
-  for (let i = 0; i < stored.length; i++) {
-    const seq = firstSeq + i
-    if (oldLength + i < dropped) continue
-    part.entries.push(Object.freeze({ seq, value: stored[i]!.value }))
+  for (let i = skipped; i < stored.length; i++) {
+    part.entries.push(Object.freeze({ seq: firstSeq + i, value: stored[i]!.value }))
     part.sizes.push(stored[i]!.bytes + ITEM_OVERHEAD)
   }
   part.lastSeq += stored.length
@@ -85,41 +81,31 @@ export function rangeList(
   stop: number,
 ): RangeResult {
   checkRangeArgs(start, stop)
-  const part = livePart(engine, id, name)
-  if (part === undefined) return { entries: EMPTY, length: 0, lastSeq: 0 }
-  const entries = part.live ? part.entries : EMPTY
+  const part = engine.readPart(id, name, 'list')
+  const entries = part?.entries ?? EMPTY
   const length = entries.length
   const from = start < 0 ? Math.max(length + start, 0) : start
   const to = stop < 0 ? length + stop : Math.min(stop, length - 1)
   const slice = from > to ? EMPTY : entries.slice(from, to + 1)
-  return { entries: slice, length, lastSeq: part.lastSeq }
+  return { entries: slice, length, lastSeq: part?.lastSeq ?? 0 }
 }
 
 /** Entries with `afterSeq < seq < beforeSeq`: the oldest `limit` after `afterSeq`, else the newest `limit`. */
 export function rangeListBySeq(engine: MemoryEngine, id: string, name: string, query: SeqQuery): RangeResult {
   checkSeqQuery(query)
-  const part = livePart(engine, id, name)
-  if (part === undefined) return { entries: EMPTY, length: 0, lastSeq: 0 }
-  const entries = part.live ? part.entries : EMPTY
+  const part = engine.readPart(id, name, 'list')
+  const entries = part?.entries ?? EMPTY
   const length = entries.length
-  if (length === 0 || query.limit === 0) return { entries: EMPTY, length, lastSeq: part.lastSeq }
+  const lastSeq = part?.lastSeq ?? 0
+  if (length === 0 || query.limit === 0) return { entries: EMPTY, length, lastSeq }
   const base = entries[0]!.seq
   const lo = Math.max((query.afterSeq ?? 0) + 1, base)
-  const hi = Math.min((query.beforeSeq ?? Number.MAX_SAFE_INTEGER) - 1, part.lastSeq)
-  if (lo > hi) return { entries: EMPTY, length, lastSeq: part.lastSeq }
+  const hi = Math.min((query.beforeSeq ?? Number.MAX_SAFE_INTEGER) - 1, lastSeq)
+  if (lo > hi) return { entries: EMPTY, length, lastSeq }
   const newest = query.newest ?? query.afterSeq === undefined
   const first = newest ? Math.max(lo, hi - query.limit + 1) : lo
   const last = newest ? hi : Math.min(hi, lo + query.limit - 1)
-  return { entries: entries.slice(first - base, last - base + 1), length, lastSeq: part.lastSeq }
-}
-
-function livePart(engine: MemoryEngine, id: string, name: string): ListPart | undefined {
-  const now = engine.now()
-  const record = engine.find(id, now)
-  if (record !== undefined) return engine.part(record, name, 'list', now)
-  // Reads of a missing record still reject a bad part name, so a typo shows before data exists.
-  assertPartName(name)
-  return undefined
+  return { entries: entries.slice(first - base, last - base + 1), length, lastSeq }
 }
 
 function newList(): ListPart {

@@ -1,6 +1,5 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
-import { assertFieldName, assertPartName } from '../ids.js'
-import { checkFields, checkInteger, checkVersion, checkWriteOptions } from './arguments.js'
+import { checkFieldNames, checkFields, checkUpdateMapArgs } from './arguments.js'
 import type { JsonValue, MapOps, MapSnapshot, MapUpdateResult, UpdateMapOptions } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
 import { type StoredJson, storeJson } from './memory-input.js'
@@ -16,17 +15,8 @@ export function readMap(
   name: string,
   fields: readonly string[] | undefined,
 ): MapSnapshot {
-  if (fields !== undefined) {
-    if (!Array.isArray(fields)) throw invalidArgument('getMap fields must be an array of field names')
-    for (const field of fields) assertFieldName(field)
-  }
-  const now = engine.now()
-  const record = engine.find(id, now)
-  if (record === undefined) {
-    assertPartName(name)
-    return MISSING
-  }
-  const part = engine.part(record, name, 'map', now)
+  if (fields !== undefined) checkFieldNames(fields, 'getMap fields')
+  const part = engine.readPart(id, name, 'map')
   if (part === undefined) return MISSING
   if (fields === undefined) return { entries: part.entries, version: part.version }
   const picked: Record<string, JsonValue> = Object.create(null)
@@ -45,26 +35,12 @@ export function updateMap(
   ops: MapOps,
   options: UpdateMapOptions = {},
 ): MapUpdateResult {
-  if (typeof ops !== 'object' || ops === null) throw invalidArgument('updateMap needs an ops object')
-  checkWriteOptions(options)
-  checkVersion(options.ifVersion)
-  if (options.maxFields !== undefined) checkInteger(options.maxFields, 'maxFields', 0)
-  if (options.maxNumber !== undefined && !Number.isSafeInteger(options.maxNumber)) {
-    throw invalidArgument(`maxNumber must be an integer; got ${String(options.maxNumber)}`)
-  }
+  checkUpdateMapArgs(ops, options)
   const deletes = ops.delete ?? []
-  if (!Array.isArray(deletes)) throw invalidArgument('updateMap delete must be an array of field names')
-  for (const field of deletes) assertFieldName(field)
   const maxBytes = engine.options.maxValueBytes
   const sets = storedFields(ops.set, maxBytes, 'set')
   const absent = storedFields(ops.setIfAbsent, maxBytes, 'setIfAbsent')
   const incrs = ops.incr ?? {}
-  checkFields(incrs, 'updateMap incr')
-  for (const field of Object.keys(incrs)) {
-    if (!Number.isSafeInteger(incrs[field])) {
-      throw invalidArgument(`updateMap incr.${field} must be an integer; got ${String(incrs[field])}`)
-    }
-  }
 
   const now = engine.now()
   const record = engine.require(id, now)

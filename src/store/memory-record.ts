@@ -107,18 +107,9 @@ export function metaOf(record: MemoryRecord): RecordMeta {
   })
 }
 
-/** UTF-8 byte length of a JSON text, counting only what differs from its string length. */
-export function jsonBytes(text: string): number {
-  // Buffer.byteLength walks the string; most stored JSON is ASCII, where length is the answer.
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) > 0x7f) return Buffer.byteLength(text, 'utf8')
-  }
-  return text.length
-}
-
 /** Bytes of a stored value, recomputed from the value (used when a field or entry is dropped). */
 export function valueBytes(value: JsonValue): number {
-  return jsonBytes(JSON.stringify(value))
+  return Buffer.byteLength(JSON.stringify(value), 'utf8')
 }
 
 /** Freezes a freshly parsed JSON value all the way down, so readers can share it without copying. */

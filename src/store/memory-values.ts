@@ -1,4 +1,3 @@
-import { assertPartName } from '../ids.js'
 import { checkVersion, checkWriteOptions } from './arguments.js'
 import type { CasResult, JsonValue, SetValueOptions, Versioned } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
@@ -7,13 +6,7 @@ import { PART_OVERHEAD, type ValuePart } from './memory-record.js'
 
 /** The value part `name` as `{ value, version }` (shared and frozen), or `undefined`. */
 export function readValue(engine: MemoryEngine, id: string, name: string): Versioned | undefined {
-  const now = engine.now()
-  const record = engine.find(id, now)
-  if (record === undefined) {
-    assertPartName(name)
-    return undefined
-  }
-  return engine.part(record, name, 'value', now)?.current
+  return engine.readPart(id, name, 'value')?.current
 }
 
 /** Writes the value part `name`, honouring `ifVersion` (`0`: only when the part does not exist). */

@@ -14,7 +14,7 @@ import { pushList, rangeList, rangeListBySeq } from './memory-lists.js'
 import { readMap, updateMap } from './memory-maps.js'
 import { type MemoryStoreOptions, resolveMemoryOptions } from './memory-options.js'
 import { metaOf } from './memory-record.js'
-import { createSnapshotter, type Snapshotter } from './memory-snapshots.js'
+import { createSnapshotter } from './memory-snapshots.js'
 import { readValue, writeValue } from './memory-values.js'
 
 export type { MemorySnapshotOptions, MemoryStoreOptions } from './memory-options.js'
@@ -52,23 +52,21 @@ const NONE = Promise.resolve(undefined)
 export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
   const resolved = resolveMemoryOptions(options)
   const engine = createMemoryEngine(resolved)
-  const snapshots: Snapshotter | undefined =
-    resolved.snapshot === undefined ? undefined : createSnapshotter(engine, resolved.snapshot)
-  snapshots?.start()
+  const snapshots = createSnapshotter(engine, resolved.snapshot)
+  snapshots.start()
   engine.flush()
   let closed = false
+  const sweep = (): void => {
+    engine.sweep()
+    engine.flush()
+  }
   const sweeper =
-    resolved.sweepIntervalMs > 0
-      ? setInterval(() => {
-          engine.sweep()
-          engine.flush()
-        }, resolved.sweepIntervalMs).unref()
-      : undefined
+    resolved.sweepIntervalMs > 0 ? setInterval(sweep, resolved.sweepIntervalMs).unref() : undefined
   const capabilities: StoreCapabilities = Object.freeze({
     atomicity: 'process',
     scan: true,
     expiryEvents: true,
-    durable: snapshots !== undefined,
+    durable: resolved.snapshot !== undefined,
   })
 
   /** Runs one store call: synchronously, then delivers removal events, then settles. */
@@ -143,17 +141,14 @@ export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
     subscribe: (listener) => engine.subscribe(listener),
     snapshot(path) {
       if (closed) return Promise.reject(closedError())
-      if (path === undefined && snapshots === undefined) {
+      if (path === undefined && resolved.snapshot === undefined) {
         return Promise.reject(
           invalidArgument('snapshot() needs a path when the store has no snapshot option'),
         )
       }
-      return (snapshots ?? createSnapshotter(engine, undefined)).save(path)
+      return snapshots.save(path)
     },
-    sweep() {
-      engine.sweep()
-      engine.flush()
-    },
+    sweep,
     get size() {
       return engine.size
     },
@@ -164,7 +159,7 @@ export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
       if (closed) return
       closed = true
       if (sweeper !== undefined) clearInterval(sweeper)
-      await snapshots?.close()
+      await snapshots.close()
     },
   }
   return store

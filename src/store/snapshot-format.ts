@@ -55,7 +55,7 @@ function encodePart(part: Part): Json {
 
 /**
  * Rebuilds a record from its snapshot line, dropping parts expired by `now`; `undefined` when the
- * record itself has expired. Throws a plain `Error` saying what is wrong (the caller adds the line number).
+ * record itself has expired. Throws an `Error` saying what is wrong (the caller adds the line number).
  */
 export function decodeRecord(line: string, now: number): MemoryRecord | undefined {
   const raw = object(JSON.parse(line), 'record')

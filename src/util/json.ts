@@ -1,7 +1,6 @@
 import { invalidArgument } from '../errors.js'
+import { RESERVED_NAMES } from '../ids.js'
 import type { JsonValue } from '../store/contract.js'
-
-const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype'])
 
 /** Limits for {@link checkJson}. */
 export interface JsonLimits {
@@ -22,6 +21,21 @@ export interface JsonLimits {
  * checkJson(prefs, { maxBytes: 16_384 }, 'preferences')
  */
 export function checkJson(value: unknown, limits: JsonLimits, what: string): string {
+  return checkJsonSized(value, limits, what).text
+}
+
+/**
+ * {@link checkJson} that also returns the UTF-8 size it measured, for a caller that accounts bytes
+ * (measuring again would walk the text a second time).
+ *
+ * @example
+ * const { text, bytes } = checkJsonSized(value, { maxBytes: 1_048_576 }, 'value')
+ */
+export function checkJsonSized(
+  value: unknown,
+  limits: JsonLimits,
+  what: string,
+): { readonly text: string; readonly bytes: number } {
   walk(value, limits.maxDepth ?? 32, what, what)
   const text = JSON.stringify(value)
   const bytes = Buffer.byteLength(text, 'utf8')
@@ -31,7 +45,7 @@ export function checkJson(value: unknown, limits: JsonLimits, what: string): str
       maxBytes: limits.maxBytes,
     })
   }
-  return text
+  return { text, bytes }
 }
 
 function walk(value: unknown, depthLeft: number, path: string, what: string): asserts value is JsonValue {
@@ -56,7 +70,7 @@ function walk(value: unknown, depthLeft: number, path: string, what: string): as
       for (const key of Reflect.ownKeys(value)) {
         if (typeof key === 'symbol')
           throw invalidArgument(`${path} has a symbol key; only string keys are JSON`)
-        if (forbiddenKeys.has(key)) throw invalidArgument(`${path} has the key "${key}", which is refused`)
+        if (RESERVED_NAMES.has(key)) throw invalidArgument(`${path} has the key "${key}", which is refused`)
         walk((value as Record<string, unknown>)[key], depthLeft - 1, `${path}.${key}`, what)
       }
       return

@@ -96,6 +96,20 @@ describe('memory store limits', () => {
     await store.close()
   })
 
+  it('counts a patched header as if it had been created with its new data', async () => {
+    const { store, expiresAt } = setup()
+    await store.create('a', { expiresAt, data: { userId: 'u1', device: 'web', plan: 'free' } })
+    await store.patchMeta('a', { device: null, plan: { tier: 'pro', seats: 3 }, lang: 'fr-CH' })
+    const patched = store.bytes
+    await store.delete('a')
+    await store.create('a', {
+      expiresAt,
+      data: { userId: 'u1', plan: { tier: 'pro', seats: 3 }, lang: 'fr-CH' },
+    })
+    expect(store.bytes).toBe(patched)
+    await store.close()
+  })
+
   it('refuses a value larger than maxValueBytes with INVALID_ARGUMENT', async () => {
     const store = createMemoryStore({
       clock: createManualClock(start),
