@@ -8,6 +8,8 @@ export interface RedisContext {
   readonly call: ScriptCall
   /** The record's header key, `{<prefix>:<id>}`: the braces put every key of the record in one slot. */
   header(id: string): string
+  /** `KEYS` of a part script: the header key and the part's key, `{<prefix>:<id>}:<part>`. */
+  partKeys(id: string, part: string): [string, string]
   /** `ARGV[1]` and `ARGV[2]` of every script: the clock's now and the expiry grace. */
   base(): string[]
 }
@@ -17,17 +19,17 @@ export function createRedisContext(options: ResolvedRedisOptions, call: ScriptCa
   const open = `{${options.prefix}:`
   const grace = String(options.expiryGraceMs)
   const clock = options.clock
+  const header = (id: string) => `${open}${id}}`
   return {
     options,
     call,
-    header: (id) => `${open}${id}}`,
+    header,
+    partKeys: (id, part) => {
+      const key = header(id)
+      return [key, `${key}:${part}`]
+    },
     base: () => [String(clock.now()), grace],
   }
-}
-
-/** The key of part `part` of the record whose header key is `header`. */
-export function partKey(header: string, part: string): string {
-  return `${header}:${part}`
 }
 
 /** A script reply as an array; anything else means the server is not the one the store expects. */

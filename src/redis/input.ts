@@ -12,13 +12,18 @@ export function timeArg(value: unknown, what: string): string {
 export function writeArgs(options: WriteOptions | undefined): [string, string] {
   checkWriteOptions(options)
   if (options === undefined) return ['', '']
-  return [optional(options.expiresAt), optional(options.partExpiresAt)]
+  return [optionalArg(options.expiresAt), optionalArg(options.partExpiresAt)]
 }
 
 /** An optional compare-and-set version as a script argument (`''` when absent). */
 export function versionArg(value: unknown): string {
   checkVersion(value)
-  return optional(value as number | undefined)
+  return optionalArg(value as number | undefined)
+}
+
+/** An optional, already checked number as a script argument: `''` when absent. */
+export function optionalArg(value: number | undefined): string {
+  return value === undefined ? '' : String(value)
 }
 
 /** Checks `value` is JSON within `maxBytes` and returns its text. */
@@ -33,7 +38,8 @@ export function jsonArg(value: unknown, maxBytes: number, what: string): string 
 export function canonicalJsonArg(value: unknown, maxBytes: number, what: string): string {
   const text = checkJson(value, { maxBytes }, what)
   if (typeof value !== 'object' || value === null) return text
-  return JSON.stringify(sortKeys(JSON.parse(text) as JsonValue))
+  // checkJson has walked it: plain JSON, so sorting it directly gives the text of the same value.
+  return JSON.stringify(sortKeys(value as JsonValue))
 }
 
 function sortKeys(value: JsonValue): JsonValue {
@@ -42,10 +48,6 @@ function sortKeys(value: JsonValue): JsonValue {
   const out: Record<string, JsonValue> = {}
   for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, JsonValue>)[key]!)
   return out
-}
-
-function optional(value: number | undefined): string {
-  return value === undefined ? '' : String(value)
 }
 
 /** Parses JSON text read back from Redis. */

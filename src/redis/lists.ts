@@ -9,8 +9,8 @@ import {
   type RangeResult,
   type SeqQuery,
 } from '../store/contract.js'
-import { asArray, partKey, type RedisContext, throwForStatus } from './context.js'
-import { jsonArg, parseJson, writeArgs } from './input.js'
+import { asArray, type RedisContext, throwForStatus } from './context.js'
+import { jsonArg, optionalArg, parseJson, writeArgs } from './input.js'
 import { scripts } from './lua/scripts.js'
 
 /** `push`: append, trim to `max`, number and remember the idempotency key, in one script. */
@@ -28,26 +28,18 @@ export async function push(
   const key = options.idempotencyKey
   const max = ctx.options.maxValueBytes
   const texts = values.map((value, i) => jsonArg(value, max, `list entry [${i}]`))
-  const header = ctx.header(id)
   const args = [...ctx.base(), part, String(options.max), key ?? '', expiresAt, partExpiresAt]
   args.push(String(IDEMPOTENCY_WINDOW), ...texts)
-  const reply = asArray(await ctx.call(scripts.push, [header, partKey(header, part)], args), 'push')
+  const reply = asArray(await ctx.call(scripts.push, ctx.partKeys(id, part), args), 'push')
   throwForStatus(reply, id, part)
-  if (reply[0] === 'dup') {
-    return {
-      firstSeq: Number(reply[1]),
-      lastSeq: Number(reply[2]),
-      length: Number(reply[3]),
-      dropped: 0,
-      duplicate: true,
-    }
-  }
+  // A duplicate's reply has no `dropped`: the earlier push did the trimming.
+  const duplicate = reply[0] === 'dup'
   return {
     firstSeq: Number(reply[1]),
     lastSeq: Number(reply[2]),
     length: Number(reply[3]),
-    dropped: Number(reply[4]),
-    duplicate: false,
+    dropped: duplicate ? 0 : Number(reply[4]),
+    duplicate,
   }
 }
 
@@ -62,9 +54,8 @@ export async function range<T>(
   assertRecordId(id)
   assertPartName(part)
   checkRangeArgs(start, stop)
-  const header = ctx.header(id)
   const args = [...ctx.base(), part, String(start), String(stop)]
-  return toRange<T>(await ctx.call(scripts.range, [header, partKey(header, part)], args), id, part)
+  return toRange<T>(await ctx.call(scripts.range, ctx.partKeys(id, part), args), id, part)
 }
 
 /** `rangeBySeq`: entries by seq window, the newest or the oldest `limit` of it. */
@@ -78,16 +69,15 @@ export async function rangeBySeq<T>(
   assertPartName(part)
   checkSeqQuery(query)
   const newest = query.newest ?? query.afterSeq === undefined
-  const header = ctx.header(id)
   const args = [
     ...ctx.base(),
     part,
-    query.afterSeq === undefined ? '' : String(query.afterSeq),
-    query.beforeSeq === undefined ? '' : String(query.beforeSeq),
+    optionalArg(query.afterSeq),
+    optionalArg(query.beforeSeq),
     String(query.limit),
     newest ? '1' : '0',
   ]
-  return toRange<T>(await ctx.call(scripts.rangeBySeq, [header, partKey(header, part)], args), id, part)
+  return toRange<T>(await ctx.call(scripts.rangeBySeq, ctx.partKeys(id, part), args), id, part)
 }
 
 /** `{ length, lastSeq, firstIndex, json ... }`: entry i has seq `lastSeq - length + 1 + firstIndex + i`. */

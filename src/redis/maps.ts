@@ -1,9 +1,9 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
-import { assertFieldName, assertPartName, assertRecordId } from '../ids.js'
-import { checkFields, checkInteger } from '../store/arguments.js'
+import { assertPartName, assertRecordId } from '../ids.js'
+import { checkFieldNames, checkFields, checkUpdateMapArgs } from '../store/arguments.js'
 import type { MapOps, MapSnapshot, MapUpdateResult, UpdateMapOptions } from '../store/contract.js'
-import { asArray, partKey, type RedisContext, throwForStatus } from './context.js'
-import { jsonArg, parseJson, versionArg, writeArgs } from './input.js'
+import { asArray, type RedisContext, throwForStatus } from './context.js'
+import { jsonArg, optionalArg, parseJson, writeArgs } from './input.js'
 import { scripts } from './lua/scripts.js'
 
 /** `getMap`: all fields, or only `fields`, with the map's version. */
@@ -15,13 +15,9 @@ export async function getMap<T>(
 ): Promise<MapSnapshot<T>> {
   assertRecordId(id)
   assertPartName(part)
-  if (fields !== undefined) {
-    if (!Array.isArray(fields)) throw invalidArgument('getMap fields must be an array of field names')
-    for (const field of fields) assertFieldName(field)
-  }
-  const header = ctx.header(id)
+  if (fields !== undefined) checkFieldNames(fields, 'getMap fields')
   const args = [...ctx.base(), part, fields === undefined ? 'all' : 'some', ...(fields ?? [])]
-  const reply = asArray(await ctx.call(scripts.getMap, [header, partKey(header, part)], args), 'getMap')
+  const reply = asArray(await ctx.call(scripts.getMap, ctx.partKeys(id, part), args), 'getMap')
   throwForStatus(reply, id, part)
   const entries: Record<string, T> = Object.create(null)
   for (let i = 1; i < reply.length; i += 2) entries[String(reply[i])] = parseJson(reply[i + 1]) as T
@@ -38,27 +34,19 @@ export async function updateMap(
 ): Promise<MapUpdateResult> {
   assertRecordId(id)
   assertPartName(part)
-  if (typeof ops !== 'object' || ops === null)
-    throw invalidArgument('updateMap needs ops: { delete, set, incr }')
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument('updateMap options must be an object')
-  const ifVersion = versionArg(options.ifVersion)
-  if (options.maxFields !== undefined) checkInteger(options.maxFields, 'maxFields', 0)
-  if (options.maxNumber !== undefined) checkInteger(options.maxNumber, 'maxNumber', Number.MIN_SAFE_INTEGER)
+  checkUpdateMapArgs(ops, options)
   const [expiresAt, partExpiresAt] = writeArgs(options)
   const max = ctx.options.maxValueBytes
   const args = [
     ...ctx.base(),
     part,
-    ifVersion,
-    options.maxFields === undefined ? '' : String(options.maxFields),
-    options.maxNumber === undefined ? '' : String(options.maxNumber),
+    optionalArg(options.ifVersion),
+    optionalArg(options.maxFields),
+    optionalArg(options.maxNumber),
     expiresAt,
     partExpiresAt,
   ]
   const deletes = ops.delete ?? []
-  if (!Array.isArray(deletes)) throw invalidArgument('updateMap delete must be an array of field names')
-  for (const field of deletes) assertFieldName(field)
   args.push(String(deletes.length), ...deletes)
   for (const [group, fields] of [
     ['set', ops.set],
@@ -68,14 +56,10 @@ export async function updateMap(
     args.push(String(entries.length))
     for (const [field, value] of entries) args.push(field, jsonArg(value, max, `${group}.${field}`))
   }
-  const incr = ops.incr === undefined ? [] : Object.entries(checked(ops.incr, 'incr'))
+  const incr = Object.entries(ops.incr ?? {})
   args.push(String(incr.length))
-  for (const [field, delta] of incr) {
-    checkInteger(delta, `incr.${field}`, Number.MIN_SAFE_INTEGER)
-    args.push(field, String(delta))
-  }
-  const header = ctx.header(id)
-  const reply = asArray(await ctx.call(scripts.updateMap, [header, partKey(header, part)], args), 'updateMap')
+  for (const [field, delta] of incr) args.push(field, String(delta))
+  const reply = asArray(await ctx.call(scripts.updateMap, ctx.partKeys(id, part), args), 'updateMap')
   throwForStatus(reply, id, part)
   const status = reply[0]
   if (status === 'conflict') return { ok: false, version: Number(reply[1]) }

@@ -1,4 +1,5 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
+import { checkInteger } from '../store/arguments.js'
 import { asArray, type RedisContext } from './context.js'
 import { scripts } from './lua/scripts.js'
 import { withDeadline } from './script-call.js'
@@ -18,9 +19,7 @@ export async function* scanIds(
   const idPrefix = options.prefix ?? ''
   if (typeof idPrefix !== 'string') throw invalidArgument('scan prefix must be a string')
   const count = options.batchSize ?? ctx.options.scanCount
-  if (!Number.isSafeInteger(count) || count < 1) {
-    throw invalidArgument(`scan batchSize must be a positive integer; got ${String(count)}`)
-  }
+  checkInteger(count, 'scan batchSize', 1)
   // No id holds a character outside the id charset (glob characters among them): nothing to scan.
   if (!idPattern.test(idPrefix)) return
   const header = ctx.header('')

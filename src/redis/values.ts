@@ -1,7 +1,6 @@
-import { invalidArgument } from '../errors.js'
 import { assertPartName, assertRecordId } from '../ids.js'
 import type { CasResult, JsonValue, SetValueOptions, Versioned, WriteOptions } from '../store/contract.js'
-import { asArray, partKey, type RedisContext, throwForStatus } from './context.js'
+import { asArray, type RedisContext, throwForStatus } from './context.js'
 import { jsonArg, parseJson, versionArg, writeArgs } from './input.js'
 import { scripts } from './lua/scripts.js'
 
@@ -13,9 +12,8 @@ export async function getValue<T>(
 ): Promise<Versioned<T> | undefined> {
   assertRecordId(id)
   assertPartName(part)
-  const header = ctx.header(id)
   const reply = asArray(
-    await ctx.call(scripts.getValue, [header, partKey(header, part)], [...ctx.base(), part]),
+    await ctx.call(scripts.getValue, ctx.partKeys(id, part), [...ctx.base(), part]),
     'getValue',
   )
   if (reply.length === 0) return undefined
@@ -36,9 +34,8 @@ export async function setValue(
   const text = jsonArg(value, ctx.options.maxValueBytes, 'value')
   const ifVersion = versionArg(options?.ifVersion)
   const [expiresAt, partExpiresAt] = writeArgs(options)
-  const header = ctx.header(id)
   const args = [...ctx.base(), part, text, ifVersion, expiresAt, partExpiresAt]
-  const reply = asArray(await ctx.call(scripts.setValue, [header, partKey(header, part)], args), 'setValue')
+  const reply = asArray(await ctx.call(scripts.setValue, ctx.partKeys(id, part), args), 'setValue')
   throwForStatus(reply, id, part)
   return { ok: reply[0] === 'ok', version: Number(reply[1]) }
 }
@@ -52,15 +49,8 @@ export async function deletePart(
 ): Promise<void> {
   assertRecordId(id)
   assertPartName(part)
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw invalidArgument('deletePart options must be an object')
-  }
   const [expiresAt] = writeArgs(options)
-  const header = ctx.header(id)
   const args = [...ctx.base(), part, expiresAt]
-  const reply = asArray(
-    await ctx.call(scripts.deletePart, [header, partKey(header, part)], args),
-    'deletePart',
-  )
+  const reply = asArray(await ctx.call(scripts.deletePart, ctx.partKeys(id, part), args), 'deletePart')
   throwForStatus(reply, id, part)
 }

@@ -1,25 +1,19 @@
 import { Cluster } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/clock.js'
 import { createRedisStore, fromIoredis } from '../../src/redis/index.js'
 import {
   connectIoredisCluster,
   ignoreConnectionErrors,
   redisClusterNodes,
-  type TestClient,
   uniquePrefix,
+  useConnection,
 } from '../helpers/redis-clients.js'
 
 const MINUTE = 60_000
 
 describe.runIf(redisClusterNodes !== undefined)('Redis store on a 3-master Cluster', () => {
-  let connection: TestClient
-  beforeAll(async () => {
-    connection = await connectIoredisCluster()
-  })
-  afterAll(async () => {
-    await connection.close()
-  })
+  const connection = useConnection(connectIoredisCluster)
 
   it('spreads records over every master, each record whole in one slot', async () => {
     const clock = createManualClock(Date.now())

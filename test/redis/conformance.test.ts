@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createRedisStore } from '../../src/redis/index.js'
 import { defineStoreSuite } from '../../src/testing/index.js'
 import {
@@ -10,6 +10,7 @@ import {
   redisPort,
   type TestClient,
   uniquePrefix,
+  useConnection,
 } from '../helpers/redis-clients.js'
 
 // The whole SessionStore contract, on a real redis-server and a real 3-master Cluster, through
@@ -23,13 +24,7 @@ const targets: [string, boolean, () => Promise<TestClient>][] = [
 
 for (const [title, available, connect] of targets) {
   describe.runIf(available)(`Redis store (${title})`, () => {
-    let connection: TestClient
-    beforeAll(async () => {
-      connection = await connect()
-    })
-    afterAll(async () => {
-      await connection.close()
-    })
+    const connection = useConnection(connect)
     defineStoreSuite(
       { describe, it, expect },
       ({ clock }) => createRedisStore({ client: connection.client, prefix: uniquePrefix(), clock }),

@@ -1,11 +1,11 @@
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createManualClock, type ManualClock } from '../../src/clock.js'
 import { isSessionKitError } from '../../src/errors.js'
 import { createRedisStore } from '../../src/redis/index.js'
 import type { JsonValue, SessionStore } from '../../src/store/contract.js'
 import { createMemoryStore } from '../../src/store/memory.js'
-import { connectIoredis, redisPort, type TestClient, uniquePrefix } from '../helpers/redis-clients.js'
+import { connectIoredis, redisPort, uniquePrefix, useConnection } from '../helpers/redis-clients.js'
 
 // Random sequences of store calls, run on the memory store and on Redis with the same clock: every
 // answer (value or error code) must match. The conformance suite checks the rules one by one; this
@@ -167,13 +167,7 @@ function sorted(value: unknown): unknown {
 }
 
 describe.runIf(redisPort !== undefined)('Redis store answers exactly like the memory store', () => {
-  let connection: TestClient
-  beforeAll(async () => {
-    connection = await connectIoredis()
-  })
-  afterAll(async () => {
-    await connection.close()
-  })
+  const connection = useConnection(connectIoredis)
 
   it('on random sequences of calls, with the clock moving between them', async () => {
     await fc.assert(

@@ -1,11 +1,15 @@
-import { Redis } from 'ioredis'
-import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/clock.js'
 import { isSessionKitError } from '../../src/errors.js'
-import { createRedisStore, fromIoredis, fromNodeRedis, type RedisClientLike } from '../../src/redis/index.js'
+import { createRedisStore } from '../../src/redis/index.js'
 import type { SessionStore } from '../../src/store/contract.js'
-import { ignoreConnectionErrors, redisPort, uniquePrefix } from '../helpers/redis-clients.js'
+import {
+  connectIoredis,
+  connectNodeRedis,
+  redisPort,
+  type TestClient,
+  uniquePrefix,
+} from '../helpers/redis-clients.js'
 import { type RedisServer, startRedisServer } from '../integration/redis-harness.js'
 
 const MINUTE = 60_000
@@ -44,25 +48,10 @@ describe.runIf(redisPort !== undefined)('Redis store when Redis goes away', () =
     await server.stop()
   })
 
-  const clients: [string, (port: number) => Promise<{ client: RedisClientLike; close(): Promise<void> }>][] =
-    [
-      [
-        'ioredis',
-        async (port) => {
-          const raw = new Redis({ host: '127.0.0.1', port }).on('error', ignoreConnectionErrors)
-          return { client: fromIoredis(raw), close: async () => raw.disconnect() }
-        },
-      ],
-      [
-        'node-redis',
-        async (port) => {
-          const raw = await createClient({ socket: { host: '127.0.0.1', port } })
-            .on('error', ignoreConnectionErrors)
-            .connect()
-          return { client: fromNodeRedis(raw), close: async () => raw.destroy() }
-        },
-      ],
-    ]
+  const clients: [string, (port: number) => Promise<TestClient>][] = [
+    ['ioredis', connectIoredis],
+    ['node-redis', connectNodeRedis],
+  ]
 
   for (const [name, connect] of clients) {
     it(`${name}: calls reject with STORE_UNAVAILABLE while Redis is down, and work resumes after a restart`, async () => {
@@ -105,10 +94,10 @@ describe.runIf(redisPort !== undefined)('Redis store when Redis goes away', () =
 
   it('a call in flight when the server dies either lands or rejects with STORE_UNAVAILABLE, never hangs', async () => {
     const clock = createManualClock(Date.now())
-    const raw = new Redis({ host: '127.0.0.1', port: server.port }).on('error', ignoreConnectionErrors)
+    const connection = await connectIoredis(server.port)
     try {
       const store = createRedisStore({
-        client: fromIoredis(raw),
+        client: connection.client,
         prefix: uniquePrefix(),
         clock,
         commandTimeoutMs: timeoutMs,
@@ -123,18 +112,18 @@ describe.runIf(redisPort !== undefined)('Redis store when Redis goes away', () =
       for (const result of results) expect(['ok', 'STORE_UNAVAILABLE']).toContain(result)
       server = await startRedisServer({ port })
     } finally {
-      raw.disconnect()
+      await connection.close()
     }
   })
 
   it('readers never see a multi-key write half done', async () => {
     const clock = createManualClock(Date.now())
-    const writerRaw = new Redis({ host: '127.0.0.1', port: server.port }).on('error', ignoreConnectionErrors)
-    const readerRaw = new Redis({ host: '127.0.0.1', port: server.port }).on('error', ignoreConnectionErrors)
+    const writerConnection = await connectIoredis(server.port)
+    const readerConnection = await connectIoredis(server.port)
     try {
       const prefix = uniquePrefix()
-      const writer: SessionStore = createRedisStore({ client: fromIoredis(writerRaw), prefix, clock })
-      const reader: SessionStore = createRedisStore({ client: fromIoredis(readerRaw), prefix, clock })
+      const writer: SessionStore = createRedisStore({ client: writerConnection.client, prefix, clock })
+      const reader: SessionStore = createRedisStore({ client: readerConnection.client, prefix, clock })
       await writer.create('s1', { expiresAt: clock.now() + MINUTE })
       let writing = true
       const writes = (async () => {
@@ -171,8 +160,7 @@ describe.runIf(redisPort !== undefined)('Redis store when Redis goes away', () =
       expect((await reader.getValue('s1', 'state'))?.value).toEqual({ step: 300 })
       expect((await reader.meta('s1'))?.expiresAt).toBe(clock.now() + MINUTE + 300)
     } finally {
-      writerRaw.disconnect()
-      readerRaw.disconnect()
+      await Promise.all([writerConnection.close(), readerConnection.close()])
     }
   })
 })

@@ -10,20 +10,20 @@ const dir = join(import.meta.dirname, '../../src/redis/lua')
 // A script's SHA is how a running Redis caches it: pinning them makes every change to a script
 // a deliberate one (bump the pin in the same change), never a side effect.
 const pinned: Record<string, string> = {
-  create: '6e60af41c8609bc4148067faaef47eb470fe9c74',
-  deletePart: '2d056728e3f8d40c0966f69be1c4cb387d144e39',
-  delete: '7f6977a4eda3baff74abaf1795e2730f111f3e8f',
-  getMap: '6bcee46c6ef4c8a6f0f1641c3ce2bc97a736bded',
-  getValue: 'e0518c0271584d87fca581ee8b44e9fffa3d77ae',
-  meta: 'f96dd7af0472d96ef8c6cbb0fb6adbf5890916e6',
-  patchMeta: 'eb541660a745dcd296d77efd54c8ee307dc58ce0',
-  push: 'fb77709077bc3d9c9222c9ac6fb75828670215b2',
-  rangeBySeq: '30ff76726c8c963778ca5f482dde00a226bea39f',
-  range: 'dd494705879086e653ea26650c5634d3415c57c1',
-  scan: '1a988eb4095c47c6875d2191b6603895fdf1c5ac',
-  setValue: 'ed63bc8806be9997bd77e9c2f9323b50d67042ee',
-  touch: '5711f958c419e04547de31d12515f71f3ba369cd',
-  updateMap: 'f58643883970b8fa1b306afdba2e2bed951120f5',
+  create: '71eb8c7505edbb1db257987e130c1aac41019b15',
+  deletePart: '1b69f737687981dc55b789a41e30f3f0a7757f7a',
+  delete: '5ebe3c8eff9252820459facb67ec703c7a723c5e',
+  getMap: '7b62993c656a4904da867f3400c3db14657445cd',
+  getValue: '48d298df79b04809c8e123507405ab4ae75cc77d',
+  meta: '4d4407d4512e4ca11fedd599a8321a8630a03d6b',
+  patchMeta: '5066b6a42205630ad13c832206ef70e20f8c9c38',
+  push: '655771e3d7bca0fa75d6b01a99007ff2b07db0f9',
+  rangeBySeq: '7b86226c0477f7be42464759d06dde137c819170',
+  range: '9dbe38a4f11083b28a2f4c4e5e0e2b9b52ad40de',
+  scan: '09a0441b5bc4aa02a213c2062a72c1588942d05b',
+  setValue: 'fbda7e66d0ef6a115a442b54dc974b676bbd31ac',
+  touch: 'a0eccb8f8f0231301e228a538253fa721dcaf97f',
+  updateMap: '5c582d86f76f740fb808d10c174f70a5a098f83d',
 }
 
 describe('Redis Lua scripts', () => {

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSessionKit, type SessionKit } from '../../src/kit.js'
 import { createRedisStore } from '../../src/redis/index.js'
-import { connectIoredis, redisPort, type TestClient, uniquePrefix } from '../helpers/redis-clients.js'
+import { connectIoredis, redisPort, uniquePrefix, useConnection } from '../helpers/redis-clients.js'
 
 const worker = join(import.meta.dirname, 'fixtures/worker.ts')
 const PROCESSES = 4
@@ -58,11 +58,10 @@ async function runWorkers(prefix: string, sessionId: string, mode: string): Prom
 }
 
 describe.runIf(redisPort !== undefined)('four processes on one Redis session', () => {
-  let connection: TestClient
+  const connection = useConnection(connectIoredis)
   let kit: SessionKit
   const prefix = uniquePrefix()
   beforeAll(async () => {
-    connection = await connectIoredis()
     kit = createSessionKit({
       store: createRedisStore({ client: connection.client, prefix }),
       history: { maxMessages: 10_000 },
@@ -70,7 +69,6 @@ describe.runIf(redisPort !== undefined)('four processes on one Redis session', (
   })
   afterAll(async () => {
     await kit.close()
-    await connection.close()
   })
 
   it('1,000 state.update(n => n + 1) in each of 4 processes end at exactly 4,000', async () => {

@@ -29,14 +29,16 @@ local function physical_ttl(at)
   return math.floor(t + grace)
 end
 
--- The part's kind, whether it holds data now (its own expiry, if any, still ahead), and that expiry.
+-- The part's kind, whether it holds data now (its own expiry, if any, still ahead), that expiry,
+-- and its version (a value's or a map's; 0 for a list or a missing part).
 local function part_state(part)
-  local fields = redis.call('HMGET', header, 'k:' .. part, 'x:' .. part)
+  local fields = redis.call('HMGET', header, 'k:' .. part, 'x:' .. part, 'v:' .. part)
   local kind = fields[1]
-  if not kind then return false, false, nil end
+  if not kind then return false, false, nil, 0 end
   local x = fields[2] and tonumber(fields[2])
-  if x and x <= now then return kind, false, x end
-  return kind, true, x
+  local version = tonumber(fields[3]) or 0
+  if x and x <= now then return kind, false, x, version end
+  return kind, true, x, version
 end
 
 -- Removes what is left of a part whose own expiry passed, so a write starts from empty.
@@ -44,6 +46,33 @@ local function clear_part(part)
   local key = part_key(part)
   redis.call('DEL', key, key .. '#k', key .. '#o')
   redis.call('HDEL', header, 'k:' .. part, 'x:' .. part, 'v:' .. part)
+end
+
+-- Opens a write of kind `want` (v, l, m) to `part`; a part whose own expiry passed is cleared first.
+-- Returns the reply to give back at once ({ 'missing' } or { 'kind', kind }), or nil, the record's
+-- expiresAt, whether the part exists (false when new), its own expiry and its version (0 when new).
+local function open_write(part, want)
+  local record_expires_at = live_until()
+  if not record_expires_at then return { 'missing' } end
+  local kind, present, x, version = part_state(part)
+  if not present then
+    if kind then clear_part(part) end
+    return nil, record_expires_at, false, nil, 0
+  end
+  if kind ~= want then return { 'kind', kind } end
+  return nil, record_expires_at, true, x, version
+end
+
+-- Opens a read of list `part` at KEYS[2]. Returns the reply to give back at once (nothing stored:
+-- { 0, lastSeq, 0 }, the list's seq counter outliving its entries; { 'kind', kind }), or nil, the
+-- list's length and its last seq.
+local function open_list(part)
+  if not live_until() then return { 0, 0, 0 } end
+  local kind, present = part_state(part)
+  local last = tonumber(redis.call('HGET', header, 's:' .. part) or '0')
+  if not present then return { 0, last, 0 } end
+  if kind ~= 'l' then return { 'kind', kind } end
+  return nil, redis.call('LLEN', KEYS[2]), last
 end
 
 -- Every part name the header knows (also lists that were deleted but keep their seq counter).

@@ -1,12 +1,10 @@
 -- getMap(id, part): KEYS[2] hash key; ARGV[3] part, [4] 'all' or 'some', [5...] the fields for 'some'.
 -- { version, field, json ... }; { 'kind', kind } for another kind of part.
 if not live_until() then return { 0 } end
-local part = ARGV[3]
-local kind, present = part_state(part)
-if not kind then return { 0 } end
+local kind, present, _, version = part_state(ARGV[3])
 if not present then return { 0 } end
 if kind ~= 'm' then return { 'kind', kind } end
-local out = { tonumber(redis.call('HGET', header, 'v:' .. part)) }
+local out = { version }
 if ARGV[4] == 'all' then
   local all = redis.call('HGETALL', KEYS[2])
   for i = 1, #all do out[#out + 1] = all[i] end

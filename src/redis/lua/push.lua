@@ -2,16 +2,10 @@
 -- or '', [7] partExpiresAt or '', [8] idempotency window, [9...] entries (json).
 -- { 'ok', firstSeq, lastSeq, length, dropped }, { 'dup', firstSeq, lastSeq, length },
 -- { 'missing' }, { 'kind', kind }.
-local record_expires_at = live_until()
-if not record_expires_at then return { 'missing' } end
 local part = ARGV[3]
 local list = KEYS[2]
-local kind, present, x = part_state(part)
-if kind and not present then
-  clear_part(part)
-  kind, x = false, nil
-end
-if kind and kind ~= 'l' then return { 'kind', kind } end
+local refused, record_expires_at, known, x = open_write(part, 'l')
+if refused then return refused end
 local idem = ARGV[5]
 if idem ~= '' then
   local earlier = redis.call('HGET', list .. '#k', idem)
@@ -42,5 +36,5 @@ if idem ~= '' then
     redis.call('HDEL', list .. '#k', redis.call('LPOP', list .. '#o'))
   end
 end
-finish_write(part, 'l', kind, x, ARGV[7], ARGV[6], record_expires_at)
+finish_write(part, 'l', known, x, ARGV[7], ARGV[6], record_expires_at)
 return { 'ok', first, last, length, dropped }

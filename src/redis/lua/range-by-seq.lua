@@ -1,13 +1,8 @@
 -- rangeBySeq(id, part): KEYS[2] list key; ARGV[3] part, [4] afterSeq or '', [5] beforeSeq or '',
 -- [6] limit, [7] '1' for the newest `limit` entries of the window, '0' for the oldest.
 -- { length, lastSeq, firstIndex, json ... } as range.lua; { 'kind', kind }.
-if not live_until() then return { 0, 0, 0 } end
-local part = ARGV[3]
-local kind, present = part_state(part)
-local last = tonumber(redis.call('HGET', header, 's:' .. part) or '0')
-if not present then return { 0, last, 0 } end
-if kind ~= 'l' then return { 'kind', kind } end
-local length = redis.call('LLEN', KEYS[2])
+local refused, length, last = open_list(ARGV[3])
+if refused then return refused end
 local first_seq = last - length + 1
 local lo, hi = first_seq, last
 if ARGV[4] ~= '' then lo = math.max(lo, tonumber(ARGV[4]) + 1) end

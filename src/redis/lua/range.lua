@@ -1,13 +1,8 @@
 -- range(id, part): KEYS[2] list key; ARGV[3] part, [4] start, [5] stop (LRANGE indices).
 -- { length, lastSeq, firstIndex, json ... }; the entry at index i has seq lastSeq - length + 1 + i.
 -- { 'kind', kind } for another kind of part.
-if not live_until() then return { 0, 0, 0 } end
-local part = ARGV[3]
-local kind, present = part_state(part)
-local last = tonumber(redis.call('HGET', header, 's:' .. part) or '0')
-if not present then return { 0, last, 0 } end
-if kind ~= 'l' then return { 'kind', kind } end
-local length = redis.call('LLEN', KEYS[2])
+local refused, length, last = open_list(ARGV[3])
+if refused then return refused end
 local start = tonumber(ARGV[4])
 if start < 0 then start = math.max(length + start, 0) end
 local out = { length, last, start }

@@ -4,21 +4,13 @@
 -- field, delta to increment. Deletes, then sets, then set-if-absent, then increments.
 -- { 'ok', version, field, number ... }, { 'conflict', version }, { 'limit', what, field },
 -- { 'notint', field }, { 'missing' }, { 'kind', kind }.
-local record_expires_at = live_until()
-if not record_expires_at then return { 'missing' } end
 local part = ARGV[3]
 local map = KEYS[2]
-local kind, present, x = part_state(part)
-if kind and not present then
-  clear_part(part)
-  kind, x = false, nil
-end
-if kind and kind ~= 'm' then return { 'kind', kind } end
-local version = 0
-if kind then version = tonumber(redis.call('HGET', header, 'v:' .. part)) end
+local refused, record_expires_at, known, x, version = open_write(part, 'm')
+if refused then return refused end
 -- ifVersion 0 means "only when the map is empty or missing", whatever its version.
 if ARGV[4] == '0' then
-  if kind and redis.call('HLEN', map) > 0 then return { 'conflict', version } end
+  if known and redis.call('HLEN', map) > 0 then return { 'conflict', version } end
 elseif ARGV[4] ~= '' and tonumber(ARGV[4]) ~= version then
   return { 'conflict', version }
 end
@@ -84,7 +76,7 @@ for _, field in ipairs(order) do
 end
 version = version + 1
 redis.call('HSET', header, 'v:' .. part, version)
-finish_write(part, 'm', kind, x, ARGV[8], ARGV[7], record_expires_at)
+finish_write(part, 'm', known, x, ARGV[8], ARGV[7], record_expires_at)
 local out = { 'ok', version }
 for n = 1, #numbers do out[#out + 1] = numbers[n] end
 return out
