@@ -101,6 +101,7 @@ export function createCart(
       }
       const now = scope.clock.now()
       const qty = qtyField(line.sku)
+      const added = addedField(line.sku)
       // One atomic store call: the line's facts, its first-added time (kept if already there) and
       // the quantity increment, checked against both limits by the store.
       const result = await store
@@ -109,7 +110,7 @@ export function createCart(
           PART,
           {
             set: { [lineField(line.sku)]: stored as unknown as JsonValue },
-            setIfAbsent: { [addedField(line.sku)]: now },
+            setIfAbsent: { [added]: now },
             incr: { [qty]: line.quantity },
           },
           {
@@ -121,9 +122,11 @@ export function createCart(
         .catch((error: unknown) => {
           throw explainLimit(error, options)
         })
-      // Without `ifVersion` the update always applies: `ok` only narrows the type to reach `numbers`.
-      const quantity = result.ok ? result.numbers[qty] : undefined
-      return toLine(stored, quantity ?? line.quantity, now)
+      // Without `ifVersion` the update always applies: `ok` only narrows the type. The store reports
+      // the merged quantity and the line's first-added time (an earlier add's, when there was one).
+      if (!result.ok) return toLine(stored, line.quantity, now)
+      const addedAt = result.kept[added]
+      return toLine(stored, result.numbers[qty] ?? line.quantity, typeof addedAt === 'number' ? addedAt : now)
     },
     async setQuantity(sku, quantity) {
       const id = parseSku(sku)

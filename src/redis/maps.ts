@@ -1,7 +1,7 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
 import { assertPartName, assertRecordId } from '../ids.js'
 import { checkFieldNames, checkFields, checkUpdateMapArgs } from '../store/arguments.js'
-import type { MapOps, MapSnapshot, MapUpdateResult, UpdateMapOptions } from '../store/contract.js'
+import type { JsonValue, MapOps, MapSnapshot, MapUpdateResult, UpdateMapOptions } from '../store/contract.js'
 import { asArray, type RedisContext, throwForStatus } from './context.js'
 import { jsonArg, optionalArg, parseJson, writeArgs } from './input.js'
 import { scripts } from './lua/scripts.js'
@@ -75,8 +75,11 @@ export async function updateMap(
   }
   if (status === 'limit') throw limitError(id, part, String(reply[1]), String(reply[2]), options)
   const numbers: Record<string, number> = Object.create(null)
-  for (let i = 2; i < reply.length; i += 2) numbers[String(reply[i])] = Number(reply[i + 1])
-  return { ok: true, version: Number(reply[1]), numbers }
+  const kept: Record<string, JsonValue> = Object.create(null)
+  const keptFrom = 3 + 2 * Number(reply[2])
+  for (let i = 3; i < keptFrom; i += 2) numbers[String(reply[i])] = Number(reply[i + 1])
+  for (let i = keptFrom; i < reply.length; i += 2) kept[String(reply[i])] = parseJson(reply[i + 1])
+  return { ok: true, version: Number(reply[1]), numbers, kept }
 }
 
 function checked(fields: unknown, what: string): Readonly<Record<string, unknown>> {

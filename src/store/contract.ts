@@ -150,9 +150,18 @@ export interface UpdateMapOptions extends WriteOptions {
   readonly maxNumber?: number
 }
 
-/** Outcome of `updateMap`: the new version, and the value of every incremented field. */
+/**
+ * Outcome of `updateMap`: the new version, the value of every incremented field (`numbers`), and
+ * the value every `setIfAbsent` field holds after the update (`kept`: the one given, or the one
+ * that was already there), so a first-seen fact is known without another read.
+ */
 export type MapUpdateResult =
-  | { readonly ok: true; readonly version: number; readonly numbers: Readonly<Record<string, number>> }
+  | {
+      readonly ok: true
+      readonly version: number
+      readonly numbers: Readonly<Record<string, number>>
+      readonly kept: Readonly<Record<string, JsonValue>>
+    }
   | { readonly ok: false; readonly version: number }
 
 /** Options of `create`. */

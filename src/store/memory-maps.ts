@@ -118,7 +118,10 @@ export function updateMap(
   if (options.partExpiresAt !== undefined) engine.setPartExpiry(record, target, options.partExpiresAt)
   if (options.expiresAt !== undefined) engine.setExpiry(record, options.expiresAt)
   engine.addBytes(record, delta)
-  return { ok: true, version: target.version, numbers: Object.freeze(numbers) }
+  // Stored values are frozen: handed out as they are.
+  const kept: Record<string, JsonValue> = Object.create(null)
+  for (const [field] of absent) kept[field] = next[field]!
+  return { ok: true, version: target.version, numbers: Object.freeze(numbers), kept: Object.freeze(kept) }
 }
 
 function storedFields(

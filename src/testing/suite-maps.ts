@@ -21,7 +21,7 @@ export const mapChecks: readonly StoreCheck[] = [
     async run(t) {
       await withCart(t)
       const result = await t.store.updateMap(t.id('a'), 'cart', { delete: ['sku1'], set: { sku3: 'x' } })
-      t.expect(result).toEqual({ ok: true, version: 2, numbers: {} })
+      t.expect(result).toEqual({ ok: true, version: 2, numbers: {}, kept: {} })
       t.expect(await read(t)).toEqual({ entries: { sku2: { qty: 2 }, n: 5, sku3: 'x' }, version: 2 })
     },
   },
@@ -45,12 +45,12 @@ export const mapChecks: readonly StoreCheck[] = [
         set: { sku2: 'again', n: 10 },
         incr: { n: 1 },
       })
-      t.expect(result).toEqual({ ok: true, version: 2, numbers: { n: 11 } })
+      t.expect(result).toEqual({ ok: true, version: 2, numbers: { n: 11 }, kept: {} })
       t.expect((await read(t)).entries).toEqual({ sku1: { qty: 1 }, sku2: 'again', n: 11 })
     },
   },
   {
-    name: 'setIfAbsent sets only absent fields, after sets and before increments',
+    name: 'setIfAbsent sets only absent fields, after sets and before increments, and reports what each holds',
     async run(t) {
       await withCart(t)
       const result = await t.store.updateMap(t.id('a'), 'cart', {
@@ -58,9 +58,15 @@ export const mapChecks: readonly StoreCheck[] = [
         setIfAbsent: { sku1: 'ignored', fresh: 'ignored', addedAt: 100, counter: 7 },
         incr: { counter: 1 },
       })
-      t.expect(result).toEqual({ ok: true, version: 2, numbers: { counter: 8 } })
+      t.expect(result).toEqual({
+        ok: true,
+        version: 2,
+        numbers: { counter: 8 },
+        kept: { sku1: { qty: 1 }, fresh: 'set', addedAt: 100, counter: 8 },
+      })
       const again = await t.store.updateMap(t.id('a'), 'cart', { setIfAbsent: { addedAt: 200 } })
       t.expect(again.ok && again.version).toBe(3)
+      t.expect(again.ok && again.kept).toEqual({ addedAt: 100 })
       t.expect((await read(t)).entries).toEqual({
         sku1: { qty: 1 },
         sku2: { qty: 2 },
@@ -101,7 +107,7 @@ export const mapChecks: readonly StoreCheck[] = [
     async run(t) {
       await withCart(t)
       const result = await t.store.updateMap(t.id('a'), 'cart', { incr: { n: 3, fresh: -2 } })
-      t.expect(result).toEqual({ ok: true, version: 2, numbers: { n: 8, fresh: -2 } })
+      t.expect(result).toEqual({ ok: true, version: 2, numbers: { n: 8, fresh: -2 }, kept: {} })
       const both = await Promise.all(
         [1, 2, 3, 4].map(() => t.store.updateMap(t.id('a'), 'cart', { incr: { n: 1 } })),
       )

@@ -14,7 +14,7 @@ forEachStore((fixture) => {
       clock.advance(1000)
       await s.cart.add({ ...case_, quantity: 2 })
       const merged = await s.cart.add({ ...iphone, quantity: 2 })
-      expect(merged).toMatchObject({ sku: iphone.sku, quantity: 3, lineTotal: 2997_00 })
+      expect(merged).toMatchObject({ sku: iphone.sku, quantity: 3, lineTotal: 2997_00, addedAt: T0 })
       const lines = await s.cart.list()
       expect(lines.map((l) => [l.sku, l.quantity, l.addedAt])).toEqual([
         [iphone.sku, 3, T0],

@@ -23,7 +23,7 @@ const pinned: Record<string, string> = {
   scan: '09a0441b5bc4aa02a213c2062a72c1588942d05b',
   setValue: 'fbda7e66d0ef6a115a442b54dc974b676bbd31ac',
   touch: 'a0eccb8f8f0231301e228a538253fa721dcaf97f',
-  updateMap: '5c582d86f76f740fb808d10c174f70a5a098f83d',
+  updateMap: 'ced924d3e84a555e4cecabaeb5d9681750c45e07',
 }
 
 describe('Redis Lua scripts', () => {

@@ -2,7 +2,8 @@
 -- (each '' when absent), [7] expiresAt or '', [8] partExpiresAt or '', then four groups, each a
 -- count and its items: fields to delete; field, json to set; field, json to set if absent;
 -- field, delta to increment. Deletes, then sets, then set-if-absent, then increments.
--- { 'ok', version, field, number ... }, { 'conflict', version }, { 'limit', what, field },
+-- { 'ok', version, count, field, number ... (count pairs), field, json ... (the value of each
+-- set-if-absent field after the update) }, { 'conflict', version }, { 'limit', what, field },
 -- { 'notint', field }, { 'missing' }, { 'kind', kind }.
 local part = ARGV[3]
 local map = KEYS[2]
@@ -38,8 +39,10 @@ for _ = 1, tonumber(ARGV[i]) do
   i = i + 2
 end
 i = i + 1
+local kept = {}
 for _ = 1, tonumber(ARGV[i]) do
   if not current(ARGV[i + 1]) then put(ARGV[i + 1], ARGV[i + 2]) end
+  kept[#kept + 1] = ARGV[i + 1]
   i = i + 2
 end
 i = i + 1
@@ -77,6 +80,10 @@ end
 version = version + 1
 redis.call('HSET', header, 'v:' .. part, version)
 finish_write(part, 'm', known, x, ARGV[8], ARGV[7], record_expires_at)
-local out = { 'ok', version }
+local out = { 'ok', version, #numbers / 2 }
 for n = 1, #numbers do out[#out + 1] = numbers[n] end
+for _, field in ipairs(kept) do
+  out[#out + 1] = field
+  out[#out + 1] = current(field)
+end
 return out
