@@ -14,11 +14,22 @@ export function createSessionId(): string {
 /** Longest id a store accepts (record ids, user ids, session ids). */
 const MAX_ID_LENGTH = 128
 
-const recordIdPattern = /^[A-Za-z0-9_\-.:@]+$/
+const recordIdChars = /^[A-Za-z0-9_\-.:@]*$/
 const sessionIdPattern = /^[A-Za-z0-9_-]{8,128}$/
 const partNamePattern = /^[a-z][A-Za-z0-9_.-]{0,63}$/
 /** Names refused as ids, field names and JSON keys: they would reach an object's prototype. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
+
+/**
+ * Whether `prefix` could start a record id: only record-id characters (or empty). A store's scan
+ * returns nothing for any other prefix (which may hold pattern characters).
+ *
+ * @example
+ * isRecordIdPrefix('user:') // true
+ */
+export function isRecordIdPrefix(prefix: string): boolean {
+  return recordIdChars.test(prefix)
+}
 
 /**
  * Checks a record id before it reaches a store: 1 to 128 characters of `A-Z a-z 0-9 _ - . : @`,
@@ -31,7 +42,7 @@ export function assertRecordId(id: unknown, what = 'record id'): asserts id is s
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) {
     throw invalidArgument(`${what} must be a string of 1 to ${MAX_ID_LENGTH} characters; got ${describe(id)}`)
   }
-  if (!recordIdPattern.test(id) || RESERVED_NAMES.has(id)) {
+  if (!recordIdChars.test(id) || RESERVED_NAMES.has(id)) {
     throw invalidArgument(
       `${what} may only hold letters, digits and _ - . : @ (and not be a reserved word); got ${JSON.stringify(id.slice(0, 40))}`,
     )

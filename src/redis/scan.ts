@@ -1,10 +1,9 @@
-import { invalidArgument, SessionKitError } from '../errors.js'
-import { checkInteger } from '../store/arguments.js'
+import { SessionKitError } from '../errors.js'
+import { isRecordIdPrefix } from '../ids.js'
+import { checkScanOptions } from '../store/arguments.js'
 import { asArray, type RedisContext } from './context.js'
 import { scripts } from './lua/scripts.js'
 import { withDeadline } from './script-call.js'
-
-const idPattern = /^[A-Za-z0-9_\-.:@]*$/
 
 /**
  * Every live record id starting with `prefix`: SCAN on every master (no index key), filtered by
@@ -15,13 +14,9 @@ export async function* scanIds(
   ctx: RedisContext,
   options: { readonly prefix?: string; readonly batchSize?: number } = {},
 ): AsyncGenerator<readonly string[]> {
-  if (typeof options !== 'object' || options === null) throw invalidArgument('scan options must be an object')
-  const idPrefix = options.prefix ?? ''
-  if (typeof idPrefix !== 'string') throw invalidArgument('scan prefix must be a string')
-  const count = options.batchSize ?? ctx.options.scanCount
-  checkInteger(count, 'scan batchSize', 1)
+  const { prefix: idPrefix, batchSize: count } = checkScanOptions(options, ctx.options.scanCount, 'scan')
   // No id holds a character outside the id charset (glob characters among them): nothing to scan.
-  if (!idPattern.test(idPrefix)) return
+  if (!isRecordIdPrefix(idPrefix)) return
   const header = ctx.header('')
   const open = header.slice(0, -1)
   const match = `${open}${idPrefix}*}`
@@ -58,9 +53,10 @@ export async function* scanIds(
 /** How many live records start with `prefix`: a full scan, counted. */
 export async function countIds(
   ctx: RedisContext,
-  options: { readonly prefix?: string } = {},
+  options: { readonly prefix?: string } | undefined,
 ): Promise<number> {
+  const { prefix } = checkScanOptions(options, ctx.options.scanCount, 'count')
   let n = 0
-  for await (const batch of scanIds(ctx, { prefix: options?.prefix ?? '' })) n += batch.length
+  for await (const batch of scanIds(ctx, { prefix })) n += batch.length
   return n
 }

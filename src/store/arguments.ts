@@ -154,3 +154,26 @@ export function checkSeqQuery(query: SeqQuery): void {
   if (query.afterSeq !== undefined) checkInteger(query.afterSeq, 'afterSeq', 0)
   if (query.beforeSeq !== undefined) checkInteger(query.beforeSeq, 'beforeSeq', 0)
 }
+
+/**
+ * Checks the options of `scan` (`what` = 'scan') or `count` ('count') and fills in their defaults:
+ * the id prefix (`''`: every record) and the batch size.
+ *
+ * @example
+ * const { prefix, batchSize } = checkScanOptions(options, 100, 'scan')
+ */
+export function checkScanOptions(
+  options: unknown,
+  defaultBatchSize: number,
+  what: 'scan' | 'count',
+): { readonly prefix: string; readonly batchSize: number } {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw invalidArgument(`${what} options must be an object`)
+  }
+  const given = (options ?? {}) as { readonly prefix?: unknown; readonly batchSize?: unknown }
+  const prefix = given.prefix ?? ''
+  if (typeof prefix !== 'string') throw invalidArgument(`${what} prefix must be a string`)
+  const batchSize = given.batchSize ?? defaultBatchSize
+  checkInteger(batchSize, `${what} batchSize`, 1)
+  return { prefix, batchSize }
+}

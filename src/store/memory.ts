@@ -1,5 +1,5 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
-import { checkInteger, checkTime } from './arguments.js'
+import { checkScanOptions, checkTime } from './arguments.js'
 import type {
   MapSnapshot,
   RangeResult,
@@ -137,7 +137,7 @@ export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
     updateMap: (id, part, ops, opts) => run(() => updateMap(engine, id, part, ops, opts)),
     deletePart: (id, part, opts) => run(() => deleteRecordPart(engine, id, part, opts)),
     scan: (opts) => scanRecords(engine, () => closed, opts),
-    count: (opts) => run(() => countRecords(engine, opts?.prefix)),
+    count: (opts) => run(() => countRecords(engine, opts)),
     subscribe: (listener) => engine.subscribe(listener),
     snapshot(path) {
       if (closed) return Promise.reject(closedError())
@@ -170,10 +170,7 @@ async function* scanRecords(
   isClosed: () => boolean,
   options: { readonly prefix?: string; readonly batchSize?: number } | undefined,
 ): AsyncGenerator<readonly string[]> {
-  const prefix = options?.prefix ?? ''
-  if (typeof prefix !== 'string') throw invalidArgument('scan prefix must be a string')
-  const batchSize = options?.batchSize ?? 100
-  checkInteger(batchSize, 'scan batchSize', 1)
+  const { prefix, batchSize } = checkScanOptions(options, 100, 'scan')
   if (isClosed()) throw closedError()
   // Collect ids first: the LRU must not be walked while callers write between batches.
   const ids: string[] = []
@@ -185,14 +182,11 @@ async function* scanRecords(
   }
 }
 
-function countRecords(engine: MemoryEngine, prefix: string | undefined): number {
-  if (prefix !== undefined && typeof prefix !== 'string')
-    throw invalidArgument('count prefix must be a string')
+function countRecords(engine: MemoryEngine, options: { readonly prefix?: string } | undefined): number {
+  const { prefix } = checkScanOptions(options, 1, 'count')
   const now = engine.now()
   let n = 0
-  for (const record of engine.records()) {
-    if (record.expiresAt > now && (prefix === undefined || record.id.startsWith(prefix))) n++
-  }
+  for (const record of engine.records()) if (record.expiresAt > now && record.id.startsWith(prefix)) n++
   return n
 }
 

@@ -50,6 +50,21 @@ export const scanChecks: readonly StoreCheck[] = [
     },
   },
   {
+    name: 'scan and count refuse options that are not an object, a prefix that is not a string and a bad batch size',
+    async run(t) {
+      const first = (options: unknown) => async () => {
+        for await (const batch of t.store.scan(options as never)) return batch
+        return undefined
+      }
+      for (const bad of [null, 'p', { prefix: 7 }, { batchSize: 0 }, { batchSize: 1.5 }]) {
+        await t.fails(first(bad), 'INVALID_ARGUMENT')
+      }
+      for (const bad of [null, 'p', { prefix: 7 }]) {
+        await t.fails(() => t.store.count(bad as never), 'INVALID_ARGUMENT')
+      }
+    },
+  },
+  {
     name: 'capabilities say what the store can do',
     async run({ store, expect }) {
       const c = store.capabilities
