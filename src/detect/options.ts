@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { type Clock, systemClock } from '../clock.js'
 import { invalidConfig } from '../errors.js'
+import { firstOptionIssue } from '../options.js'
 import {
   defaultIgnoredKeys,
   defaultMessageKeys,
@@ -170,11 +171,8 @@ export function parseDetectorOptions(input: unknown): DetectorOptions {
     fuzzy: fuzzy === false ? undefined : fuzzy,
   })
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    const path = issue.path.map(String).join('.') || (issue.code === 'unrecognized_keys' ? '' : 'options')
-    const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : ''
-    const name = path === '' ? 'options' : `option "${path}"`
-    throw invalidConfig(`createDetector ${name}: ${issue.message}${keys}`, { option: path || issue.code })
+    const { path, message } = firstOptionIssue(parsed.error)
+    throw invalidConfig(`createDetector option "${path}": ${message}`, { option: path })
   }
   const o = parsed.data
   const messageKeys = [...new Set(o.messageKeys.filter((k) => k !== 'role' && k !== 'content'))].sort()

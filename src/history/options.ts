@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { invalidConfig } from '../errors.js'
+import { firstOptionIssue } from '../options.js'
 import type { Summarizer } from './summary.js'
 import { estimateTokens, type Tokenizer } from './tokens.js'
 
@@ -74,9 +75,8 @@ const schema = z.strictObject({
 export function parseHistoryOptions(input: unknown): HistoryOptions {
   const parsed = schema.safeParse(input ?? {})
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    const path = ['history', ...(issue?.path ?? [])].join('.')
-    throw invalidConfig(`createSessionKit option ${path}: ${issue?.message ?? 'is invalid'}`, {
+    const { path, message } = firstOptionIssue(parsed.error, ['history'])
+    throw invalidConfig(`createSessionKit option ${path}: ${message}`, {
       option: path,
       issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     })

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js'
 import { type DetectorOptionsInput, parseDetectorOptions } from '../detect/options.js'
 import { invalidConfig } from '../errors.js'
 import { type HistoryOptions, type HistoryOptionsInput, parseHistoryOptions } from '../history/options.js'
+import { firstOptionIssue } from '../options.js'
 import type { CartOptions } from '../profile/cart.js'
 import type { CasPolicy } from '../profile/cas.js'
 import type { PreferencesOptions } from '../profile/preferences.js'
@@ -159,9 +160,8 @@ const kitSchema = z.strictObject({
 export function parseKitOptions(input: unknown): ResolvedKitOptions {
   const parsed = kitSchema.safeParse(input ?? {})
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    const path = issue?.path.join('.') || 'options'
-    throw invalidConfig(`createSessionKit option ${path}: ${issue?.message ?? 'is invalid'}`, {
+    const { path, message } = firstOptionIssue(parsed.error)
+    throw invalidConfig(`createSessionKit option ${path}: ${message}`, {
       option: path,
       issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     })

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { invalidArgument, invalidConfig, type SessionKitError } from '../errors.js'
 import { RESERVED_NAMES } from '../ids.js'
+import { firstOptionIssue } from '../options.js'
 import type {
   DecayShape,
   ResolvedSeenPolicy,
@@ -114,9 +115,8 @@ function optionProblem(source: ProblemSource, path: string, message: string): Se
  * if (!parsed.success) throw zodProblem(source, 'seen', parsed.error)
  */
 export function zodProblem(source: ProblemSource, prefix: string, error: z.ZodError): SessionKitError {
-  const issue = error.issues[0]
-  const path = [prefix, ...(issue?.path ?? []).map(String)].filter((p) => p !== '').join('.')
-  return optionProblem(source, path || 'options', issue?.message ?? 'is invalid')
+  const { path, message } = firstOptionIssue(error, prefix === '' ? [] : [prefix])
+  return optionProblem(source, path, message)
 }
 
 /**

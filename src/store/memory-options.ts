@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { type Clock, systemClock } from '../clock.js'
 import { invalidConfig, type SessionKitError } from '../errors.js'
+import { firstOptionIssue } from '../options.js'
 import type { RemovalEvent } from './contract.js'
 
 /**
@@ -99,12 +100,10 @@ const schema = z.strictObject({
 export function resolveMemoryOptions(options: MemoryStoreOptions | undefined): ResolvedMemoryOptions {
   const parsed = schema.safeParse(options ?? {})
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys : []
-    const name = [...issue.path, ...keys.slice(0, 1)].join('.') || 'options'
+    const { path, message } = firstOptionIssue(parsed.error)
     throw invalidConfig(
-      `createMemoryStore: option "${name}" is wrong: ${issue.message}. See the memory-store options in the README.`,
-      { option: name },
+      `createMemoryStore: option "${path}" is wrong: ${message}. See the memory-store options in the README.`,
+      { option: path },
     )
   }
   const o = parsed.data
