@@ -3,7 +3,7 @@ import { assertSessionId } from '../ids.js'
 import { type CanonicalConfig, plainText } from './canonical.js'
 import { DetectionRecord } from './detection.js'
 import { deriveExplicitId, ownKey } from './hash.js'
-import { type HashContext, hashRequest, pieceOf } from './hashed-request.js'
+import { type HashContext, hashRequest, pieceFingerprint, pieceOf } from './hashed-request.js'
 import { DetectorCounters } from './metrics.js'
 import { type DetectorOptionsInput, parseDetectorOptions } from './options.js'
 import { Placer } from './placement.js'
@@ -125,7 +125,7 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
       const added = table.addKey(s, extended.key, bind.position + 1, bind.branch * 8 + REPLY)
       if (added) counters.grew(1, table.grow(s, 1))
       if (reply.role === 'assistant') {
-        table.addReply(s, ownKey(o.hash.digest(bind.header + piece)))
+        table.addReply(s, ownKey(pieceFingerprint(o.hash, bind.header, piece)))
         counters.bytesHashed += bind.header.length + piece.length
       }
       counters.repliesBound++

@@ -131,7 +131,16 @@ export function roleAt(req: HashedRequest, position: number): string {
 export function fingerprintAt(req: HashedRequest, position: number): string {
   const piece = req.pieces[position - 1]!
   req.bytes += req.header.length + piece.length
-  return probeKey(req.ctx.hash.digest(req.header + piece))
+  return probeKey(pieceFingerprint(req.ctx.hash, req.header, piece))
+}
+
+/**
+ * The digest that fingerprints one message for fuzzy matching: the header (seed and tenant, so
+ * tenants never share one) and the message's canonical piece. A reply bound by `bindReply` and the
+ * same message echoed in a later request must get the same one.
+ */
+export function pieceFingerprint(hash: DetectorHash, header: string, piece: string): string {
+  return hash.digest(header + piece)
 }
 
 /** The canonical piece of one message (a reply to bind). */
