@@ -114,8 +114,9 @@ function bareChain(messages: readonly ChatMessage[]): number {
   const h = crypto.createHash('sha256').update(parts.join(''))
   const beforeLast = h.copy()
   h.update(messages[messages.length - 1]!.content as string)
+  // Kept undigested, as the state bindReply extends by the reply.
   const forBind = h.copy()
-  return h.digest('binary').length + beforeLast.digest('binary').length + (forBind ? 1 : 0)
+  return h.digest('binary').length + beforeLast.digest('binary').length + (forBind === undefined ? 0 : 1)
 }
 
 const detectNs: number[] = []
