@@ -1,4 +1,4 @@
-import { checkTime, checkVersion, checkWriteOptions } from '../store/arguments.js'
+import { checkTime } from '../store/arguments.js'
 import type { JsonValue, WriteOptions } from '../store/contract.js'
 import { checkJson } from '../util/json.js'
 
@@ -8,17 +8,13 @@ export function timeArg(value: unknown, what: string): string {
   return String(value)
 }
 
-/** Checks the common write options; returns `[expiresAt, partExpiresAt]` as script arguments (`''` when absent). */
+/**
+ * Already checked write options (each call checks its arguments with one function of
+ * store/arguments.ts) as the script arguments `[expiresAt, partExpiresAt]` (`''` when absent).
+ */
 export function writeArgs(options: WriteOptions | undefined): [string, string] {
-  checkWriteOptions(options)
   if (options === undefined) return ['', '']
   return [optionalArg(options.expiresAt), optionalArg(options.partExpiresAt)]
-}
-
-/** An optional compare-and-set version as a script argument (`''` when absent). */
-export function versionArg(value: unknown): string {
-  checkVersion(value)
-  return optionalArg(value as number | undefined)
 }
 
 /** An optional, already checked number as a script argument: `''` when absent. */

@@ -1,6 +1,6 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
 import { assertPartName, assertRecordId } from '../ids.js'
-import { checkFieldNames, checkFields, checkUpdateMapArgs } from '../store/arguments.js'
+import { checkFieldNames, checkUpdateMapArgs } from '../store/arguments.js'
 import type { JsonValue, MapOps, MapSnapshot, MapUpdateResult, UpdateMapOptions } from '../store/contract.js'
 import { asArray, type RedisContext, throwForStatus } from './context.js'
 import { jsonArg, optionalArg, parseJson, writeArgs } from './input.js'
@@ -52,7 +52,7 @@ export async function updateMap(
     ['set', ops.set],
     ['setIfAbsent', ops.setIfAbsent],
   ] as const) {
-    const entries = fields === undefined ? [] : Object.entries(checked(fields, group))
+    const entries = fields === undefined ? [] : Object.entries(fields)
     args.push(String(entries.length))
     for (const [field, value] of entries) args.push(field, jsonArg(value, max, `${group}.${field}`))
   }
@@ -80,11 +80,6 @@ export async function updateMap(
   for (let i = 3; i < keptFrom; i += 2) numbers[String(reply[i])] = Number(reply[i + 1])
   for (let i = keptFrom; i < reply.length; i += 2) kept[String(reply[i])] = parseJson(reply[i + 1])
   return { ok: true, version: Number(reply[1]), numbers, kept }
-}
-
-function checked(fields: unknown, what: string): Readonly<Record<string, unknown>> {
-  checkFields(fields, what)
-  return fields
 }
 
 function limitError(

@@ -1,7 +1,8 @@
 import { assertPartName, assertRecordId } from '../ids.js'
+import { checkSetValueArgs, checkWriteOptions } from '../store/arguments.js'
 import type { CasResult, JsonValue, SetValueOptions, Versioned, WriteOptions } from '../store/contract.js'
 import { asArray, type RedisContext, throwForStatus } from './context.js'
-import { jsonArg, parseJson, versionArg, writeArgs } from './input.js'
+import { jsonArg, optionalArg, parseJson, writeArgs } from './input.js'
 import { scripts } from './lua/scripts.js'
 
 /** `getValue`: the part's JSON and version, or `undefined` when the record or part is missing or expired. */
@@ -31,10 +32,10 @@ export async function setValue(
 ): Promise<CasResult> {
   assertRecordId(id)
   assertPartName(part)
+  checkSetValueArgs(options)
   const text = jsonArg(value, ctx.options.maxValueBytes, 'value')
-  const ifVersion = versionArg(options?.ifVersion)
   const [expiresAt, partExpiresAt] = writeArgs(options)
-  const args = [...ctx.base(), part, text, ifVersion, expiresAt, partExpiresAt]
+  const args = [...ctx.base(), part, text, optionalArg(options.ifVersion), expiresAt, partExpiresAt]
   const reply = asArray(await ctx.call(scripts.setValue, ctx.partKeys(id, part), args), 'setValue')
   throwForStatus(reply, id, part)
   return { ok: reply[0] === 'ok', version: Number(reply[1]) }
@@ -49,6 +50,7 @@ export async function deletePart(
 ): Promise<void> {
   assertRecordId(id)
   assertPartName(part)
+  checkWriteOptions(options)
   const [expiresAt] = writeArgs(options)
   const args = [...ctx.base(), part, expiresAt]
   const reply = asArray(await ctx.call(scripts.deletePart, ctx.partKeys(id, part), args), 'deletePart')

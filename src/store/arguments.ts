@@ -1,6 +1,14 @@
 import { invalidArgument } from '../errors.js'
 import { assertFieldName } from '../ids.js'
-import type { JsonValue, MapOps, PushOptions, SeqQuery, UpdateMapOptions, WriteOptions } from './contract.js'
+import type {
+  JsonValue,
+  MapOps,
+  PushOptions,
+  SeqQuery,
+  SetValueOptions,
+  UpdateMapOptions,
+  WriteOptions,
+} from './contract.js'
 
 // Checks of store-call arguments that every store makes the same way, so the memory store and the
 // Redis store reject the same input with the same message. Store-agnostic: nothing here knows how a
@@ -90,9 +98,21 @@ export function checkFieldNames(value: unknown, what: string): asserts value is 
 }
 
 /**
+ * Checks the options of `setValue`: the write options and an optional `ifVersion`.
+ *
+ * @example
+ * checkSetValueArgs({ ifVersion: 3, expiresAt: now + 60_000 })
+ */
+export function checkSetValueArgs(options: SetValueOptions | undefined): void {
+  checkWriteOptions(options)
+  if (options !== undefined) checkVersion(options.ifVersion)
+}
+
+/**
  * Checks the arguments of `updateMap` other than the values it sets: an ops object whose `delete`
- * lists field names and whose `incr` maps field names to integers, and the options (`ifVersion`,
- * `maxFields` of at least 0, an integer `maxNumber`, the write options).
+ * lists field names, whose `set` and `setIfAbsent` are objects of valid field names and whose `incr`
+ * maps field names to integers, and the options (`ifVersion`, `maxFields` of at least 0, an integer
+ * `maxNumber`, the write options).
  *
  * @example
  * checkUpdateMapArgs({ incr: { qty: 1 } }, { maxNumber: 99 })
@@ -106,6 +126,8 @@ export function checkUpdateMapArgs(ops: MapOps, options: UpdateMapOptions | unde
     if (options.maxNumber !== undefined) checkInteger(options.maxNumber, 'maxNumber')
   }
   if (ops.delete !== undefined) checkFieldNames(ops.delete, 'updateMap delete')
+  if (ops.set !== undefined) checkFields(ops.set, 'updateMap set')
+  if (ops.setIfAbsent !== undefined) checkFields(ops.setIfAbsent, 'updateMap setIfAbsent')
   if (ops.incr !== undefined) {
     checkFields(ops.incr, 'updateMap incr')
     for (const field of Object.keys(ops.incr)) checkInteger(ops.incr[field], `updateMap incr.${field}`)

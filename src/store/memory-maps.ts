@@ -1,5 +1,5 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
-import { checkFieldNames, checkFields, checkUpdateMapArgs } from './arguments.js'
+import { checkFieldNames, checkUpdateMapArgs } from './arguments.js'
 import type { JsonValue, MapOps, MapSnapshot, MapUpdateResult, UpdateMapOptions } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
 import { type StoredJson, storeJson } from './memory-input.js'
@@ -38,8 +38,8 @@ export function updateMap(
   checkUpdateMapArgs(ops, options)
   const deletes = ops.delete ?? []
   const maxBytes = engine.options.maxValueBytes
-  const sets = storedFields(ops.set, maxBytes, 'set')
-  const absent = storedFields(ops.setIfAbsent, maxBytes, 'setIfAbsent')
+  const sets = storedFields(ops.set, maxBytes)
+  const absent = storedFields(ops.setIfAbsent, maxBytes)
   const incrs = ops.incr ?? {}
 
   const now = engine.now()
@@ -124,13 +124,12 @@ export function updateMap(
   return { ok: true, version: target.version, numbers: Object.freeze(numbers), kept: Object.freeze(kept) }
 }
 
+/** The values of a `set` or `setIfAbsent` (field names checked by `checkUpdateMapArgs`), checked and stored. */
 function storedFields(
   fields: Readonly<Record<string, JsonValue>> | undefined,
   maxBytes: number,
-  group: string,
 ): ReadonlyArray<readonly [string, StoredJson]> {
   if (fields === undefined) return []
-  checkFields(fields, `updateMap ${group}`)
   return Object.keys(fields).map(
     (field) => [field, storeJson(fields[field], maxBytes, 'map field value')] as const,
   )

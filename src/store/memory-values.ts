@@ -1,4 +1,4 @@
-import { checkVersion, checkWriteOptions } from './arguments.js'
+import { checkSetValueArgs } from './arguments.js'
 import type { CasResult, JsonValue, SetValueOptions, Versioned } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
 import { storeJson } from './memory-input.js'
@@ -17,8 +17,7 @@ export function writeValue(
   value: JsonValue,
   options: SetValueOptions = {},
 ): CasResult {
-  checkWriteOptions(options)
-  checkVersion(options.ifVersion)
+  checkSetValueArgs(options)
   const stored = storeJson(value, engine.options.maxValueBytes, 'value')
   const now = engine.now()
   const record = engine.require(id, now)

@@ -2,7 +2,7 @@ import { assertFieldName, assertPartName, assertRecordId } from '../ids.js'
 import type { JsonValue, ListEntry } from './contract.js'
 import {
   deepFreeze,
-  EMPTY_DATA,
+  headerData,
   ITEM_OVERHEAD,
   type ListPart,
   type MemoryRecord,
@@ -69,8 +69,7 @@ export function decodeRecord(line: string, now: number): MemoryRecord | undefine
     assertFieldName(key)
     dataBytes += key.length + valueBytes(data[key]!)
   }
-  const frozen = Object.keys(data).length === 0 ? EMPTY_DATA : deepFreeze({ ...data })
-  const record = newRecord(raw.id, createdAt, expiresAt, frozen, dataBytes)
+  const record = newRecord(raw.id, createdAt, expiresAt, headerData(deepFreeze(data)), dataBytes)
   const parts = object(raw.parts, 'parts')
   for (const name of Object.keys(parts)) {
     assertPartName(name)
