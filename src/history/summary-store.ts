@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache'
 import type { SessionScope } from '../session-scope.js'
 import type { ListEntry, Versioned, WriteOptions } from '../store/contract.js'
-import { createKeyedQueue, type KeyedQueue } from '../util/keyed-queue.js'
+import { createKeyedQueue, type KeyedQueue, queuePart } from '../util/keyed-queue.js'
 import type { HistoryMessage } from './message.js'
 import type { HistoryOptions } from './options.js'
 import { type HistorySummary, runSummarizer, type Summarizer, type SummaryOutcome } from './summary.js'
@@ -69,7 +69,7 @@ export function historyWrite(env: HistoryEnv): WriteOptions {
 
 /** Runs `task` alone among the summary writes of this session in this process. */
 export function summaryLock<T>(env: HistoryEnv, task: () => Promise<T>): Promise<T> {
-  return env.shared.queue.run(`${env.scope.sessionId}\u0000${SUMMARY_PART}`, task)
+  return queuePart(env.scope, env.shared.queue, SUMMARY_PART, task)
 }
 
 /** The stored summary record, if any. */

@@ -1,9 +1,9 @@
 import { isSessionKitError, SessionKitError } from '../errors.js'
 import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
-import type { KeyedQueue } from '../util/keyed-queue.js'
+import { type KeyedQueue, queuePart } from '../util/keyed-queue.js'
 import { assertQuantity, type CartLine, type CartLineInput, parseCartLine, parseSku } from './cart-line.js'
-import { type CasPolicy, LOST_RACE, queuePart, retryOnConflict } from './cas.js'
+import { type CasPolicy, LOST_RACE, retryOnConflict } from './cas.js'
 
 /** Options of the cart module (kit option `cart`). */
 export interface CartOptions {

@@ -1,7 +1,7 @@
 import { SessionKitError } from '../errors.js'
 import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
-import type { KeyedQueue } from '../util/keyed-queue.js'
+import { type KeyedQueue, queuePart } from '../util/keyed-queue.js'
 
 /** How hard a compare-and-set update tries before `CONFLICT`. */
 export interface CasPolicy {
@@ -67,19 +67,6 @@ export function casUpdate<T extends JsonValue>(
       return result.ok ? next : LOST_RACE
     }),
   )
-}
-
-/**
- * Runs `task` after this process's other queued writes to `part` of the session. Every write of a
- * part that {@link casUpdate} updates goes through here, so a plain write never overtakes an update.
- */
-export function queuePart<T>(
-  scope: SessionScope,
-  queue: KeyedQueue,
-  part: string,
-  task: () => Promise<T>,
-): Promise<T> {
-  return queue.run(`${scope.sessionId}\u0000${part}`, task)
 }
 
 /** Stores `value` as the value part `part` (queued, see {@link queuePart}); counts as activity. */

@@ -3,7 +3,7 @@ import { invalidArgument, isSessionKitError } from '../errors.js'
 import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
 import { checkJson } from '../util/json.js'
-import type { KeyedQueue } from '../util/keyed-queue.js'
+import { type KeyedQueue, queuePart } from '../util/keyed-queue.js'
 import { type CasPolicy, LOST_RACE, retryOnConflict } from './cas.js'
 
 /** Options of the response cache (kit option `cache`). */
@@ -132,7 +132,7 @@ export function createResponseCache(
       opts?: { readonly ttlMs?: number },
     ) {
       const field = fieldOf(key)
-      return queue.run(`${sessionId}\u0000${PART}\u0000${field}`, async () => {
+      return queuePart(scope, queue, `${PART}\u0000${field}`, async () => {
         const hit = await read(field)
         if (hit !== undefined) return { value: hit.v as T, cached: true }
         const value = await compute()

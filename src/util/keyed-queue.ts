@@ -1,3 +1,5 @@
+import type { SessionScope } from '../session-scope.js'
+
 /**
  * Runs async tasks one at a time per key, in arrival order. Read-modify-write updates inside one
  * process go through it, so they never race each other; compare-and-set then only has to settle
@@ -8,8 +10,6 @@
  */
 export interface KeyedQueue {
   run<T>(key: string, task: () => Promise<T>): Promise<T>
-  /** Keys with work queued or running (for tests and stats). */
-  readonly size: number
 }
 
 export function createKeyedQueue(): KeyedQueue {
@@ -28,8 +28,19 @@ export function createKeyedQueue(): KeyedQueue {
       })
       return result
     },
-    get size() {
-      return tails.size
-    },
   }
+}
+
+/**
+ * Runs `task` after this process's other queued writes to `part` of the session. Every write of a
+ * part that a compare-and-set update reads goes through here, so a plain write never overtakes an
+ * update.
+ */
+export function queuePart<T>(
+  scope: SessionScope,
+  queue: KeyedQueue,
+  part: string,
+  task: () => Promise<T>,
+): Promise<T> {
+  return queue.run(`${scope.sessionId}\u0000${part}`, task)
 }
