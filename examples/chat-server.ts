@@ -12,7 +12,6 @@ import {
   isSessionKitError,
   type Session,
   type SessionKit,
-  SessionKitError,
 } from '../src/index.js'
 
 /** Writes the assistant's answer from the question and the context sessionkit built. */
@@ -75,11 +74,12 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost')
     const userId = header(req, 'x-user-id')
+    const owner = userId === undefined ? {} : { userId }
     const parts = url.pathname.split('/').filter(Boolean)
     const method = req.method ?? 'GET'
 
     if (method === 'POST' && url.pathname === '/sessions') {
-      const session = await kit.create(userId === undefined ? {} : { userId })
+      const session = await kit.create(owner)
       res.setHeader('set-cookie', `${COOKIE}=${session.id}; ${cookieFlags}`)
       return send(res, 201, { sessionId: session.id })
     }
@@ -94,7 +94,7 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
         )
       }
       const wanted = typeof body.sessionId === 'string' ? body.sessionId : cookie(req, COOKIE)
-      const { session, created } = await kit.getOrCreate(wanted, userId === undefined ? {} : { userId })
+      const { session, created } = await kit.getOrCreate(wanted, owner)
       if (created) res.setHeader('set-cookie', `${COOKIE}=${session.id}; ${cookieFlags}`)
       const context = await session.history.context({ maxTokens, reserveTokens: 500 })
       const answer = await responder({ question, context, session })
@@ -112,7 +112,7 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
       })
     }
     if (parts[0] === 'sessions' && parts.length === 3) {
-      const session = await kit.get(parts[1]!, userId === undefined ? {} : { userId })
+      const session = await kit.get(parts[1]!, owner)
       if (session === undefined) throw new HttpError(404, 'NOT_FOUND', 'no live session with this id')
       return sessionRoute(session, parts[2]!, method, url, req, res)
     }
@@ -176,8 +176,10 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
       }
       case 'POST preferences':
         return send(res, 200, { preferences: await session.preferences.patch(await readJson(req)) })
-      case 'GET cart':
-        return send(res, 200, { lines: await session.cart.list(), totals: await session.cart.totals() })
+      case 'GET cart': {
+        const [lines, totals] = await Promise.all([session.cart.list(), session.cart.totals()])
+        return send(res, 200, { lines, totals })
+      }
       case 'POST cart': {
         // The cart checks the line itself (INVALID_ARGUMENT names the bad field).
         const line = await session.cart.add((await readJson(req)) as unknown as CartLineInput)
@@ -241,7 +243,7 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
     throw new HttpError(400, 'INVALID_ARGUMENT', 'the body must be JSON')
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new SessionKitError('INVALID_ARGUMENT', 'the body must be a JSON object')
+    throw new HttpError(400, 'INVALID_ARGUMENT', 'the body must be a JSON object')
   }
   return value as Record<string, unknown>
 }

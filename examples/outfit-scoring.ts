@@ -86,8 +86,10 @@ async function generateOutfit(
 function pickForSlot(slot: Slot, view: SeenView, log: (line: string) => void): Item {
   const ranked = catalogue
     .filter((candidate) => candidate.slot === slot)
-    .map((candidate) => ({ item: candidate, penalty: view.penalty(candidate.id, candidate.attributes) }))
-    .map((c) => ({ ...c, score: c.item.gym + c.penalty }))
+    .map((candidate) => {
+      const penalty = view.penalty(candidate.id, candidate.attributes)
+      return { item: candidate, penalty, score: candidate.gym + penalty }
+    })
     .sort((a, b) => b.score - a.score)
   log(`  ${slot}:`)
   ranked.slice(0, 3).forEach(({ item: c, penalty, score }, i) => {

@@ -122,13 +122,13 @@ export function checkToolPairs<M extends MessageInput>(
       for (const i of unit.indices) out.push(messages[i]!)
       continue
     }
-    const head = messages[unit.indices[0]!]!
-    const missing = new Set(unit.missing!.map((c) => c.id))
     if (repair === 'placeholder') {
       for (const i of unit.indices) out.push(messages[i]!)
       for (const call of unit.missing!) out.push({ role: 'tool', toolCallId: call.id, content: placeholder })
       continue
     }
+    const head = messages[unit.indices[0]!]!
+    const missing = new Set(unit.missing!.map((c) => c.id))
     const kept = head.toolCalls!.filter((c) => !missing.has(c.id))
     const { toolCalls: _dropped, ...rest } = head
     if (kept.length > 0) out.push({ ...rest, toolCalls: kept })

@@ -115,7 +115,7 @@ function optionProblem(source: ProblemSource, path: string, message: string): Se
  * if (!parsed.success) throw zodProblem(source, 'seen', parsed.error)
  */
 export function zodProblem(source: ProblemSource, prefix: string, error: z.ZodError): SessionKitError {
-  const { path, message } = firstOptionIssue(error, prefix === '' ? [] : [prefix])
+  const { path, message } = firstOptionIssue(error, [prefix])
   return optionProblem(source, path, message)
 }
 

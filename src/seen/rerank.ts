@@ -66,6 +66,9 @@ export function rerank<C extends RerankCandidate>(
     if (score > hi) hi = score
   }
   const span = hi - lo
+  // The relevance term of a candidate is the same at every step: computed once, not k times.
+  const gain = new Float64Array(n)
+  for (let i = 0; i < n; i++) gain[i] = lambda * (span > 0 ? ((x[i] as number) - lo) / span : 1)
   const limits = attributeLimits(options.maxPerAttribute)
   const used = new Map<string, number>()
   const maxSim = new Float64Array(n)
@@ -80,10 +83,11 @@ export function rerank<C extends RerankCandidate>(
     best.fill(-1)
     for (let i = 0; i < n; i++) {
       if (taken[i] === 1) continue
-      const c = candidates[i] as C
-      const rel = span > 0 ? ((x[i] as number) - lo) / span : 1
-      const value = lambda * rel - (1 - lambda) * (maxSim[i] as number)
-      const cls = classOf(tier[i] as number, limits !== undefined && isBlocked(c, limits, used))
+      const value = (gain[i] as number) - (1 - lambda) * (maxSim[i] as number)
+      const cls = classOf(
+        tier[i] as number,
+        limits !== undefined && isBlocked(candidates[i] as C, limits, used),
+      )
       if (best[cls] === -1 || value > (bestValue[cls] as number)) {
         best[cls] = i
         bestValue[cls] = value

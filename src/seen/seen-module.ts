@@ -1,6 +1,6 @@
 import { invalidArgument, isSessionKitError } from '../errors.js'
 import type { SessionScope } from '../session-scope.js'
-import type { RangeResult } from '../store/contract.js'
+import type { PushResult, RangeResult } from '../store/contract.js'
 import { foldGenerations } from './fold.js'
 import { encodeGeneration, SEEN_PART } from './generation.js'
 import { buildGeneration, type SeenMarkOptions } from './mark-input.js'
@@ -81,10 +81,7 @@ export function createSeen(scope: SessionScope, options: SeenOptions): SeenModul
         expiresAt: scope.activityExpiresAt(),
         ...key,
       })
-      if (userRecord === undefined || userLevel === undefined) {
-        const pushed = await sessionPush
-        return { generation: pushed.lastSeq, dropped: pushed.dropped, duplicate: pushed.duplicate }
-      }
+      if (userRecord === undefined || userLevel === undefined) return markResult(await sessionPush)
       const userExpiresAt = scope.userExpiresAt()
       const pushUser = () =>
         store.push(userRecord, SEEN_PART, [encodeGeneration({ ...generation, s: sessionId })], {
@@ -102,11 +99,7 @@ export function createSeen(scope: SessionScope, options: SeenOptions): SeenModul
         await store.create(userRecord, { expiresAt: userExpiresAt, data: {} })
         await pushUser()
       }
-      return {
-        generation: pushed.value.lastSeq,
-        dropped: pushed.value.dropped,
-        duplicate: pushed.value.duplicate,
-      }
+      return markResult(pushed.value)
     },
 
     async view(viewOptions) {
@@ -146,6 +139,10 @@ export function createSeen(scope: SessionScope, options: SeenOptions): SeenModul
       if (!isSessionKitError(error, 'NOT_FOUND')) throw error
     }
   }
+}
+
+function markResult(pushed: PushResult): SeenMarkResult {
+  return { generation: pushed.lastSeq, dropped: pushed.dropped, duplicate: pushed.duplicate }
 }
 
 function userLevelInput(

@@ -8,8 +8,8 @@ import type { DecayShape, WeightedShape } from './policy-types.js'
  * @example
  * levelStrength(decayShape, 1) // 0.5
  */
-export function levelStrength(shape: DecayShape | undefined, mass: number): number {
-  if (shape === undefined || !(mass > 0)) return 0
+export function levelStrength(shape: DecayShape, mass: number): number {
+  if (!(mass > 0)) return 0
   return shape.kind === 'flat' ? 1 : 1 - 2 ** -mass
 }
 
