@@ -3,6 +3,7 @@
 // JS heap and the typed arrays (session records, key rings, the key index) outside it.
 import { type ChatMessage, createDetector, type Detector } from '../src/detect/index.js'
 import { rng } from '../test/helpers/rng.js'
+import { heapUsed } from './lib/measure.js'
 
 const WORDS =
   'order price stock flight hotel weather code review test build deploy cache index query answer'.split(' ')
@@ -36,13 +37,8 @@ function play(detector: Detector, i: number, turns: number, tenant: string): voi
 
 // Heap and array buffers after a full collection (needs --expose-gc, which bench/run.mjs passes).
 function memoryUsed(): { heap: number; arrays: number } {
-  const gc = (globalThis as { gc?: () => void }).gc
-  if (gc !== undefined) {
-    gc()
-    gc()
-  }
-  const m = process.memoryUsage()
-  return { heap: m.heapUsed, arrays: m.arrayBuffers }
+  const heap = heapUsed()
+  return { heap, arrays: process.memoryUsage().arrayBuffers }
 }
 
 // Fills a detector with `live` sessions, then times continuations of random sessions.

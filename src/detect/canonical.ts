@@ -25,7 +25,7 @@ type WellFormed = { isWellFormed(): boolean; toWellFormed(): string }
  * @example
  * canonicalText('  hi\r\n') // 'hi'
  */
-export function canonicalText(text: string): string {
+function canonicalText(text: string): string {
   let s = text
   if (s.indexOf('\r') !== -1) s = s.replace(crPattern, '\n')
   // trim() costs as much as the rest together; most texts have nothing to trim.
@@ -44,7 +44,7 @@ export function canonicalText(text: string): string {
 }
 
 /** Blanks every match of the volatile patterns (timestamps, request ids) in `text`. */
-export function stripVolatile(text: string, patterns: readonly RegExp[]): string {
+function stripVolatile(text: string, patterns: readonly RegExp[]): string {
   let s = text
   for (const p of patterns) s = s.replace(p, '\u0004')
   return s
@@ -97,7 +97,7 @@ function plainEnds(text: string): boolean {
 }
 
 /** The code of a role in a piece: one character for a well-known role, its JSON for any other. */
-export function roleCode(role: string): string {
+function roleCode(role: string): string {
   switch (role) {
     case 'user':
       return 'u'

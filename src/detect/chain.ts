@@ -1,7 +1,7 @@
 import { type DetectorHash, type HashStream, probeKey } from './hash.js'
 
 /** Positions digested in the first pass: the request itself and the two states before it. */
-export const FAST_WINDOW = 3
+const FAST_WINDOW = 3
 
 /**
  * The prefix hashes of one request: `c_p` is the digest of the header (seed and tenant) followed

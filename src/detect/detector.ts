@@ -10,7 +10,7 @@ import { Placer } from './placement.js'
 import { checkReply, checkRequest, systemPrefixLength } from './request.js'
 import { createResetMatcher } from './reset.js'
 import { REPLY, SessionTable } from './session-table.js'
-import type { ChatMessage, Detection, Detector, DetectorMetrics, DetectRequest } from './types.js'
+import type { Detection, Detector, DetectorMetrics, DetectRequest } from './types.js'
 
 /**
  * Creates a session detector for a stateless LLM gateway: each request carries the whole message
@@ -52,10 +52,14 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
     assertSessionId(id, 'explicitId')
     // An id this detector gave the same tenant is honoured as is (a client echoing x-session-id);
     // any other is derived per tenant, so no id joins another tenant's session.
+    let sessionId = id
     let s = table.byId(id)
-    if (s < 0 || table.tenant(s) !== tenant) s = table.byId(deriveExplicitId(tenant, id))
+    if (s < 0 || table.tenant(s) !== tenant) {
+      sessionId = deriveExplicitId(tenant, id)
+      s = table.byId(sessionId)
+    }
     const created = s < 0
-    if (s < 0) s = table.create(deriveExplicitId(tenant, id), tenant, now)
+    if (created) s = table.create(sessionId, tenant, now)
     else table.touch(s, now)
     const position = request.messages.length - systemPrefixLength(request.messages)
     const added = Math.max(0, position - table.length(s))
@@ -71,9 +75,8 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
       systemChanged: false,
       previousSessionId: undefined,
     } as const
-    counters.byKind[kind]++
-    if (!created) counters.hits++
-    return new DetectionRecord(placed, table.id(s), position, reset, tenant, undefined)
+    counters.placed(kind)
+    return new DetectionRecord(placed, sessionId, position, reset, tenant, undefined)
   }
 
   return {
@@ -119,7 +122,7 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
       checkReply(reply)
       const s = bind.s
       if (table.byId(bind.sessionId) !== s) return false
-      const piece = pieceOf(reply as ChatMessage, cfg)
+      const piece = pieceOf(reply, cfg)
       const extended = bind.chain.extendedKey(piece)
       counters.bytesHashed += extended.bytes
       const added = table.addKey(s, extended.key, bind.position + 1, bind.branch * 8 + REPLY)

@@ -30,7 +30,7 @@ export interface DetectorHash {
 }
 
 /** Characters of a digest kept as an index key: 16 binary characters, 128 bits. */
-export const KEY_CHARS = 16
+const KEY_CHARS = 16
 
 class NodeStream implements HashStream {
   readonly #h: crypto.Hash

@@ -48,6 +48,12 @@ export class DetectorCounters {
   readonly lookup = new Reservoir()
   readonly hash = new Reservoir()
 
+  /** A request was placed as `kind`: every kind but a new session counts as a hit. */
+  placed(kind: DetectionKind): void {
+    this.byKind[kind]++
+    if (kind !== 'new' && kind !== 'fragmented') this.hits++
+  }
+
   /** A session grew by `added` messages and now has `length`. */
   grew(added: number, length: number): void {
     this.messagesSeen += added

@@ -199,8 +199,7 @@ export class Placer {
     similarity: number,
     systemChanged: boolean,
   ): Placement {
-    this.counters.byKind[kind]++
-    if (kind !== 'new' && kind !== 'fragmented') this.counters.hits++
+    this.counters.placed(kind)
     return { s, kind, branch, newMessages, similarity, systemChanged, previousSessionId: undefined }
   }
 
