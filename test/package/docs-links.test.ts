@@ -74,7 +74,8 @@ describe('documentation links', () => {
           continue
         }
         if (anchor !== undefined && target.endsWith('.md')) {
-          if (!anchors(readFileSync(target, 'utf8')).has(anchor)) broken.push(`${href} (no heading #${anchor})`)
+          if (!anchors(readFileSync(target, 'utf8')).has(anchor))
+            broken.push(`${href} (no heading #${anchor})`)
         }
       }
       expect(broken).toEqual([])
