@@ -10,8 +10,22 @@ import { Placer } from './placement.js'
 import { checkReply, checkRequest, systemPrefixLength } from './request.js'
 import { createResetMatcher } from './reset.js'
 import { REPLY, SessionTable } from './session-table.js'
+import { createSharedDetector, type SharedDetector } from './shared-detector.js'
+import type { DetectionIndex } from './shared-index.js'
 import type { Detection, Detector, DetectorMetrics, DetectRequest } from './types.js'
 
+/**
+ * Creates a session detector on an index shared by every replica of a gateway: the same rules,
+ * with `detect()` and `bindReply()` returning promises (one round trip each, usually). See the
+ * overload below for the rest.
+ *
+ * @example
+ * const detector = createDetector({ index: redisDetectionIndex({ client: fromIoredis(redis) }) })
+ * const d = await detector.detect({ messages: body.messages, tenant: apiKeyId })
+ */
+export function createDetector(
+  options: DetectorOptionsInput & { readonly index: DetectionIndex },
+): SharedDetector
 /**
  * Creates a session detector for a stateless LLM gateway: each request carries the whole message
  * array, and `detect()` says which conversation it belongs to, in O(new messages) map lookups
@@ -24,8 +38,13 @@ import type { Detection, Detector, DetectorMetrics, DetectRequest } from './type
  * const d = detector.detect({ messages: body.messages, tenant: apiKeyId })
  * detector.bindReply(d, completion.choices[0].message)
  */
-export function createDetector(options?: DetectorOptionsInput): Detector {
+export function createDetector(options?: DetectorOptionsInput): Detector
+export function createDetector(options?: DetectorOptionsInput): Detector | SharedDetector {
   const o = parseDetectorOptions(options)
+  if (o.index !== undefined) {
+    // The local index answers only while the shared one fails; it is bounded like any detector.
+    return createSharedDetector(o, o.index, createDetector({ ...options, index: undefined }))
+  }
   const cfg: CanonicalConfig = {
     extraKeys: new Set(o.messageKeys),
     ignoredKeys: new Set(o.ignoredKeys),
@@ -79,7 +98,7 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
     return new DetectionRecord(placed, sessionId, position, reset, tenant, undefined)
   }
 
-  return {
+  const detector: Detector = {
     detect(request) {
       checkRequest(request)
       const now = o.clock.now()
@@ -154,4 +173,5 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
       return table.size
     },
   }
+  return detector
 }
