@@ -276,7 +276,7 @@ export function createSharedDetector(
       const bound = await index.bind(detection.tenant, rules, {
         now: o.clock.now(),
         sessionId: bind.sessionId,
-        key: extended.key,
+        key: ownKey(extended.key),
         pos: bind.position + 1,
         tag: bind.branch * 8 + REPLY,
         fp,

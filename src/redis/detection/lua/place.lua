@@ -58,7 +58,7 @@ end
 
 local function placed(s, kind, branch, new_messages, similarity, previous)
   flush()
-  return { 'ok', kind, s.id, branch, new_messages, tostring(similarity), system_changed, previous or '',
+  return { 'ok', kind, s.id, branch, new_messages, string.format('%.17g', similarity), system_changed, previous or '',
     added, longest, created }
 end
 
