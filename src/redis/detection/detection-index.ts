@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto'
-import type { DetectionIndex, IndexRules, PlaceInput, PlaceOutcome } from '../../detect/shared-index.js'
+import type { DetectionIndex, IndexRules, PlaceOutcome } from '../../detect/shared-index.js'
 import type { DetectionKind } from '../../detect/types.js'
 import { invalidConfig, SessionKitError } from '../../errors.js'
 import type { RedisScriptRunner } from '../client.js'
