@@ -1,4 +1,5 @@
 import { createDetector } from './detect/detector.js'
+import type { SharedDetector } from './detect/shared-detector.js'
 import type { Detection, Detector, DetectRequest } from './detect/types.js'
 import { isSessionKitError, SessionKitError } from './errors.js'
 import { assertRecordId, assertSessionId, createSessionId, isValidSessionId, sessionIdError } from './ids.js'
@@ -81,11 +82,15 @@ export interface SessionKit<P = Record<string, JsonValue>, S = JsonValue> {
   /**
    * For stateless gateways: which conversation a request carrying the whole message array belongs
    * to (`detector.detect`), and that conversation's kit session, created when new, so history and
-   * the other modules work on it. Pass the upstream's reply to `kit.detector.bindReply(detection, reply)`.
+   * the other modules work on it. Pass the upstream's reply to `kit.detector.bindReply(detection, reply)`
+   * (await it: on a store with a shared detection index it returns a promise).
    */
   detect(request: DetectRequest): Promise<KitDetection<P, S>>
-  /** The kit's detector (made on first use, from the `detect` option). */
-  readonly detector: Detector
+  /**
+   * The kit's detector (made on first use, from the `detect` option): on the store's shared
+   * detection index when it has one (Redis: every replica places a conversation alike), else in process.
+   */
+  readonly detector: Detector | SharedDetector
   /** Listen for `created`, `ended`, `expired`, `evicted`; returns the unsubscribe function. */
   on<E extends KitEventName>(event: E, listener: (payload: KitEvents[E]) => void): () => void
   /** Stops listening to the store and closes it (a memory store with snapshots saves one). */
@@ -119,10 +124,16 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
   }
   const unsubscribe = store.subscribe?.((event: RemovalEvent) => onRemoval(core, event))
   const handle = (meta: RecordMeta) => new SessionHandle<P, S>(core, meta)
-  let detector: Detector | undefined
+  let detector: Detector | SharedDetector | undefined
   // Made on first use: a kit that never detects never holds the detector's index.
   const detectorOf = () => {
-    detector ??= createDetector({ clock: core.clock, ...resolved.detect })
+    // The store's shared index unless the `detect` option names one.
+    const index = resolved.detect?.index ?? store.detectionIndex?.()
+    detector ??= createDetector({
+      clock: core.clock,
+      ...resolved.detect,
+      ...(index === undefined ? {} : { index }),
+    })
     return detector
   }
 
@@ -201,7 +212,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       return detectorOf()
     },
     async detect(request) {
-      const detection = detectorOf().detect(request)
+      const detection = await detectorOf().detect(request)
       const { session, created } = await getOrCreate(detection.sessionId)
       return { detection, session, created }
     },

@@ -1,6 +1,8 @@
+import type { DetectionIndex } from '../detect/shared-index.js'
 import { SessionKitError } from '../errors.js'
 import type { SessionStore, StoreCapabilities } from '../store/contract.js'
 import { createRedisContext } from './context.js'
+import { redisDetectionIndex } from './detection/detection-index.js'
 import { push, range, rangeBySeq } from './lists.js'
 import { getMap, updateMap } from './maps.js'
 import { type RedisStoreOptions, resolveRedisOptions } from './options.js'
@@ -30,6 +32,8 @@ const capabilities: StoreCapabilities = Object.freeze({
  * `expiryGraceMs`) so memory is reclaimed without a sweeper. A call that gets no answer within
  * `commandTimeoutMs` (default 2000), or fails on the connection, rejects with `STORE_UNAVAILABLE`.
  * `close()` makes later calls reject and leaves the client open: it is yours to close.
+ * `detectionIndex()` is the shared session-detection index on the same client and prefix, which
+ * `kit.detect()` uses.
  *
  * @example
  * const store = createRedisStore({ client: fromIoredis(new Redis(process.env.REDIS_URL)), prefix: 'shop' })
@@ -48,6 +52,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         )
       : run(script, keys, args, runner)
   const ctx = createRedisContext(resolved, call)
+  let index: DetectionIndex | undefined
   return {
     capabilities,
     clock: resolved.clock,
@@ -67,6 +72,15 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     deletePart: (id, part, writeOptions) => deletePart(ctx, id, part, writeOptions),
     scan: (scanOptions) => scanIds(ctx, scanOptions),
     count: (countOptions) => countIds(ctx, countOptions),
+    detectionIndex() {
+      index ??= redisDetectionIndex({
+        client: resolved.client,
+        prefix: resolved.prefix,
+        commandTimeoutMs: resolved.commandTimeoutMs,
+        expiryGraceMs: resolved.expiryGraceMs,
+      })
+      return index
+    },
     async close() {
       closed = true
     },
