@@ -2,7 +2,7 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/clock.js'
 import { createDetector } from '../../src/detect/index.js'
-import { fromIoredis, redisDetectionIndex } from '../../src/redis/index.js'
+import { redisDetectionIndex } from '../../src/redis/index.js'
 import { connectIoredis, ignoreConnectionErrors, redisPort, uniquePrefix } from '../helpers/redis-clients.js'
 import { command, type RedisServer, startRedisServer } from '../integration/redis-harness.js'
 
