@@ -10,11 +10,11 @@ const dir = join(import.meta.dirname, '../../src/redis/detection/lua')
 // Pinned like the store's scripts (test/redis/lua-scripts.test.ts): a change to a script is a
 // deliberate one, with its pin bumped in the same change.
 const pinned: Record<string, string> = {
-  bind: '',
-  explicit: '',
-  forget: '',
-  place: '',
-  seed: '',
+  bind: '82b7646ed66da092b94962e29e63c5118fc09f16',
+  explicit: '601c22bc427a60824ddf0835d491aa8065c23b37',
+  forget: '2a5158be1ee6fbe31a7ccb88fe0ae8d4e8ef9674',
+  place: '66c1f192362adc6acc878d26aa5cd654d185b10e',
+  seed: '8340c673d05c75c67460008cab9bedf5596b5d05',
 }
 
 describe('Redis detection-index Lua scripts', () => {
