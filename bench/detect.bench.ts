@@ -5,63 +5,21 @@
 // loop. Times are CPU time (process.cpuUsage), median of rounds, so a busy machine skews less.
 import * as crypto from 'node:crypto'
 import { type ChatMessage, createDetector, type Detector } from '../src/detect/index.js'
-import { rng } from '../test/helpers/rng.js'
+import { type Conversation, conversations } from './lib/gateway-requests.js'
 
 const CONVERSATIONS = 2_000
 const ROUNDS = 9
 
-const WORDS =
-  'the a session gateway reply model token request user order price stock search flight hotel weather'.split(
-    ' ',
-  )
-
-// A system prompt with a timestamp, then `turns` alternating user and assistant messages.
-function conversationMessages(i: number, turns: number, chars: number): ChatMessage[] {
-  const r = rng(i + 1)
-  const text = (n: number) => {
-    let s = ''
-    while (s.length < n) s += `${WORDS[Math.floor(r() * WORDS.length)]} `
-    return `${s.slice(0, n - 1)}.`
-  }
-  const stamp = new Date(Date.UTC(2026, 0, 1 + (i % 28), 10, i % 60)).toISOString()
-  const messages: ChatMessage[] = [
-    { role: 'system', content: `You are helpful. Now: ${stamp}. ${text(chars - 48)}` },
-  ]
-  for (let t = 0; t < turns; t++)
-    messages.push({ role: t % 2 === 0 ? 'user' : 'assistant', content: text(chars) })
-  return messages
-}
-
-interface Conversation {
-  readonly messages: ChatMessage[]
-  readonly tenant: string
-}
-
-// Through JSON, as a gateway receives them: flat strings, fresh objects.
-const conversations: Conversation[] = JSON.parse(
-  JSON.stringify(
-    Array.from({ length: CONVERSATIONS }, (_, i) => ({
-      messages: conversationMessages(i, 19, 400),
-      tenant: `t${i % 10}`,
-    })),
-  ),
-)
-const joined = conversations.map((c) => c.messages.map((m) => m.content as string).join(''))
+const all = conversations(CONVERSATIONS)
+const joined = all.map((c) => c.messages.map((m) => m.content as string).join(''))
 // Requests of the same shape whose prefixes no detector has seen (another replica's conversations,
 // a restart): nothing matches, so every probe key and reply fingerprint is computed.
-const unseen: Conversation[] = JSON.parse(
-  JSON.stringify(
-    Array.from({ length: CONVERSATIONS }, (_, i) => ({
-      messages: conversationMessages(CONVERSATIONS + i, 19, 400),
-      tenant: `t${i % 10}`,
-    })),
-  ),
-)
+const unseen: Conversation[] = conversations(CONVERSATIONS, { from: CONVERSATIONS })
 
 // Plays each conversation up to its last request as a gateway does (detect, then bindReply).
 function primed(): Detector {
   const detector = createDetector({ maxSessions: CONVERSATIONS * 2 })
-  for (const c of conversations) {
+  for (const c of all) {
     for (let end = 2; end < c.messages.length; end += 2) {
       const d = detector.detect({ messages: c.messages.slice(0, end), tenant: c.tenant })
       detector.bindReply(d, c.messages[end]!)
@@ -142,7 +100,7 @@ for (let r = 0; r < ROUNDS; r++) {
   const detector = detectors[r]!
   detectNs.push(
     cpuNs(() => {
-      for (const c of conversations) detector.detect({ messages: c.messages, tenant: c.tenant })
+      for (const c of all) detector.detect({ messages: c.messages, tenant: c.tenant })
     }),
   )
   unseenNs.push(
@@ -152,13 +110,13 @@ for (let r = 0; r < ROUNDS; r++) {
   )
   bareNs.push(
     cpuNs(() => {
-      for (const c of conversations) sink += bareChain(c.messages)
+      for (const c of all) sink += bareChain(c.messages)
     }),
   )
   for (const [name, way] of Object.entries(rawWays)) {
     rawNs.get(name)!.push(
       cpuNs(() => {
-        for (const c of conversations) sink += way(c.messages)
+        for (const c of all) sink += way(c.messages)
       }),
     )
   }

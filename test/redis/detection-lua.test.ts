@@ -10,11 +10,11 @@ const dir = join(import.meta.dirname, '../../src/redis/detection/lua')
 // Pinned like the store's scripts (test/redis/lua-scripts.test.ts): a change to a script is a
 // deliberate one, with its pin bumped in the same change.
 const pinned: Record<string, string> = {
-  bind: '82b7646ed66da092b94962e29e63c5118fc09f16',
-  explicit: '601c22bc427a60824ddf0835d491aa8065c23b37',
-  forget: '2a5158be1ee6fbe31a7ccb88fe0ae8d4e8ef9674',
-  place: '66c1f192362adc6acc878d26aa5cd654d185b10e',
-  seed: '8340c673d05c75c67460008cab9bedf5596b5d05',
+  bind: '497a0397e03664dff1630363f008dc7f8e134816',
+  explicit: '984a368de6ba2099f90bbe3462a2f59ac0820817',
+  forget: '3f4ff1766dcfc101246e078176ac70da225c6c2c',
+  place: '812c7b943333ae5ea220872a0f4d5002e2690091',
+  seed: '2808daceb1da8a830994e9ed612fe1e788e8ce41',
 }
 
 describe('Redis detection-index Lua scripts', () => {

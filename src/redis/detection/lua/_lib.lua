@@ -86,19 +86,27 @@ local function set_branch(s, branch, tip)
   set(s, 'T' .. branch, tip)
 end
 
+-- Chain keys whose value this call has read (false: absent).
+local known = {}
+
 -- Points chain key `key` at `s` (a key another live session holds becomes SHARED: it identifies
 -- neither). Returns false when `s` already had it (its position and tag are updated).
 local function add_key(s, key, pos, tag)
-  local v = redis.call('GET', key)
+  local v = known[key]
+  if v == nil then v = redis.call('GET', key) end
+  known[key] = s.id .. ' ' .. pos .. ' ' .. tag
   if v then
     local owner = string.match(v, '^(%S+)')
     if owner == s.id then
-      redis.call('SET', key, s.id .. ' ' .. pos .. ' ' .. tag, 'PX', px)
+      redis.call('SET', key, known[key], 'PX', px)
       return false
     end
-    if load(owner) and not has(tag, SHARED) then tag = tag + SHARED end
+    if load(owner) and not has(tag, SHARED) then
+      tag = tag + SHARED
+      known[key] = s.id .. ' ' .. pos .. ' ' .. tag
+    end
   end
-  redis.call('SET', key, s.id .. ' ' .. pos .. ' ' .. tag, 'PX', px)
+  redis.call('SET', key, known[key], 'PX', px)
   return true
 end
 

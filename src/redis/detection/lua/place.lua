@@ -215,6 +215,8 @@ end
 local chain_keys = {}
 for i = 1, nk do chain_keys[i] = KEYS[1 + i] end
 local entries = redis.call('MGET', unpack(chain_keys))
+-- What the probe read, so that indexing a key it found absent needs no second read.
+for i = 1, nk do known[chain_keys[i]] = entries[i] end
 local broke = false
 for i = 1, nk do
   local p = probe[i]
