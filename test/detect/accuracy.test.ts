@@ -108,12 +108,12 @@ function printAll(): void {
   const columns = [...results.entries()]
   if (columns.length === 0) return
   const labels = [...new Set(columns.flatMap(([, r]) => [...r.accuracy.keys()]))].sort()
-  const head = `  ${'category'.padEnd(18)} ${'requests'.padStart(8)}${columns.map(([t]) => t.padStart(24)).join('')}`
+  const head = `  ${'category'.padEnd(18)} ${'requests'.padStart(8)}${columns.map(([t]) => t.padStart(28)).join('')}`
   const lines = labels.map((k) => {
     const total = columns[0]![1].accuracy.get(k)?.total ?? 0
     const cells = columns.map(([, r]) => {
       const a = r.accuracy.get(k)
-      return (a === undefined ? '-' : (a.ok / a.total).toFixed(4)).padStart(24)
+      return (a === undefined ? '-' : (a.ok / a.total).toFixed(4)).padStart(28)
     })
     return `  ${k.padEnd(18)} ${String(total).padStart(8)}${cells.join('')}`
   })
