@@ -3,9 +3,10 @@
 // SHA-1 for EVALSHA. Kept apart from the store's scripts (scripts/gen-lua.mjs): another prelude,
 // another key layout. `--check` exits 1 when the output is stale.
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { writeOrCheck } from './gen-lua.mjs'
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'redis', 'detection', 'lua')
 const out = join(dir, 'scripts.ts')
@@ -35,15 +36,4 @@ export function render() {
   ].join('\n')
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const text = render()
-  if (process.argv.includes('--check')) {
-    if (readFileSync(out, 'utf8') !== text) {
-      console.error('src/redis/detection/lua/scripts.ts is stale: run `npm run gen:lua`')
-      process.exit(1)
-    }
-  } else {
-    writeFileSync(out, text)
-    console.log(`wrote ${out}`)
-  }
-}
+if (process.argv[1] === fileURLToPath(import.meta.url)) writeOrCheck(out, render())

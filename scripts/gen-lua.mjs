@@ -46,12 +46,11 @@ export function render() {
   ].join('\n')
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const text = render()
+/** Writes `text` to `out`, or with `--check` exits 1 when `out` differs from it. */
+export function writeOrCheck(out, text) {
   if (process.argv.includes('--check')) {
-    const current = readFileSync(out, 'utf8')
-    if (current !== text) {
-      console.error('src/redis/lua/scripts.ts is stale: run `node scripts/gen-lua.mjs`')
+    if (readFileSync(out, 'utf8') !== text) {
+      console.error(`${out} is stale: run \`npm run gen:lua\``)
       process.exit(1)
     }
   } else {
@@ -59,3 +58,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(`wrote ${out}`)
   }
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) writeOrCheck(out, render())

@@ -5,7 +5,7 @@ import { DetectionRecord } from './detection.js'
 import { deriveExplicitId, ownKey } from './hash.js'
 import { type HashContext, hashRequest, pieceFingerprint, pieceOf } from './hashed-request.js'
 import { DetectorCounters } from './metrics.js'
-import { type DetectorOptionsInput, parseDetectorOptions } from './options.js'
+import { type DetectorOptions, type DetectorOptionsInput, parseDetectorOptions } from './options.js'
 import { Placer } from './placement.js'
 import { checkReply, checkRequest, systemPrefixLength } from './request.js'
 import { createResetMatcher } from './reset.js'
@@ -41,10 +41,13 @@ export function createDetector(
 export function createDetector(options?: DetectorOptionsInput): Detector
 export function createDetector(options?: DetectorOptionsInput): Detector | SharedDetector {
   const o = parseDetectorOptions(options)
-  if (o.index !== undefined) {
-    // The local index answers only while the shared one fails; it is bounded like any detector.
-    return createSharedDetector(o, o.index, createDetector({ ...options, index: undefined }))
-  }
+  // With a shared index, the local one answers only while the shared one fails (its detections
+  // say `degraded`); it is bounded like any detector.
+  return o.index === undefined ? inProcess(o, false) : createSharedDetector(o, o.index, inProcess(o, true))
+}
+
+// The in-process detector; `degraded` marks its detections as a shared index's fallback.
+function inProcess(o: DetectorOptions, degraded: boolean): Detector {
   const cfg: CanonicalConfig = {
     extraKeys: new Set(o.messageKeys),
     ignoredKeys: new Set(o.ignoredKeys),
@@ -95,7 +98,7 @@ export function createDetector(options?: DetectorOptionsInput): Detector | Share
       previousSessionId: undefined,
     } as const
     counters.placed(kind)
-    return new DetectionRecord(placed, sessionId, position, reset, tenant, undefined)
+    return new DetectionRecord(placed, sessionId, position, reset, tenant, undefined, degraded)
   }
 
   const detector: Detector = {
@@ -129,7 +132,7 @@ export function createDetector(options?: DetectorOptionsInput): Detector | Share
         position: req.n,
         branch: placed.branch,
       }
-      return new DetectionRecord(placed, sessionId, req.n, reset, tenant, bind)
+      return new DetectionRecord(placed, sessionId, req.n, reset, tenant, bind, degraded)
     },
 
     bindReply(detection, reply) {

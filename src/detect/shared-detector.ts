@@ -254,12 +254,13 @@ export function createSharedDetector(
         degraded++
         const d = local.detect(request)
         counters.placed(d.kind)
-        return new DegradedDetection(d)
+        return d
       }
     },
 
     async bindReply(detection, reply) {
-      if (detection instanceof DegradedDetection) return local.bindReply(detection.local, reply)
+      // A degraded detection was placed in the local index, and binds there.
+      if (detection?.degraded === true) return local.bindReply(detection, reply)
       const bind = DetectionRecord.bindOf(detection)
       if (bind === undefined) {
         if (detection?.explicit === true) return false
@@ -294,44 +295,5 @@ export function createSharedDetector(
       const l = local.metrics()
       return { ...counters.snapshot(l.active, l.indexKeys), degraded, roundTrips: index.roundTrips }
     },
-  }
-}
-
-/**
- * A detection from the local index (the shared one failed): plain data like any other, holding
- * the local detection for `bindReply`.
- */
-class DegradedDetection implements Detection {
-  readonly sessionId: string
-  readonly kind: Detection['kind']
-  readonly branchId: number
-  readonly position: number
-  readonly newMessages: number
-  readonly systemChanged: boolean
-  readonly reset: boolean
-  readonly similarity: number
-  readonly previousSessionId: string | undefined
-  readonly explicit: boolean
-  readonly tenant: string
-  readonly degraded = true
-  readonly #local: Detection
-
-  constructor(d: Detection) {
-    this.sessionId = d.sessionId
-    this.kind = d.kind
-    this.branchId = d.branchId
-    this.position = d.position
-    this.newMessages = d.newMessages
-    this.systemChanged = d.systemChanged
-    this.reset = d.reset
-    this.similarity = d.similarity
-    this.previousSessionId = d.previousSessionId
-    this.explicit = d.explicit
-    this.tenant = d.tenant
-    this.#local = d
-  }
-
-  get local(): Detection {
-    return this.#local
   }
 }

@@ -1,3 +1,4 @@
+import type { DetectorOptions } from './options.js'
 import type { DetectionKind } from './types.js'
 
 /**
