@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/clock.js'
-import { createDetector } from '../../src/detect/index.js'
+import { createDetector, type SharedDetector } from '../../src/detect/index.js'
 import { redisDetectionIndex } from '../../src/redis/index.js'
 import { connectIoredis, ignoreConnectionErrors, redisPort, uniquePrefix } from '../helpers/redis-clients.js'
 import { command, type RedisServer, startRedisServer } from '../integration/redis-harness.js'
@@ -9,6 +9,15 @@ import { command, type RedisServer, startRedisServer } from '../integration/redi
 const TIMEOUT = 200
 const user = (content: string) => ({ role: 'user', content })
 const assistant = (content: string) => ({ role: 'assistant', content })
+
+// The first calls of a detector read the seed and load the scripts (EVAL after NOSCRIPT): on a
+// loaded machine they may take longer than TIMEOUT, so the tests start from a warm detector.
+async function warm(detector: SharedDetector): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    if (!(await detector.detect({ messages: [user(`warm-up ${i}`)] })).degraded) return
+  }
+  throw new Error('the shared index never answered within the timeout')
+}
 
 // Its own server, paused and stopped here (the shared one must stay up for the other suites).
 describe.runIf(redisPort !== undefined)('shared detection when Redis is slow or down', () => {
@@ -34,6 +43,8 @@ describe.runIf(redisPort !== undefined)('shared detection when Redis is slow or 
         clock,
         index: redisDetectionIndex({ client: two.client, prefix, commandTimeoutMs: TIMEOUT }),
       })
+      await warm(a)
+      await warm(b)
       const m1 = [user('Book a table for two')]
       const d1 = await a.detect({ messages: m1 })
       expect(d1.degraded).toBe(false)
@@ -41,14 +52,16 @@ describe.runIf(redisPort !== undefined)('shared detection when Redis is slow or 
       const m2 = [...m1, assistant('Which evening?'), user('Friday')]
 
       // Redis stops answering for longer than the timeout: the request is answered anyway.
+      const degradedBefore = a.metrics().degraded
       await command(server.port, ['CLIENT', 'PAUSE', '1500', 'ALL'])
       const started = performance.now()
       const slow = await a.detect({ messages: m2 })
       const waited = performance.now() - started
       expect(slow).toMatchObject({ degraded: true })
       expect(waited).toBeGreaterThanOrEqual(TIMEOUT - 5)
-      expect(waited).toBeLessThan(TIMEOUT + 400)
-      expect(a.metrics().degraded).toBe(1)
+      // The deadline, plus what a loaded machine adds to waking a timer and answering locally.
+      expect(waited).toBeLessThan(TIMEOUT + 1_000)
+      expect(a.metrics().degraded).toBe(degradedBefore + 1)
       // Its reply binds to the local index, where the degraded session lives.
       expect(await a.bindReply(slow, assistant('Friday at eight?'))).toBe(true)
 
@@ -80,12 +93,12 @@ describe.runIf(redisPort !== undefined)('shared detection when Redis is slow or 
           commandTimeoutMs: TIMEOUT,
         }),
       })
-      expect((await detector.detect({ messages: [user('hi')] })).degraded).toBe(false)
+      await warm(detector)
       await server.stop()
       const started = performance.now()
       const down = await detector.detect({ messages: [user('still there?')] })
       expect(down).toMatchObject({ degraded: true, kind: 'new' })
-      expect(performance.now() - started).toBeLessThan(TIMEOUT + 400)
+      expect(performance.now() - started).toBeLessThan(TIMEOUT + 1_000)
       server = await startRedisServer({ port: server.port })
       let back = down
       for (let i = 0; i < 100 && back.degraded; i++) {
