@@ -134,7 +134,8 @@ async function commandsPer(work: () => Promise<number>): Promise<{ commands: num
     cursor = next
     for (const key of keys) {
       const kind = /\}:(\w)/.exec(key)?.[1] ?? '?'
-      const b = (bytes[kind] ??= { keys: 0, bytes: 0 })
+      bytes[kind] ??= { keys: 0, bytes: 0 }
+      const b = bytes[kind]
       b.keys++
       b.bytes += Number(await redis.memory('USAGE', key))
     }

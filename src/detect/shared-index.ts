@@ -66,14 +66,7 @@ export interface IndexRules {
   readonly retryWindowMs: number
   readonly splitResets: boolean
   /** Fuzzy matching, or `undefined` when off. */
-  readonly fuzzy:
-    | {
-        readonly threshold: number
-        readonly window: number
-        readonly band: number
-        readonly maxCandidates: number
-      }
-    | undefined
+  readonly fuzzy: DetectorOptions['fuzzy']
 }
 
 /**
