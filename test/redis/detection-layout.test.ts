@@ -37,7 +37,7 @@ describe.runIf(redisPort !== undefined)('Redis detection index key layout', () =
     const keys = await raw.keys(`{${prefix}:d*`)
     const tags = new Map<string, string[]>()
     for (const key of keys) {
-      if (key === `{${prefix}:d}:seed`) {
+      if (key === `{${prefix}:d}:seed:v1`) {
         expect(await raw.pttl(key)).toBe(-1)
         continue
       }

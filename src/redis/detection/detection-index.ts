@@ -30,7 +30,7 @@ export interface RedisDetectionIndexOptions {
   readonly expiryGraceMs?: number
   /**
    * The secret mixed into every chain key, the same on every replica. Default: 16 random bytes
-   * stored once at `{<prefix>:d}:seed` by the first replica and read by the others.
+   * stored once at `{<prefix>:d}:seed:v1` by the first replica and read by the others.
    */
   readonly seed?: string
 }
@@ -93,7 +93,7 @@ export function redisDetectionIndex(options: RedisDetectionIndexOptions): Detect
     seed() {
       seed ??= call(
         detectionScripts.seed,
-        [`{${o.prefix}:d}:seed`],
+        [`{${o.prefix}:d}:seed:v1`],
         ['0', '0', '0', '', randomBytes(16).toString('base64')],
       ).then(String, (error: unknown) => {
         seed = undefined
