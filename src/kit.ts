@@ -127,13 +127,15 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
   let detector: Detector | SharedDetector | undefined
   // Made on first use: a kit that never detects never holds the detector's index.
   const detectorOf = () => {
-    // The store's shared index unless the `detect` option names one.
-    const index = resolved.detect?.index ?? store.detectionIndex?.()
-    detector ??= createDetector({
-      clock: core.clock,
-      ...resolved.detect,
-      ...(index === undefined ? {} : { index }),
-    })
+    if (detector === undefined) {
+      // The store's shared index unless the `detect` option names one.
+      const index = resolved.detect?.index ?? store.detectionIndex?.()
+      detector = createDetector({
+        clock: core.clock,
+        ...resolved.detect,
+        ...(index === undefined ? {} : { index }),
+      })
+    }
     return detector
   }
 

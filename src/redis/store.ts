@@ -1,6 +1,7 @@
 import type { DetectionIndex } from '../detect/shared-index.js'
 import { SessionKitError } from '../errors.js'
 import type { SessionStore, StoreCapabilities } from '../store/contract.js'
+import type { RedisScriptRunner } from './client.js'
 import { createRedisContext } from './context.js'
 import { redisDetectionIndex } from './detection/detection-index.js'
 import { push, range, rangeBySeq } from './lists.js'
@@ -10,6 +11,13 @@ import { createRecord, deleteRecord, patchMeta, readMeta, touchRecord } from './
 import { countIds, scanIds } from './scan.js'
 import { createScriptCall, type ScriptCall } from './script-call.js'
 import { deletePart, getValue, setValue } from './values.js'
+
+function closedError(): SessionKitError {
+  return new SessionKitError(
+    'STORE_UNAVAILABLE',
+    'the store is closed; make a new one with createRedisStore()',
+  )
+}
 
 /** A `SessionStore` on Redis; see {@link createRedisStore}. */
 export interface RedisStore extends SessionStore {
@@ -43,14 +51,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const run = createScriptCall(resolved.client, resolved.commandTimeoutMs)
   let closed = false
   const call: ScriptCall = (script, keys, args, runner) =>
-    closed
-      ? Promise.reject(
-          new SessionKitError(
-            'STORE_UNAVAILABLE',
-            'the store is closed; make a new one with createRedisStore()',
-          ),
-        )
-      : run(script, keys, args, runner)
+    closed ? Promise.reject(closedError()) : run(script, keys, args, runner)
   const ctx = createRedisContext(resolved, call)
   let index: DetectionIndex | undefined
   return {
@@ -73,8 +74,15 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     scan: (scanOptions) => scanIds(ctx, scanOptions),
     count: (countOptions) => countIds(ctx, countOptions),
     detectionIndex() {
+      // Its calls are refused once the store is closed, like the store's own.
+      const client: RedisScriptRunner = {
+        evalsha: (sha1, keys, args) =>
+          closed ? Promise.reject(closedError()) : resolved.client.evalsha(sha1, keys, args),
+        eval: (script, keys, args) =>
+          closed ? Promise.reject(closedError()) : resolved.client.eval(script, keys, args),
+      }
       index ??= redisDetectionIndex({
-        client: resolved.client,
+        client,
         prefix: resolved.prefix,
         commandTimeoutMs: resolved.commandTimeoutMs,
         expiryGraceMs: resolved.expiryGraceMs,
