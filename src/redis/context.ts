@@ -10,6 +10,8 @@ export interface RedisContext {
   header(id: string): string
   /** `KEYS` of a part script: the header key and the part's key, `{<prefix>:<id>}:<part>`. */
   partKeys(id: string, part: string): [string, string]
+  /** `KEYS` of a script that may touch a list: the header, the part's key and its `#k` and `#o` keys. */
+  listKeys(id: string, part: string): [string, string, string, string]
   /** `ARGV[1]` and `ARGV[2]` of every script: the clock's now and the expiry grace. */
   base(): string[]
 }
@@ -28,6 +30,11 @@ export function createRedisContext(options: ResolvedRedisOptions, call: ScriptCa
       const key = header(id)
       return [key, `${key}:${part}`]
     },
+    listKeys: (id, part) => {
+      const key = header(id)
+      const list = `${key}:${part}`
+      return [key, list, `${list}#k`, `${list}#o`]
+    },
     base: () => [String(clock.now()), grace],
   }
 }
@@ -36,8 +43,9 @@ export function createRedisContext(options: ResolvedRedisOptions, call: ScriptCa
 export function asArray(reply: unknown, what: string): readonly unknown[] {
   if (Array.isArray(reply)) return reply
   throw new SessionKitError(
-    'STORE_UNAVAILABLE',
-    `Redis gave an unexpected reply to ${what}: ${String(reply)}`,
+    'STORE_REJECTED',
+    `Redis gave an unexpected reply to ${what}: ${String(reply)}; is the client a Redis server running sessionkit's scripts?`,
+    { details: { operation: what, reason: 'script' } },
   )
 }
 

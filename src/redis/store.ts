@@ -36,7 +36,7 @@ const capabilities: StoreCapabilities = Object.freeze({
  */
 export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const resolved = resolveRedisOptions(options)
-  const run = createScriptCall(resolved.client, resolved.commandTimeoutMs)
+  const run = createScriptCall(resolved.client, resolved.commandTimeoutMs, resolved.prefix)
   let closed = false
   const call: ScriptCall = (script, keys, args, runner) =>
     closed

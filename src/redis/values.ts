@@ -53,6 +53,6 @@ export async function deletePart(
   checkWriteOptions(options)
   const [expiresAt] = writeArgs(options)
   const args = [...ctx.base(), part, expiresAt]
-  const reply = asArray(await ctx.call(scripts.deletePart, ctx.partKeys(id, part), args), 'deletePart')
+  const reply = asArray(await ctx.call(scripts.deletePart, ctx.listKeys(id, part), args), 'deletePart')
   throwForStatus(reply, id, part)
 }

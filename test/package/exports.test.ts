@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -64,6 +64,18 @@ describe('package exports map', () => {
         0,
       )
     expect(bytes).toBeLessThan(MAX_MAIN_BYTES)
+  })
+
+  it('ships the Redis scripts’ shared Lua prelude once per format, not once per script', () => {
+    const dist = join(root, 'dist')
+    for (const ext of ['.js', '.cjs']) {
+      const files = readdirSync(dist).filter((file) => file.endsWith(ext))
+      const copies = files.reduce(
+        (n, file) => n + readFileSync(join(dist, file), 'utf8').split('-- Shared prelude').length - 1,
+        0,
+      )
+      expect([ext, copies]).toEqual([ext, 1])
+    }
   })
 
   it('declares what the package promises: no side effects, dist only, Node >= 20, two runtime deps', () => {

@@ -3,27 +3,30 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { scripts } from '../../src/redis/lua/scripts.js'
+import { prelude, scripts } from '../../src/redis/lua/scripts.js'
 
 const dir = join(import.meta.dirname, '../../src/redis/lua')
 
 // A script's SHA is how a running Redis caches it: pinning them makes every change to a script
 // a deliberate one (bump the pin in the same change), never a side effect.
 const pinned: Record<string, string> = {
-  create: '71eb8c7505edbb1db257987e130c1aac41019b15',
-  deletePart: '1b69f737687981dc55b789a41e30f3f0a7757f7a',
-  delete: '5ebe3c8eff9252820459facb67ec703c7a723c5e',
-  getMap: '7b62993c656a4904da867f3400c3db14657445cd',
-  getValue: '48d298df79b04809c8e123507405ab4ae75cc77d',
-  meta: '4d4407d4512e4ca11fedd599a8321a8630a03d6b',
-  patchMeta: '5066b6a42205630ad13c832206ef70e20f8c9c38',
-  push: '655771e3d7bca0fa75d6b01a99007ff2b07db0f9',
-  rangeBySeq: '7b86226c0477f7be42464759d06dde137c819170',
-  range: '9dbe38a4f11083b28a2f4c4e5e0e2b9b52ad40de',
-  scan: '09a0441b5bc4aa02a213c2062a72c1588942d05b',
-  setValue: 'fbda7e66d0ef6a115a442b54dc974b676bbd31ac',
-  touch: 'a0eccb8f8f0231301e228a538253fa721dcaf97f',
-  updateMap: 'ced924d3e84a555e4cecabaeb5d9681750c45e07',
+  create: '53991b41dbb91a07183f780264a1de77b0c0b4cb',
+  deletePart: 'fc3fb643f27c5bff28207d0b271af044fc58caa2',
+  delete: '1a6f84ce15c0dfc61c7328dabf0fd57ce185d059',
+  getMap: '222057276a048a051fb26394949a0a0b5680d6bd',
+  getValue: '663fcdcbfe05fd0a021ac9d4d2bd7239f65b3823',
+  live: 'de2bb4250f25add7c45397eceb447cc68fc8fb1d',
+  mergeValue: '7c8226d5e762c7a1e6697718a4db73e885318dd9',
+  meta: '0f74cd51407516423716f50ab47cf26bde1c4261',
+  patchMeta: '56089a5f6bb0ec019d5668921ab210a56f765a7c',
+  push: '9a30366dcabc32ba26c41babca1cbb2a8059b5b2',
+  rangeBySeq: 'b7143b4b3506e0cf8162216573e778678ba7d47c',
+  range: 'b98865f3e228d38d18c7393e88e0868ee5537c8d',
+  scan: 'ec82da2595b2caadea809b51dc374602ec1fa536',
+  setValue: 'c421014a3caf471e054c2ccc6a3ecc260a635351',
+  touchMeta: 'd78cac92b983db392cb71cebe1732703275f057b',
+  touch: 'fdc5faebfc7326609da35e0035c616fed0cb1bc9',
+  updateMap: 'be25ac042f167f7407921edf333eabb4e375ece2',
 }
 
 describe('Redis Lua scripts', () => {
@@ -34,6 +37,13 @@ describe('Redis Lua scripts', () => {
     ])
     expect(check.stderr.toString()).toBe('')
     expect(check.status).toBe(0)
+  })
+
+  it('holds the prelude once (so does every bundle), joined to each body only when its source is needed', () => {
+    const generated = readFileSync(join(dir, 'scripts.ts'), 'utf8')
+    const marker = '-- Shared prelude'
+    expect(prelude.startsWith(marker)).toBe(true)
+    expect(generated.split(marker)).toHaveLength(2)
   })
 
   it('has one script per .lua file, each the shared prelude followed by the operation', () => {
