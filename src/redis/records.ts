@@ -1,7 +1,15 @@
 import { invalidArgument } from '../errors.js'
 import { assertRecordId } from '../ids.js'
 import { checkFields } from '../store/arguments.js'
-import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta } from '../store/contract.js'
+import { checkTouchMetaArgs } from '../store/arguments-combined.js'
+import type {
+  CreateOptions,
+  JsonValue,
+  PatchMetaOptions,
+  RecordMeta,
+  TouchMetaOptions,
+  TouchMetaResult,
+} from '../store/contract.js'
 import { asArray, type RedisContext, throwForStatus } from './context.js'
 import { canonicalJsonArg, parseJson, timeArg } from './input.js'
 import { scripts } from './lua/scripts.js'
@@ -67,6 +75,24 @@ export async function touchRecord(ctx: RedisContext, id: string, expiresAt: numb
   assertRecordId(id)
   const args = [...ctx.base(), timeArg(expiresAt, 'expiresAt')]
   return Number(await ctx.call(scripts.touch, [ctx.header(id)], args)) === 1
+}
+
+/** `touchMeta`: moves the expiry (capped by `notAfter`, when `ifDataAbsentOr` holds) and reads the header, in one script. */
+export async function touchMeta(
+  ctx: RedisContext,
+  id: string,
+  expiresAt: number,
+  options: TouchMetaOptions = {},
+): Promise<TouchMetaResult | undefined> {
+  assertRecordId(id)
+  checkTouchMetaArgs(expiresAt, options)
+  const args = [...ctx.base(), String(expiresAt), options.notAfter ?? '']
+  for (const [name, value] of Object.entries(options.ifDataAbsentOr ?? {})) {
+    args.push(name, canonicalJsonArg(value, ctx.options.maxValueBytes, `ifDataAbsentOr.${name}`))
+  }
+  const reply = asArray(await ctx.call(scripts.touchMeta, [ctx.header(id)], args), 'touchMeta')
+  if (reply.length === 0) return undefined
+  return { meta: toMeta(id, reply, 1), touched: reply[0] === 'ok' }
 }
 
 /** `delete`: removes every key of the record; `true` when it was live. */

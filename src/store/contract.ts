@@ -180,6 +180,32 @@ export interface PatchMetaOptions {
   readonly ifData?: Readonly<Record<string, JsonValue>>
 }
 
+/** Options of `touchMeta`. */
+export interface TouchMetaOptions {
+  /** A header fact holding an epoch ms the expiry never moves past (an absolute end), when it holds a number. */
+  readonly notAfter?: string
+  /**
+   * Move the expiry only when each named header fact is absent or holds this value (an owner
+   * check: `{ u: userId }`; `null` means "only when absent"). Otherwise nothing moves and the
+   * result says `touched: false`.
+   */
+  readonly ifDataAbsentOr?: Readonly<Record<string, JsonValue>>
+}
+
+/** Outcome of `touchMeta` on a live record. */
+export interface TouchMetaResult {
+  /** The header after the call (with the new `expiresAt` when touched). */
+  readonly meta: RecordMeta
+  /** `false` when an `ifDataAbsentOr` condition failed and the expiry was left as it was. */
+  readonly touched: boolean
+}
+
+/** Options of `mergeValue`. */
+export interface MergeValueOptions extends WriteOptions {
+  /** Largest JSON size of the merged value, in bytes: past it `INVALID_ARGUMENT`, nothing written. */
+  readonly maxBytes?: number
+}
+
 /**
  * The contract every store keeps. A store holds **records** (a session, a user scope) with named
  * **parts** of three kinds: `value` (JSON with a version, compare-and-set), `list` (capped,
@@ -214,11 +240,30 @@ export interface SessionStore {
   ): Promise<RecordMeta | undefined>
   /** Set the record's expiry to `expiresAt` without rewriting it or its parts; `false` when missing. */
   touch(id: string, expiresAt: number): Promise<boolean>
+  /**
+   * `touch` and `meta` in one atomic step (one round trip on a server): moves the expiry to
+   * `expiresAt` (capped by `notAfter`, when `ifDataAbsentOr` holds) and resolves the header, or
+   * `undefined` when the record is missing or expired. Optional: without it the facade calls
+   * `meta` then `touch`.
+   */
+  touchMeta?(id: string, expiresAt: number, options?: TouchMetaOptions): Promise<TouchMetaResult | undefined>
   /** Remove a record and all its parts; `false` when it was not there. */
   delete(id: string): Promise<boolean>
 
   getValue<T = JsonValue>(id: string, part: string): Promise<Versioned<T> | undefined>
   setValue(id: string, part: string, value: JsonValue, options?: SetValueOptions): Promise<CasResult>
+  /**
+   * Merges `patch` into the value part in one atomic step, without a separate read: plain objects
+   * merge key by key, `null` removes a key, anything else (arrays too) replaces; a part that is
+   * missing or not an object counts as `{}`. Resolves the merged value and its new version.
+   * Optional: without it the facade reads and writes with compare-and-set.
+   */
+  mergeValue?(
+    id: string,
+    part: string,
+    patch: Readonly<Record<string, JsonValue>>,
+    options?: MergeValueOptions,
+  ): Promise<Versioned<Readonly<Record<string, JsonValue>>>>
 
   push(id: string, part: string, values: readonly JsonValue[], options: PushOptions): Promise<PushResult>
   /** Entries by index, both ends inclusive, negative counting from the end (like `LRANGE`). */

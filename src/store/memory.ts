@@ -8,6 +8,7 @@ import type {
   StoreCapabilities,
   Versioned,
 } from './contract.js'
+import { mergeRecordValue, touchRecordMeta } from './memory-combined.js'
 import { createMemoryEngine, type MemoryEngine } from './memory-engine.js'
 import { createRecord, deleteRecordPart, patchRecordMeta } from './memory-header.js'
 import { pushList, rangeList, rangeListBySeq } from './memory-lists.js'
@@ -112,6 +113,7 @@ export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
         return Promise.reject(error)
       }
     },
+    touchMeta: (id, expiresAt, opts) => run(() => touchRecordMeta(engine, id, expiresAt, opts)),
     patchMeta: (id, patch, opts) => run(() => patchRecordMeta(engine, id, patch, opts)),
     delete: (id) =>
       run(() => {
@@ -124,6 +126,7 @@ export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
       return run(() => readValue(engine, id, part) as Versioned<T> | undefined)
     },
     setValue: (id, part, value, opts) => run(() => writeValue(engine, id, part, value, opts)),
+    mergeValue: (id, part, patch, opts) => run(() => mergeRecordValue(engine, id, part, patch, opts)),
     push: (id, part, values, opts) => run(() => pushList(engine, id, part, values, opts)),
     range<T>(id: string, part: string, start: number, stop: number) {
       return run(() => rangeList(engine, id, part, start, stop) as RangeResult<T>)

@@ -1,4 +1,5 @@
 import { createManualClock } from '../clock.js'
+import { combinedChecks } from './suite-combined.js'
 import { listChecks } from './suite-lists.js'
 import { mapChecks } from './suite-maps.js'
 import { recordChecks } from './suite-records.js'
@@ -28,6 +29,7 @@ export const storeChecks: Readonly<Record<string, readonly StoreCheck[]>> = Obje
   lists: listChecks,
   maps: mapChecks,
   'scan and count': scanChecks,
+  'read-and-touch, merge (optional calls)': combinedChecks,
   validation: validationChecks,
 })
 

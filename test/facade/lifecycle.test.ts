@@ -67,6 +67,21 @@ forEachStore((fixture) => {
       expect(await kit.get(s.id)).toBeUndefined()
     })
 
+    it("get({ touch }) never slides past the absolute end, and leaves another user's session untouched", async () => {
+      const { kit, clock } = await makeKit(fixture, { ttl: { idleMs: 30 * MIN, absoluteMs: 40 * MIN } })
+      const s = await kit.create({ userId: 'u1' })
+      clock.advance(20 * MIN)
+      expect((await kit.get(s.id, { touch: true, userId: 'u1' }))?.id).toBe(s.id)
+      expect((await s.info())?.expiresAt).toBe(T0 + 40 * MIN)
+      const other = await kit.create({ userId: 'u1' })
+      clock.advance(5 * MIN)
+      await expect(kit.get(other.id, { touch: true, userId: 'u2' })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+      })
+      expect((await other.info())?.expiresAt).toBe(T0 + 50 * MIN)
+      expect((await kit.stats()).lookups).toMatchObject({ hits: 1 })
+    })
+
     it('info() reports the header with last activity derived from the sliding expiry', async () => {
       const { kit, clock } = await makeKit(fixture, { ttl: { idleMs: 30 * MIN } })
       const s = await kit.create({ userId: 'u9', deviceId: 'ios' })
