@@ -16,7 +16,7 @@ const pinned: Record<string, string> = {
   getMap: '222057276a048a051fb26394949a0a0b5680d6bd',
   getValue: '663fcdcbfe05fd0a021ac9d4d2bd7239f65b3823',
   live: 'de2bb4250f25add7c45397eceb447cc68fc8fb1d',
-  mergeValue: '7c8226d5e762c7a1e6697718a4db73e885318dd9',
+  mergeValue: 'be9eaf2fee698203c49606a30f292a55161d318b',
   meta: '0f74cd51407516423716f50ab47cf26bde1c4261',
   patchMeta: '56089a5f6bb0ec019d5668921ab210a56f765a7c',
   push: '9a30366dcabc32ba26c41babca1cbb2a8059b5b2',
