@@ -8,6 +8,7 @@ import { connectIoredis, redisPort, uniquePrefix, useConnection } from '../helpe
 const worker = join(import.meta.dirname, 'fixtures/worker.ts')
 const PROCESSES = 4
 const PER_PROCESS = 1000
+// Each test: four processes, 4,000 calls with retries; 20 to 30 s on a busy 2-core machine.
 
 interface Summary {
   readonly pid: number
@@ -43,7 +44,7 @@ describe.runIf(redisPort !== undefined)('four processes on one Redis session', (
     expect(summaries.flatMap((s) => s.failures)).toEqual([])
     expect(new Set(summaries.map((s) => s.pid)).size).toBe(PROCESSES)
     expect(await session.state.get()).toBe(PROCESSES * PER_PROCESS)
-  })
+  }, 120_000)
 
   it('1,000 appends (each retried once) in each of 4 processes leave 4,000 messages, consecutive seqs, no duplicates', async () => {
     const session = await kit.create()
@@ -67,5 +68,5 @@ describe.runIf(redisPort !== undefined)('four processes on one Redis session', (
       const mine = contents.filter((c) => c.startsWith(`${pid}:`))
       expect(mine).toEqual(Array.from({ length: PER_PROCESS }, (_, i) => `${pid}:${i}`))
     }
-  })
+  }, 120_000)
 })
