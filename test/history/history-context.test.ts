@@ -5,7 +5,7 @@ import {
   type HistoryOptionsInput,
   type MessageInput,
   type Summarizer,
-} from '../../src/history/index.js'
+} from '../../src/index.js'
 import { forEachStore } from '../helpers/stores.js'
 import { makeHistory } from './scope.js'
 

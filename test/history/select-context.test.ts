@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { countMessageTokens, type MessageInput, selectContext } from '../../src/history/index.js'
+import { countMessageTokens, type MessageInput, selectContext } from '../../src/index.js'
 
 const u = (content: string): MessageInput => ({ role: 'user', content })
 const a = (content: string): MessageInput => ({ role: 'assistant', content })

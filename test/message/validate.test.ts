@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { validateMessage } from '../../src/history/validate-message.js'
+import { validateMessage } from '../../src/message/validate.js'
 
 const limits = { maxMessageBytes: 1_024 }
 const check = (m: unknown) => validateMessage(m, limits, 'message 1')

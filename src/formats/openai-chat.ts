@@ -1,4 +1,4 @@
-import { contentText, type MessageInput } from './message.js'
+import { contentText, type MessageInput } from '../message/model.js'
 
 /** A content part of a chat completions message. */
 export type OpenAIContentPart =

@@ -1,6 +1,6 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
 import { checkJson } from '../util/json.js'
-import type { ContentPart, HistoryRole, JsonObject, MessageInput, ToolCall } from './message.js'
+import type { ContentPart, HistoryRole, JsonObject, MessageInput, ToolCall } from './model.js'
 
 /** Limits a message must keep, from the history options. */
 export interface MessageLimits {

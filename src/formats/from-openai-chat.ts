@@ -1,6 +1,6 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
-import type { ContentPart, JsonObject, MessageInput, ToolCall } from './message.js'
-import { validateMessage } from './validate-message.js'
+import type { ContentPart, JsonObject, MessageInput, ToolCall } from '../message/model.js'
+import { validateMessage } from '../message/validate.js'
 
 const noLimit = { maxMessageBytes: Number.POSITIVE_INFINITY }
 

@@ -1,5 +1,5 @@
-import type { JsonObject, MessageInput } from './message.js'
-import { contentText } from './message.js'
+import type { JsonObject, MessageInput } from '../message/model.js'
+import { contentText } from '../message/model.js'
 
 /** A text block of an Messages API request. */
 export interface AnthropicTextBlock {

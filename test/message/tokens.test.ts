@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
+import { createTokenCounter } from '../../src/history/tokens.js'
 import {
   countMessageTokens,
   estimateTokens,
   IMAGE_TOKENS,
   MESSAGE_OVERHEAD_TOKENS,
   selectContext,
-} from '../../src/history/index.js'
-import { createTokenCounter } from '../../src/history/tokens.js'
+} from '../../src/index.js'
 
 describe('token counting', () => {
   it('estimates a quarter token per ASCII character and one per other character', () => {

@@ -6,8 +6,8 @@ import {
   type MessageInput,
   toAnthropicMessages,
   toOpenAIMessages,
-} from '../../src/history/index.js'
-import { history } from './arbitraries.js'
+} from '../../src/index.js'
+import { history } from '../history/arbitraries.js'
 import { expectAnthropicPayload, expectOpenAIMessages } from './provider-shapes.js'
 
 const conversation: MessageInput[] = [
