@@ -1,4 +1,5 @@
-import { contentText, imageCount, type MessageInput } from './model.js'
+import { contentText, type MessageInput, partCount } from './model.js'
+import { argumentsText } from './tool-arguments.js'
 
 /**
  * Counts the tokens of a text. Bring the tokenizer of your model for exact budgets; the default
@@ -13,6 +14,8 @@ export type Tokenizer = (text: string) => number
 export const MESSAGE_OVERHEAD_TOKENS = 4
 /** Tokens counted per image part: a middle estimate, since providers charge by image size. */
 export const IMAGE_TOKENS = 1_000
+/** Tokens counted per PDF part: a few pages' worth, since providers charge by page. */
+export const FILE_TOKENS = 3_000
 
 /**
  * The default token estimate: a quarter token per ASCII character, one per other UTF-16 unit
@@ -30,17 +33,30 @@ export function estimateTokens(text: string): number {
 }
 
 /**
- * Tokens of one message under `tokenizer`: the framing overhead, the text, each tool call's name
- * and JSON arguments, and a fixed cost per image. History caches the counts per message.
+ * Tokens of one message under `tokenizer`: the framing overhead, the visible text, reasoning text
+ * (a model reads it back in a tool loop), opaque reasoning data at a quarter token per character,
+ * each tool call's name and exact JSON arguments text, and fixed costs per image and PDF.
+ * History caches the counts per message.
  *
  * @example
  * countMessageTokens({ role: 'user', content: 'hello' }) // 4 + 2
  */
 export function countMessageTokens(message: MessageInput, tokenizer: Tokenizer = estimateTokens): number {
-  let tokens = MESSAGE_OVERHEAD_TOKENS + tokenizer(contentText(message)) + IMAGE_TOKENS * imageCount(message)
+  let tokens =
+    MESSAGE_OVERHEAD_TOKENS +
+    tokenizer(contentText(message)) +
+    IMAGE_TOKENS * partCount(message, 'image') +
+    FILE_TOKENS * partCount(message, 'file')
+  if (typeof message.content !== 'string') {
+    for (const part of message.content) {
+      if (part.type !== 'reasoning') continue
+      tokens += tokenizer(part.text)
+      tokens += Math.ceil(((part.redactedData ?? '').length + (part.encryptedContent ?? '').length) / 4)
+    }
+  }
   if (message.toolCalls !== undefined) {
     for (const call of message.toolCalls) {
-      tokens += MESSAGE_OVERHEAD_TOKENS + tokenizer(call.name) + tokenizer(JSON.stringify(call.arguments))
+      tokens += MESSAGE_OVERHEAD_TOKENS + tokenizer(call.name) + tokenizer(argumentsText(call))
     }
   }
   if (message.role === 'tool' && message.toolCallId !== undefined) tokens += tokenizer(message.toolCallId)
