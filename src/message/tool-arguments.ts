@@ -61,7 +61,7 @@ export function argumentsForSdk(call: Pick<ToolCall, 'arguments'>): ParsedArgume
   const reviver: SourceReviver = (_key, value, context) => {
     const source = context?.source
     if (typeof value !== 'number' || Number.isSafeInteger(value) || source === undefined) return value
-    return /^-?\d+$/.test(source) ? rawJSON(source) : value
+    return /^-?\d+$/.test(source) && String(value) !== source ? rawJSON(source) : value
   }
   return {
     value: JSON.parse(text, reviver as Parameters<typeof JSON.parse>[1]) as JsonObject,
@@ -72,7 +72,8 @@ export function argumentsForSdk(call: Pick<ToolCall, 'arguments'>): ParsedArgume
 /** Without source access (Node 20) a reviver cannot see digits: look for a long integer literal. */
 function hasUnsafeInteger(text: string): boolean {
   for (const match of text.matchAll(/(?<![\w."+-])-?\d{16,}(?![\w.])/g)) {
-    if (!Number.isSafeInteger(Number(match[0]))) return true
+    // Lost only when the double writes back other digits (2^61 survives, 2^61+1 does not).
+    if (String(Number(match[0])) !== match[0]) return true
   }
   return false
 }
