@@ -63,17 +63,17 @@ export const anthropicCorpus: readonly AnthropicCase[] = [
     request: {
       system: [{ type: 'text', text: 'Think before you answer.' }],
       messages: [
-        { role: 'user', content: 'Is 2^61-1 prime? Check with the tool.' },
+        { role: 'user', content: 'Is 2^31-1 prime? Check with the tool.' },
         {
           role: 'assistant',
           content: [
             {
               type: 'thinking',
               thinking:
-                'The user wants a primality check; 2^61-1 is a Mersenne number. I will call is_prime.',
+                'The user wants a primality check; 2^31-1 is a Mersenne number. I will call is_prime.',
               signature: 'EuYBCkQYAiJAgCs1le6/Pol5Z4/JMomVOouGrWdhYNsH3ukzUECbB6iWrSQtsQuRHJID6lWV',
             },
-            { type: 'tool_use', id: 'toolu_01Ab', name: 'is_prime', input: { n: 2305843009213693951 } },
+            { type: 'tool_use', id: 'toolu_01Ab', name: 'is_prime', input: { n: 2147483647 } },
           ],
         },
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_01Ab', content: 'true' }] },
