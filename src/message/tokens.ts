@@ -1,3 +1,4 @@
+import { estimateTokens } from './estimate.js'
 import { contentText, type MessageInput, partCount } from './model.js'
 import { argumentsText } from './tool-arguments.js'
 
@@ -10,27 +11,14 @@ import { argumentsText } from './tool-arguments.js'
  */
 export type Tokenizer = (text: string) => number
 
+export { estimateTokens }
+
 /** Tokens added per message for the role and framing (what chat formats spend around each message). */
 export const MESSAGE_OVERHEAD_TOKENS = 4
 /** Tokens counted per image part: a middle estimate, since providers charge by image size. */
 export const IMAGE_TOKENS = 1_000
 /** Tokens counted per PDF part: a few pages' worth, since providers charge by page. */
 export const FILE_TOKENS = 3_000
-
-/**
- * The default token estimate: a quarter token per ASCII character, one per other UTF-16 unit
- * (accented, CJK and emoji text costs more per character). It tends to count high for English
- * prose, which keeps a budget safe.
- *
- * @example
- * estimateTokens('Any 2BHK in Whitefield?') // 6
- */
-export function estimateTokens(text: string): number {
-  let ascii = 0
-  const n = text.length
-  for (let i = 0; i < n; i++) if (text.charCodeAt(i) < 128) ascii++
-  return Math.ceil(ascii / 4) + (n - ascii)
-}
 
 /**
  * Tokens of one message under `tokenizer`: the framing overhead, the visible text, reasoning text
