@@ -37,6 +37,7 @@ const code = [
   '<div className="card">\n  <img src={item.thumbnailUrl} alt={item.name} />\n  <button onClick={() => addToCart(item.sku, 1)} disabled={!item.inStock}>Add</button>\n</div>',
   'func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {\n\tw.Header().Set("Content-Type", "application/json")\n\t_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "uptime": time.Since(s.start).Seconds()})\n}',
   'local key = KEYS[1]\nlocal now = tonumber(ARGV[1])\nredis.call("ZREMRANGEBYSCORE", key, 0, now - 60000)\nif redis.call("ZCARD", key) >= tonumber(ARGV[2]) then return 0 end\nredis.call("ZADD", key, now, ARGV[3])\nreturn 1',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell code, not a template
   'x=$(( (a<<3) ^ (b>>2) )); [[ $x -gt 0x7fff ]] && echo "${arr[@]:1:3}" || printf "%08x\\n" "$x"',
 ]
 
