@@ -42,9 +42,14 @@ export function toOpenAIMessages(
       case 'user':
         out.push({ role: 'user', content: userContent(m.content, index, options) })
         break
-      case 'assistant':
-        out.push(assistantMessage(m, index, options))
+      case 'assistant': {
+        const message = assistantMessage(m, index, options)
+        // An assistant turn that held only reasoning has nothing chat completions can take.
+        if (message.content !== null || message.refusal !== undefined || message.tool_calls !== undefined) {
+          out.push(message)
+        }
         break
+      }
       case 'tool':
         out.push({ role: 'tool', tool_call_id: m.toolCallId ?? '', content: textContent(m.content) })
         break

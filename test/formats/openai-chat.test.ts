@@ -102,6 +102,19 @@ describe('toOpenAIMessages', () => {
     expect(notes).toEqual([expect.objectContaining({ kind: 'reasoning-dropped', index: 1 })])
   })
 
+  it('leaves out an assistant turn that held only reasoning', () => {
+    const notes: FormatNote[] = []
+    const out = toOpenAIMessages(
+      [
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: [{ type: 'reasoning', text: 'hm', itemId: 'rs_1' }] },
+      ],
+      { onNote: (n) => notes.push(n) },
+    )
+    expect(out).toEqual([{ role: 'user', content: 'hi' }])
+    expect(notes).toEqual([expect.objectContaining({ kind: 'reasoning-dropped', index: 1 })])
+  })
+
   it('writes a refusal as refusal with null content', () => {
     expect(
       toOpenAIMessages([{ role: 'assistant', content: [{ type: 'refusal', text: 'I cannot.' }] }]),
