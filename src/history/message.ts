@@ -1,15 +1,7 @@
 import type { MessageInput } from '../message/model.js'
 
-export {
-  type ContentPart,
-  contentText,
-  type HistoryRole,
-  type ImagePart,
-  type JsonObject,
-  type MessageInput,
-  type TextPart,
-  type ToolCall,
-} from '../message/model.js'
+// History's files read the shared model through here (src/message/ is its home).
+export { contentText, type HistoryRole, type MessageInput, type ToolCall } from '../message/model.js'
 
 /**
  * A stored message: the input plus what the store assigned.

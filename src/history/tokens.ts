@@ -3,10 +3,10 @@ import { invalidArgument, SessionKitError } from '../errors.js'
 import type { MessageInput } from '../message/model.js'
 import { countMessageTokens, estimateTokens, type Tokenizer } from '../message/tokens.js'
 
+// History's files read the shared counting through here (src/message/ is its home).
 export {
   countMessageTokens,
   estimateTokens,
-  IMAGE_TOKENS,
   MESSAGE_OVERHEAD_TOKENS,
   type Tokenizer,
 } from '../message/tokens.js'
