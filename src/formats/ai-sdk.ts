@@ -11,7 +11,7 @@ import type {
   AiUserMessage,
 } from './ai-sdk-types.js'
 import { type FormatOptions, note } from './notes.js'
-import { checked, readArray, readRecord, readString, unsupported } from './read.js'
+import { checked, jsonText, readArray, readRecord, readString, unsupported } from './read.js'
 
 /**
  * Converts messages to the Vercel AI SDK's `ModelMessage[]` (the `messages` of `streamText` and
@@ -233,7 +233,7 @@ function mediaUrl(data: unknown, mediaType: unknown, where: string): string {
 function toolCall(p: Record<string, unknown>, where: string): Record<string, unknown> {
   const input = p.input ?? {}
   // A string holding JSON is the arguments text itself: kept, never encoded a second time.
-  const args = typeof input === 'string' ? input : JSON.stringify(input)
+  const args = typeof input === 'string' ? input : jsonText(input, `${where}.input`)
   if (p.providerExecuted === true)
     throw unsupported(where, 'provider-executed tool-call', 'tool calls your code runs')
   const call: Record<string, unknown> = { id: p.toolCallId, name: p.toolName, arguments: args }

@@ -11,7 +11,7 @@ import type {
   AnthropicToolResultBlock,
 } from './anthropic-types.js'
 import { type FormatOptions, note } from './notes.js'
-import { checked, readArray, readRecord, readString, unsupported } from './read.js'
+import { checked, jsonText, readArray, readRecord, readString, unsupported } from './read.js'
 import { createIdMap } from './tool-ids.js'
 
 /** Options of {@link toAnthropicMessages}. */
@@ -241,7 +241,7 @@ function readTurn(
     }
     if (role === 'user' && b.type === 'tool_result') out.push(checked(toolResult(b, where), where))
     else if (role === 'assistant' && b.type === 'tool_use') {
-      toolCalls.push({ id: b.id, name: b.name, arguments: JSON.stringify(b.input ?? {}) })
+      toolCalls.push({ id: b.id, name: b.name, arguments: jsonText(b.input ?? {}, `${where}.input`) })
     } else parts.push(readBlock(b, where))
   }
   const hasContent = parts.length > 0 || toolCalls.length > 0

@@ -1,4 +1,4 @@
-import { invalidArgument } from '../errors.js'
+import { invalidArgument, SessionKitError } from '../errors.js'
 import type { MessageInput } from '../message/model.js'
 import { validateMessage } from '../message/validate.js'
 
@@ -33,4 +33,17 @@ export function checked(message: Record<string, unknown>, where: string): Messag
 /** The error for a part or item a converter does not handle, naming what it does. */
 export function unsupported(where: string, type: unknown, supported: string): Error {
   return invalidArgument(`${where}: type ${JSON.stringify(type)} is not supported; supported: ${supported}`)
+}
+
+/** Tool input given as an object, as JSON text: `INVALID_ARGUMENT` for what JSON cannot hold (cycles, BigInt, depth). */
+export function jsonText(value: unknown, where: string): string {
+  try {
+    return JSON.stringify(value)
+  } catch (cause) {
+    throw new SessionKitError(
+      'INVALID_ARGUMENT',
+      `${where} cannot be written as JSON; send plain JSON values`,
+      { cause },
+    )
+  }
 }
