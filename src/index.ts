@@ -7,6 +7,7 @@ export {
   type SessionKitErrorCode,
   type SessionKitErrorDetails,
 } from './errors.js'
+export * from './formats/index.js'
 export * from './history/index.js'
 export { assertRecordId, assertSessionId, createSessionId, isValidSessionId } from './ids.js'
 export type { KitEventName, KitEvents, SessionEvent } from './kit/events.js'
@@ -20,6 +21,7 @@ export {
   type KitStats,
   type SessionKit,
 } from './kit.js'
+export * from './message/index.js'
 export type { Cart, CartOptions, CartTotals } from './profile/cart.js'
 export type { CartLine, CartLineInput } from './profile/cart-line.js'
 export type { Preferences, PreferencesPatch } from './profile/preferences.js'
