@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { invalidArgument, type SessionKitError } from './errors.js'
 
 /**
@@ -50,26 +50,49 @@ export function assertRecordId(id: unknown, what = 'record id'): asserts id is s
 }
 
 /**
- * Checks a caller-supplied session id: 8 to 128 characters of base64url (`A-Z a-z 0-9 _ -`).
- * Ids from {@link createSessionId} always pass.
+ * Checks a caller-supplied session id: 8 to 128 characters of base64url (`A-Z a-z 0-9 _ -`), not a
+ * reserved word (`__proto__`, `constructor`, `prototype`). Ids from {@link createSessionId} always pass.
  *
  * @example
  * assertSessionId(req.cookies.sid)
  */
 export function assertSessionId(id: unknown, what = 'session id'): asserts id is string {
-  if (typeof id !== 'string' || !sessionIdPattern.test(id)) throw sessionIdError(id, what)
+  if (!isValidSessionId(id)) throw sessionIdError(id, what)
 }
 
 /** The error {@link assertSessionId} throws, for callers that reject a promise instead. */
 export function sessionIdError(id: unknown, what = 'session id'): SessionKitError {
   return invalidArgument(
-    `${what} must be 8 to 128 characters of A-Z a-z 0-9 _ - (use createSessionId()); got ${describe(id)}`,
+    `${what} must be 8 to 128 characters of A-Z a-z 0-9 _ -, not a reserved word (use createSessionId()); got ${describe(id)}`,
   )
 }
 
-/** True when `id` would pass {@link assertSessionId}; for code that treats a bad id as unknown. */
+/**
+ * True when `id` would pass {@link assertSessionId}; for code that treats a bad id (a hostile cookie:
+ * very long, non-ASCII, control characters, `__proto__`) as an unknown one. Never throws.
+ *
+ * @example
+ * if (!isValidSessionId(req.cookies.sid)) return newSession()
+ */
 export function isValidSessionId(id: unknown): id is string {
-  return typeof id === 'string' && sessionIdPattern.test(id)
+  return (
+    typeof id === 'string' &&
+    id.length <= MAX_ID_LENGTH &&
+    sessionIdPattern.test(id) &&
+    !RESERVED_NAMES.has(id)
+  )
+}
+
+/**
+ * A digest of a record id, 22 base64url characters (the first 128 bits of its SHA-256): what a
+ * tombstone is keyed by, so a tombstone names no id (erasing a user leaves no key named by their
+ * session ids) yet the same id always finds it.
+ *
+ * @example
+ * idDigest('q3Vx0c6yBv1bJm2Lh9Zk4A') // 22 characters, never the id itself
+ */
+export function idDigest(id: string): string {
+  return createHash('sha256').update(id).digest().subarray(0, 16).toString('base64url')
 }
 
 /**

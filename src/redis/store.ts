@@ -4,7 +4,9 @@ import { createRedisContext } from './context.js'
 import { push, range, rangeBySeq } from './lists.js'
 import { getMap, updateMap } from './maps.js'
 import { type RedisStoreOptions, resolveRedisOptions } from './options.js'
+import { readRecord } from './read-record.js'
 import { createRecord, deleteRecord, patchMeta, readMeta, touchRecord } from './records.js'
+import { renameRecord, renameTarget } from './rename.js'
 import { countIds, scanIds } from './scan.js'
 import { createScriptCall, type ScriptCall } from './script-call.js'
 import { deletePart, getValue, setValue } from './values.js'
@@ -57,6 +59,9 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     patchMeta: (id, patch, patchOptions) => patchMeta(ctx, id, patch, patchOptions),
     touch: (id, expiresAt) => touchRecord(ctx, id, expiresAt),
     delete: (id) => deleteRecord(ctx, id),
+    renameTarget: (fromId) => renameTarget(ctx, fromId),
+    rename: (fromId, toId, renameOptions) => renameRecord(ctx, fromId, toId, renameOptions),
+    readRecord: (id) => readRecord(ctx, id),
     getValue: (id, part) => getValue(ctx, id, part),
     setValue: (id, part, value, setOptions) => setValue(ctx, id, part, value, setOptions),
     push: (id, part, values, pushOptions) => push(ctx, id, part, values, pushOptions),

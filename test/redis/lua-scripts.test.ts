@@ -10,20 +10,22 @@ const dir = join(import.meta.dirname, '../../src/redis/lua')
 // A script's SHA is how a running Redis caches it: pinning them makes every change to a script
 // a deliberate one (bump the pin in the same change), never a side effect.
 const pinned: Record<string, string> = {
-  create: '71eb8c7505edbb1db257987e130c1aac41019b15',
-  deletePart: '1b69f737687981dc55b789a41e30f3f0a7757f7a',
-  delete: '5ebe3c8eff9252820459facb67ec703c7a723c5e',
-  getMap: '7b62993c656a4904da867f3400c3db14657445cd',
-  getValue: '48d298df79b04809c8e123507405ab4ae75cc77d',
-  meta: '4d4407d4512e4ca11fedd599a8321a8630a03d6b',
-  patchMeta: '5066b6a42205630ad13c832206ef70e20f8c9c38',
-  push: '655771e3d7bca0fa75d6b01a99007ff2b07db0f9',
-  rangeBySeq: '7b86226c0477f7be42464759d06dde137c819170',
-  range: '9dbe38a4f11083b28a2f4c4e5e0e2b9b52ad40de',
-  scan: '09a0441b5bc4aa02a213c2062a72c1588942d05b',
-  setValue: 'fbda7e66d0ef6a115a442b54dc974b676bbd31ac',
-  touch: 'a0eccb8f8f0231301e228a538253fa721dcaf97f',
-  updateMap: 'ced924d3e84a555e4cecabaeb5d9681750c45e07',
+  create: '4ddfdd5e8ab9656f59ae49d2b21701ea8633b2cd',
+  deletePart: 'aafb21f04530ce47ceb526771226a6550cf2a513',
+  delete: '6fa61101d0d09829f8c43ad558fdbcebb1586c64',
+  getMap: '95df8042a784ce724b7ad40cd733f5ee56c7f1dc',
+  getValue: 'be53f6e9e4e2a878fded2b05bccab2639ff0bf2a',
+  meta: '77091113b3eed56e9be3f08767b63483a0001b2b',
+  patchMeta: '1996c6af55355b4874fed1fc83b4e8759d240ceb',
+  push: '4a49c099c9b23d4d87d3cbb05d5ce1312cafa6ec',
+  rangeBySeq: '8983e990f5c9e66c14400ce482279e7eb907c17e',
+  range: 'c5c7ec1bf1de04d5b7a3f1fde4c16e20a45d5be6',
+  readRecord: 'a1e692ab7efb264fe5fa447c7029f4261647c8d7',
+  rename: '1242b3d8a0cb54be39e2e6f9ad16abeb07497ec5',
+  scan: 'f169255157824213db979b64f50b552a582bb714',
+  setValue: 'd6cf4185d05ad6e56793d4a45a120cb12fb7a87f',
+  touch: '694467ffa48c7250741e2201a1d9216cc9c5d3d4',
+  updateMap: '0605ca082d7a13510f02df868c2263037ee0e41e',
 }
 
 describe('Redis Lua scripts', () => {

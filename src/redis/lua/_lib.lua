@@ -149,10 +149,11 @@ local function move_expiry(expires_at)
   end
 end
 
--- Header facts as a flat list: createdAt, expiresAt, name, json, name, json ... The times stay
--- strings: a Lua number would come back as an integer reply, cutting a fractional clock.
-local function meta_reply()
-  local all = redis.call('HGETALL', header)
+-- Header facts of `key` (default: the header) as a flat list: createdAt, expiresAt, name, json,
+-- name, json ... The times stay strings: a Lua number would come back as an integer reply,
+-- cutting a fractional clock.
+local function meta_reply(key)
+  local all = redis.call('HGETALL', key or header)
   local out = { '0', '0' }
   for i = 1, #all, 2 do
     local f = all[i]
@@ -187,4 +188,21 @@ local function finish_write(part, kind, known, x, part_expires_at, expires_at, r
   else
     expire_keys(part, kind, redis.call('PTTL', header))
   end
+end
+
+-- A tombstone is a string key (named by a digest of the id it guards, passed in KEYS) holding the
+-- epoch ms until which that id may not be created again.
+local function tombstone_live(key)
+  local until_ms = redis.call('GET', key)
+  return until_ms ~= false and tonumber(until_ms) > now
+end
+
+-- Leaves a tombstone at `key` until `until_ms` (a later one already there is kept); Redis expires
+-- it by itself, with the grace.
+local function extend_tombstone(key, until_ms)
+  local u = tonumber(until_ms)
+  if u <= now then return end
+  local current = redis.call('GET', key)
+  if current and tonumber(current) >= u then return end
+  redis.call('SET', key, until_ms, 'PX', math.max(physical_ttl(u), 1))
 end
