@@ -10,6 +10,7 @@ interface KitCounters {
   ended: number
   expired: number
   evicted: number
+  rotated: number
   hits: number
   misses: number
 }
@@ -30,7 +31,7 @@ export type SessionData = {
   readonly u?: string
   /** Device id. */
   readonly d?: string
-  /** Absolute end (epoch ms), when the kit has an absolute lifetime. */
+  /** Absolute end (epoch ms); sessions made before it was always set may lack it. */
   readonly a?: number
 }
 

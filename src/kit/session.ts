@@ -1,3 +1,4 @@
+import { SessionKitError } from '../errors.js'
 import { createHistory, type HistoryModule } from '../history/history.js'
 import { type Cart, createCart } from '../profile/cart.js'
 import { createPreferences, type Preferences } from '../profile/preferences.js'
@@ -8,6 +9,7 @@ import type { SessionScope } from '../session-scope.js'
 import type { RecordMeta } from '../store/contract.js'
 import type { KitCore, SessionData } from './core.js'
 import { userRecordExpiresAt, userRecordId } from './core.js'
+import { rotate } from './rotate.js'
 import { detachFromUser } from './users.js'
 
 /** What `session.info()` reports. Times are epoch ms. */
@@ -50,6 +52,12 @@ export interface Session<P = Record<string, unknown>, S = unknown> {
   touch(): Promise<boolean>
   /** Ends the session now (emits `ended`); `false` when it was already gone. */
   end(): Promise<boolean>
+  /**
+   * Moves everything the session holds to a new server-issued id in one store call and ends this
+   * one (emits `rotated`); resolves the session under its new id, which the caller hands back (a
+   * new cookie). The absolute end stays. `NOT_FOUND` when the session is gone or was rotated.
+   */
+  regenerate(): Promise<Session<P, S>>
 }
 
 /** The one implementation of `Session`; it is also the `SessionScope` its modules see. */
@@ -148,6 +156,17 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
       this.#core.events.emit('ended', { sessionId: this.id, userId: this.userId, reason: 'ended' })
     }
     return removed
+  }
+
+  async regenerate(): Promise<Session<P, S>> {
+    const meta = await this.#core.store.meta(this.id)
+    if (meta === undefined) {
+      throw new SessionKitError(
+        'NOT_FOUND',
+        'the session has expired, ended or been rotated; it cannot be regenerated',
+      )
+    }
+    return new SessionHandle<P, S>(this.#core, await rotate(this.#core, meta, { renew: false }))
   }
 }
 
