@@ -33,6 +33,8 @@ export type SessionData = {
   readonly d?: string
   /** Absolute end (epoch ms); sessions made before it was always set may lack it. */
   readonly a?: number
+  /** The session key (`SessionScope.sessionKey`), kept here from the first rotation on. */
+  readonly k?: string
 }
 
 /** What every user record id starts with. Session ids cannot hold `:`, so the two never collide. */

@@ -1,4 +1,5 @@
 import { isSessionKitError, SessionKitError } from '../errors.js'
+import { idDigest } from '../ids.js'
 import type { RecordMeta } from '../store/contract.js'
 import type { KitCore, SessionData } from './core.js'
 import { attachToUser, detachFromUser } from './users.js'
@@ -34,7 +35,8 @@ export async function rotate(core: KitCore, meta: RecordMeta, change: Rotation):
       tombstoneUntil: absoluteEnd,
       expiresAt: Math.min(now + options.idleMs, absoluteEnd),
       ifData: { u: data.u ?? null },
-      patch: { u: userId ?? null, d: deviceId ?? null, a: absoluteEnd },
+      // The session key stays what it was under the first id (see SessionScope.sessionKey).
+      patch: { u: userId ?? null, d: deviceId ?? null, a: absoluteEnd, k: data.k ?? idDigest(meta.id) },
     })
   } catch (error) {
     if (!isSessionKitError(error, 'NOT_FOUND')) throw error

@@ -1,5 +1,6 @@
 import { SessionKitError } from '../errors.js'
 import { createHistory, type HistoryModule } from '../history/history.js'
+import { idDigest } from '../ids.js'
 import { type Cart, createCart } from '../profile/cart.js'
 import { createPreferences, type Preferences } from '../profile/preferences.js'
 import { createResponseCache, type ResponseCache } from '../profile/response-cache.js'
@@ -68,6 +69,7 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
   readonly createdAt: number
   readonly #core: KitCore
   readonly #absoluteEnd: number
+  #key: string | undefined
   #preferences: Preferences<P> | undefined
   #cart: Cart | undefined
   #state: TypedState<S> | undefined
@@ -83,6 +85,7 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
     this.deviceId = data.d
     this.createdAt = meta.createdAt
     this.#absoluteEnd = data.a ?? Number.POSITIVE_INFINITY
+    this.#key = data.k
   }
 
   get store() {
@@ -93,6 +96,11 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
   }
   get sessionId() {
     return this.id
+  }
+  get sessionKey() {
+    // Computed on first use: a session never rotated keeps no key in its header.
+    this.#key ??= idDigest(this.id)
+    return this.#key
   }
   get userRecordId() {
     return this.userId === undefined ? undefined : userRecordId(this.userId)

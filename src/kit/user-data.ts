@@ -77,7 +77,7 @@ async function* exportUser(
   assertRecordId(userId, 'userId')
   const user = await core.store.readRecord(userRecordId(userId))
   const head = { format: 'sessionkit.user-export/1', userId, exportedAt: core.clock.now() }
-  yield `${JSON.stringify(head).slice(0, -1)},"user":${JSON.stringify(user && userView(user))},"sessions":[`
+  yield `${JSON.stringify(head).slice(0, -1)},"user":${JSON.stringify(user === undefined ? null : userView(user))},"sessions":[`
   let first = true
   for (const id of await sessionIdsOf(core, userId, options)) {
     const dump = await core.store.readRecord(id)
