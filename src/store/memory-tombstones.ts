@@ -24,6 +24,16 @@ export interface Tombstones {
 export function createTombstones(max: number): Tombstones {
   // Insertion order is renewal order, so the first entry is the oldest one.
   const untilOf = new Map<string, number>()
+  // A create checks and then sets the same id: one digest for both.
+  let lastId = ''
+  let lastKey = ''
+  const keyOf = (id: string): string => {
+    if (id !== lastId) {
+      lastKey = idDigest(id)
+      lastId = id
+    }
+    return lastKey
+  }
 
   function dropOldest(): number {
     const first = untilOf.keys().next()
@@ -34,7 +44,8 @@ export function createTombstones(max: number): Tombstones {
 
   return {
     has(id, now) {
-      const key = idDigest(id)
+      if (untilOf.size === 0) return false
+      const key = keyOf(id)
       const until = untilOf.get(key)
       if (until === undefined) return false
       if (until > now) return true
@@ -42,7 +53,7 @@ export function createTombstones(max: number): Tombstones {
       return false
     },
     add(id, until, now) {
-      const key = idDigest(id)
+      const key = keyOf(id)
       let released = 0
       // Expired tombstones at the front go first, so a steady churn never waits for `max`.
       for (const [first, firstUntil] of untilOf) {
