@@ -12,9 +12,10 @@ const entries = Object.entries(pkg.exports as Record<string, unknown>).filter(
 )
 const tsupEntries = readFileSync(join(root, 'tsup.config.ts'), 'utf8')
 
-// Bytes of the ESM bundle of the main entry (unminified, shared chunks included) it may not pass:
-// about 10% above its size at 0.1.0 (209 KB), so growth is a decision, not an accident.
-const MAX_MAIN_BYTES = 230_000
+// Bytes of the ESM bundle of the main entry (unminified, each shared chunk counted once) it may not
+// pass: about 10% above its size with the security rules (227 KB), so growth is a decision, not an
+// accident.
+const MAX_MAIN_BYTES = 250_000
 
 type Conditions = { import: { types: string; default: string }; require: { types: string; default: string } }
 
@@ -55,10 +56,12 @@ describe('package exports map', () => {
 
   it('keeps the main bundle under its byte limit', () => {
     const main = (pkg.exports['.'] as Conditions).import.default
-    const chunks = readFileSync(join(root, main), 'utf8').match(/from ["']\.\/(chunk-[\w-]+\.js)["']/g) ?? []
+    const chunks = new Set(
+      readFileSync(join(root, main), 'utf8').match(/from ["']\.\/(chunk-[\w-]+\.js)["']/g) ?? [],
+    )
     const bytes =
       statSync(join(root, main)).size +
-      chunks.reduce(
+      [...chunks].reduce(
         (sum, c) =>
           sum + statSync(join(root, 'dist', c.replace(/^from ["']\.\//, '').replace(/["']$/, ''))).size,
         0,
