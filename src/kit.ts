@@ -252,7 +252,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       // The detector still knew a conversation whose kit session ended: it starts a new one.
       detectorOf().forget(id)
       const fresh = detectorOf().detect(request)
-      const meta = await createSessionRecord(core, { id: fresh.sessionId })
+      const meta = await createSessionRecord(core, { id: fresh.sessionId, userId: access?.userId })
       if (meta === undefined) throw idTaken()
       return { detection: fresh, session: handle(meta), created: true }
     },
