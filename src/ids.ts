@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto'
+// A namespace import: `crypto.hash` is missing before Node 20.12, and a named import would fail to link.
+import * as crypto from 'node:crypto'
 import { invalidArgument, type SessionKitError } from './errors.js'
 
 /**
@@ -8,7 +9,7 @@ import { invalidArgument, type SessionKitError } from './errors.js'
  * const id = createSessionId() // 'q3Vx0c6yBv1bJm2Lh9Zk4A'
  */
 export function createSessionId(): string {
-  return randomBytes(16).toString('base64url')
+  return crypto.randomBytes(16).toString('base64url')
 }
 
 /** Longest id a store accepts (record ids, user ids, session ids). */
@@ -92,8 +93,14 @@ export function isValidSessionId(id: unknown): id is string {
  * idDigest('q3Vx0c6yBv1bJm2Lh9Zk4A') // 22 characters, never the id itself
  */
 export function idDigest(id: string): string {
-  return createHash('sha256').update(id).digest().subarray(0, 16).toString('base64url')
+  return sha256(id).subarray(0, 16).toString('base64url')
 }
+
+// The one-shot `crypto.hash` (Node 20.12 and later) is several times faster than a Hash object.
+const sha256: (text: string) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'buffer')
+    : (text) => crypto.createHash('sha256').update(text).digest()
 
 /**
  * Checks a part name (`history`, `cart`, `seen.user`): a lower-case letter, then up to 63 of

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js'
-import type { SessionStore } from '../store/contract.js'
+import type { RecordMeta, SessionStore } from '../store/contract.js'
 import type { KeyedQueue } from '../util/keyed-queue.js'
 import type { Emitter } from './events.js'
 import type { ResolvedKitOptions } from './options.js'
@@ -31,10 +31,18 @@ export type SessionData = {
   readonly u?: string
   /** Device id. */
   readonly d?: string
-  /** Absolute end (epoch ms); sessions made before it was always set may lack it. */
+  /**
+   * Absolute end (epoch ms), when it is not `createdAt + ttl.absoluteMs`: set by a login, which
+   * starts a new lifetime. Kept out of the header otherwise, so a create writes no header fact.
+   */
   readonly a?: number
   /** The session key (`SessionScope.sessionKey`), kept here from the first rotation on. */
   readonly k?: string
+}
+
+/** The session's absolute end: its own (set at login), or `ttl.absoluteMs` after its creation. */
+export function absoluteEndOf(meta: RecordMeta, options: { readonly absoluteMs: number }): number {
+  return (meta.data as SessionData).a ?? meta.createdAt + options.absoluteMs
 }
 
 /** What every user record id starts with. Session ids cannot hold `:`, so the two never collide. */

@@ -36,7 +36,6 @@ export async function createSessionRecord(
   const data: SessionData = {
     ...(options.userId === undefined ? {} : { u: options.userId }),
     ...(options.deviceId === undefined ? {} : { d: options.deviceId }),
-    a: absoluteEnd,
   }
   const expiresAt = Math.min(now + core.options.idleMs, absoluteEnd)
   if (!(await core.store.create(id, { expiresAt, data, tombstoneUntil: absoluteEnd }))) return undefined

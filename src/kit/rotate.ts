@@ -1,7 +1,7 @@
 import { isSessionKitError, SessionKitError } from '../errors.js'
 import { idDigest } from '../ids.js'
 import type { RecordMeta } from '../store/contract.js'
-import type { KitCore, SessionData } from './core.js'
+import { absoluteEndOf, type KitCore, type SessionData } from './core.js'
 import { attachToUser, detachFromUser } from './users.js'
 
 /** What a rotation changes besides the id. */
@@ -25,7 +25,7 @@ export async function rotate(core: KitCore, meta: RecordMeta, change: Rotation):
   const { store, options } = core
   const data = meta.data as SessionData
   const now = core.clock.now()
-  const absoluteEnd = change.renew || data.a === undefined ? now + options.absoluteMs : data.a
+  const absoluteEnd = change.renew ? now + options.absoluteMs : absoluteEndOf(meta, options)
   const userId = change.userId ?? data.u
   const deviceId = change.deviceId ?? data.d
   const toId = store.renameTarget(meta.id)
@@ -36,7 +36,12 @@ export async function rotate(core: KitCore, meta: RecordMeta, change: Rotation):
       expiresAt: Math.min(now + options.idleMs, absoluteEnd),
       ifData: { u: data.u ?? null },
       // The session key stays what it was under the first id (see SessionScope.sessionKey).
-      patch: { u: userId ?? null, d: deviceId ?? null, a: absoluteEnd, k: data.k ?? idDigest(meta.id) },
+      patch: {
+        u: userId ?? null,
+        d: deviceId ?? null,
+        ...(change.renew ? { a: absoluteEnd } : {}),
+        k: data.k ?? idDigest(meta.id),
+      },
     })
   } catch (error) {
     if (!isSessionKitError(error, 'NOT_FOUND')) throw error

@@ -9,7 +9,7 @@ import { createSeen, type SeenModule } from '../seen/seen-module.js'
 import type { SessionScope } from '../session-scope.js'
 import type { RecordMeta } from '../store/contract.js'
 import type { KitCore, SessionData } from './core.js'
-import { userRecordExpiresAt, userRecordId } from './core.js'
+import { absoluteEndOf, userRecordExpiresAt, userRecordId } from './core.js'
 import { rotate } from './rotate.js'
 import { detachFromUser } from './users.js'
 
@@ -22,8 +22,8 @@ export interface SessionInfo {
   /** Derived from the sliding expiry (`expiresAt - idleMs`); when the absolute lifetime capped it, a lower bound. */
   readonly lastActiveAt: number
   readonly expiresAt: number
-  /** The end set by `ttl.absoluteMs`, when there is one. */
-  readonly absoluteExpiresAt: number | undefined
+  /** The absolute end: `ttl.absoluteMs` after creation, or after the login that last rotated it. */
+  readonly absoluteExpiresAt: number
 }
 
 /**
@@ -68,7 +68,7 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
   readonly deviceId: string | undefined
   readonly createdAt: number
   readonly #core: KitCore
-  readonly #absoluteEnd: number
+  readonly #meta: RecordMeta
   #key: string | undefined
   #preferences: Preferences<P> | undefined
   #cart: Cart | undefined
@@ -84,8 +84,7 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
     this.userId = data.u
     this.deviceId = data.d
     this.createdAt = meta.createdAt
-    this.#absoluteEnd = data.a ?? Number.POSITIVE_INFINITY
-    this.#key = data.k
+    this.#meta = meta
   }
 
   get store() {
@@ -98,15 +97,16 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
     return this.id
   }
   get sessionKey() {
-    // Computed on first use: a session never rotated keeps no key in its header.
-    this.#key ??= idDigest(this.id)
+    // A session never rotated keeps no key in its header: its key is the digest of its id.
+    this.#key ??= (this.#meta.data as SessionData).k ?? idDigest(this.id)
     return this.#key
   }
   get userRecordId() {
     return this.userId === undefined ? undefined : userRecordId(this.userId)
   }
   activityExpiresAt(): number {
-    return Math.min(this.#core.clock.now() + this.#core.options.idleMs, this.#absoluteEnd)
+    const options = this.#core.options
+    return Math.min(this.#core.clock.now() + options.idleMs, absoluteEndOf(this.#meta, options))
   }
   userExpiresAt(): number {
     return userRecordExpiresAt(this.#core)
@@ -149,7 +149,7 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
 
   async info(): Promise<SessionInfo | undefined> {
     const meta = await this.#core.store.meta(this.id)
-    return meta === undefined ? undefined : describeSession(meta, this.#core.options.idleMs)
+    return meta === undefined ? undefined : describeSession(meta, this.#core.options)
   }
 
   touch(): Promise<boolean> {
@@ -179,15 +179,18 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
 }
 
 /** `SessionInfo` from a stored header. */
-export function describeSession(meta: RecordMeta, idleMs: number): SessionInfo {
+export function describeSession(
+  meta: RecordMeta,
+  options: { readonly idleMs: number; readonly absoluteMs: number },
+): SessionInfo {
   const data = meta.data as SessionData
   return {
     id: meta.id,
     userId: data.u,
     deviceId: data.d,
     createdAt: meta.createdAt,
-    lastActiveAt: Math.max(meta.createdAt, meta.expiresAt - idleMs),
+    lastActiveAt: Math.max(meta.createdAt, meta.expiresAt - options.idleMs),
     expiresAt: meta.expiresAt,
-    absoluteExpiresAt: data.a,
+    absoluteExpiresAt: absoluteEndOf(meta, options),
   }
 }

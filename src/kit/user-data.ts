@@ -1,7 +1,6 @@
 import { assertRecordId, idDigest } from '../ids.js'
 import type { JsonValue, PartDump, RecordDump } from '../store/contract.js'
-import type { KitCore, SessionData } from './core.js'
-import { USER_RECORD_PREFIX, userRecordId } from './core.js'
+import { absoluteEndOf, type KitCore, type SessionData, USER_RECORD_PREFIX, userRecordId } from './core.js'
 import { listUserSessions, SESSIONS_PART } from './users.js'
 
 /** Options of `kit.users.export` and `kit.users.erase`. */
@@ -82,7 +81,7 @@ async function* exportUser(
   for (const id of await sessionIdsOf(core, userId, options)) {
     const dump = await core.store.readRecord(id)
     if (dump?.meta.data.u !== userId) continue
-    yield `${first ? '' : ','}${JSON.stringify(sessionView(dump))}`
+    yield `${first ? '' : ','}${JSON.stringify(sessionView(dump, core.options.absoluteMs))}`
     first = false
   }
   yield ']}'
@@ -103,7 +102,7 @@ async function sessionIdsOf(
   return [...ids]
 }
 
-function sessionView(dump: RecordDump): Record<string, unknown> {
+function sessionView(dump: RecordDump, absoluteMs: number): Record<string, unknown> {
   const data = dump.meta.data as SessionData
   return {
     session: idDigest(dump.meta.id),
@@ -111,7 +110,7 @@ function sessionView(dump: RecordDump): Record<string, unknown> {
     deviceId: data.d,
     createdAt: dump.meta.createdAt,
     expiresAt: dump.meta.expiresAt,
-    absoluteExpiresAt: data.a,
+    absoluteExpiresAt: absoluteEndOf(dump.meta, { absoluteMs }),
     parts: dump.parts,
   }
 }

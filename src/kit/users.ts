@@ -94,7 +94,7 @@ export async function listUserSessions(core: KitCore, userId: string): Promise<S
     const id = ids[i] as string
     // A listing whose session now belongs to someone else (ids are random, so only by reuse) is dead too.
     if (meta === undefined || meta.data.u !== userId) dead.push(id)
-    else live.push(describeSession(meta, core.options.idleMs))
+    else live.push(describeSession(meta, core.options))
   })
   await detachFromUser(core, userId, dead)
   return live.sort((a, b) => b.lastActiveAt - a.lastActiveAt || b.createdAt - a.createdAt)
