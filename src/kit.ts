@@ -178,7 +178,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
         core.counters.misses++
         return undefined
       }
-      checkAccess(meta, opts)
+      if (meta.data.u !== undefined) checkAccess(meta, opts)
       core.counters.hits++
       return handle(meta)
     })

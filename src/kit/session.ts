@@ -69,7 +69,6 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
   readonly createdAt: number
   readonly #core: KitCore
   readonly #meta: RecordMeta
-  #key: string | undefined
   #preferences: Preferences<P> | undefined
   #cart: Cart | undefined
   #state: TypedState<S> | undefined
@@ -98,8 +97,7 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
   }
   get sessionKey() {
     // A session never rotated keeps no key in its header: its key is the digest of its id.
-    this.#key ??= (this.#meta.data as SessionData).k ?? idDigest(this.id)
-    return this.#key
+    return (this.#meta.data as SessionData).k ?? idDigest(this.id)
   }
   get userRecordId() {
     return this.userId === undefined ? undefined : userRecordId(this.userId)
