@@ -173,7 +173,10 @@ export interface CreateOptions {
   /**
    * Also leave a tombstone on `id` until this epoch ms, in the same atomic step: until then
    * `create` and `rename` refuse the id, even after the record is deleted or expires, so an id is
-   * never issued twice. Default: no tombstone (user records, which are made again after erasure).
+   * never issued twice. A tombstone holds nothing but its end and is keyed by a digest of the id
+   * (`idDigest`), so it names no id; reads, `scan` and `count` never see it; a later
+   * `tombstoneUntil` extends it, an earlier one never shortens it. Default: no tombstone (user
+   * records, which are made again after erasure).
    */
   readonly tombstoneUntil?: number
 }
