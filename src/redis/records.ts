@@ -14,7 +14,10 @@ import { asArray, type RedisContext, throwForStatus } from './context.js'
 import { canonicalJsonArg, parseJson, timeArg } from './input.js'
 import { scripts } from './lua/scripts.js'
 
-/** `create`: one script that refuses a live id and clears what an expired one left behind. */
+/**
+ * `create`: one script that refuses a live id or a live tombstone, clears what an expired record
+ * left behind, and leaves the tombstone asked for.
+ */
 export async function createRecord(ctx: RedisContext, id: string, options: CreateOptions): Promise<boolean> {
   assertRecordId(id)
   if (typeof options !== 'object' || options === null)
@@ -25,13 +28,14 @@ export async function createRecord(ctx: RedisContext, id: string, options: Creat
     throw invalidArgument(`expiresAt (${expiresAt}) must be after now (${args[0]}); pass now + a TTL in ms`)
   }
   args.push(expiresAt)
+  args.push(options.tombstoneUntil === undefined ? '' : timeArg(options.tombstoneUntil, 'tombstoneUntil'))
   if (options.data !== undefined) {
     checkFields(options.data, 'data')
     for (const [name, value] of Object.entries(options.data)) {
       args.push(name, canonicalJsonArg(value, ctx.options.maxValueBytes, `data.${name}`))
     }
   }
-  return Number(await ctx.call(scripts.create, [ctx.header(id)], args)) === 1
+  return Number(await ctx.call(scripts.create, [ctx.header(id), ctx.tombstone(id)], args)) === 1
 }
 
 /** `meta`: the header of a live record, or `undefined`. */
@@ -102,7 +106,7 @@ export async function deleteRecord(ctx: RedisContext, id: string): Promise<boole
 }
 
 /** Reads `createdAt, expiresAt, name, json ...` starting at `from`. */
-function toMeta(id: string, reply: readonly unknown[], from: number): RecordMeta {
+export function toMeta(id: string, reply: readonly unknown[], from: number): RecordMeta {
   const data: Record<string, JsonValue> = Object.create(null)
   for (let i = from + 2; i < reply.length; i += 2) data[String(reply[i])] = parseJson(reply[i + 1])
   return { id, createdAt: Number(reply[from]), expiresAt: Number(reply[from + 1]), data }

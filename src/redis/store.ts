@@ -4,7 +4,9 @@ import { createRedisContext } from './context.js'
 import { push, range, rangeBySeq } from './lists.js'
 import { getMap, updateMap } from './maps.js'
 import { type RedisStoreOptions, resolveRedisOptions } from './options.js'
+import { readRecord } from './read-record.js'
 import { createRecord, deleteRecord, patchMeta, readMeta, touchMeta, touchRecord } from './records.js'
+import { renameRecord, renameTarget } from './rename.js'
 import { countIds, scanIds } from './scan.js'
 import { createScriptCall, type ScriptCall } from './script-call.js'
 import { deletePart, getValue, mergeValue, setValue } from './values.js'
@@ -58,6 +60,9 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     touch: (id, expiresAt) => touchRecord(ctx, id, expiresAt),
     touchMeta: (id, expiresAt, touchOptions) => touchMeta(ctx, id, expiresAt, touchOptions),
     delete: (id) => deleteRecord(ctx, id),
+    renameTarget: (fromId) => renameTarget(ctx, fromId),
+    rename: (fromId, toId, renameOptions) => renameRecord(ctx, fromId, toId, renameOptions),
+    readRecord: (id) => readRecord(ctx, id),
     getValue: (id, part) => getValue(ctx, id, part),
     setValue: (id, part, value, setOptions) => setValue(ctx, id, part, value, setOptions),
     mergeValue: (id, part, patch, mergeOptions) => mergeValue(ctx, id, part, patch, mergeOptions),

@@ -32,7 +32,7 @@ describe.runIf(redisPort !== undefined)('round trips of the common web request o
     })
     const s = await kit.create({ userId: 'u1' })
     // Warm: each script is loaded once per server (NOSCRIPT, then EVAL).
-    await (await kit.get(s.id, { touch: true }))?.preferences.patch({ warm: true })
+    await (await kit.get(s.id, { touch: true, userId: 'u1' }))?.preferences.patch({ warm: true })
     const before = counter.sent()
     const session = await kit.get(s.id, { touch: true, userId: 'u1' })
     expect(counter.sent() - before).toBe(1)

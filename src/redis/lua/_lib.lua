@@ -234,3 +234,38 @@ local function field_of(all, name)
   end
   return nil
 end
+
+-- Every part name in the header's fields (an HGETALL reply), also of lists that were deleted but
+-- keep their seq counter, sorted (the order in which a caller passes their keys).
+local function part_names(all)
+  local names, seen = {}, {}
+  for i = 1, #all, 2 do
+    local tag = string.sub(all[i], 1, 2)
+    if tag == 'k:' or tag == 's:' then
+      local part = string.sub(all[i], 3)
+      if not seen[part] then
+        seen[part] = true
+        names[#names + 1] = part
+      end
+    end
+  end
+  table.sort(names)
+  return names
+end
+
+-- A tombstone is a string key (named by a digest of the id it guards, passed in KEYS) holding the
+-- epoch ms until which that id may not be created again.
+local function tombstone_live(key)
+  local until_ms = redis.call('GET', key)
+  return until_ms ~= false and tonumber(until_ms) > now
+end
+
+-- Leaves a tombstone at `key` until `until_ms` (a later one already there is kept); Redis expires
+-- it by itself, with the grace.
+local function extend_tombstone(key, until_ms)
+  local u = tonumber(until_ms)
+  if u <= now then return end
+  local current = redis.call('GET', key)
+  if current and tonumber(current) >= u then return end
+  redis.call('SET', key, until_ms, 'PX', math.max(physical_ttl(u), 1))
+end
