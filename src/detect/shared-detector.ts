@@ -58,7 +58,10 @@ export interface SharedDetector {
     detection: Detection,
     reply: { readonly role: string; readonly content?: unknown },
   ): Promise<boolean>
-  /** Removes a session of `tenant` (default `''`) from the shared index; `true` when it was live. */
+  /**
+   * Removes a session of `tenant` (default `''`) from the shared index and from the local one;
+   * `true` when it was live in the shared index.
+   */
   forget(sessionId: string, tenant?: string): Promise<boolean>
   metrics(): SharedDetectorMetrics
 }
@@ -288,6 +291,8 @@ export function createSharedDetector(
 
     forget(sessionId, tenant = '') {
       assertSessionId(sessionId)
+      // A degraded detection may have placed it in the local index too.
+      local.forget(sessionId)
       return index.forget(tenant, rules, sessionId, o.clock.now())
     },
 

@@ -3,18 +3,18 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { detectionScripts } from '../../src/redis/detection/lua/scripts.js'
+import { detectionPrelude, detectionScripts } from '../../src/redis/detection/lua/scripts.js'
 
 const dir = join(import.meta.dirname, '../../src/redis/detection/lua')
 
 // Pinned like the store's scripts (test/redis/lua-scripts.test.ts): a change to a script is a
 // deliberate one, with its pin bumped in the same change.
 const pinned: Record<string, string> = {
-  bind: '497a0397e03664dff1630363f008dc7f8e134816',
-  explicit: '984a368de6ba2099f90bbe3462a2f59ac0820817',
-  forget: '3f4ff1766dcfc101246e078176ac70da225c6c2c',
-  place: '812c7b943333ae5ea220872a0f4d5002e2690091',
-  seed: '2808daceb1da8a830994e9ed612fe1e788e8ce41',
+  bind: '6eb0a64779edf2bdf3906ec43430ffac78522cc7',
+  explicit: 'a9cf57bfee9a7805ebbd5b5d564059fa76f111dd',
+  forget: 'af5ea4c7210fe44919693d1cb2af978be06cd2b5',
+  place: '61819a06cf72a6f93ca8cfebad3c96a877c1b8ad',
+  seed: 'e5d61f9b2fc1d6868f06525d01d06e708f910764',
 }
 
 describe('Redis detection-index Lua scripts', () => {
@@ -27,7 +27,14 @@ describe('Redis detection-index Lua scripts', () => {
     expect(check.status).toBe(0)
   })
 
-  it('has one script per .lua file, each its own prelude followed by the script', () => {
+  it('holds the prelude once (so does every bundle), joined to each body only when its source is needed', () => {
+    const generated = readFileSync(join(dir, 'scripts.ts'), 'utf8')
+    const marker = '-- Detection prelude'
+    expect(detectionPrelude.startsWith(marker)).toBe(true)
+    expect(generated.split(marker)).toHaveLength(2)
+  })
+
+  it('has one script per .lua file, each the prelude followed by the script', () => {
     const lib = readFileSync(join(dir, '_lib.lua'), 'utf8')
     const files = readdirSync(dir).filter((f) => f.endsWith('.lua') && !f.startsWith('_'))
     expect(Object.keys(detectionScripts).sort()).toEqual(files.map((f) => f.slice(0, -4)).sort())

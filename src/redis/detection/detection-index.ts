@@ -52,7 +52,7 @@ const TAGS_CACHED = 4096
 export function redisDetectionIndex(options: RedisDetectionIndexOptions): DetectionIndex {
   const o = resolve(options)
   let trips = 0
-  const run = createScriptCall(o.client, o.commandTimeoutMs)
+  const run = createScriptCall(o.client, o.commandTimeoutMs, o.prefix)
   const call = (
     script: (typeof detectionScripts)[keyof typeof detectionScripts],
     keys: string[],

@@ -1,4 +1,4 @@
--- Shared prelude of the detection-index scripts, prepended to each by scripts/gen-detection-lua.mjs.
+-- Detection prelude: the scripts of the detection index start with it (scripts/gen-detection-lua.mjs).
 -- Every key of one tenant shares the hash tag `{<prefix>:d:<tenant tag>}` (ARGV[4], `base`), so a
 -- call touches one Cluster slot. Under it:
 --   <base>:s:<session id>   hash: the session's record (fields below)
