@@ -1,7 +1,6 @@
 import { isSessionKitError, SessionKitError } from '../errors.js'
 import { assertSessionId, createSessionId } from '../ids.js'
 import { type CanonicalConfig, plainText } from './canonical.js'
-import { chainStart } from './chain.js'
 import { DetectionRecord } from './detection.js'
 import { deriveExplicitId, ownKey } from './hash.js'
 import {
@@ -164,9 +163,9 @@ export function createSharedDetector(
 
   function placeInput(req: HashedRequest, all: boolean): PlaceInput {
     const n = req.n
-    const low = all ? req.lowest : Math.max(req.lowest, chainStart(n))
+    const low = req.probes[req.probes.length - 1]!
     const keys: { pos: number; key: string }[] = []
-    for (let p = n; p >= low; p--) keys.push({ pos: p, key: req.chain.key(p) })
+    for (let p = n; p >= low; p--) if (req.chain.has(p)) keys.push({ pos: p, key: req.chain.key(p) })
     const fps: { pos: number; fp: string }[] = []
     let roles = ''
     for (let q = 1; q <= n; q++) roles += roleAt(req, q) === 'assistant' ? 'a' : 'o'
@@ -193,7 +192,7 @@ export function createSharedDetector(
       now: req.now,
       newId: createSessionId(),
       n,
-      lowest: req.lowest,
+      lowest: low,
       firstAssistant: req.firstAssistant,
       roles,
       reset: req.reset,
@@ -201,7 +200,7 @@ export function createSharedDetector(
       sysFp,
       keys,
       fps,
-      keysComplete: low === req.lowest,
+      keysComplete: true,
       fpsComplete: all || req.firstAssistant === 0 || req.firstAssistant >= low,
     }
   }
