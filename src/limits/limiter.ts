@@ -128,10 +128,9 @@ export function limiterFrom(
       throw invalidArgument('this reservation was settled or refunded already; do it once per consume')
     }
     const items = checkReservation(byName, reservation)
-    const charged = new Set(items.map((item) => item.rule.cost))
+    // A cost the reservation did not take (no rule applied, or it was 0) has nothing to correct.
     for (const key of Object.keys(actual)) {
-      if (!charged.has(key))
-        throw invalidArgument(`cost "${key.slice(0, 40)}" was not reserved; settle only what consume charged`)
+      if (!shape.costKeys.has(key)) throw invalidArgument(`cost "${key.slice(0, 40)}" is charged by no rule`)
       checkAmount(actual[key], `actual ${key}`)
     }
     const settlements: RateSettlement[] = []

@@ -91,11 +91,11 @@ export function createMemoryLimits(
     bytes += delta
   }
 
-  /** Drops up to two least recently used subjects whose state has all expired. */
+  /** Drops up to two least recently used subjects whose state has all expired (none of this call's). */
   function dropExpired(now: number): void {
     for (let n = 0; n < 2; n++) {
       const oldest = subjects.values().next().value
-      if (oldest === undefined || oldest.expiresAt > now) return
+      if (oldest === undefined || oldest.expiresAt > now || oldest.used === tick) return
       remove(oldest)
     }
   }

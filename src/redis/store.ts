@@ -1,6 +1,7 @@
 import { SessionKitError } from '../errors.js'
 import type { SessionStore, StoreCapabilities } from '../store/contract.js'
 import { createRedisContext } from './context.js'
+import { createRedisLimits } from './limits/backend.js'
 import { push, range, rangeBySeq } from './lists.js'
 import { getMap, updateMap } from './maps.js'
 import { type RedisStoreOptions, resolveRedisOptions } from './options.js'
@@ -29,7 +30,8 @@ const capabilities: StoreCapabilities = Object.freeze({
  * walks every master. Expiry follows the store's `clock`; Redis also expires every key (plus
  * `expiryGraceMs`) so memory is reclaimed without a sweeper. A call that gets no answer within
  * `commandTimeoutMs` (default 2000), or fails on the connection, rejects with `STORE_UNAVAILABLE`.
- * `close()` makes later calls reject and leaves the client open: it is yours to close.
+ * `close()` makes later calls reject and leaves the client open: it is yours to close. It also
+ * keeps rate-limit state for `createRateLimiter({ store })` (`rateLimits`), beside the records.
  *
  * @example
  * const store = createRedisStore({ client: fromIoredis(new Redis(process.env.REDIS_URL)), prefix: 'shop' })
@@ -67,6 +69,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     deletePart: (id, part, writeOptions) => deletePart(ctx, id, part, writeOptions),
     scan: (scanOptions) => scanIds(ctx, scanOptions),
     count: (countOptions) => countIds(ctx, countOptions),
+    rateLimits: createRedisLimits(ctx),
     async close() {
       closed = true
     },

@@ -8,12 +8,15 @@ export const SECOND = 1000
 export const MINUTE = 60 * SECOND
 export const HOUR = 60 * MINUTE
 
-/** A limiter on a fresh store of `fixture` (state in the store when it keeps any), on a manual clock at T0. */
+/**
+ * A limiter on a manual clock at T0, with its state where `fixture`'s store keeps it: in the
+ * store (Redis), or in process memory (the memory store keeps none, so none is made for it).
+ */
 export async function makeLimiter(
   fixture: StoreFixture,
   rules: readonly RateRule[],
 ): Promise<{ limiter: RateLimiter; clock: ManualClock }> {
   const clock = createManualClock(T0)
-  const store = await fixture.make(clock)
-  return { limiter: createRateLimiter({ store, rules }), clock }
+  const store = fixture.name === 'memory' ? undefined : await fixture.make(clock)
+  return { limiter: createRateLimiter({ store, clock, rules }), clock }
 }

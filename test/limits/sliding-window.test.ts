@@ -31,7 +31,10 @@ forEachStore((fixture) => {
       clock.advance(30 * SECOND - 1)
       expect((await limiter.consume({ session: 's1' }, { requests: 1 })).retryAfterMs).toBe(1)
       clock.advance(1)
-      expect(await limiter.consume({ session: 's1' }, { requests: 1 })).toMatchObject({ allowed: true, remaining: 0 })
+      expect(await limiter.consume({ session: 's1' }, { requests: 1 })).toMatchObject({
+        allowed: true,
+        remaining: 0,
+      })
     })
 
     it('counts cost, not calls: a cost that does not fit waits for enough to leave', async () => {
