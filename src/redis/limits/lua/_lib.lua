@@ -107,17 +107,21 @@ end
 -- window, so a busy key is re-expired once per eighth of a window, not on every call); writes the
 -- state. `hash_x` caches each hash's `_x` across the charges of one script.
 local function save(hash, list, rule, st, algorithm, until_, window, hash_x)
-  local fields = {}
-  if until_ > st.x then
-    st.x = until_ + math.floor(window / 8)
-    if algorithm == 's' then redis.call('PEXPIRE', list, st.x - now + grace) end
-    if st.x > hash_x[hash] then
-      hash_x[hash] = st.x
-      redis.call('PEXPIRE', hash, st.x - now + grace)
-      fields = { '_x', int(st.x) }
-    end
+  if until_ <= st.x then
+    redis.call('HSET', hash, rule, dump(st, algorithm))
+    return
   end
-  redis.call('HSET', hash, rule, dump(st, algorithm), unpack(fields))
+  st.x = until_ + math.floor(window / 8)
+  local ttl = st.x - now + grace
+  if algorithm == 's' then redis.call('PEXPIRE', list, ttl) end
+  if st.x <= hash_x[hash] then
+    redis.call('HSET', hash, rule, dump(st, algorithm))
+    return
+  end
+  hash_x[hash] = st.x
+  -- Written before its expiry is set: PEXPIRE on a hash not made yet would do nothing.
+  redis.call('HSET', hash, rule, dump(st, algorithm), '_x', int(st.x))
+  redis.call('PEXPIRE', hash, ttl)
 end
 
 -- The hash's `_x`, read once per hash per script.
