@@ -10,6 +10,7 @@ export {
 export * from './history/index.js'
 export { assertRecordId, assertSessionId, createSessionId, isValidSessionId } from './ids.js'
 export type { KitEventName, KitEvents, SessionEvent } from './kit/events.js'
+export type { SessionLimits } from './kit/limits.js'
 export type { SessionKitOptions } from './kit/options.js'
 export type { Session, SessionInfo } from './kit/session.js'
 export {
@@ -20,6 +21,7 @@ export {
   type KitStats,
   type SessionKit,
 } from './kit.js'
+export * from './limits/index.js'
 export type { Cart, CartOptions, CartTotals } from './profile/cart.js'
 export type { CartLine, CartLineInput } from './profile/cart-line.js'
 export type { Preferences, PreferencesPatch } from './profile/preferences.js'
@@ -30,3 +32,11 @@ export * from './seen/index.js'
 export type { SessionScope } from './session-scope.js'
 export * from './store/contract.js'
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './store/memory.js'
+export type {
+  RateCharge,
+  RateFailure,
+  RateLimitBackend,
+  RateOutcome,
+  RateRuleSpec,
+  RateSettlement,
+} from './store/rate-limit-backend.js'

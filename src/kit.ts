@@ -5,9 +5,11 @@ import { assertRecordId, assertSessionId, createSessionId, isValidSessionId, ses
 import type { KitCore, SessionData } from './kit/core.js'
 import { USER_RECORD_PREFIX } from './kit/core.js'
 import { createEmitter, type KitEventName, type KitEvents } from './kit/events.js'
+import { lazyLimiter } from './kit/limits.js'
 import { parseKitOptions, type SessionKitOptions } from './kit/options.js'
 import { type Session, SessionHandle, type SessionInfo } from './kit/session.js'
 import { attachToUser, detachFromUser, listUserSessions } from './kit/users.js'
+import type { RateLimiter } from './limits/limiter.js'
 import type { JsonValue, RecordMeta, RemovalEvent, SessionStore } from './store/contract.js'
 import { createMemoryStore } from './store/memory.js'
 import { createKeyedQueue } from './util/keyed-queue.js'
@@ -86,6 +88,11 @@ export interface SessionKit<P = Record<string, JsonValue>, S = JsonValue> {
   detect(request: DetectRequest): Promise<KitDetection<P, S>>
   /** The kit's detector (made on first use, from the `detect` option). */
   readonly detector: Detector
+  /**
+   * The kit's rate limiter (from the `limits` option; state in the store when it keeps any), for
+   * subjects without a session: `kit.limits.consume({ tenant: apiKeyId }, { requests: 1 })`.
+   */
+  readonly limits: RateLimiter
   /** Listen for `created`, `ended`, `expired`, `evicted`; returns the unsubscribe function. */
   on<E extends KitEventName>(event: E, listener: (payload: KitEvents[E]) => void): () => void
   /** Stops listening to the store and closes it (a memory store with snapshots saves one). */
@@ -116,6 +123,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     queue: createKeyedQueue(),
     events: createEmitter(),
     counters: { created: 0, ended: 0, expired: 0, evicted: 0, hits: 0, misses: 0 },
+    limiter: lazyLimiter(resolved.limits, store, store.clock),
   }
   const unsubscribe = store.subscribe?.((event: RemovalEvent) => onRemoval(core, event))
   const handle = (meta: RecordMeta) => new SessionHandle<P, S>(core, meta)
@@ -199,6 +207,9 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     getOrCreate,
     get detector() {
       return detectorOf()
+    },
+    get limits() {
+      return core.limiter()
     },
     async detect(request) {
       const detection = detectorOf().detect(request)

@@ -8,6 +8,7 @@ import type { SessionScope } from '../session-scope.js'
 import type { RecordMeta } from '../store/contract.js'
 import type { KitCore, SessionData } from './core.js'
 import { userRecordExpiresAt, userRecordId } from './core.js'
+import { type SessionLimits, sessionLimits } from './limits.js'
 import { detachFromUser } from './users.js'
 
 /** What `session.info()` reports. Times are epoch ms. */
@@ -44,6 +45,8 @@ export interface Session<P = Record<string, unknown>, S = unknown> {
   readonly seen: SeenModule
   /** The conversation: an append-only log, context windows, summaries, stats. */
   readonly history: HistoryModule
+  /** Rate limits and quotas of this session and its user (kit option `limits`). */
+  readonly limits: SessionLimits
   /** The session's header as stored now, or `undefined` when it has expired or ended. */
   info(): Promise<SessionInfo | undefined>
   /** Counts as activity: moves the sliding expiry. `false` when the session is gone. */
@@ -129,6 +132,9 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
   get history(): HistoryModule {
     this.#history ??= createHistory(this, this.#core.options.history)
     return this.#history
+  }
+  get limits(): SessionLimits {
+    return sessionLimits(this.#core.limiter(), this.id, this.userId)
   }
 
   async info(): Promise<SessionInfo | undefined> {

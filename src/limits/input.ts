@@ -47,7 +47,7 @@ export function chargesOf(shape: LimiterShape, subjects: Subjects, costs: Costs)
   for (const key of Object.keys(costs)) {
     if (!shape.costKeys.has(key)) {
       throw invalidArgument(
-        `cost "${key.slice(0, 40)}" is charged by no rule; rules charge: ${[...shape.costKeys].join(', ') || 'nothing (configure rules)'}`,
+        `cost "${key.slice(0, 40)}" is charged by no rule; rules charge: ${[...shape.costKeys].join(', ') || 'nothing (configure them: createSessionKit({ limits: { rules } }) or createRateLimiter({ rules }))'}`,
       )
     }
     checkAmount(costs[key], `cost ${key}`)
