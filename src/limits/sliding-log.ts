@@ -42,8 +42,12 @@ export class SlidingLog {
       this.count--
     }
     if (this.count === 0) this.sum = 0
-    else if (this.count * 4 <= this.capacity && this.capacity > MIN_CAPACITY * 2)
-      this.resize(this.capacity / 2)
+    if (this.count * 4 <= this.capacity && this.capacity > MIN_CAPACITY) {
+      // Down to twice what is held, so a log that emptied gives its memory back at once.
+      let capacity = this.capacity
+      while (capacity > MIN_CAPACITY && this.count * 4 <= capacity) capacity /= 2
+      this.resize(capacity)
+    }
     return at
   }
 
