@@ -4,21 +4,23 @@ import type { LimiterCharge } from './input.js'
 import { bindingRule, type LimitResult, type Reservation, type RuleResult } from './result.js'
 import type { CompiledRule } from './rules.js'
 
+// Shared by every admitted result (most of them): no array per call.
+const NONE: readonly string[] = Object.freeze([])
+
 /** How long a rule refused for a store failure (`onStoreError: 'deny'`) asks callers to wait. */
 export const STORE_ERROR_RETRY_MS = 1000
 
 /**
  * Turns the backend's outcomes into the result: a failed charge answers by its rule's
- * `onStoreError`; the call is allowed when every rule is. When refused, the charges some atomic
- * step took anyway (another step refused) come back as `refunds`, to be given back.
+ * `onStoreError`; the call is allowed when every rule is.
  */
 export function decide(
   charges: readonly LimiterCharge[],
   outcomes: readonly (RateOutcome | RateFailure)[],
   at: number,
-): { result: LimitResult; refunds: RateSettlement[] } {
+): LimitResult {
   const rules: RuleResult[] = new Array(charges.length)
-  let allowed = true
+  let limited: string[] = NONE as string[]
   let storeError: SessionKitError | undefined
   for (let i = 0; i < charges.length; i++) {
     const { rule, subject } = charges[i]!
@@ -38,21 +40,25 @@ export function decide(
         storeError: false,
       }
     }
-    if (!rules[i]!.allowed) allowed = false
+    if (!rules[i]!.allowed) {
+      if (limited === NONE) limited = []
+      limited.push(rule.name)
+    }
   }
-  const refunds: RateSettlement[] = []
+  const allowed = limited.length === 0
   const reserved: Reservation['charges'][number][] = []
-  for (let i = 0; i < charges.length; i++) {
-    const outcome = outcomes[i]!
-    const { rule, subject, cost } = charges[i]!
-    if ('error' in outcome || !outcome.taken || cost === 0) continue
-    if (allowed) reserved.push({ rule: rule.name, subject, cost, at: outcome.at, seq: outcome.seq })
-    else refunds.push({ rule, subject, at: outcome.at, seq: outcome.seq, from: cost, to: 0 })
+  if (allowed) {
+    for (let i = 0; i < charges.length; i++) {
+      const outcome = outcomes[i]!
+      const { rule, subject, cost } = charges[i]!
+      if ('error' in outcome || !outcome.taken || cost === 0) continue
+      reserved.push({ rule: rule.name, subject, cost, at: outcome.at, seq: outcome.seq })
+    }
   }
   const binding = bindingRule(rules, allowed)
-  const result: LimitResult = {
+  return {
     allowed,
-    limited: allowed ? [] : rules.filter((r) => !r.allowed).map((r) => r.name),
+    limited,
     rule: binding?.name,
     limit: binding?.limit ?? Number.POSITIVE_INFINITY,
     remaining: binding?.remaining ?? Number.POSITIVE_INFINITY,
@@ -63,7 +69,24 @@ export function decide(
     reservation: allowed ? { charges: reserved } : undefined,
     storeError,
   }
-  return { result, refunds }
+}
+
+/**
+ * What a refused consume must give back: the charges some atomic step took anyway because
+ * another step refused (on a Cluster, one script per slot decides alone).
+ */
+export function refundsOf(
+  charges: readonly LimiterCharge[],
+  outcomes: readonly (RateOutcome | RateFailure)[],
+): RateSettlement[] {
+  const refunds: RateSettlement[] = []
+  for (let i = 0; i < charges.length; i++) {
+    const outcome = outcomes[i]!
+    const { rule, subject, cost } = charges[i]!
+    if ('error' in outcome || !outcome.taken || cost === 0) continue
+    refunds.push({ rule, subject, at: outcome.at, seq: outcome.seq, from: cost, to: 0 })
+  }
+  return refunds
 }
 
 /** A rule whose store failed, answered by its `onStoreError`. */

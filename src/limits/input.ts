@@ -1,5 +1,5 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
-import { assertRecordId } from '../ids.js'
+import { assertRecordId, RESERVED_NAMES } from '../ids.js'
 import type { RateCharge } from '../store/rate-limit-backend.js'
 import type { Reservation } from './result.js'
 import { type CompiledRule, MAX_AMOUNT } from './rules.js'
@@ -37,14 +37,15 @@ export function chargesOf(shape: LimiterShape, subjects: Subjects, costs: Costs)
   if (typeof costs !== 'object' || costs === null) {
     throw invalidArgument('consume needs costs: { requests: 1 } or { tokens: 800 }')
   }
-  for (const kind of Object.keys(subjects)) {
+  // for-in, not Object.keys: no array per call on the hot path (inherited keys are checked too).
+  for (const kind in subjects) {
     if (!shape.kinds.has(kind)) {
       throw invalidArgument(
         `subject kind "${kind.slice(0, 40)}" is used by no rule; known kinds: ${[...shape.kinds].join(', ')}`,
       )
     }
   }
-  for (const key of Object.keys(costs)) {
+  for (const key in costs) {
     if (!shape.costKeys.has(key)) {
       throw invalidArgument(
         `cost "${key.slice(0, 40)}" is charged by no rule; rules charge: ${[...shape.costKeys].join(', ') || 'nothing (configure them: createSessionKit({ limits: { rules } }) or createRateLimiter({ rules }))'}`,
@@ -57,8 +58,7 @@ export function chargesOf(shape: LimiterShape, subjects: Subjects, costs: Costs)
     const id = subjects[rule.per]
     const cost = costs[rule.cost]
     if (id === undefined || cost === undefined) continue
-    assertRecordId(id, `subjects.${rule.per}`)
-    checkAmount(cost, `cost ${rule.cost}`)
+    if (!isSubjectId(id)) assertRecordId(id, `subjects.${rule.per}`)
     if (cost > rule.burst) {
       throw new SessionKitError(
         'LIMIT_EXCEEDED',
@@ -69,6 +69,24 @@ export function chargesOf(shape: LimiterShape, subjects: Subjects, costs: Costs)
     charges.push({ rule, subject: `${rule.per}:${id}`, cost })
   }
   return charges
+}
+
+/**
+ * The record-id rule (1 to 128 of `A-Z a-z 0-9 _ - . : @`, not a reserved word) as a character
+ * loop: it runs on every consume. `assertRecordId` gives the message when it fails.
+ */
+function isSubjectId(id: unknown): boolean {
+  if (typeof id !== 'string' || id.length === 0 || id.length > 128) return false
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i)
+    const ok =
+      (c >= 97 && c <= 122) || // a-z
+      (c >= 64 && c <= 90) || // @ A-Z
+      (c >= 45 && c <= 58) || // - . / 0-9 :
+      c === 95 // _
+    if (!ok || c === 47) return false // not /
+  }
+  return !RESERVED_NAMES.has(id)
 }
 
 /** Checks a cost or an actual amount: a whole number from 0 to 10^12. */

@@ -2,12 +2,13 @@ import { type Clock, systemClock } from '../clock.js'
 import { invalidArgument, invalidConfig, isSessionKitError } from '../errors.js'
 import type { SessionStore } from '../store/contract.js'
 import type { RateLimitBackend, RateSettlement } from '../store/rate-limit-backend.js'
-import { decide } from './decide.js'
+import { decide, refundsOf } from './decide.js'
 import {
   type Costs,
   chargesOf,
   checkAmount,
   checkReservation,
+  type LimiterCharge,
   type LimiterShape,
   type Subjects,
 } from './input.js'
@@ -155,33 +156,48 @@ export function limiterFrom(
     }
   }
 
+  function count(result: LimitResult): LimitResult {
+    if (result.storeError !== undefined) counts.storeErrors++
+    if (result.allowed) counts.allowed++
+    else counts.denied++
+    return result
+  }
+
+  async function consumeOnStore(charges: LimiterCharge[], at: number): Promise<LimitResult> {
+    let outcomes: Awaited<ReturnType<RateLimitBackend['consume']>>
+    try {
+      outcomes = charges.length === 0 ? [] : await backend.consume(charges, at)
+    } catch (error) {
+      if (!isSessionKitError(error, 'STORE_UNAVAILABLE')) throw error
+      outcomes = charges.map(() => ({ error }))
+    }
+    let result = decide(charges, outcomes, at)
+    const refunds = result.allowed ? [] : refundsOf(charges, outcomes)
+    if (refunds.length > 0) {
+      // Another atomic step refused: give back what this one took. Until then (or for good, if
+      // this fails) the charge only counts against later calls: it never lets one more in.
+      try {
+        await backend.settle(refunds, at)
+      } catch (error) {
+        if (!isSessionKitError(error)) throw error
+        result = { ...result, storeError: result.storeError ?? error }
+      }
+    }
+    return count(result)
+  }
+
   return {
     rules,
-    async consume(subjects, costs) {
-      const charges = chargesOf(shape, subjects, costs)
-      const at = now()
-      let outcomes: Awaited<ReturnType<RateLimitBackend['consume']>>
+    consume(subjects, costs) {
       try {
-        outcomes = charges.length === 0 ? [] : await backend.consume(charges, at)
+        const charges = chargesOf(shape, subjects, costs)
+        const at = now()
+        if (memory === undefined) return consumeOnStore(charges, at)
+        // In memory one step takes every charge or none: nothing to give back, no await needed.
+        return Promise.resolve(count(decide(charges, memory.consumeNow(charges, at), at)))
       } catch (error) {
-        if (!isSessionKitError(error, 'STORE_UNAVAILABLE')) throw error
-        outcomes = charges.map(() => ({ error }))
+        return Promise.reject(error)
       }
-      let { result, refunds } = decide(charges, outcomes, at)
-      if (refunds.length > 0) {
-        // Another atomic step refused: give back what this one took. Until then (or for good, if
-        // this fails) the charge only counts against later calls: it never lets one more in.
-        try {
-          await backend.settle(refunds, at)
-        } catch (error) {
-          if (!isSessionKitError(error)) throw error
-          result = { ...result, storeError: result.storeError ?? error }
-        }
-      }
-      if (result.storeError !== undefined) counts.storeErrors++
-      if (result.allowed) counts.allowed++
-      else counts.denied++
-      return result
     },
     settle,
     refund(reservation) {

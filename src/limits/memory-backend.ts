@@ -11,20 +11,25 @@ import { describeBucket, TokenBucket } from './token-bucket.js'
 
 type RuleState = SlidingLog | TokenBucket
 
-/** One subject's state: one slot per rule, and its place in the recency order. */
+/** One subject's state: one slot per rule, and what the eviction order needs. */
 interface Subject {
   readonly key: string
   readonly states: (RuleState | undefined)[]
   bytes: number
   /** After this time every state is back to empty: the subject can go without losing anything. */
   expiresAt: number
-  /** Operation count when the subject was last moved to the recent end, and when last used. */
-  moved: number
+  /** Operation count when last used, and when last placed at the young end of the map. */
   used: number
+  placed: number
 }
+
+/** An outcome being filled in. */
+type Draft = { -readonly [K in keyof RateOutcome]: RateOutcome[K] }
 
 /** The memory backend, with what it holds (for `limiter.stats()`). */
 export interface MemoryLimits extends RateLimitBackend {
+  /** `consume`, answered at once: the step is synchronous, so the limiter saves an await. */
+  consumeNow(charges: readonly RateCharge[], now: number): RateOutcome[]
   readonly keys: number
   readonly bytes: number
   /** Subjects pushed out by `maxKeys` or `maxBytes` while they still held state. */
@@ -32,10 +37,12 @@ export interface MemoryLimits extends RateLimitBackend {
 }
 
 /**
- * Rate-limit state in process memory: a map of subjects in least-recently-used order, bounded by
- * `maxKeys` and `maxBytes` (estimated). Each call runs to completion synchronously, so a consume
- * is atomic in the process. Subjects whose state has all expired are dropped as new ones arrive;
- * no timer runs.
+ * Rate-limit state in process memory, bounded by `maxKeys` subjects and `maxBytes` (estimated).
+ * Past a bound, subjects go in least-recently-used order, approximated as CLOCK does it: the map
+ * keeps them in the order they were placed, and one used since it was placed gets a second chance
+ * at the young end; nothing moves on a plain access. Subjects whose state has all expired are
+ * dropped as new ones arrive; no timer runs. Each call runs to completion synchronously, so a
+ * consume is atomic in the process.
  *
  * @example
  * const backend = createMemoryLimits(rules, { maxKeys: 100_000, maxBytes: 64 << 20 })
@@ -46,6 +53,10 @@ export function createMemoryLimits(
 ): MemoryLimits {
   const index = new Map(rules.map((rule, i) => [rule, i]))
   const subjects = new Map<string, Subject>()
+  // Scratch space of one consume, reused (a consume never runs inside another); left as it is
+  // after a call, to spare the cost of clearing it.
+  const owners: Subject[] = []
+  const states: RuleState[] = []
   let bytes = 0
   let evicted = 0
   let tick = 0
@@ -59,16 +70,11 @@ export function createMemoryLimits(
         states: [],
         bytes: SUBJECT_BYTES + 2 * key.length,
         expiresAt: now,
-        moved: tick,
         used: tick,
+        placed: tick,
       }
       subjects.set(key, subject)
       bytes += subject.bytes
-    } else if (tick - subject.moved > subjects.size >> 1) {
-      // Moved only once it is in the older half: recency order at a fraction of the map writes.
-      subjects.delete(key)
-      subjects.set(key, subject)
-      subject.moved = tick
     }
     subject.used = tick
     return subject
@@ -91,7 +97,7 @@ export function createMemoryLimits(
     bytes += delta
   }
 
-  /** Drops up to two least recently used subjects whose state has all expired (none of this call's). */
+  /** Drops up to two of the oldest-placed subjects whose state has all expired (none of this call's). */
   function dropExpired(now: number): void {
     for (let n = 0; n < 2; n++) {
       const oldest = subjects.values().next().value
@@ -105,30 +111,29 @@ export function createMemoryLimits(
     bytes -= subject.bytes
   }
 
-  /** Pushes out least recently used subjects until both bounds hold, sparing those of this call. */
+  /** Pushes out subjects until both bounds hold: used since placed (or in this call) means a second chance. */
   function evict(now: number): void {
-    let spared = 0
-    while ((subjects.size > bounds.maxKeys || bytes > bounds.maxBytes) && spared < subjects.size) {
+    for (let turns = 0; subjects.size > bounds.maxKeys || bytes > bounds.maxBytes; turns++) {
       const oldest = subjects.values().next().value!
-      if (oldest.used === tick) {
+      if (turns < 2 * subjects.size && (oldest.used > oldest.placed || oldest.used === tick)) {
         subjects.delete(oldest.key)
         subjects.set(oldest.key, oldest)
-        spared++
+        oldest.placed = tick
         continue
       }
+      if (oldest.used === tick) return // only this call's subjects are left
       if (oldest.expiresAt > now) evicted++
       remove(oldest)
     }
   }
 
-  return {
-    consume(charges: readonly RateCharge[], now: number) {
+  const backend: MemoryLimits = {
+    consume: (charges, now) => Promise.resolve(backend.consumeNow(charges, now)),
+
+    consumeNow(charges, now) {
       tick++
       const n = charges.length
-      const states: RuleState[] = new Array(n)
-      const owners: Subject[] = new Array(n)
-      const ats: number[] = new Array(n)
-      const fits: boolean[] = new Array(n)
+      const outcomes: Draft[] = new Array(n)
       let all = true
       for (let i = 0; i < n; i++) {
         const { rule, subject, cost } = charges[i]!
@@ -136,43 +141,41 @@ export function createMemoryLimits(
         const state = stateOf(owner, rule, now)
         const before = sizeOf(state)
         let at: number
+        let fits: boolean
         if (state instanceof SlidingLog) {
           at = state.prepare(rule.windowMs, now)
-          fits[i] = state.sum + cost <= rule.limit
+          fits = state.sum + cost <= rule.limit
         } else {
           at = state.prepare(rule, now)
-          fits[i] = state.fits(cost)
+          fits = state.fits(cost)
         }
         grow(owner, sizeOf(state) - before)
-        states[i] = state
         owners[i] = owner
-        ats[i] = at
-        if (!fits[i]) all = false
+        states[i] = state
+        outcomes[i] = { fits, taken: false, at, remaining: 0, resetAt: 0, retryAfterMs: 0, seq: 0 }
+        if (!fits) all = false
       }
-      const outcomes: RateOutcome[] = new Array(n)
       for (let i = 0; i < n; i++) {
         const { rule, cost } = charges[i]!
         const state = states[i]!
         const owner = owners[i]!
-        const at = ats[i]!
-        let seq = 0
-        let figures: { remaining: number; resetAt: number; retryAfterMs: number }
+        const out = outcomes[i]!
+        out.taken = all
         if (state instanceof SlidingLog) {
           if (all && cost > 0) {
             const before = state.bytes
-            seq = state.take(cost, at)
+            out.seq = state.take(cost, out.at)
             grow(owner, state.bytes - before)
           }
-          figures = describeSliding(state, rule, cost, at, fits[i]!)
+          describeSliding(state, rule, cost, out)
         } else {
           if (all) state.tokens -= cost
-          figures = describeBucket(state, rule, cost, at, fits[i]!)
+          describeBucket(state, rule, cost, out)
         }
-        if (figures.resetAt > owner.expiresAt) owner.expiresAt = figures.resetAt
-        outcomes[i] = { fits: fits[i]!, taken: all, at, seq, ...figures }
+        if (out.resetAt > owner.expiresAt) owner.expiresAt = out.resetAt
       }
       evict(now)
-      return Promise.resolve(outcomes)
+      return outcomes
     },
 
     settle(settlements: readonly RateSettlement[], now: number) {
@@ -186,10 +189,10 @@ export function createMemoryLimits(
           state.prepare(rule.windowMs, now)
           state.settle(seq, at, from, to)
         } else {
-          const decidedAt = state.prepare(rule, now)
+          const out = { at: state.prepare(rule, now), fits: true, remaining: 0, resetAt: 0, retryAfterMs: 0 }
           state.settle(rule, from, to)
-          const { resetAt } = describeBucket(state, rule, 0, decidedAt, true)
-          if (resetAt > owner.expiresAt) owner.expiresAt = resetAt
+          describeBucket(state, rule, 0, out)
+          if (out.resetAt > owner.expiresAt) owner.expiresAt = out.resetAt
         }
         grow(owner, sizeOf(state) - before)
       }
@@ -206,8 +209,9 @@ export function createMemoryLimits(
       return evicted
     },
   }
+  return backend
 }
 
 function sizeOf(state: RuleState): number {
-  return state instanceof SlidingLog ? state.bytes : 0
+  return state.bytes
 }

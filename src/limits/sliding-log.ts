@@ -1,4 +1,5 @@
 import type { RateRuleSpec } from '../store/rate-limit-backend.js'
+import { ENTRY_BYTES } from './memory-sizes.js'
 
 /** How many entries the search for `retryAfterMs` reads before it settles for an upper bound. */
 export const RETRY_SCAN_ENTRIES = 1024
@@ -7,12 +8,13 @@ const STRIDE = 3 // seq, at, cost
 const MIN_CAPACITY = 4
 
 /**
- * One sliding window's exact log in memory: a ring of (seq, at, cost) triples in a
- * `Float64Array`, oldest first, with the sum of their costs. Every entry costs at least 1 (a cost
- * settled to 0 is removed), so a log never holds more than `limit` entries.
+ * One sliding window's exact log in memory: a ring of (seq, at, cost) triples in an array of
+ * doubles (cheaper to make than a typed array, for the many logs that stay small), oldest first,
+ * with the sum of their costs. Every entry costs at least 1 (a cost settled to 0 is removed), so a
+ * log never holds more than `limit` entries.
  */
 export class SlidingLog {
-  ring = new Float64Array(MIN_CAPACITY * STRIDE)
+  ring: number[] = newRing(MIN_CAPACITY)
   capacity = MIN_CAPACITY
   head = 0
   count = 0
@@ -42,10 +44,11 @@ export class SlidingLog {
       this.count--
     }
     if (this.count === 0) this.sum = 0
-    if (this.count * 4 <= this.capacity && this.capacity > MIN_CAPACITY) {
-      // Down to twice what is held, so a log that emptied gives its memory back at once.
+    if (this.count * 8 <= this.capacity && this.capacity > MIN_CAPACITY) {
+      // Down to at most eight times what is held (growth is fourfold: no back and forth), so a
+      // log that emptied gives its memory back at once.
       let capacity = this.capacity
-      while (capacity > MIN_CAPACITY && this.count * 4 <= capacity) capacity /= 2
+      while (capacity > MIN_CAPACITY && this.count * 8 <= capacity) capacity /= 2
       this.resize(capacity)
     }
     return at
@@ -53,7 +56,7 @@ export class SlidingLog {
 
   /** Appends an entry of `cost` (at least 1) at `at`; returns its sequence number. */
   take(cost: number, at: number): number {
-    if (this.count === this.capacity) this.resize(this.capacity * 2)
+    if (this.count === this.capacity) this.resize(this.capacity * 4)
     const o = this.offset(this.count)
     const seq = ++this.pushed
     this.ring[o] = seq
@@ -95,8 +98,11 @@ export class SlidingLog {
       return true
     }
     for (let j = i; j < this.count - 1; j++) {
-      const next = this.offset(j + 1)
-      this.ring.copyWithin(this.offset(j), next, next + STRIDE)
+      const to = this.offset(j)
+      const from = this.offset(j + 1)
+      this.ring[to] = this.ring[from]!
+      this.ring[to + 1] = this.ring[from + 1]!
+      this.ring[to + 2] = this.ring[from + 2]!
     }
     this.count--
     if (this.count === 0) this.sum = 0
@@ -105,7 +111,7 @@ export class SlidingLog {
 
   /** Estimated bytes of the ring. */
   get bytes(): number {
-    return this.capacity * STRIDE * 8
+    return this.capacity * ENTRY_BYTES
   }
 
   /** Index of entry `seq` (sequence numbers grow from the oldest entry), or -1. */
@@ -123,10 +129,12 @@ export class SlidingLog {
   }
 
   private resize(capacity: number): void {
-    const next = new Float64Array(capacity * STRIDE)
+    const next = newRing(capacity)
     for (let i = 0; i < this.count; i++) {
       const o = this.offset(i)
-      next.set(this.ring.subarray(o, o + STRIDE), i * STRIDE)
+      next[i * STRIDE] = this.ring[o]!
+      next[i * STRIDE + 1] = this.ring[o + 1]!
+      next[i * STRIDE + 2] = this.ring[o + 2]!
     }
     this.ring = next
     this.capacity = capacity
@@ -134,17 +142,22 @@ export class SlidingLog {
   }
 }
 
-/** What a sliding-window charge reports once decided (and taken, when `taken`). */
-export function describeSliding(
-  log: SlidingLog,
-  rule: RateRuleSpec,
-  cost: number,
-  at: number,
-  fits: boolean,
-): { remaining: number; resetAt: number; retryAfterMs: number } {
-  return {
-    remaining: Math.max(0, rule.limit - log.sum),
-    resetAt: log.sum > 0 ? log.newest + rule.windowMs : at,
-    retryAfterMs: fits ? 0 : log.retryAfter(log.sum + cost - rule.limit, rule.windowMs, at),
-  }
+/** Fills in what a sliding-window charge reports once decided (and taken, when it was). */
+export function describeSliding(log: SlidingLog, rule: RateRuleSpec, cost: number, out: Figures): void {
+  out.remaining = Math.max(0, rule.limit - log.sum)
+  out.resetAt = log.sum > 0 ? log.newest + rule.windowMs : out.at
+  out.retryAfterMs = out.fits ? 0 : log.retryAfter(log.sum + cost - rule.limit, rule.windowMs, out.at)
+}
+
+/** The figures of an outcome, filled in place (no object per call on the hot path). */
+export interface Figures {
+  readonly at: number
+  readonly fits: boolean
+  remaining: number
+  resetAt: number
+  retryAfterMs: number
+}
+
+function newRing(capacity: number): number[] {
+  return new Array<number>(capacity * STRIDE).fill(Number.NaN)
 }

@@ -1,4 +1,5 @@
 import type { RateRuleSpec } from '../store/rate-limit-backend.js'
+import type { Figures } from './sliding-log.js'
 
 /**
  * Slack when comparing token counts: a continuous refill adds fractions, and a count that should
@@ -10,6 +11,8 @@ export const TOKEN_EPSILON = 1e-9
 export class TokenBucket {
   tokens: number
   updated: number
+  /** Beyond the rule state every rule has, a bucket holds nothing. */
+  readonly bytes = 0
 
   constructor(burst: number, now: number) {
     this.tokens = burst
@@ -34,19 +37,11 @@ export class TokenBucket {
   }
 }
 
-/** What a token-bucket charge reports once decided (and taken, when `taken`). */
-export function describeBucket(
-  bucket: TokenBucket,
-  rule: RateRuleSpec,
-  cost: number,
-  at: number,
-  fits: boolean,
-): { remaining: number; resetAt: number; retryAfterMs: number } {
+/** Fills in what a token-bucket charge reports once decided (and taken, when it was). */
+export function describeBucket(bucket: TokenBucket, rule: RateRuleSpec, cost: number, out: Figures): void {
   const { tokens } = bucket
   const missing = rule.burst - tokens
-  return {
-    remaining: Math.max(0, Math.floor(tokens + TOKEN_EPSILON)),
-    resetAt: missing <= TOKEN_EPSILON ? at : at + Math.ceil((missing * rule.windowMs) / rule.limit),
-    retryAfterMs: fits ? 0 : Math.ceil(((cost - tokens) * rule.windowMs) / rule.limit),
-  }
+  out.remaining = Math.max(0, Math.floor(tokens + TOKEN_EPSILON))
+  out.resetAt = missing <= TOKEN_EPSILON ? out.at : out.at + Math.ceil((missing * rule.windowMs) / rule.limit)
+  out.retryAfterMs = out.fits ? 0 : Math.ceil(((cost - tokens) * rule.windowMs) / rule.limit)
 }

@@ -93,8 +93,9 @@ describe.runIf(redisPort !== undefined)('rate limits on one Redis server: keys a
       `{${prefix}|user:u1}:tokens`,
     ])
     for (const key of await keysOf(prefix)) {
+      // Never a key without expiry (-1); the bucket's may be gone already (-2): it refills in 20 ms.
       const ttl = await raw.pttl(key)
-      expect(ttl, key).toBeGreaterThan(0)
+      expect(ttl === -2 || ttl > 0, `${key}: ${ttl}`).toBe(true)
       // The window (200 ms) plus an eighth of it, which spares most calls a PEXPIRE.
       expect(ttl, key).toBeLessThanOrEqual(225)
     }
@@ -149,8 +150,8 @@ describe.runIf(redisClusterNodes !== undefined)(
 describe('rate-limit Lua scripts', () => {
   // Pinned, as the store's are: a change to a script is a deliberate one.
   const pinned: Record<string, string> = {
-    rateLimitConsume: '2919672e2c882925ed0caf09b49b05788c4973e5',
-    rateLimitSettle: '472c97e06dd63f397afe6d29c1eff35422ac8429',
+    rateLimitConsume: '7556a19500be9b353a12f5d8c21629a153f7df20',
+    rateLimitSettle: '3a4981a079fc6bb162d3beb819875b9bd774bd3b',
   }
 
   it('each is the prelude followed by its file, with the SHA-1 of its source', () => {

@@ -13,7 +13,10 @@ local grace = tonumber(ARGV[2])
 local EPSILON = 1e-9
 local RETRY_SCAN = 1024
 
+-- An integer as text. Lua's own conversion (%.14g) is exact below 10^14 and cheaper than
+-- string.format, which is kept for larger values.
 local function int(n)
+  if n < 1e14 and n > -1e14 then return n .. '' end
   return string.format('%.0f', n)
 end
 

@@ -52,11 +52,13 @@ for i = 1, n do
     if not c.fits then retry = math.ceil(((c.cost - st.tokens) * c.window) / c.limit) end
   end
   if st.dirty then save(c.hash, c.list, c.rule, st, c.algorithm, reset_at, c.window, hash_x) end
-  out[#out + 1] = c.fits and 1 or 0
-  out[#out + 1] = int(c.at)
-  out[#out + 1] = int(remaining)
-  out[#out + 1] = int(reset_at)
-  out[#out + 1] = int(retry)
-  out[#out + 1] = int(seq)
+  -- Numbers, not text: every figure is a whole number, and Redis replies with it as an integer.
+  local o = 2 + (i - 1) * 6
+  out[o] = c.fits and 1 or 0
+  out[o + 1] = c.at
+  out[o + 2] = remaining
+  out[o + 3] = reset_at
+  out[o + 4] = retry
+  out[o + 5] = seq
 end
 return out
