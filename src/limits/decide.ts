@@ -4,8 +4,9 @@ import type { LimiterCharge } from './input.js'
 import { bindingRule, type LimitResult, type Reservation, type RuleResult } from './result.js'
 import type { CompiledRule } from './rules.js'
 
-// Shared by every admitted result (most of them): no array per call.
+// Shared by every result that needs them (most): no array per call.
 const NONE: readonly string[] = Object.freeze([])
+const NO_CHARGES: Reservation['charges'] = Object.freeze([])
 
 /** How long a rule refused for a store failure (`onStoreError: 'deny'`) asks callers to wait. */
 export const STORE_ERROR_RETRY_MS = 1000
@@ -46,12 +47,13 @@ export function decide(
     }
   }
   const allowed = limited.length === 0
-  const reserved: Reservation['charges'][number][] = []
+  let reserved: Reservation['charges'][number][] = NO_CHARGES as Reservation['charges'][number][]
   if (allowed) {
     for (let i = 0; i < charges.length; i++) {
       const outcome = outcomes[i]!
       const { rule, subject, cost } = charges[i]!
       if ('error' in outcome || !outcome.taken || cost === 0) continue
+      if (reserved === NO_CHARGES) reserved = []
       reserved.push({ rule: rule.name, subject, cost, at: outcome.at, seq: outcome.seq })
     }
   }
