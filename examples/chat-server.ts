@@ -10,6 +10,7 @@ import {
   type ContextResult,
   createSessionKit,
   isSessionKitError,
+  rateLimitHeaders,
   type Session,
   type SessionKit,
 } from '../src/index.js'
@@ -23,7 +24,7 @@ export type Responder = (input: {
 
 /** Options of {@link createChatServer}. */
 export interface ChatServerOptions {
-  /** The kit sessions live in. Default: `createSessionKit({ history: { maxMessages: 500, ttlMs: 2 h } })`. */
+  /** The kit sessions live in. Default: `createSessionKit({ history: { maxMessages: 500, ttlMs: 2 h }, limits: 30 queries a minute per session })`. */
   readonly kit?: SessionKit
   /** Default: {@link standInResponder}, which needs no network. */
   readonly responder?: Responder
@@ -66,7 +67,12 @@ class HttpError extends Error {
  * const server = createChatServer(); server.listen(3000)
  */
 export function createChatServer(options: ChatServerOptions = {}): Server {
-  const kit = options.kit ?? createSessionKit({ history: { maxMessages: 500, ttlMs: 2 * 3_600_000 } })
+  const kit =
+    options.kit ??
+    createSessionKit({
+      history: { maxMessages: 500, ttlMs: 2 * 3_600_000 },
+      limits: { rules: [{ name: 'queries', per: 'session', limit: 30, windowMs: 60_000 }] },
+    })
   const responder = options.responder ?? standInResponder
   const maxTokens = options.maxTokens ?? 3_000
   const cookieFlags = `HttpOnly; SameSite=Lax; Path=/${options.secureCookies === true ? '; Secure' : ''}`
@@ -96,6 +102,11 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
       const wanted = typeof body.sessionId === 'string' ? body.sessionId : cookie(req, COOKIE)
       const { session, created } = await kit.getOrCreate(wanted, owner)
       if (created) res.setHeader('set-cookie', `${COOKIE}=${session.id}; ${cookieFlags}`)
+      if (kit.limits.rules.length > 0) {
+        const limit = await session.limits.consume({ queries: 1 })
+        for (const [name, value] of Object.entries(rateLimitHeaders(limit))) res.setHeader(name, value)
+        if (!limit.allowed) throw new HttpError(429, 'RATE_LIMITED', 'too many queries; see Retry-After')
+      }
       const context = await session.history.context({ maxTokens, reserveTokens: 500 })
       const answer = await responder({ question, context, session })
       const key = header(req, 'idempotency-key')

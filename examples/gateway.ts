@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net'
 import { pathToFileURL } from 'node:url'
 import { type ChatMessage, createDetector, type Detection, type Detector } from '../src/detect/index.js'
 import { isSessionKitError } from '../src/errors.js'
+import { createRateLimiter, type RateLimiter, rateLimitHeaders } from '../src/limits/index.js'
 
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {
@@ -21,6 +22,8 @@ export interface GatewayOptions {
   readonly detector?: Detector
   /** Largest request body accepted, in bytes. Default 1 MiB. */
   readonly maxBodyBytes?: number
+  /** Limits per API key (subject `tenant`, cost `requests`). Default 600 requests a minute. */
+  readonly limiter?: RateLimiter
 }
 
 /** A running gateway. */
@@ -40,12 +43,15 @@ export interface Gateway {
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
   const detector = options.detector ?? createDetector()
   const maxBody = options.maxBodyBytes ?? 1 << 20
+  const limiter =
+    options.limiter ??
+    createRateLimiter({ rules: [{ name: 'requests', per: 'tenant', limit: 600, windowMs: 60_000 }] })
   const standIn =
     options.upstreamUrl === undefined ? await listen(createServer(standInUpstream), 0) : undefined
   const upstreamUrl = options.upstreamUrl ?? standIn!.url
   const gateway = await listen(
     createServer((req, res) => {
-      handle(req, res, detector, upstreamUrl, maxBody).catch((error: unknown) => {
+      handle(req, res, detector, limiter, upstreamUrl, maxBody).catch((error: unknown) => {
         send(res, 502, { error: { message: `gateway: ${(error as Error).message}` } })
       })
     }),
@@ -66,6 +72,7 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   detector: Detector,
+  limiter: RateLimiter,
   upstreamUrl: string,
   maxBody: number,
 ): Promise<void> {
@@ -94,6 +101,9 @@ async function handle(
       return send(res, 400, { error: { message: error.message } })
     throw error
   }
+  const limit = await limiter.consume({ tenant: tenantOf(req) || 'anonymous' }, { requests: 1 })
+  for (const [name, value] of Object.entries(rateLimitHeaders(limit))) res.setHeader(name, value)
+  if (!limit.allowed) return send(res, 429, { error: { message: 'rate limited; see Retry-After' } })
   // The payload goes upstream byte for byte: canonical forms are for hashing only.
   const upstream = await fetch(`${upstreamUrl}/v1/chat/completions`, {
     method: 'POST',
