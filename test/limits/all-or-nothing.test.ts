@@ -52,6 +52,20 @@ forEachStore((fixture) => {
       expect((await limiter.consume({ user: 'u1' }, { tokens: 1000 })).allowed).toBe(true)
     })
 
+    it('settled overruns pass the quota by exactly the underestimates of the requests in flight, then refuse', async () => {
+      const { limiter } = await makeLimiter(fixture, rules)
+      const a = await limiter.consume({ user: 'u1' }, { tokens: 400 })
+      const b = await limiter.consume({ user: 'u1' }, { tokens: 400 })
+      await limiter.settle(a.reservation!, { tokens: 700 })
+      await limiter.settle(b.reservation!, { tokens: 500 })
+      // 1,200 held against 1,000: 300 + 100 of estimate error, both in flight when admitted.
+      expect(await limiter.consume({ user: 'u1' }, { tokens: 0 })).toMatchObject({
+        allowed: false,
+        remaining: 0,
+      })
+      expect((await limiter.consume({ user: 'u1' }, { tokens: 1 })).allowed).toBe(false)
+    })
+
     it('a reservation settles once; as JSON from another process it settles the same entries', async () => {
       const { limiter } = await makeLimiter(fixture, rules)
       const r = await limiter.consume({ user: 'u1' }, { tokens: 500 })

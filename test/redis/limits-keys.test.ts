@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createManualClock, systemClock } from '../../src/clock.js'
 import { createRateLimiter } from '../../src/limits/limiter.js'
 import type { RateRule } from '../../src/limits/rules.js'
-import { createRedisStore, fromIoredis, type RedisClientLike } from '../../src/redis/index.js'
+import { createRedisStore, fromIoredis } from '../../src/redis/index.js'
 import { scripts } from '../../src/redis/limits/lua/scripts.js'
 import { slotOf } from '../../src/redis/limits/slot.js'
+import { countingClient } from '../helpers/counting-client.js'
 import {
   connectIoredisCluster,
   ignoreConnectionErrors,
@@ -25,29 +26,6 @@ const rules: RateRule[] = [
 ]
 const subjects = { session: 's1', user: 'u1', tenant: 't1' }
 const costs = { requests: 1, tokens: 100 }
-
-/** Counts the scripts sent through a client, and the most in flight at once. */
-function counting(client: RedisClientLike) {
-  let calls = 0
-  let inFlight = 0
-  let most = 0
-  const track = <T>(sent: Promise<T>): Promise<T> => {
-    calls++
-    most = Math.max(most, ++inFlight)
-    return sent.finally(() => inFlight--)
-  }
-  const wrapped: RedisClientLike = {
-    evalsha: (...args) => track(client.evalsha(...args)),
-    eval: (...args) => track(client.eval(...args)),
-    masters: () => client.masters(),
-    ...(client.cluster === undefined ? {} : { cluster: client.cluster }),
-  }
-  const reset = () => {
-    calls = 0
-    most = 0
-  }
-  return { client: wrapped, calls: () => calls, most: () => most, reset }
-}
 
 describe.runIf(redisPort !== undefined)('rate limits on one Redis server: keys and round trips', () => {
   let raw: Redis
@@ -68,7 +46,7 @@ describe.runIf(redisPort !== undefined)('rate limits on one Redis server: keys a
   }
 
   it('a consume over three subjects is one script; a settle is one more', async () => {
-    const counter = counting(fromIoredis(raw))
+    const counter = countingClient(fromIoredis(raw))
     const store = createRedisStore({ client: counter.client, prefix: uniquePrefix() })
     const limiter = createRateLimiter({ store, rules })
     // The first call of each script on a server may add an EVAL (NOSCRIPT).
@@ -121,7 +99,7 @@ describe.runIf(redisClusterNodes !== undefined)(
     const connection = useConnection(connectIoredisCluster)
 
     it('sends one script per slot, all at once, and computes slots as Redis does', async () => {
-      const counter = counting(connection.client)
+      const counter = countingClient(connection.client)
       const prefix = uniquePrefix()
       const store = createRedisStore({ client: counter.client, prefix })
       const limiter = createRateLimiter({ store, rules })
@@ -129,7 +107,7 @@ describe.runIf(redisClusterNodes !== undefined)(
       counter.reset()
       await limiter.consume(subjects, costs)
       const slots = new Set(['session:s1', 'user:u1', 'tenant:t1'].map((s) => slotOf(`${prefix}|${s}`)))
-      expect([counter.calls(), counter.most()]).toEqual([slots.size, slots.size])
+      expect([counter.calls(), counter.mostAtOnce()]).toEqual([slots.size, slots.size])
       const node = new Redis(redisClusterNodes![0]!).on('error', ignoreConnectionErrors)
       try {
         for (const tag of [
