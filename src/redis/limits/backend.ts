@@ -1,3 +1,4 @@
+import { isSessionKitError } from '../../errors.js'
 import type {
   RateCharge,
   RateFailure,
@@ -80,7 +81,9 @@ export function createRedisLimits(ctx: RedisContext): RateLimitBackend {
         }
       })
     } catch (error) {
-      for (const i of group) outcomes[i] = { error: error as RateFailure['error'] }
+      // Only an unreachable store is answered by the rules' onStoreError; anything else is a bug.
+      if (!isSessionKitError(error, 'STORE_UNAVAILABLE')) throw error
+      for (const i of group) outcomes[i] = { error }
     }
   }
 
