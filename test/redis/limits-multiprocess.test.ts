@@ -34,17 +34,23 @@ function runLimitWorkers(nodes: readonly { host: string; port: number }[]): Prom
   return runWorkers<Log>(worker, PROCESSES, () => args)
 }
 
-/** The most cost admitted in any window of `windowMs` (windows ending at each admission suffice). */
-function busiestWindow(admitted: readonly { at: number; cost: number }[], windowMs: number): number {
+/**
+ * The most cost admitted in any window of `windowMs` (windows ending at each admission suffice),
+ * with that window's admissions, so a failure shows them.
+ */
+function busiestWindow(
+  admitted: readonly { at: number; cost: number }[],
+  windowMs: number,
+): { cost: number; window: string } {
   const sorted = [...admitted].sort((a, b) => a.at - b.at)
-  let most = 0
+  let most = { cost: 0, window: '' }
   let sum = 0
   let start = 0
-  for (const entry of sorted) {
+  sorted.forEach((entry, end) => {
     sum += entry.cost
     while (sorted[start]!.at <= entry.at - windowMs) sum -= sorted[start++]!.cost
-    most = Math.max(most, sum)
-  }
+    if (sum > most.cost) most = { cost: sum, window: JSON.stringify(sorted.slice(start, end + 1)) }
+  })
   return most
 }
 
@@ -55,15 +61,17 @@ function checkRequests(logs: readonly Log[]): void {
   // Not vacuous: calls were admitted, and the limits refused others (the windows were contested).
   expect(all.length).toBeGreaterThan(0)
   expect(logs.reduce((n, log) => n + log.refused, 0)).toBeGreaterThan(0)
-  expect(
-    busiestWindow(
-      all.map((r) => ({ at: r.tenantAt, cost: r.cost })),
-      tenant.windowMs,
-    ),
-  ).toBeLessThanOrEqual(tenant.limit)
+  const busiest = busiestWindow(
+    all.map((r) => ({ at: r.tenantAt, cost: r.cost })),
+    tenant.windowMs,
+  )
+  expect(busiest.cost, busiest.window).toBeLessThanOrEqual(tenant.limit)
   for (const name of new Set(all.map((r) => r.user))) {
-    const mine = all.filter((r) => r.user === name).map((r) => ({ at: r.userAt, cost: r.cost }))
-    expect(busiestWindow(mine, user.windowMs), name).toBeLessThanOrEqual(user.limit)
+    const mine = busiestWindow(
+      all.filter((r) => r.user === name).map((r) => ({ at: r.userAt, cost: r.cost })),
+      user.windowMs,
+    )
+    expect(mine.cost, `${name}: ${mine.window}`).toBeLessThanOrEqual(user.limit)
   }
 }
 
