@@ -19,8 +19,14 @@ export class SlidingLog {
   head = 0
   count = 0
   sum = 0
-  /** Time of the newest entry ever taken: a later call never decides at an earlier time. */
+  /** Time of the newest entry ever taken (when the whole log will have left: `newest + windowMs`). */
   newest = Number.NEGATIVE_INFINITY
+  /**
+   * The latest time the log was changed at (an entry taken, or entries dropped as having left):
+   * no call decides at an earlier time, so a call whose clock runs behind never counts entries
+   * that an earlier call already dropped by a later clock.
+   */
+  clock = Number.NEGATIVE_INFINITY
   /** Entries ever taken; the next one's sequence number is `pushed + 1`. */
   pushed = 0
 
@@ -30,15 +36,16 @@ export class SlidingLog {
   }
 
   /**
-   * The time to decide at (`now`, or the newest entry's time when the clock is behind it), after
+   * The time to decide at (`now`, or the log's own clock when `now` is behind it), after
    * dropping the entries that left the window `(at - windowMs, at]`.
    */
   prepare(windowMs: number, now: number): number {
-    const at = Math.max(now, this.newest)
+    const at = Math.max(now, this.clock)
     const cutoff = at - windowMs
     while (this.count > 0) {
       const o = this.offset(0)
       if (this.ring[o + 1]! > cutoff) break
+      this.clock = at
       this.sum -= this.ring[o + 2]!
       this.head = (this.head + 1) & (this.capacity - 1)
       this.count--
@@ -65,6 +72,7 @@ export class SlidingLog {
     this.count++
     this.sum += cost
     this.newest = at
+    this.clock = at
     return seq
   }
 

@@ -35,8 +35,8 @@ export interface RateOutcome {
   /** The cost was taken: every charge of the same atomic step fitted. */
   readonly taken: boolean
   /**
-   * The time the backend decided at (epoch ms): the caller's clock, moved forward to the rule's
-   * newest entry when a caller's clock is behind it, so a log never goes back in time.
+   * The time the backend decided at (epoch ms): the caller's clock, or the log's own (the latest
+   * time it changed at) when the caller's is behind it, so a log never goes back in time.
    */
   readonly at: number
   /** Cost still admissible now, after this charge when taken (never below 0). */

@@ -11,6 +11,9 @@ interface Entry {
 export class WindowModel {
   private entries: Entry[] = []
   private newest = Number.NEGATIVE_INFINITY
+  /** The latest time the log changed at: an entry taken, or one found to have left the window. */
+  private clock = Number.NEGATIVE_INFINITY
+  private left = new Set<Entry>()
   private pushed = 0
 
   constructor(
@@ -19,7 +22,7 @@ export class WindowModel {
   ) {}
 
   consume(cost: number, now: number, take = true) {
-    const at = Math.max(now, this.newest)
+    const at = this.decideAt(now)
     const sum = this.sumAfter(at - this.windowMs)
     const fits = sum + cost <= this.limit
     let seq = 0
@@ -27,6 +30,7 @@ export class WindowModel {
       seq = ++this.pushed
       this.entries.push({ seq, at, cost })
       this.newest = at
+      this.clock = at
     }
     const after = this.sumAfter(at - this.windowMs)
     return {
@@ -40,12 +44,24 @@ export class WindowModel {
   }
 
   settle(seq: number, at: number, from: number, to: number, now: number): void {
-    const t = Math.max(now, this.newest)
+    const t = this.decideAt(now)
     const i = this.entries.findIndex((e) => e.seq === seq)
     const entry = this.entries[i]
     if (entry === undefined || entry.at <= t - this.windowMs || entry.at !== at || entry.cost !== from) return
     if (to === 0) this.entries.splice(i, 1)
     else entry.cost = to
+  }
+
+  /** `now`, or the log's clock when `now` is behind it; entries that left the window move the clock. */
+  private decideAt(now: number): number {
+    const at = Math.max(now, this.clock)
+    for (const e of this.entries) {
+      if (e.at <= at - this.windowMs && !this.left.has(e)) {
+        this.left.add(e)
+        this.clock = at
+      }
+    }
+    return at
   }
 
   /** Every admitted entry still held, for window checks. */

@@ -73,6 +73,19 @@ forEachStore((fixture) => {
       expect(early.at).toBe(T0)
     })
 
+    it('a call that dropped entries by a clock ahead moves the log on: a call behind it never counts them out', async () => {
+      const { limiter, clock } = await makeLimiter(fixture, [requests])
+      await limiter.consume({ session: 's1' }, { requests: 3 })
+      // A caller whose clock is a window ahead (or whose call ran late) drops the entries at T0 ...
+      clock.set(T0 + MINUTE)
+      expect((await limiter.consume({ session: 's1' }, { requests: 0 })).remaining).toBe(3)
+      // ... so a caller still at T0 + 1 s is decided at T0 + 60 s, not admitted into a window that
+      // by its own clock still holds the first three.
+      clock.set(T0 + SECOND)
+      const behind = await limiter.consume({ session: 's1' }, { requests: 3 })
+      expect(behind.reservation?.charges[0]?.at).toBe(T0 + MINUTE)
+    })
+
     it('lets the whole limit back once the window has passed', async () => {
       const { limiter, clock } = await makeLimiter(fixture, [requests])
       await limiter.consume({ session: 's1' }, { requests: 3 })

@@ -2,8 +2,9 @@
 -- KEYS come in pairs, one pair per charge: the subject's state hash `{<prefix>|<kind>:<id>}` and the
 -- rule's log `{<prefix>|<kind>:<id>}:<rule>` (a list of "seq at cost" entries, oldest first; a
 -- token bucket has none). Hash fields: `<rule>` the rule's state, `_x` the time (caller's clock) up
--- to which the hash is kept. A sliding window's state is "sum newest oldest pushed x", a bucket's
--- "tokens updated x"; `x` is the time up to which its keys are kept.
+-- to which the hash is kept. A sliding window's state is "sum newest oldest pushed x clock", a
+-- bucket's "tokens updated x"; `x` is the time up to which its keys are kept, `clock` the latest
+-- time the log changed at (no call decides at an earlier time).
 -- ARGV[1] is the caller's clock (epoch ms) and ARGV[2] how long keys outlive that time in Redis
 -- (grace ms), so a clock that runs behind Redis's never loses live state.
 -- The arithmetic matches src/limits/ (sliding-log.ts, token-bucket.ts) operation for operation, so
@@ -32,12 +33,12 @@ local function load(text, algorithm, burst, list)
   if algorithm == 's' then
     if not text then
       redis.call('DEL', list)
-      return { sum = 0, newest = -math.huge, oldest = 0, pushed = 0, x = 0 }
+      return { sum = 0, newest = -math.huge, oldest = 0, pushed = 0, x = 0, clock = -math.huge }
     end
-    local sum, newest, oldest, pushed, x = string.match(text, '^(%S+) (%S+) (%S+) (%S+) (%S+)$')
+    local sum, newest, oldest, pushed, x, clock = string.match(text, '^(%S+) (%S+) (%S+) (%S+) (%S+) (%S+)$')
     return {
       sum = tonumber(sum), newest = tonumber(newest), oldest = tonumber(oldest),
-      pushed = tonumber(pushed), x = tonumber(x),
+      pushed = tonumber(pushed), x = tonumber(x), clock = tonumber(clock),
     }
   end
   if not text then return { tokens = burst, updated = now, x = 0 } end
@@ -47,15 +48,16 @@ end
 
 local function dump(st, algorithm)
   if algorithm == 's' then
-    return int(st.sum) .. ' ' .. int(st.newest) .. ' ' .. int(st.oldest) .. ' ' .. int(st.pushed) .. ' ' .. int(st.x)
+    return int(st.sum) .. ' ' .. int(st.newest) .. ' ' .. int(st.oldest) .. ' ' .. int(st.pushed) .. ' '
+      .. int(st.x) .. ' ' .. int(st.clock)
   end
   return string.format('%.17g', st.tokens) .. ' ' .. int(st.updated) .. ' ' .. int(st.x)
 end
 
--- The time to decide at (never before the newest entry), after dropping the entries that left the
--- window (at - window, at]. Marks the state dirty when it dropped any.
+-- The time to decide at (never before the log's clock), after dropping the entries that left the
+-- window (at - window, at]. Marks the state dirty, and moves its clock, when it dropped any.
 local function prepare_sliding(st, list, window)
-  local at = math.max(now, st.newest)
+  local at = math.max(now, st.clock)
   local cutoff = at - window
   if st.sum == 0 or st.oldest > cutoff then return at end
   local dropped = 0
@@ -75,6 +77,7 @@ local function prepare_sliding(st, list, window)
   until left or #batch < 32
   redis.call('LTRIM', list, dropped, -1)
   if not left then st.sum = 0 end
+  if dropped > 0 then st.clock = at end
   st.dirty = true
   return at
 end

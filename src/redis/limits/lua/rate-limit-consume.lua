@@ -39,6 +39,7 @@ for i = 1, n do
       if st.sum == 0 then st.oldest = c.at end
       st.sum = st.sum + c.cost
       st.newest = c.at
+      st.clock = c.at
       st.dirty = true
     end
     remaining = math.max(0, c.limit - st.sum)
