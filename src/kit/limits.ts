@@ -8,7 +8,9 @@ import type { SessionStore } from '../store/contract.js'
 
 /**
  * A session's rate limits (`session.limits`): the kit's limiter with the session and its user
- * filled in, so per-user rules are shared by all of the user's sessions, on every device.
+ * filled in, so per-user rules are shared by all of the user's sessions, on every device. The
+ * session is named by its key (a digest of its first id), not its id: the key survives rotation,
+ * so a login or `regenerate` never starts its windows afresh, and no credential reaches a key.
  *
  * @example
  * const r = await session.limits.consume({ requests: 1, tokens: 800 }, { tenant: apiKeyId })
@@ -35,10 +37,10 @@ export function lazyLimiter(
   }
 }
 
-/** Binds the kit's limiter to one session. */
+/** Binds the kit's limiter to one session, named by its key (`SessionScope.sessionKey`). */
 export function sessionLimits(
   limiter: RateLimiter,
-  sessionId: string,
+  sessionKey: string,
   userId: string | undefined,
 ): SessionLimits {
   return {
@@ -51,7 +53,7 @@ export function sessionLimits(
           ),
         )
       }
-      return limiter.consume({ ...subjects, session: sessionId, user: userId }, costs)
+      return limiter.consume({ ...subjects, session: sessionKey, user: userId }, costs)
     },
     settle: (reservation, actual) => limiter.settle(reservation, actual),
     refund: (reservation) => limiter.refund(reservation),

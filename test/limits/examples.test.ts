@@ -65,4 +65,35 @@ describe('the examples answer 429 with the rate-limit headers', () => {
       await new Promise((resolve) => server.close(resolve))
     }
   })
+
+  it('chat server: login attempts per client address, the right password included', async () => {
+    const kit = createSessionKit({
+      limits: { rules: [{ name: 'logins', per: 'ip', limit: 2, windowMs: 15 * 60_000 }] },
+    })
+    const server = createChatServer({
+      kit,
+      secret: 'a test secret that is long enough, 32+ bytes',
+      authenticate: ({ user, password }) => (password === `${user}-password` ? user : undefined),
+    }).listen(0, '127.0.0.1')
+    await new Promise((resolve) => server.once('listening', resolve))
+    try {
+      const login = (password: string) =>
+        fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ user: 'asha', password }),
+        })
+      expect((await login('guess-1')).status).toBe(401)
+      const second = await login('guess-2')
+      expect([second.status, second.headers.get('ratelimit-remaining')]).toEqual([401, '0'])
+      const refused = await login('asha-password')
+      expect([refused.status, refused.headers.get('retry-after'), refused.headers.get('set-cookie')]).toEqual(
+        [429, '900', null],
+      )
+      // The subject is the client's address, which has used both attempts.
+      expect((await kit.limits.consume({ ip: '127.0.0.1' }, { logins: 0 })).remaining).toBe(0)
+    } finally {
+      await new Promise((resolve) => server.close(resolve))
+    }
+  })
 })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isSessionKitError } from '../../src/errors.js'
+import { idDigest } from '../../src/ids.js'
 import { createSessionKit } from '../../src/kit.js'
 import { rateLimitHeaders } from '../../src/limits/headers.js'
 import { makeKit } from '../helpers/kit.js'
@@ -26,7 +27,7 @@ forEachStore((fixture) => {
       const refused = await phone.limits.consume({ requests: 1, tokens: 600 })
       expect(refused).toMatchObject({ allowed: false, limited: ['tokens'] })
       expect(refused.rules.map((r) => [r.name, r.subject])).toEqual([
-        ['requests', `session:${phone.id}`],
+        ['requests', `session:${idDigest(phone.id)}`],
         ['tokens', 'user:u1'],
       ])
       expect((await phone.limits.consume({ requests: 2, tokens: 400 })).allowed).toBe(true)
@@ -34,6 +35,28 @@ forEachStore((fixture) => {
       const other = await kit.create({ userId: 'u2' })
       expect((await other.limits.consume({ tokens: 1000 })).allowed).toBe(true)
       expect(kit.limits.stats().backend).toBe(fixture.name === 'memory' ? 'memory' : 'store')
+    })
+
+    it('a rotation (login, regenerate) keeps the session’s windows: rotating never resets a limit', async () => {
+      const { kit } = await makeKit(fixture, { limits })
+      const anonymous = await kit.create()
+      expect((await anonymous.limits.consume({ requests: 2 })).allowed).toBe(true)
+      const refused = await anonymous.limits.consume({ requests: 1 })
+      expect(refused).toMatchObject({ allowed: false, limited: ['requests'] })
+      // The session is counted under its key, a digest of its first id: no id (a credential) in a key.
+      expect(refused.rules[0]!.subject).toBe(`session:${idDigest(anonymous.id)}`)
+      const loggedIn = await kit.link(anonymous.id, 'u1')
+      expect(loggedIn.id).not.toBe(anonymous.id)
+      expect(await loggedIn.limits.consume({ requests: 1 })).toMatchObject({
+        allowed: false,
+        limited: ['requests'],
+      })
+      const regenerated = await loggedIn.regenerate()
+      const again = await regenerated.limits.consume({ requests: 1 })
+      expect(again).toMatchObject({ allowed: false, limited: ['requests'] })
+      expect(again.rules[0]!.subject).toBe(`session:${idDigest(anonymous.id)}`)
+      // A new session is another subject: it starts afresh (per-user and per-tenant rules cover that).
+      expect((await (await kit.create()).limits.consume({ requests: 1 })).allowed).toBe(true)
     })
 
     it('an anonymous session has session rules only; other subjects are added per call', async () => {

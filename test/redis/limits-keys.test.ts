@@ -8,7 +8,7 @@ import { createRateLimiter } from '../../src/limits/limiter.js'
 import type { RateRule } from '../../src/limits/rules.js'
 import { createRedisStore, fromIoredis } from '../../src/redis/index.js'
 import { scripts } from '../../src/redis/limits/lua/scripts.js'
-import { slotOf } from '../../src/redis/limits/slot.js'
+import { keySlot } from '../../src/redis/slots.js'
 import { countingClient } from '../helpers/counting-client.js'
 import {
   connectIoredisCluster,
@@ -106,7 +106,7 @@ describe.runIf(redisClusterNodes !== undefined)(
   () => {
     const connection = useConnection(connectIoredisCluster)
 
-    it('sends one script per slot, all at once, and computes slots as Redis does', async () => {
+    it('sends one script per slot, all at once', async () => {
       const counter = countingClient(connection.client)
       const prefix = uniquePrefix()
       const store = createRedisStore({ client: counter.client, prefix })
@@ -114,21 +114,8 @@ describe.runIf(redisClusterNodes !== undefined)(
       await limiter.consume(subjects, costs)
       counter.reset()
       await limiter.consume(subjects, costs)
-      const slots = new Set(['session:s1', 'user:u1', 'tenant:t1'].map((s) => slotOf(`${prefix}|${s}`)))
+      const slots = new Set(['session:s1', 'user:u1', 'tenant:t1'].map((s) => keySlot(`{${prefix}|${s}}`)))
       expect([counter.calls(), counter.mostAtOnce()]).toEqual([slots.size, slots.size])
-      const node = new Redis(redisClusterNodes![0]!).on('error', ignoreConnectionErrors)
-      try {
-        for (const tag of [
-          `${prefix}|session:s1`,
-          'sk|user:alice@example.com',
-          'a',
-          'sk|tenant:0123456789',
-        ]) {
-          expect(slotOf(tag), tag).toBe(await node.cluster('KEYSLOT', `{${tag}}:rule`))
-        }
-      } finally {
-        node.disconnect()
-      }
     })
   },
 )
@@ -136,8 +123,8 @@ describe.runIf(redisClusterNodes !== undefined)(
 describe('rate-limit Lua scripts', () => {
   // Pinned, as the store's are: a change to a script is a deliberate one.
   const pinned: Record<string, string> = {
-    rateLimitConsume: 'fc4c7525fe813798becaa49ec893352ffa20afe2',
-    rateLimitSettle: '764d0e33d11bf852f01f961e1c295b6a170886b2',
+    rateLimitConsume: 'f161bb13dd67c427523da000af8e98fd56301a6a',
+    rateLimitSettle: '4dcf7c1c9520d77202030c882b39ed00fedfd38b',
   }
 
   it('each is the prelude followed by its file, with the SHA-1 of its source', () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { runProcesses } from '../helpers/processes.js'
 import { redisClusterNodes, redisPort, uniquePrefix } from '../helpers/redis-clients.js'
-import { runWorkers } from '../helpers/workers.js'
 import { LIMITS_RULES } from './fixtures/limits-rules.js'
 
 // 4 processes x 64 concurrent callers on shared quotas, on one server and on a 3-master Cluster.
@@ -31,7 +31,7 @@ interface Log {
 /** Starts the workers on `nodes`, releases them together, and resolves their logs. */
 function runLimitWorkers(nodes: readonly { host: string; port: number }[]): Promise<Log[]> {
   const args = [JSON.stringify(nodes), uniquePrefix(), String(CALLERS), String(PHASE_MS)]
-  return runWorkers<Log>(worker, PROCESSES, () => args)
+  return runProcesses<Log>(worker, args, PROCESSES)
 }
 
 /**

@@ -2,22 +2,26 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSessionKit, type SessionKit } from '../../src/kit.js'
 import { createRedisStore } from '../../src/redis/index.js'
+import { runProcesses } from '../helpers/processes.js'
 import { connectIoredis, redisPort, uniquePrefix, useConnection } from '../helpers/redis-clients.js'
-import { runWorkers as startWorkers } from '../helpers/workers.js'
 
 const worker = join(import.meta.dirname, 'fixtures/worker.ts')
 const PROCESSES = 4
 const PER_PROCESS = 1000
+// Each test: four processes, 4,000 calls with retries; 20 to 30 s on a busy 2-core machine.
 
 interface Summary {
   readonly pid: number
   readonly failures: readonly string[]
 }
 
-/** Starts `PROCESSES` workers, releases them together, and resolves their summaries. */
+/** Starts `PROCESSES` workers on the session, releases them together, and resolves their summaries. */
 function runWorkers(prefix: string, sessionId: string, mode: string): Promise<Summary[]> {
-  const args = [String(redisPort), prefix, sessionId, mode, String(PER_PROCESS)]
-  return startWorkers<Summary>(worker, PROCESSES, () => args)
+  return runProcesses<Summary>(
+    worker,
+    [String(redisPort), prefix, sessionId, mode, String(PER_PROCESS)],
+    PROCESSES,
+  )
 }
 
 describe.runIf(redisPort !== undefined)('four processes on one Redis session', () => {
@@ -40,7 +44,7 @@ describe.runIf(redisPort !== undefined)('four processes on one Redis session', (
     expect(summaries.flatMap((s) => s.failures)).toEqual([])
     expect(new Set(summaries.map((s) => s.pid)).size).toBe(PROCESSES)
     expect(await session.state.get()).toBe(PROCESSES * PER_PROCESS)
-  })
+  }, 120_000)
 
   it('1,000 appends (each retried once) in each of 4 processes leave 4,000 messages, consecutive seqs, no duplicates', async () => {
     const session = await kit.create()
@@ -64,5 +68,5 @@ describe.runIf(redisPort !== undefined)('four processes on one Redis session', (
       const mine = contents.filter((c) => c.startsWith(`${pid}:`))
       expect(mine).toEqual(Array.from({ length: PER_PROCESS }, (_, i) => `${pid}:${i}`))
     }
-  })
+  }, 120_000)
 })

@@ -8,8 +8,8 @@ import type {
   RateSettlement,
 } from '../../store/rate-limit-backend.js'
 import { asArray, type RedisContext } from '../context.js'
+import { keySlot } from '../slots.js'
 import { scripts } from './lua/scripts.js'
-import { slotOf } from './slot.js'
 
 /**
  * The rate-limit backend of the Redis store (`store.rateLimits`). A subject's state is a hash
@@ -29,7 +29,7 @@ export function createRedisLimits(ctx: RedisContext): RateLimitBackend {
     if (oneNode || items.length === 1) return [items.map((_, i) => i)]
     const bySlot = new Map<number, number[]>()
     items.forEach((item, i) => {
-      const slot = slotOf(`${prefix}|${item.subject}`)
+      const slot = keySlot(`{${prefix}|${item.subject}}`)
       const group = bySlot.get(slot)
       if (group === undefined) bySlot.set(slot, [i])
       else group.push(i)

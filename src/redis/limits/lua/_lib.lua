@@ -1,4 +1,4 @@
--- Shared prelude of the rate-limit scripts, prepended to each by scripts/gen-lua.mjs.
+-- Prelude of the rate-limit scripts, prepended to each by scripts/gen-lua.mjs.
 -- KEYS come in pairs, one pair per charge: the subject's state hash `{<prefix>|<kind>:<id>}` and the
 -- rule's log `{<prefix>|<kind>:<id>}:<rule>` (a list of "seq at cost" entries, oldest first; a
 -- token bucket has none). Hash fields: `<rule>` the rule's state, `_x` the time (caller's clock) up

@@ -2,20 +2,16 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
 
 /**
- * Starts `processes` copies of a worker script (`node --import tsx <script> ...argsOf(i)`), waits
- * until each prints `ready`, releases them together (`go` on stdin), and resolves what each prints
- * as `done <json>`. A worker that exits otherwise fails the run with its stderr.
+ * Starts `count` Node processes running the TypeScript file `script` (through tsx) with `args`.
+ * Each prints `ready`, waits for `go` on stdin (so all start together), works, and prints
+ * `done <json>`. Resolves every process's parsed summary once all have exited with code 0.
  */
-export async function runWorkers<T>(
-  script: string,
-  processes: number,
-  argsOf: (index: number) => readonly string[],
-): Promise<T[]> {
+export async function runProcesses<T>(script: string, args: readonly string[], count: number): Promise<T[]> {
   const children: ChildProcessWithoutNullStreams[] = []
   const ready: Promise<void>[] = []
   const done: Promise<T>[] = []
-  for (let i = 0; i < processes; i++) {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...argsOf(i)], {
+  for (let i = 0; i < count; i++) {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
     })
     children.push(child)
@@ -32,12 +28,12 @@ export async function runWorkers<T>(
     )
     done.push(
       new Promise((resolve, reject) => {
-        let result: T | undefined
+        let summary: T | undefined
         lines.on('line', (line) => {
-          if (line.startsWith('done ')) result = JSON.parse(line.slice(5)) as T
+          if (line.startsWith('done ')) summary = JSON.parse(line.slice(5)) as T
         })
         child.once('exit', (code) => {
-          if (code === 0 && result !== undefined) resolve(result)
+          if (code === 0 && summary !== undefined) resolve(summary)
           else reject(new Error(`worker exited with ${code}: ${stderr}`))
         })
       }),
