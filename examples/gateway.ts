@@ -25,6 +25,7 @@ import {
   type SharedDetector,
 } from '../src/detect/index.js'
 import { isSessionKitError } from '../src/errors.js'
+import { createRateLimiter, type RateLimiter, rateLimitHeaders } from '../src/limits/index.js'
 import { fromIoredis, redisDetectionIndex } from '../src/redis/index.js'
 import { startStandInUpstream } from './gateway-upstream.js'
 import { header, listen, readBody, send } from './http-helpers.js'
@@ -39,6 +40,8 @@ export interface GatewayOptions {
   readonly detector?: Detector | SharedDetector
   /** Largest request body accepted, in bytes. Default 1 MiB. */
   readonly maxBodyBytes?: number
+  /** Limits per API key (subject `tenant`, cost `requests`). Default 600 requests a minute. */
+  readonly limiter?: RateLimiter
 }
 
 /** A running gateway. */
@@ -60,11 +63,14 @@ const routes = new Set(['/v1/chat/completions', '/v1/messages'])
 export async function startGateway(options: GatewayOptions = {}): Promise<Gateway> {
   const detector = options.detector ?? createDetector()
   const maxBody = options.maxBodyBytes ?? 1 << 20
+  const limiter =
+    options.limiter ??
+    createRateLimiter({ rules: [{ name: 'requests', per: 'tenant', limit: 600, windowMs: 60_000 }] })
   const standIn = options.upstreamUrl === undefined ? await startStandInUpstream() : undefined
   const upstreamUrl = options.upstreamUrl ?? standIn!.url
   const gateway = await listen(
     createServer((req, res) => {
-      handle(req, res, detector, upstreamUrl, maxBody).catch((error: unknown) => {
+      handle(req, res, detector, limiter, upstreamUrl, maxBody).catch((error: unknown) => {
         send(res, 502, { error: { message: `gateway: ${(error as Error).message}` } })
       })
     }),
@@ -85,6 +91,7 @@ async function handle(
   req: IncomingMessage,
   res: ServerResponse,
   detector: Detector | SharedDetector,
+  limiter: RateLimiter,
   upstreamUrl: string,
   maxBody: number,
 ): Promise<void> {
@@ -115,6 +122,9 @@ async function handle(
       return send(res, 400, { error: { message: error.message } })
     throw error
   }
+  const limit = await limiter.consume({ tenant: tenantOf(req) || 'anonymous' }, { requests: 1 })
+  for (const [name, value] of Object.entries(rateLimitHeaders(limit))) res.setHeader(name, value)
+  if (!limit.allowed) return send(res, 429, { error: { message: 'rate limited; see Retry-After' } })
   // The payload goes upstream byte for byte: canonical forms are for hashing only.
   const aborted = new AbortController()
   res.on('close', () => {

@@ -51,4 +51,4 @@ export function render() {
   ].join('\n')
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) writeOrCheck(out, render())
+if (process.argv[1] === fileURLToPath(import.meta.url) && writeOrCheck(out, render())) process.exit(1)

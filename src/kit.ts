@@ -8,11 +8,13 @@ import type { KitCore, SessionData } from './kit/core.js'
 import { USER_RECORD_PREFIX } from './kit/core.js'
 import { createEmitter, type KitEventName, type KitEvents } from './kit/events.js'
 import { type CreateSessionOptions, createSessionRecord, idTaken } from './kit/lifecycle.js'
+import { lazyLimiter } from './kit/limits.js'
 import { parseKitOptions, type SessionKitOptions } from './kit/options.js'
 import { rotate } from './kit/rotate.js'
 import { type Session, SessionHandle, type SessionInfo } from './kit/session.js'
 import { createUserData, type UserData } from './kit/user-data.js'
 import { detachFromUser, listUserSessions } from './kit/users.js'
+import type { RateLimiter } from './limits/limiter.js'
 import type { JsonValue, RecordMeta, RemovalEvent, SessionStore } from './store/contract.js'
 import { createMemoryStore } from './store/memory.js'
 import { createKeyedQueue } from './util/keyed-queue.js'
@@ -125,6 +127,11 @@ export interface SessionKit<P = Record<string, JsonValue>, S = JsonValue> {
    * detection index when it has one (Redis: every replica places a conversation alike), else in process.
    */
   readonly detector: Detector | SharedDetector
+  /**
+   * The kit's rate limiter (from the `limits` option; state in the store when it keeps any), for
+   * subjects without a session: `kit.limits.consume({ tenant: apiKeyId }, { requests: 1 })`.
+   */
+  readonly limits: RateLimiter
   /** Listen for `created`, `ended`, `expired`, `evicted`, `rotated`; returns the unsubscribe function. */
   on<E extends KitEventName>(event: E, listener: (payload: KitEvents[E]) => void): () => void
   /** Stops listening to the store and closes it (a memory store with snapshots saves one). */
@@ -155,6 +162,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     queue: createKeyedQueue(),
     events: createEmitter(),
     counters: { created: 0, ended: 0, expired: 0, evicted: 0, rotated: 0, hits: 0, misses: 0 },
+    limiter: lazyLimiter(resolved.limits, store, store.clock),
   }
   const unsubscribe = store.subscribe?.((event: RemovalEvent) => onRemoval(core, event))
   const handle = (meta: RecordMeta) => new SessionHandle<P, S>(core, meta)
@@ -264,6 +272,9 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     users: createUserData(core),
     get detector() {
       return detectorOf()
+    },
+    get limits() {
+      return core.limiter()
     },
     async detect(request, access) {
       const detector = detectorOf()

@@ -4,6 +4,7 @@ import type { SessionStore, StoreCapabilities } from '../store/contract.js'
 import type { RedisScriptRunner } from './client.js'
 import { createRedisContext } from './context.js'
 import { redisDetectionIndex } from './detection/detection-index.js'
+import { createRedisLimits } from './limits/backend.js'
 import { push, range, rangeBySeq } from './lists.js'
 import { getMap, updateMap } from './maps.js'
 import { type RedisStoreOptions, resolveRedisOptions } from './options.js'
@@ -43,7 +44,8 @@ const capabilities: StoreCapabilities = Object.freeze({
  * `commandTimeoutMs` (default 2000), or fails on the connection, rejects with `STORE_UNAVAILABLE`.
  * `close()` makes later calls reject and leaves the client open: it is yours to close.
  * `detectionIndex()` is the shared session-detection index on the same client and prefix, which
- * `kit.detect()` uses.
+ * `kit.detect()` uses. The store also keeps rate-limit state for `createRateLimiter({ store })`
+ * (`rateLimits`), beside the records.
  *
  * @example
  * const store = createRedisStore({ client: fromIoredis(new Redis(process.env.REDIS_URL)), prefix: 'shop' })
@@ -96,6 +98,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       })
       return index
     },
+    rateLimits: createRedisLimits(ctx),
     async close() {
       closed = true
     },

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js'
 import type { DetectionIndex } from '../detect/shared-index.js'
+import type { RateLimitBackend } from './rate-limit-backend.js'
 
 /** A value a store can hold: what `JSON.stringify` writes and `JSON.parse` reads back. */
 export type JsonValue =
@@ -369,6 +370,11 @@ export interface SessionStore {
   scan(options?: { readonly prefix?: string; readonly batchSize?: number }): AsyncIterable<readonly string[]>
   /** How many live records start with `prefix` (default: all). */
   count(options?: { readonly prefix?: string }): Promise<number>
+  /**
+   * Rate-limit state kept beside the records (Redis: one script per consume), for
+   * `createRateLimiter({ store })`; absent, the limiter keeps its state in process memory.
+   */
+  readonly rateLimits?: RateLimitBackend
   /** Listen for expiries and evictions, when `capabilities.expiryEvents`; returns the unsubscribe function. */
   subscribe?(listener: (event: RemovalEvent) => void): () => void
   /**

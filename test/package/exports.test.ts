@@ -16,8 +16,9 @@ const tsupEntries = readFileSync(join(root, 'tsup.config.ts'), 'utf8')
 // pass: about 5% above its size after the last deliberate growth, so growth is a decision, not an
 // accident. 209 KB at 0.1.0; 269 KB with the security rules, read-with-touch, the merge patch and
 // the provider converters of src/formats/; 283 KB with detection on a shared index and the
-// streamed-reply assembler.
-const MAX_MAIN_BYTES = 297_000
+// streamed-reply assembler;
+// 310 KB with rate limits (src/limits/).
+const MAX_MAIN_BYTES = 325_000
 
 type Conditions = { import: { types: string; default: string }; require: { types: string; default: string } }
 
