@@ -47,7 +47,23 @@ async function perRequest(inFlight: number, op: (c: Conversation) => Promise<unk
   return ((performance.now() - start) * 1000) / all.length
 }
 
+// Calls and server time (us) of one command so far, from INFO commandstats: far less sensitive to
+// the machine's load than wall time.
+async function serverStat(command: string): Promise<{ calls: number; usec: number }> {
+  const m = new RegExp(`cmdstat_${command}:calls=(\\d+),usec=(\\d+)`).exec(await redis.info('commandstats'))
+  return { calls: Number(m?.[1] ?? 0), usec: Number(m?.[2] ?? 0) }
+}
+// Server time per call of `command` while `work` runs.
+async function serverUsPerCall(command: string, work: () => Promise<unknown>): Promise<number> {
+  const before = await serverStat(command)
+  await work()
+  const after = await serverStat(command)
+  return (after.usec - before.usec) / Math.max(1, after.calls - before.calls)
+}
+
 const floorUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
+const getServerUs: number[] = []
+const placeServerUs: number[] = []
 const oursUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
 let prefixes = 0
 for (let r = 0; r < ROUNDS; r++) {
@@ -58,14 +74,22 @@ for (let r = 0; r < ROUNDS; r++) {
     const local = createDetector({ maxSessions: 2 * CONVERSATIONS })
     await prime(shared, all)
     await prime(local, all)
-    floorUs[inFlight]!.push(
-      await perRequest(inFlight, async (c) => {
-        local.detect({ messages: c.messages, tenant: c.tenant })
-        await redis.get('bench:floor-key')
-      }),
+    getServerUs.push(
+      await serverUsPerCall('get', async () =>
+        floorUs[inFlight]!.push(
+          await perRequest(inFlight, async (c) => {
+            local.detect({ messages: c.messages, tenant: c.tenant })
+            await redis.get('bench:floor-key')
+          }),
+        ),
+      ),
     )
-    oursUs[inFlight]!.push(
-      await perRequest(inFlight, (c) => shared.detect({ messages: c.messages, tenant: c.tenant })),
+    placeServerUs.push(
+      await serverUsPerCall('evalsha', async () =>
+        oursUs[inFlight]!.push(
+          await perRequest(inFlight, (c) => shared.detect({ messages: c.messages, tenant: c.tenant })),
+        ),
+      ),
     )
   }
 }
@@ -82,6 +106,9 @@ for (const inFlight of [1, IN_FLIGHT]) {
     `${inFlight === 1 ? 'sequential' : `${inFlight} in flight`}: detect() on Redis ${ours.toFixed(1)} us per request, floor (in-process detect() + one GET) ${floor.toFixed(1)} us = ${ratio.toFixed(2)}x (target >= 0.75x) ${ratio >= 0.75 ? 'PASS' : 'MISS'}`,
   )
 }
+console.log(
+  `server time per call (INFO commandstats usec_per_call, median): the place script ${median(placeServerUs).toFixed(1)} us, the floor's GET ${median(getServerUs).toFixed(1)} us`,
+)
 
 // Commands sent to Redis per call, counted by MONITOR (commands a script runs inside Redis are
 // reported with source "lua" and not counted: they are not round trips).
