@@ -95,9 +95,15 @@ export function createSharedDetector(
   const systemMemo = new Map<number, number>()
   let degraded = 0
   let ctx: Promise<HashContext> | undefined
+  // Once the seed is read, a detect() makes one index call, which rejects by itself within the
+  // index's timeout (see DetectionIndex): no second timer is needed around it.
+  let seeded = false
   const context = (): Promise<HashContext> => {
     ctx ??= index.seed().then(
-      (seed) => ({ cfg, hash: o.hash, seed, maxProbe: o.maxProbe }),
+      (seed) => {
+        seeded = true
+        return { cfg, hash: o.hash, seed, maxProbe: o.maxProbe }
+      },
       (error: unknown) => {
         ctx = undefined
         throw error
@@ -239,7 +245,8 @@ export function createSharedDetector(
       const reset = resets !== undefined && last.role === 'user' && resets.test(plainText(last.content))
       if (reset) counters.resets++
       try {
-        return (await withinTimeout(place(request, reset, now)))()
+        const placing = place(request, reset, now)
+        return (await (seeded ? placing : withinTimeout(placing)))()
       } catch (error) {
         if (!isSessionKitError(error, 'STORE_UNAVAILABLE')) throw error
         degraded++

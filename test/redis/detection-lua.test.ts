@@ -18,7 +18,7 @@ const pinned: Record<string, string> = {
   bind: '2b76052b5d2755b3f60efc502c05b7e411a20fa4',
   explicit: '0d48526c41f950f4299bafae0f3cf2b1f5bcdd1c',
   forget: 'd8c6e585cea544975ede4b065e00922ec8e55dc5',
-  place: 'bfac2c4403d5121d09b71c7e44073a93553c5ed0',
+  place: '50b4ab712c2426418c38bb15d5a8e41b858b2bb8',
   seed: 'b6b9e8cd4b696e47381ba872b01e7f957849abe4',
 }
 

@@ -30,19 +30,26 @@ for p in string.gmatch(ARGV[7], '%d+') do
   key_at[p] = KEYS[1 + nk]
   probe[nk] = p
 end
--- Fingerprint index keys and fingerprints by position, as the caller chose them.
-local fp_key_at, fp_at = {}, {}
-local next_fp, replies, fp_base = 2 + nk, 0, #base + 4
-for q = n, math.max(1, first_assistant), -1 do
-  if string.byte(roles, q) == 97 then
-    replies = replies + 1
-    if q < lowest and (not fuzzy_on or replies > window) then break end
-    local key = KEYS[next_fp]
-    fp_key_at[q] = key
-    fp_at[q] = string.sub(key, fp_base)
-    next_fp = next_fp + 1
+-- The index key of the fingerprint of the assistant message at `q` (nil when the caller sent none:
+-- older than the lowest probed position and the fuzzy window), matched with KEYS on first use:
+-- the common request needs none.
+local fp_key_at
+local function fp_key(q)
+  if not fp_key_at then
+    fp_key_at = {}
+    local next_fp, replies = 2 + nk, 0
+    for r = n, math.max(1, first_assistant), -1 do
+      if string.byte(roles, r) == 97 then
+        replies = replies + 1
+        if r < lowest and (not fuzzy_on or replies > window) then break end
+        fp_key_at[r] = KEYS[next_fp]
+        next_fp = next_fp + 1
+      end
+    end
   end
+  return fp_key_at[q]
 end
+local fp_base = #base + 4
 
 local added, longest, created = 0, 0, 0
 local function grow(s, count)
@@ -118,7 +125,8 @@ local function advance(s, p, branch, fork)
   -- The states a later request may probe (the ones the caller hashed), and every reply.
   for q = p + 1, up_to do
     if key_at[q] then add_key(s, key_at[q], q, b * 8) end
-    if fp_at[q] then add_reply(s, fp_key_at[q], fp_at[q], window) end
+    local key = string.byte(roles, q) == 97 and fp_key(q)
+    if key then add_reply(s, key, string.sub(key, fp_base), window) end
   end
   set_branch(s, b, up_to)
   set(s, 'a', 1)
@@ -171,16 +179,16 @@ local function try_fuzzy()
   end
 
   -- The request's last `window` replies, oldest first, and the candidates their index keys name.
-  local fps, positions = {}, {}
+  local fps, positions, keys = {}, {}, {}
   for q = n, first_assistant, -1 do
     if #fps >= window then break end
-    if fp_at[q] then
-      table.insert(fps, 1, fp_at[q])
+    local key = string.byte(roles, q) == 97 and fp_key(q)
+    if key then
+      table.insert(fps, 1, string.sub(key, fp_base))
       table.insert(positions, 1, q)
+      keys[#keys + 1] = key
     end
   end
-  local keys = {}
-  for i = #positions, 1, -1 do keys[#keys + 1] = fp_key_at[positions[i]] end
   if #keys == 0 then return nil end
   local owners = redis.call('MGET', unpack(keys))
   local candidates = {}
@@ -197,7 +205,7 @@ local function try_fuzzy()
   for _, s in ipairs(candidates) do
     local sim, anchor = similarity(fps, ordered_replies(s, window))
     if sim >= threshold then
-      for k = anchor + 1, #fps do add_reply(s, fp_key_at[positions[k]], fps[k], window) end
+      for k = anchor + 1, #fps do add_reply(s, fp_key(positions[k]), fps[k], window) end
       local is_split = reset and split_resets
       local up_to = is_split and n - 1 or n
       local branch = s.f.b
