@@ -109,9 +109,12 @@ function baseOf(n: number): number {
  * the request (the base of bindReply, and a reset split's last state), whether probed or not.
  */
 export function chainCuts(probes: readonly number[], n: number): number[] {
-  const cuts = probes.slice(1)
-  for (const p of [n - 1, n - 2]) if (p >= 1 && !cuts.includes(p)) cuts.push(p)
-  return cuts.sort((a, b) => a - b)
+  // `probes` is descending and below n after its first: the older ones, then n - 2 and n - 1.
+  const cuts: number[] = []
+  for (let i = probes.length - 1; i >= 1; i--) if (probes[i]! < n - 2) cuts.push(probes[i]!)
+  if (n - 2 >= 1) cuts.push(n - 2)
+  if (n - 1 >= 1) cuts.push(n - 1)
+  return cuts
 }
 
 /**
