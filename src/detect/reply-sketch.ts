@@ -28,10 +28,12 @@ function mix(h: number, c: number): number {
 export class ReplySketches {
   readonly #counts = new Map<number, number>()
 
+  /** Counts one more indexed reply with this sketch. */
   add(sketch: number): void {
     this.#counts.set(sketch, (this.#counts.get(sketch) ?? 0) + 1)
   }
 
+  /** Counts one fewer (a reply left its session's ring, or its session ended). */
   remove(sketch: number): void {
     const c = this.#counts.get(sketch)
     if (c === undefined) return
