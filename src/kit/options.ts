@@ -1,9 +1,8 @@
 import { z } from 'zod'
 import type { Clock } from '../clock.js'
 import { type DetectorOptionsInput, parseDetectorOptions } from '../detect/options.js'
-import { invalidConfig } from '../errors.js'
 import { type HistoryOptions, type HistoryOptionsInput, parseHistoryOptions } from '../history/options.js'
-import { firstOptionIssue } from '../options.js'
+import { type OptionSource, optionError, parseOptions } from '../options.js'
 import type { CartOptions } from '../profile/cart.js'
 import type { CasPolicy } from '../profile/cas.js'
 import type { PreferencesOptions } from '../profile/preferences.js'
@@ -12,6 +11,7 @@ import { isStandardSchema, type StandardSchema } from '../profile/standard-schem
 import type { StateOptions } from '../profile/state.js'
 import { parseSeenOptions, type SeenOptions, type SeenOptionsInput } from '../seen/options.js'
 import type { JsonValue, SessionStore } from '../store/contract.js'
+import { MAX_RECORDS } from '../store/memory-options.js'
 
 const MINUTE = 60_000
 const DAY = 24 * 60 * MINUTE
@@ -98,6 +98,7 @@ const ms = z
   .positive()
   .max(10 * 365 * DAY)
 const count = z.number().int().positive().max(100_000_000)
+const DEFAULT_IDLE_MS = 30 * MINUTE
 const schema = z.custom<StandardSchema>(isStandardSchema, 'must be a Standard Schema (zod 4, valibot, ...)')
 const store = z.custom<SessionStore>(
   (v) => typeof v === 'object' && v !== null && typeof (v as SessionStore).meta === 'function',
@@ -112,8 +113,8 @@ const clock = z.custom<Clock>(
 const kitSchema = z.strictObject({
   store: store.optional(),
   clock: clock.optional(),
-  maxSessions: count.default(100_000),
-  ttl: z.strictObject({ idleMs: ms.default(30 * MINUTE), absoluteMs: ms.optional() }).prefault({}),
+  maxSessions: z.number().int().min(1).max(MAX_RECORDS).default(100_000),
+  ttl: z.strictObject({ idleMs: ms.optional(), absoluteMs: ms.optional() }).prefault({}),
   users: z
     .strictObject({ ttlMs: ms.default(30 * DAY), maxSessions: z.number().int().min(1).max(1000).default(20) })
     .prefault({}),
@@ -156,29 +157,18 @@ const kitSchema = z.strictObject({
   detect: z.unknown().optional(),
 })
 
+const source: OptionSource = { what: 'createSessionKit', code: 'INVALID_CONFIG' }
+
 /** Validates kit options once; `INVALID_CONFIG` names the first bad option. */
 export function parseKitOptions(input: unknown): ResolvedKitOptions {
-  const parsed = kitSchema.safeParse(input ?? {})
-  if (!parsed.success) {
-    const { path, message } = firstOptionIssue(parsed.error)
-    throw invalidConfig(`createSessionKit option ${path}: ${message}`, {
-      option: path,
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    })
-  }
-  const o = parsed.data
+  const o = parseOptions(kitSchema, input ?? {}, source)
   // Checked now so a bad option fails here, not on the first `kit.detect()`.
-  parseDetectorOptions(o.detect)
-  if (o.ttl.absoluteMs !== undefined && o.ttl.absoluteMs < o.ttl.idleMs) {
-    throw invalidConfig('createSessionKit option ttl.absoluteMs must be at least ttl.idleMs', {
-      option: 'ttl.absoluteMs',
-    })
-  }
+  parseDetectorOptions(o.detect, ['detect'])
   return {
     store: o.store,
     clock: o.clock,
     maxSessions: o.maxSessions,
-    idleMs: o.ttl.idleMs,
+    idleMs: idleMsOf(o.ttl),
     absoluteMs: o.ttl.absoluteMs,
     userTtlMs: o.users.ttlMs,
     userMaxSessions: o.users.maxSessions,
@@ -191,4 +181,25 @@ export function parseKitOptions(input: unknown): ResolvedKitOptions {
     history: parseHistoryOptions(o.history),
     detect: o.detect as DetectorOptionsInput | undefined,
   }
+}
+
+/**
+ * The idle expiry: as given, else 30 minutes, or the absolute lifetime when that is shorter (a
+ * session then simply ends at its absolute end). Given explicitly and longer than the absolute
+ * lifetime, it could never apply: refused, saying so.
+ */
+function idleMsOf(ttl: {
+  readonly idleMs?: number | undefined
+  readonly absoluteMs?: number | undefined
+}): number {
+  const { idleMs, absoluteMs } = ttl
+  if (idleMs === undefined) return Math.min(DEFAULT_IDLE_MS, absoluteMs ?? DEFAULT_IDLE_MS)
+  if (absoluteMs !== undefined && absoluteMs < idleMs) {
+    throw optionError(
+      source,
+      'ttl.absoluteMs',
+      `(${absoluteMs} ms) is shorter than ttl.idleMs (${idleMs} ms), so the idle expiry could never apply; lower ttl.idleMs to at most ${absoluteMs} or raise ttl.absoluteMs`,
+    )
+  }
+  return idleMs
 }

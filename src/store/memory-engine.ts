@@ -51,8 +51,10 @@ export interface MemoryEngine {
   /** Delivers queued removal events to listeners; a listener that throws becomes a process warning. */
   flush(): void
   subscribe(listener: (event: RemovalEvent) => void): () => void
-  /** Live and not-yet-purged records, least recently used first. */
-  records(): IterableIterator<MemoryRecord>
+  /** Live and not-yet-purged records, least recently used first. Do not change the store while walking it. */
+  records(): Iterable<MemoryRecord>
+  /** Drops every record without events (a restore that failed part way). */
+  clear(): void
   readonly size: number
   readonly totalBytes: number
 }
@@ -65,21 +67,30 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
   const pending: RemovalEvent[] = []
   let flushing = false
   let totalBytes = 0
-  let evictLimit = 'maxSessions'
+  // Counts uses, so byte eviction can tell which of the two lists' oldest record is older.
+  let uses = 0
+  let evictLimit: string | undefined
 
-  const lru = new LRUCache<string, MemoryRecord>({
-    max: options.maxSessions,
-    dispose(record, _id, reason) {
-      // Only evictions come through here; every other removal is made (and reported) by the engine.
-      if (reason !== 'evict') return
-      buckets.remove(record)
-      totalBytes -= record.bytes
-      pending.push({ id: record.id, reason: 'evicted', limit: evictLimit, data: record.data })
-    },
-  })
+  const makeLru = (max: number, limit: string) =>
+    new LRUCache<string, MemoryRecord>({
+      max,
+      dispose(record, _id, reason) {
+        // Only evictions come through here; every other removal is made (and reported) by the engine.
+        if (reason !== 'evict') return
+        buckets.remove(record)
+        totalBytes -= record.bytes
+        pending.push({ id: record.id, reason: 'evicted', limit: evictLimit ?? limit, data: record.data })
+      },
+    })
+  // Sessions and scopes (ids with ":", such as the kit's `user:<id>`) are capped apart, so user
+  // records never take a session's place at maxSessions.
+  const sessions = makeLru(options.maxSessions, 'maxSessions')
+  const scopes = makeLru(options.maxScopes, 'maxScopes')
+  // A bad id (not a string) looks in sessions, misses, and is refused by assertRecordId.
+  const lruOf = (id: string) => (typeof id === 'string' && id.includes(':') ? scopes : sessions)
 
   function remove(record: MemoryRecord, reason: 'expired' | 'deleted'): void {
-    lru.delete(record.id)
+    lruOf(record.id).delete(record.id)
     buckets.remove(record)
     totalBytes -= record.bytes
     if (reason === 'expired') pending.push({ id: record.id, reason, data: record.data })
@@ -117,7 +128,7 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
     options,
     now,
     find(id, now) {
-      const record = lru.get(id)
+      const record = lruOf(id).get(id)
       if (record === undefined) {
         assertRecordId(id)
         return undefined
@@ -126,6 +137,7 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
         remove(record, 'expired')
         return undefined
       }
+      record.used = ++uses
       return record
     },
     require(id, now) {
@@ -140,7 +152,7 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
       return record
     },
     peek(id, now) {
-      const record = lru.peek(id)
+      const record = lruOf(id).peek(id)
       return record !== undefined && record.expiresAt > now ? record : undefined
     },
     part(record, name, kind, now) {
@@ -174,7 +186,8 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
       return undefined
     },
     insert(record) {
-      lru.set(record.id, record)
+      record.used = ++uses
+      lruOf(record.id).set(record.id, record)
       totalBytes += record.bytes
       buckets.file(record, deadlineOf(record, now()))
       enforceBytes()
@@ -199,7 +212,7 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
     dropPart,
     checkBytes(record, delta) {
       const max = options.maxBytes
-      if (max === undefined || record.bytes + delta <= max) return
+      if (record.bytes + delta <= max) return
       throw new SessionKitError(
         'LIMIT_EXCEEDED',
         `record "${record.id}" would take about ${record.bytes + delta} bytes, more than maxBytes (${max}); store less in it or raise maxBytes`,
@@ -233,9 +246,16 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
         listeners.delete(wrapped)
       }
     },
-    records: () => lru.rvalues() as IterableIterator<MemoryRecord>,
+    records: () => byUse(walk(sessions), walk(scopes)),
+    clear() {
+      sessions.clear()
+      scopes.clear()
+      buckets.clear()
+      totalBytes = 0
+      pending.length = 0
+    },
     get size() {
-      return lru.size
+      return sessions.size + scopes.size
     },
     get totalBytes() {
       return totalBytes
@@ -243,18 +263,50 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
   }
 
   function enforceBytes(): void {
-    const max = options.maxBytes
-    if (max === undefined) return
+    if (totalBytes <= options.maxBytes) return
     evictLimit = 'maxBytes'
     try {
-      // The record just written is the most recently used, so it is the last one pop() would take.
-      while (totalBytes > max && lru.size > 1) lru.pop()
+      // The record just written is the most recently used, so it is the last one evicted.
+      while (totalBytes > options.maxBytes && sessions.size + scopes.size > 1) {
+        const session = oldest(sessions)
+        const scope = oldest(scopes)
+        if (scope === undefined || (session !== undefined && session.used < scope.used)) sessions.pop()
+        else scopes.pop()
+      }
     } finally {
-      evictLimit = 'maxSessions'
+      evictLimit = undefined
     }
   }
 
   return engine
+}
+
+/** The records of one list, least recently used first (no fetch methods, so every value is a record). */
+function walk(lru: LRUCache<string, MemoryRecord>): IterableIterator<MemoryRecord> {
+  return lru.rvalues() as IterableIterator<MemoryRecord>
+}
+
+function oldest(lru: LRUCache<string, MemoryRecord>): MemoryRecord | undefined {
+  const first = walk(lru).next()
+  return first.done === true ? undefined : first.value
+}
+
+/** Merges two least-recently-used-first lists into one, by last use. */
+function* byUse(
+  a: Iterator<MemoryRecord>,
+  b: Iterator<MemoryRecord>,
+): Generator<MemoryRecord, void, undefined> {
+  let x = a.next()
+  let y = b.next()
+  while (!x.done || !y.done) {
+    if (y.done || (!x.done && x.value.used < y.value.used)) {
+      yield x.value
+      x = a.next()
+    } else {
+      yield y.value
+      y = b.next()
+    }
+  }
 }
 
 function tomb(part: ListPart, bytes: number): void {

@@ -3,8 +3,9 @@ import { assertPartName, assertRecordId } from '../ids.js'
 import { checkTime, checkWriteOptions } from './arguments.js'
 import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta, WriteOptions } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
-import { storeFields } from './memory-input.js'
-import { EMPTY_DATA, headerData, jsonEqual, metaOf, newRecord, valueBytes } from './memory-record.js'
+import { fieldBytes, storeFields } from './memory-input.js'
+import { EMPTY_DATA, headerData, jsonEqual, metaOf, newRecord } from './memory-record.js'
+import { valueBytes } from './memory-size.js'
 
 /** Makes record `id`; `false` (nothing changed) when a live record holds the id. */
 export function createRecord(engine: MemoryEngine, id: string, options: CreateOptions): boolean {
@@ -58,7 +59,7 @@ export function patchRecordMeta(
   let delta = 0
   for (const key in changes.fields) {
     const value = changes.fields[key]!
-    if (Object.hasOwn(next, key)) delta -= key.length + valueBytes(next[key]!)
+    if (Object.hasOwn(next, key)) delta -= fieldBytes(key, valueBytes(next[key]!))
     if (value === null) delete next[key]
     else {
       next[key] = value

@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto'
+import { readdirSync, unlinkSync } from 'node:fs'
+import { type FileHandle, open, rename, unlink } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
+import { SessionKitError } from '../errors.js'
+import { chunkLine, headerLine, trailerLine } from './snapshot-format.js'
+
+/** Temp files of saves running in this process: never removed as leftovers. */
+const active = new Set<string>()
+let tempCounter = 0
+
+/**
+ * A snapshot being written, a line at a time, to a temp file beside its path: `commit` makes it
+ * the snapshot (fsync, rename over the path, fsync of the folder), so a crash at any point leaves
+ * the old file or the new one, never a mix. Lines are buffered and hashed as they are written.
+ */
+export interface SnapshotFile {
+  /** Adds a line (no newline). */
+  line(text: string): void
+  /** Characters buffered since the last write. */
+  readonly buffered: number
+  /** Bytes written since the last chunk check. */
+  readonly sinceCheck: number
+  /** Writes the buffered lines. */
+  flush(): Promise<void>
+  /** Ends a chunk of `records` records with its check line. */
+  check(records: number): Promise<void>
+  /** Writes the trailer and puts the file in place. */
+  commit(records: number): Promise<void>
+  /** Removes the temp file (after a failure). */
+  abort(): Promise<void>
+}
+
+/**
+ * Opens a temp file for a snapshot of `path` and writes its header line.
+ *
+ * @example
+ * const file = await createSnapshotFile('./sessions.snap', Date.now())
+ */
+export async function createSnapshotFile(path: string, savedAt: number): Promise<SnapshotFile> {
+  const temp = `${path}.tmp-${process.pid}-${++tempCounter}`
+  active.add(temp)
+  let handle: FileHandle
+  try {
+    handle = await open(temp, 'w', 0o600)
+  } catch (error) {
+    active.delete(temp)
+    throw writeError(path, error)
+  }
+  const hash = createHash('sha256')
+  let lines: string[] = []
+  let buffered = 0
+  let sinceCheck = 0
+  let chunks = 0
+  let closed = false
+
+  const close = async () => {
+    if (closed) return
+    closed = true
+    await handle.close()
+  }
+  const fail = async (error: unknown): Promise<never> => {
+    await close().catch(() => undefined)
+    await unlink(temp).catch(() => undefined)
+    active.delete(temp)
+    throw writeError(path, error)
+  }
+  const flush = async () => {
+    if (lines.length === 0) return
+    const bytes = Buffer.from(`${lines.join('\n')}\n`, 'utf8')
+    lines = []
+    buffered = 0
+    hash.update(bytes)
+    sinceCheck += bytes.length
+    await handle.write(bytes).catch(fail)
+  }
+  const file: SnapshotFile = {
+    line(text) {
+      lines.push(text)
+      buffered += text.length + 1
+    },
+    get buffered() {
+      return buffered
+    },
+    get sinceCheck() {
+      return sinceCheck + buffered
+    },
+    flush,
+    async check(records) {
+      await flush()
+      file.line(chunkLine(++chunks, records, hash.copy().digest('hex')))
+      sinceCheck = 0
+    },
+    async commit(records) {
+      await flush()
+      file.line(trailerLine(records, chunks, hash.copy().digest('hex')))
+      await flush()
+      try {
+        await handle.sync()
+        await close()
+        await rename(temp, path)
+        active.delete(temp)
+        await syncFolder(dirname(path))
+      } catch (error) {
+        await fail(error)
+      }
+    },
+    async abort() {
+      await close().catch(() => undefined)
+      await unlink(temp).catch(() => undefined)
+      active.delete(temp)
+    },
+  }
+  file.line(headerLine(savedAt))
+  return file
+}
+
+/**
+ * Removes temp files that a save of `path` killed mid-way left behind: those of processes that are
+ * gone, and those of this process that no save here is writing. Returns the names removed.
+ *
+ * @example
+ * removeLeftovers('./sessions.snap') // ['sessions.snap.tmp-4242-1']
+ */
+export function removeLeftovers(path: string): string[] {
+  const folder = dirname(path)
+  const prefix = `${basename(path)}.tmp-`
+  let names: string[]
+  try {
+    names = readdirSync(folder)
+  } catch {
+    return []
+  }
+  const removed: string[] = []
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue
+    const pid = Number(name.slice(prefix.length).split('-')[0])
+    const full = join(folder, name)
+    if (active.has(full) || (pid !== process.pid && isAlive(pid))) continue
+    try {
+      unlinkSync(full)
+      removed.push(name)
+    } catch {
+      // Gone already, or not ours to remove: nothing left to do about it.
+    }
+  }
+  return removed
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+async function syncFolder(folder: string): Promise<void> {
+  // Windows cannot open a folder for fsync; there the rename itself is what we can rely on.
+  if (process.platform === 'win32') return
+  const handle = await open(folder, 'r')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+function writeError(path: string, error: unknown): SessionKitError {
+  if (error instanceof SessionKitError) return error
+  return new SessionKitError(
+    'STORE_UNAVAILABLE',
+    `could not write the snapshot "${path}": ${(error as Error).message}; check the folder exists and is writable`,
+    { cause: error, details: { path } },
+  )
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest'
+import { createDetector } from '../../src/detect/index.js'
+import { isSessionKitError, type SessionKitError } from '../../src/errors.js'
+import { createSessionKit } from '../../src/kit.js'
+import { createRedisStore, type RedisClientLike } from '../../src/redis/index.js'
+import { createMemoryStore } from '../../src/store/memory.js'
+
+// Every factory answers a bad option the same way: INVALID_CONFIG, `details.option` naming it, and
+// one message format, `<factory> option "<path>" <problem>`. An unknown key names the closest
+// valid one (a typo must never be ignored silently).
+
+const client: RedisClientLike = {
+  evalsha: () => Promise.reject(new Error('not called')),
+  eval: () => Promise.reject(new Error('not called')),
+  masters: async () => [],
+}
+
+const factories: Record<string, (options: object) => unknown> = {
+  createSessionKit: (o) => createSessionKit(o as never),
+  createMemoryStore: (o) => createMemoryStore(o as never),
+  createRedisStore: (o) => createRedisStore({ client, ...o } as never),
+  createDetector: (o) => createDetector(o as never),
+}
+
+function configError(factory: string, options: object): SessionKitError {
+  try {
+    factories[factory]!(options)
+  } catch (error) {
+    if (isSessionKitError(error, 'INVALID_CONFIG')) return error
+    throw error
+  }
+  throw new Error(`${factory} accepted ${JSON.stringify(options)}`)
+}
+
+describe('option errors, one format for every factory', () => {
+  it.each([
+    ['createSessionKit', { maxSesions: 10 }, 'maxSesions', 'maxSessions'],
+    ['createSessionKit', { ttl: { idleMS: 10 } }, 'ttl.idleMS', 'idleMs'],
+    ['createSessionKit', { cart: { maxLine: 10 } }, 'cart.maxLine', 'maxLines'],
+    ['createSessionKit', { history: { maxMessage: 10 } }, 'history.maxMessage', 'maxMessages'],
+    ['createSessionKit', { seen: { maxItem: 10 } }, 'seen.maxItem', 'maxItems'],
+    ['createSessionKit', { seen: { user: { ttl: 10 } } }, 'seen.user.ttl', 'ttlMs'],
+    [
+      'createSessionKit',
+      { seen: { policy: { kind: 'decay', halfLife: 5 } } },
+      'seen.policy.halfLife',
+      'halfLifeMs',
+    ],
+    ['createSessionKit', { detect: { fuzzy: { treshold: 0.4 } } }, 'detect.fuzzy.treshold', 'threshold'],
+    ['createMemoryStore', { maxByte: 10 }, 'maxByte', 'maxBytes'],
+    ['createMemoryStore', { snapshot: { path: 'x', interval: 5 } }, 'snapshot.interval', 'intervalMs'],
+    ['createRedisStore', { commandTimeout: 5 }, 'commandTimeout', 'commandTimeoutMs'],
+    ['createDetector', { maxSesions: 5 }, 'maxSesions', 'maxSessions'],
+    ['createDetector', { reset: { phrase: [] } }, 'reset.phrase', 'phrases'],
+  ])('%s refuses %j naming %s and the closest valid name', (factory, options, path, closest) => {
+    const error = configError(factory, options)
+    expect(error.message).toBe(`${factory} option "${path}" is not an option; did you mean "${closest}"?`)
+    expect(error.details).toMatchObject({ option: path, closest })
+  })
+
+  it.each([
+    ['createSessionKit', { maxSessions: 2 ** 30 }, 'maxSessions', 'must be at most 10000000; got 1073741824'],
+    ['createSessionKit', { ttl: { idleMs: -1 } }, 'ttl.idleMs', 'must be above 0; got -1'],
+    ['createSessionKit', { cart: { maxLines: 'ten' } }, 'cart.maxLines', 'must be a number; got "ten"'],
+    [
+      'createMemoryStore',
+      { maxSessions: 2 ** 30 },
+      'maxSessions',
+      'must be at most 10000000; got 1073741824',
+    ],
+    ['createMemoryStore', { maxBytes: 1.5 }, 'maxBytes', 'must be an integer; got 1.5'],
+    ['createRedisStore', { scanCount: 0 }, 'scanCount', 'must be at least 1; got 0'],
+    ['createDetector', { idleMs: 1e15 }, 'idleMs', 'must be at most 315360000000; got 1000000000000000'],
+  ])('%s refuses %j: "<factory> option <path> <problem>"', (factory, options, path, problem) => {
+    const error = configError(factory, options)
+    expect(error.message).toBe(`${factory} option "${path}" ${problem}`)
+    expect(error.details?.option).toBe(path)
+  })
+
+  it.each(Object.keys(factories))('%s refuses options that are not an object', (factory) => {
+    if (factory === 'createRedisStore') {
+      expect(() => createRedisStore(null as never)).toThrow(
+        /createRedisStore option "options" must be an object; got null/,
+      )
+      return
+    }
+    expect(() => factories[factory]!([] as never)).toThrow(
+      new RegExp(`${factory} option "options" must be an object`),
+    )
+  })
+})
