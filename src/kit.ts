@@ -12,6 +12,9 @@ import type { JsonValue, RecordMeta, RemovalEvent, SessionStore } from './store/
 import { createMemoryStore } from './store/memory.js'
 import { createKeyedQueue } from './util/keyed-queue.js'
 
+/** The queue bound when neither the options nor the store give one: the Redis store's default timeout. */
+const DEFAULT_QUEUE_WAIT_MS = 2000
+
 /** Who a new session is for. */
 export interface CreateSessionOptions {
   /** Bind the session to this user (1 to 128 of `A-Z a-z 0-9 _ - . : @`). */
@@ -113,7 +116,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     store,
     clock: store.clock,
     options: resolved,
-    queue: createKeyedQueue(),
+    queue: createKeyedQueue({ waitMs: queueWaitMs(resolved.queueTimeoutMs, store) }),
     events: createEmitter(),
     counters: { created: 0, ended: 0, expired: 0, evicted: 0, hits: 0, misses: 0 },
   }
@@ -247,6 +250,11 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       await store.close()
     },
   }
+}
+
+/** How long an update waits behind others of its session part: as configured, else the store's own timeout. */
+function queueWaitMs(configured: number | undefined, store: SessionStore): number {
+  return configured ?? store.capabilities.commandTimeoutMs ?? DEFAULT_QUEUE_WAIT_MS
 }
 
 function onRemoval(core: KitCore, event: RemovalEvent): void {

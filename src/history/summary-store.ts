@@ -31,7 +31,11 @@ const shared = new WeakMap<HistoryOptions, HistoryShared>()
 export function sharedFor(options: HistoryOptions): HistoryShared {
   let state = shared.get(options)
   if (state === undefined) {
-    state = { queue: createKeyedQueue(), coverage: new LRUCache({ max: 10_000 }) }
+    // Each call passes its own bound (see summaryLock).
+    state = {
+      queue: createKeyedQueue({ waitMs: options.summarizeTimeoutMs }),
+      coverage: new LRUCache({ max: 10_000 }),
+    }
     shared.set(options, state)
   }
   return state
@@ -67,9 +71,18 @@ export function historyWrite(env: HistoryEnv): WriteOptions {
   return { expiresAt, partExpiresAt: env.scope.clock.now() + ttl }
 }
 
-/** Runs `task` alone among the summary writes of this session in this process. */
+/** A store's answer time when it states none (the Redis store's default `commandTimeoutMs`). */
+const STORE_WAIT_MS = 2000
+
+/**
+ * Runs `task` alone among the summary writes of this session in this process. A call waits at
+ * most as long as the task ahead of it can take: one summariser call (`summarizeTimeoutMs`) and
+ * three store calls; then it fails with `STORE_UNAVAILABLE`, having written nothing.
+ */
 export function summaryLock<T>(env: HistoryEnv, task: () => Promise<T>): Promise<T> {
-  return queuePart(env.scope, env.shared.queue, SUMMARY_PART, task)
+  const storeWait = env.scope.store.capabilities.commandTimeoutMs ?? STORE_WAIT_MS
+  const waitMs = env.options.summarizeTimeoutMs + 3 * storeWait
+  return queuePart(env.scope, env.shared.queue, SUMMARY_PART, task, waitMs)
 }
 
 /** The stored summary record, if any. */

@@ -12,6 +12,8 @@ import type { StateOptions } from '../profile/state.js'
 import { parseSeenOptions, type SeenOptions, type SeenOptionsInput } from '../seen/options.js'
 import type { JsonValue, SessionStore } from '../store/contract.js'
 import { MAX_RECORDS } from '../store/memory-options.js'
+import { deepFreeze } from '../util/deep-freeze.js'
+import { checkJson } from '../util/json.js'
 
 const MINUTE = 60_000
 const DAY = 24 * 60 * MINUTE
@@ -61,9 +63,12 @@ export interface SessionKitOptions<P = Record<string, JsonValue>, S = JsonValue>
   readonly cache?: Partial<ResponseCacheOptions>
   /**
    * Retries of preferences, state and cart updates, of writes to a full response cache and of
-   * listing a session under a user at `users.maxSessions`.
+   * listing a session under a user at `users.maxSessions` [`maxRetries` 100, `maxBackoffMs` 50];
+   * and `queueTimeoutMs`, the longest an update waits behind earlier updates of the same session
+   * part in this process before it fails with `STORE_UNAVAILABLE`, having written nothing [the
+   * store's `commandTimeoutMs`, else 2000].
    */
-  readonly concurrency?: Partial<CasPolicy>
+  readonly concurrency?: Partial<CasPolicy> & { readonly queueTimeoutMs?: number }
   /** Seen items: penalty policy, caps, user level (see the Seen items section). */
   readonly seen?: SeenOptionsInput
   /** Conversation history: caps, TTL, message limits (see the Conversation history section). */
@@ -86,6 +91,8 @@ export interface ResolvedKitOptions {
   readonly cart: CartOptions
   readonly cache: ResponseCacheOptions
   readonly cas: CasPolicy
+  /** `concurrency.queueTimeoutMs` as given; the kit falls back to the store's timeout. */
+  readonly queueTimeoutMs: number | undefined
   readonly seen: SeenOptions
   readonly history: HistoryOptions
   /** Checked here, as given: the detector is made from it on the first `kit.detect()`. */
@@ -149,6 +156,7 @@ const kitSchema = z.strictObject({
     .strictObject({
       maxRetries: z.number().int().min(0).max(1000).default(100),
       maxBackoffMs: z.number().min(0).max(10_000).default(50),
+      queueTimeoutMs: z.number().int().min(1).max(600_000).optional(),
     })
     .prefault({}),
   // Feature modules check their own options (see their parse functions).
@@ -173,10 +181,11 @@ export function parseKitOptions(input: unknown): ResolvedKitOptions {
     userTtlMs: o.users.ttlMs,
     userMaxSessions: o.users.maxSessions,
     preferences: o.preferences,
-    state: { ...o.state, initial: o.state.initial as JsonValue | undefined },
+    state: { ...o.state, initial: frozenInitial(o.state.initial, o.state.maxBytes) },
     cart: o.cart,
     cache: o.cache,
-    cas: o.concurrency,
+    cas: { maxRetries: o.concurrency.maxRetries, maxBackoffMs: o.concurrency.maxBackoffMs },
+    queueTimeoutMs: o.concurrency.queueTimeoutMs,
     seen: parseSeenOptions(o.seen),
     history: parseHistoryOptions(o.history),
     detect: o.detect as DetectorOptionsInput | undefined,
@@ -202,4 +211,18 @@ function idleMsOf(ttl: {
     )
   }
   return idleMs
+}
+
+/** `state.initial` checked as JSON and kept as a frozen copy, so no updater can change it for every session. */
+function frozenInitial(initial: unknown, maxBytes: number): JsonValue | undefined {
+  if (initial === undefined) return undefined
+  try {
+    return deepFreeze(JSON.parse(checkJson(initial, { maxBytes }, 'state.initial')) as JsonValue)
+  } catch (error) {
+    throw optionError(
+      source,
+      'state.initial',
+      `must be JSON of at most state.maxBytes: ${(error as Error).message}`,
+    )
+  }
 }

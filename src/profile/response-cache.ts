@@ -77,6 +77,9 @@ export function createResponseCache(
   cas: CasPolicy,
 ): ResponseCache {
   const { store, sessionId, clock } = scope
+  // Every write of the cache goes through one queue: a write to a full cache is a compare-and-set,
+  // and a plain write running beside it would make it lose its race again and again.
+  const lock = <T>(task: () => Promise<T>) => queuePart(scope, queue, PART, task)
 
   async function read(field: string): Promise<Entry | undefined> {
     const { entries } = await store.getMap<Entry>(sessionId, PART, [field])
@@ -88,6 +91,10 @@ export function createResponseCache(
     checkJson(value, { maxBytes: options.maxBytes }, 'cached value')
     if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0)
       throw invalidArgument('cache ttlMs must be a positive integer')
+    await lock(() => writeNow(field, value, ttlMs))
+  }
+
+  async function writeNow(field: string, value: JsonValue, ttlMs: number): Promise<void> {
     const now = clock.now()
     const entry: Entry = { v: value, e: now + ttlMs, t: now }
     const set = { [field]: entry as unknown as JsonValue }
@@ -142,12 +149,14 @@ export function createResponseCache(
     },
     async delete(key) {
       const field = fieldOf(key)
-      if ((await store.getMap(sessionId, PART, [field])).entries[field] === undefined) return false
-      await store.updateMap(sessionId, PART, { delete: [field] }, { expiresAt: scope.activityExpiresAt() })
-      return true
+      return lock(async () => {
+        if ((await store.getMap(sessionId, PART, [field])).entries[field] === undefined) return false
+        await store.updateMap(sessionId, PART, { delete: [field] }, { expiresAt: scope.activityExpiresAt() })
+        return true
+      })
     },
     async clear() {
-      await store.deletePart(sessionId, PART, { expiresAt: scope.activityExpiresAt() })
+      await lock(() => store.deletePart(sessionId, PART, { expiresAt: scope.activityExpiresAt() }))
     },
   }
 }

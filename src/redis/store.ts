@@ -15,13 +15,6 @@ export interface RedisStore extends SessionStore {
   readonly prefix: string
 }
 
-const capabilities: StoreCapabilities = Object.freeze({
-  atomicity: 'shared',
-  scan: true,
-  expiryEvents: false,
-  durable: true,
-})
-
 /**
  * The session store on Redis, standalone or Cluster. Every call is one Lua script (one round
  * trip), atomic across every process that shares the server; every key of a record sits in one
@@ -48,6 +41,13 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
         )
       : run(script, keys, args, runner)
   const ctx = createRedisContext(resolved, call)
+  const capabilities: StoreCapabilities = Object.freeze({
+    atomicity: 'shared',
+    scan: true,
+    expiryEvents: false,
+    durable: true,
+    commandTimeoutMs: resolved.commandTimeoutMs,
+  })
   return {
     capabilities,
     clock: resolved.clock,

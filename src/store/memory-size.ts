@@ -8,11 +8,11 @@ import type { JsonValue } from './contract.js'
 /** An object or array: header, elements/properties backing store, hidden-class share. */
 const CONTAINER = 64
 /** One property of an object: its slot, its key in a dictionary or descriptor array. */
-const PROPERTY = 40
+const PROPERTY = 56
 /** One element of an array: its slot. */
 const ELEMENT = 8
 /** A string's header and alignment. */
-const STRING = 24
+const STRING = 32
 /** A number that is not a small integer is a boxed double. */
 const NUMBER = 16
 /** Any character above U+00FF makes V8 store the whole string with two bytes per character. */
@@ -23,7 +23,7 @@ const TWO_BYTE = /[^\p{ASCII}\u0080-\u00ff]/u
  * character count their length again (the JSON text counts each character at least once).
  *
  * @example
- * heapOverhead(['a', 1.5]) // 64 + 2 * 8 + 24 + 16
+ * heapOverhead(['a', 1.5]) // 64 + 2 * 8 + 32 + 16
  */
 export function heapOverhead(value: JsonValue): number {
   switch (typeof value) {

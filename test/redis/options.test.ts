@@ -39,6 +39,7 @@ describe('createRedisStore options', () => {
       scan: true,
       expiryEvents: false,
       durable: true,
+      commandTimeoutMs: 2000,
     })
     expect(store.prefix).toBe('sk')
   })
