@@ -1,6 +1,7 @@
 import { createDetector } from './detect/detector.js'
 import type { Detection, Detector, DetectRequest } from './detect/types.js'
 import { isSessionKitError, SessionKitError } from './errors.js'
+import { type SummaryCounts, summaryCounts } from './history/summary-store.js'
 import { assertRecordId, assertSessionId, createSessionId, isValidSessionId, sessionIdError } from './ids.js'
 import type { KitCore, SessionData } from './kit/core.js'
 import { USER_RECORD_PREFIX } from './kit/core.js'
@@ -41,6 +42,8 @@ export interface KitStats {
   readonly expired: number
   readonly evicted: number
   readonly lookups: { readonly hits: number; readonly misses: number; readonly hitRate: number }
+  /** Summariser calls, and those that failed or timed out (the extractive fallback was stored instead). */
+  readonly summaries: Readonly<SummaryCounts>
 }
 
 /** What `kit.detect()` resolves: the detector's answer and the kit session it names. */
@@ -242,7 +245,8 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       const [records, users] = await Promise.all([store.count(), store.count({ prefix: USER_RECORD_PREFIX })])
       const { hits, misses, created, ended, expired, evicted } = core.counters
       const lookups = { hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses) }
-      return { active: records - users, created, ended, expired, evicted, lookups }
+      const summaries = summaryCounts(resolved.history)
+      return { active: records - users, created, ended, expired, evicted, lookups, summaries }
     },
     on: (event, listener) => core.events.on(event, listener),
     async close() {

@@ -4,6 +4,7 @@ import { type DetectorOptionsInput, parseDetectorOptions } from '../detect/optio
 import { type HistoryOptions, type HistoryOptionsInput, parseHistoryOptions } from '../history/options.js'
 import { type OptionSource, optionError, parseOptions } from '../options.js'
 import type { CartOptions } from '../profile/cart.js'
+import { DEFAULT_MAX_UNIT_PRICE } from '../profile/cart-line.js'
 import type { CasPolicy } from '../profile/cas.js'
 import type { PreferencesOptions } from '../profile/preferences.js'
 import type { ResponseCacheOptions } from '../profile/response-cache.js'
@@ -139,6 +140,7 @@ const kitSchema = z.strictObject({
     .strictObject({
       maxLines: z.number().int().min(1).max(10_000).default(100),
       maxQuantity: z.number().int().min(1).max(1_000_000).default(999),
+      maxUnitPrice: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(DEFAULT_MAX_UNIT_PRICE),
       currency: z
         .string()
         .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
@@ -182,7 +184,7 @@ export function parseKitOptions(input: unknown): ResolvedKitOptions {
     userMaxSessions: o.users.maxSessions,
     preferences: o.preferences,
     state: { ...o.state, initial: frozenInitial(o.state.initial, o.state.maxBytes) },
-    cart: o.cart,
+    cart: checkCartTotals(o.cart),
     cache: o.cache,
     cas: { maxRetries: o.concurrency.maxRetries, maxBackoffMs: o.concurrency.maxBackoffMs },
     queueTimeoutMs: o.concurrency.queueTimeoutMs,
@@ -225,4 +227,16 @@ function frozenInitial(initial: unknown, maxBytes: number): JsonValue | undefine
       `must be JSON of at most state.maxBytes: ${(error as Error).message}`,
     )
   }
+}
+
+/** A cart's largest subtotal must be an exact integer: maxLines * maxQuantity * maxUnitPrice <= 2^53 - 1. */
+function checkCartTotals(cart: CartOptions): CartOptions {
+  const largest = cart.maxLines * cart.maxQuantity * cart.maxUnitPrice
+  if (largest <= Number.MAX_SAFE_INTEGER) return cart
+  const fits = Math.floor(Number.MAX_SAFE_INTEGER / (cart.maxLines * cart.maxQuantity))
+  throw optionError(
+    source,
+    'cart.maxUnitPrice',
+    `(${cart.maxUnitPrice}) with cart.maxLines (${cart.maxLines}) and cart.maxQuantity (${cart.maxQuantity}) allows a subtotal past 2^53 - 1, which cannot be exact; use at most ${fits}, or lower the other two`,
+  )
 }
