@@ -9,12 +9,18 @@ import { createEmitter, type KitEventName, type KitEvents } from './kit/events.j
 import { parseKitOptions, type SessionKitOptions } from './kit/options.js'
 import { type Session, SessionHandle, type SessionInfo } from './kit/session.js'
 import { attachToUser, detachFromUser, listUserSessions } from './kit/users.js'
+import { checkCallOptions } from './options.js'
 import type { JsonValue, RecordMeta, RemovalEvent, SessionStore } from './store/contract.js'
 import { createMemoryStore } from './store/memory.js'
 import { createKeyedQueue } from './util/keyed-queue.js'
 
 /** The queue bound when neither the options nor the store give one: the Redis store's default timeout. */
 const DEFAULT_QUEUE_WAIT_MS = 2000
+
+// The keys of each call's options: a typo (`userID`) must fail, never skip an ownership check.
+const CREATE_KEYS = ['userId', 'deviceId', 'id']
+const GET_KEYS = ['userId', 'touch']
+const GET_OR_CREATE_KEYS = ['userId', 'deviceId']
 
 /** Who a new session is for. */
 export interface CreateSessionOptions {
@@ -133,6 +139,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
   }
 
   async function create(opts: CreateSessionOptions = {}): Promise<Session<P, S>> {
+    checkCallOptions(opts, CREATE_KEYS, 'kit.create()')
     if (opts.userId !== undefined) assertRecordId(opts.userId, 'userId')
     if (opts.deviceId !== undefined) assertRecordId(opts.deviceId, 'deviceId')
     if (opts.id !== undefined) assertSessionId(opts.id)
@@ -159,6 +166,13 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
   // Not `async`: one promise hop instead of three, since this is the call made on every request.
   function get(id: string, opts?: GetSessionOptions): Promise<Session<P, S> | undefined> {
     if (!isValidSessionId(id)) return Promise.reject(sessionIdError(id))
+    if (opts !== undefined) {
+      try {
+        checkCallOptions(opts, GET_KEYS, 'kit.get()')
+      } catch (error) {
+        return Promise.reject(error)
+      }
+    }
     const found = store.meta(id).then((meta) => {
       if (meta === undefined) {
         core.counters.misses++
@@ -185,6 +199,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     id: string | null | undefined,
     opts: Omit<CreateSessionOptions, 'id'> = {},
   ): Promise<{ session: Session<P, S>; created: boolean }> {
+    checkCallOptions(opts, GET_OR_CREATE_KEYS, 'kit.getOrCreate()')
     if (isValidSessionId(id)) {
       const found = await get(id, opts.userId === undefined ? undefined : { userId: opts.userId })
       if (found !== undefined) return { session: found, created: false }
@@ -216,6 +231,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       return found === undefined ? false : found.end()
     },
     async link(id, userId, opts = {}) {
+      checkCallOptions(opts, ['deviceId'], 'kit.link()')
       assertSessionId(id)
       assertRecordId(userId, 'userId')
       if (opts.deviceId !== undefined) assertRecordId(opts.deviceId, 'deviceId')

@@ -61,6 +61,21 @@ export function checkKnownKeys(
 }
 
 /**
+ * Checks the options argument of a call: absent, or a plain object holding only `valid` keys;
+ * otherwise `INVALID_ARGUMENT` naming the call (and, for an unknown key, the closest valid one).
+ *
+ * @example
+ * checkCallOptions(options, ['userId', 'touch'], 'kit.get()')
+ */
+export function checkCallOptions(options: unknown, valid: readonly string[], what: string): void {
+  if (options === undefined) return
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalidArgument(`${what} options must be an object; got ${describe(options)}`)
+  }
+  checkKnownKeys(options, valid, { what, code: 'INVALID_ARGUMENT' })
+}
+
+/**
  * Parses `input` with `schema` (a strict zod object), or throws the first problem as
  * {@link optionError}: an unknown key names the closest valid one, a bad value says what it must
  * be and what it got. `prefix` is the path of `input` inside a bigger options object (`history`).

@@ -162,7 +162,12 @@ const schema = z.strictObject({
  * @example
  * const options = parseDetectorOptions({ maxSessions: 1_000 })
  */
-export function parseDetectorOptions(input: unknown, prefix: readonly string[] = []): DetectorOptions {
+export function parseDetectorOptions(input: unknown): DetectorOptions {
+  return parseDetectorOptionsAt(input, [])
+}
+
+/** {@link parseDetectorOptions} for options found at `prefix` of a bigger object (the kit's `detect`). */
+export function parseDetectorOptionsAt(input: unknown, prefix: readonly string[]): DetectorOptions {
   const source: OptionSource = {
     what: prefix.length === 0 ? 'createDetector' : 'createSessionKit',
     code: 'INVALID_CONFIG',

@@ -1,5 +1,7 @@
+import { checkCallOptions } from '../options.js'
 import type { JsonObject, MessageInput } from './message.js'
 import { contentText } from './message.js'
+import { assertMessageList } from './message-shape.js'
 
 /** A text block of an Messages API request. */
 export interface AnthropicTextBlock {
@@ -69,6 +71,8 @@ export function toAnthropicMessages(
   messages: readonly MessageInput[],
   options: ToAnthropicOptions = {},
 ): AnthropicPayload {
+  assertMessageList(messages, 'toAnthropicMessages')
+  checkCallOptions(options, ['placeholder'], 'toAnthropicMessages()')
   const system: string[] = []
   const turns: { role: 'user' | 'assistant'; content: AnthropicBlock[] }[] = []
   const add = (role: 'user' | 'assistant', blocks: AnthropicBlock[]) => {

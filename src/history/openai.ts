@@ -1,4 +1,5 @@
 import { contentText, type MessageInput } from './message.js'
+import { assertMessageList } from './message-shape.js'
 
 /** A content part of a chat completions message. */
 export type OpenAIContentPart =
@@ -33,6 +34,7 @@ export type OpenAIMessage =
  * await client.chat.completions.create({ model, messages: toOpenAIMessages(ctx.messages) })
  */
 export function toOpenAIMessages(messages: readonly MessageInput[]): OpenAIMessage[] {
+  assertMessageList(messages, 'toOpenAIMessages')
   const out: OpenAIMessage[] = []
   for (const m of messages) {
     switch (m.role) {

@@ -1,4 +1,6 @@
+import { invalidArgument } from '../errors.js'
 import { contentText, type HistoryMessage } from './message.js'
+import { assertMessageList } from './message-shape.js'
 
 /**
  * Writes a summary of `messages` that extends `previousSummary` (the summary of everything
@@ -57,6 +59,13 @@ export function extractiveSummary(
   previous: string | undefined,
   maxChars: number,
 ): string {
+  assertMessageList(messages, 'extractiveSummary')
+  if (previous !== undefined && typeof previous !== 'string') {
+    throw invalidArgument('extractiveSummary: previous must be a string or undefined')
+  }
+  if (!Number.isInteger(maxChars) || maxChars < 1) {
+    throw invalidArgument(`extractiveSummary: maxChars must be an integer >= 1; got ${String(maxChars)}`)
+  }
   const lines = previous === undefined || previous === '' ? [] : previous.split('\n')
   for (const m of messages) {
     if (m.role !== 'user' && m.role !== 'assistant') continue

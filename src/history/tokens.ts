@@ -25,6 +25,8 @@ export const IMAGE_TOKENS = 1_000
  * estimateTokens('Any 2BHK in Whitefield?') // 6
  */
 export function estimateTokens(text: string): number {
+  if (typeof text !== 'string')
+    throw invalidArgument(`estimateTokens takes a string; got ${text === null ? 'null' : typeof text}`)
   let ascii = 0
   const n = text.length
   for (let i = 0; i < n; i++) if (text.charCodeAt(i) < 128) ascii++
@@ -39,6 +41,8 @@ export function estimateTokens(text: string): number {
  * countMessageTokens({ role: 'user', content: 'hello' }) // 4 + 2
  */
 export function countMessageTokens(message: MessageInput, tokenizer: Tokenizer = estimateTokens): number {
+  if (typeof tokenizer !== 'function')
+    throw invalidArgument('countMessageTokens: tokenizer must be a function (text) => number')
   let tokens = MESSAGE_OVERHEAD_TOKENS + tokenizer(contentText(message)) + IMAGE_TOKENS * imageCount(message)
   if (message.toolCalls !== undefined) {
     for (const call of message.toolCalls) {

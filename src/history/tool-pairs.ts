@@ -1,5 +1,7 @@
 import { invalidArgument } from '../errors.js'
+import { checkCallOptions } from '../options.js'
 import { contentText, type MessageInput, type ToolCall } from './message.js'
+import { assertMessageList } from './message-shape.js'
 
 /**
  * How messages group for trimming. A `tools` unit is an assistant message with tool calls and
@@ -97,6 +99,8 @@ export function checkToolPairs<M extends MessageInput>(
   messages: readonly M[],
   options: CheckToolPairsOptions = {},
 ): ToolPairReport<M> {
+  assertMessageList(messages, 'checkToolPairs')
+  checkCallOptions(options, ['repair', 'placeholder'], 'checkToolPairs()')
   const repair = options.repair ?? false
   if (repair !== false && repair !== 'drop' && repair !== 'placeholder') {
     throw invalidArgument(

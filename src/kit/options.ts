@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { Clock } from '../clock.js'
-import { type DetectorOptionsInput, parseDetectorOptions } from '../detect/options.js'
+import { type DetectorOptionsInput, parseDetectorOptionsAt } from '../detect/options.js'
 import { type HistoryOptions, type HistoryOptionsInput, parseHistoryOptions } from '../history/options.js'
 import { type OptionSource, optionError, parseOptions } from '../options.js'
 import type { CartOptions } from '../profile/cart.js'
@@ -173,7 +173,7 @@ const source: OptionSource = { what: 'createSessionKit', code: 'INVALID_CONFIG' 
 export function parseKitOptions(input: unknown): ResolvedKitOptions {
   const o = parseOptions(kitSchema, input ?? {}, source)
   // Checked now so a bad option fails here, not on the first `kit.detect()`.
-  parseDetectorOptions(o.detect, ['detect'])
+  parseDetectorOptionsAt(o.detect, ['detect'])
   return {
     store: o.store,
     clock: o.clock,

@@ -1,3 +1,4 @@
+import { invalidArgument } from '../errors.js'
 import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
 import type { KeyedQueue } from '../util/keyed-queue.js'
@@ -60,6 +61,7 @@ export function createState<T>(
       return checked as T
     },
     async update(fn) {
+      if (typeof fn !== 'function') throw invalidArgument('state.update needs a function (current) => next')
       const next = await casUpdate<JsonValue>(scope, queue, PART, cas, async (current) =>
         check(await callUpdater(fn, current === undefined ? initial : (current as T), 'state.update')),
       )

@@ -1,5 +1,5 @@
 import { invalidArgument, isSessionKitError } from '../errors.js'
-import type { SessionScope } from '../session-scope.js'
+import { assertParsed, assertScope, type SessionScope } from '../session-scope.js'
 import type { PushResult, RangeResult } from '../store/contract.js'
 import { foldGenerations } from './fold.js'
 import { encodeGeneration, SEEN_PART } from './generation.js'
@@ -66,6 +66,8 @@ const noMark: SeenMarkResult = { generation: 0, dropped: 0, duplicate: false }
  * const seen = createSeen(scope, parseSeenOptions({ maxItems: 128 }))
  */
 export function createSeen(scope: SessionScope, options: SeenOptions): SeenModule {
+  assertScope(scope, 'createSeen')
+  assertParsed(options, 'maxItems', 'number', 'createSeen', 'parseSeenOptions')
   const { store, clock, sessionId } = scope
   const userLevel = options.user
   const userRecord = userLevel === undefined ? undefined : scope.userRecordId

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { createDetector } from '../../src/detect/index.js'
 import { isSessionKitError, type SessionKitError } from '../../src/errors.js'
-import { createSessionKit } from '../../src/kit.js'
+import { selectContext } from '../../src/history/index.js'
+import type { Session } from '../../src/kit/session.js'
+import { createSessionKit, type SessionKit } from '../../src/kit.js'
 import { createRedisStore, type RedisClientLike } from '../../src/redis/index.js'
 import { createMemoryStore } from '../../src/store/memory.js'
 
@@ -87,5 +89,39 @@ describe('option errors, one format for every factory', () => {
     expect(() => factories[factory]!([] as never)).toThrow(
       new RegExp(`${factory} option "options" must be an object`),
     )
+  })
+})
+
+describe('call options refuse unknown keys, naming the closest valid one', () => {
+  it.each([
+    [
+      'history.context()',
+      (s: Session) => s.history.context({ maxToken: 500 } as never),
+      'maxToken',
+      'maxTokens',
+    ],
+    ['history.list()', (s: Session) => s.history.list({ limt: 5 } as never), 'limt', 'limit'],
+    [
+      'kit.get()',
+      (s: Session, kit: SessionKit) => kit.get(s.id, { userID: 'u2' } as never),
+      'userID',
+      'userId',
+    ],
+    ['kit.create()', (_: Session, kit: SessionKit) => kit.create({ user: 'u2' } as never), 'user', 'userId'],
+  ])('%s', async (what, call, key, closest) => {
+    const kit = createSessionKit()
+    const s = await kit.create({ userId: 'u1' })
+    const error = await Promise.resolve()
+      .then((): Promise<unknown> => call(s, kit))
+      .catch((e: unknown) => e)
+    expect(isSessionKitError(error, 'INVALID_ARGUMENT')).toBe(true)
+    expect((error as Error).message).toBe(
+      `${what} option "${key}" is not an option; did you mean "${closest}"?`,
+    )
+    await kit.close()
+  })
+
+  it('selectContext() too', () => {
+    expect(() => selectContext([], { maxToken: 5 } as never)).toThrow(/did you mean "maxTokens"/)
   })
 })
