@@ -102,8 +102,7 @@ export function zodOptionError(
   input: unknown,
   prefix: readonly string[] = [],
 ): SessionKitError {
-  const issue = error.issues[0]
-  const at = (issue?.path ?? []).map(String)
+  const { issue, at } = firstIssue(error.issues, [])
   if (issue?.code === 'unrecognized_keys') {
     const path = [...prefix, ...at, issue.keys[0] ?? ''].join('.')
     return unknownOption(source, path, keysAt(schema, at))
@@ -118,6 +117,25 @@ export function zodOptionError(
       message: i.message,
     })),
   })
+}
+
+/**
+ * The first issue to report and its path. In a union (`false | { ... }`), the issue of the branch
+ * the input was meant for: not one that only says the input has another type.
+ */
+function firstIssue(
+  issues: readonly z.core.$ZodIssue[],
+  prefix: readonly string[],
+): { readonly issue: z.core.$ZodIssue | undefined; readonly at: string[] } {
+  const issue = issues[0]
+  const at = [...prefix, ...(issue?.path ?? []).map(String)]
+  if (issue?.code !== 'invalid_union' || issue.errors.length === 0) return { issue, at }
+  const typeOnly = (branch: readonly z.core.$ZodIssue[]) =>
+    branch[0] !== undefined &&
+    branch[0].path.length === 0 &&
+    (branch[0].code === 'invalid_type' || branch[0].code === 'invalid_value')
+  const branch = issue.errors.find((b) => !typeOnly(b)) ?? issue.errors[0]!
+  return firstIssue(branch, at)
 }
 
 /**
