@@ -77,21 +77,24 @@ function readLines(
     )
   }
   feed(hash, first)
-  const records =
-    version === 1 ? readV1(lines, state, path, hash, now, keep) : readV2(lines, state, path, hash, now, keep)
+  const reading: Reading = { lines, state, path, hash, now, keep }
+  const records = version === 1 ? readV1(reading) : readV2(reading)
   if (!lines.next().done) throw corrupt(path, `it goes on after its trailer (line ${state.line + 1})`)
   return { records, version }
 }
 
+/** One file being read: its lines, where it is, the running hash, and where checked records go. */
+interface Reading {
+  readonly lines: Generator<Buffer>
+  readonly state: { line: number }
+  readonly path: string
+  readonly hash: Hash
+  readonly now: number
+  readonly keep: (records: readonly MemoryRecord[]) => void
+}
+
 /** Version 1: every record line, then one trailer whose hash covers all of them. */
-function readV1(
-  lines: Generator<Buffer>,
-  state: { line: number },
-  path: string,
-  hash: Hash,
-  now: number,
-  keep: (records: readonly MemoryRecord[]) => void,
-): number {
+function readV1({ lines, state, path, hash, now, keep }: Reading): number {
   const pending: MemoryRecord[] = []
   let total = 0
   for (;;) {
@@ -113,14 +116,7 @@ function readV1(
 }
 
 /** Version 2: record lines in chunks, each chunk checked before its records are kept. */
-function readV2(
-  lines: Generator<Buffer>,
-  state: { line: number },
-  path: string,
-  hash: Hash,
-  now: number,
-  keep: (records: readonly MemoryRecord[]) => void,
-): number {
+function readV2({ lines, state, path, hash, now, keep }: Reading): number {
   const decoder = createV2Decoder(now)
   let pending: MemoryRecord[] = []
   let inChunk = 0

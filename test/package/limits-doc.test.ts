@@ -1,6 +1,8 @@
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { createDetector } from '../../src/detect/index.js'
 import { isSessionKitError } from '../../src/errors.js'
 import { createSessionKit } from '../../src/kit.js'
@@ -10,6 +12,9 @@ import { createMemoryStore } from '../../src/store/memory.js'
 // docs/limits.md states a range for every numeric option. This test reads those rows and holds
 // the code to them: the bounds are accepted, one step outside is INVALID_CONFIG naming the option.
 
+const folder = mkdtempSync(join(tmpdir(), 'sessionkit-limits-'))
+const snapshotPath = join(folder, 'unused.snap')
+afterAll(() => rmSync(folder, { recursive: true, force: true }))
 const doc = readFileSync(fileURLToPath(new URL('../../docs/limits.md', import.meta.url)), 'utf8')
 const TEN_YEARS = 10 * 365 * 86_400_000
 const client: RedisClientLike = { evalsha: async () => 0, eval: async () => 0, masters: async () => [] }
@@ -68,14 +73,18 @@ function build(factory: string, option: string, value: number): () => unknown {
   const options: Record<string, unknown> = {}
   let at = options
   const keys = option.split('.')
-  for (const key of keys.slice(0, -1)) at = (at[key] = {}) as Record<string, unknown>
+  for (const key of keys.slice(0, -1)) {
+    const inner: Record<string, unknown> = {}
+    at[key] = inner
+    at = inner
+  }
   at[keys[keys.length - 1]!] = value
   switch (factory) {
     case 'createSessionKit':
       // A given store: the kit checks its maxSessions without making a store of that size.
       return () => createSessionKit({ store: createMemoryStore({ maxSessions: 10 }), ...options })
     case 'createMemoryStore':
-      if (option.startsWith('snapshot.')) (options.snapshot as Record<string, unknown>).path = 'unused.snap'
+      if (option.startsWith('snapshot.')) (options.snapshot as Record<string, unknown>).path = snapshotPath
       return () => createMemoryStore(options)
     case 'createRedisStore':
       return () => createRedisStore({ client, ...options })
