@@ -84,10 +84,13 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
     })
   // Sessions and scopes (ids with ":", such as the kit's `user:<id>`) are capped apart, so user
   // records never take a session's place at maxSessions.
+  // The scopes' LRU is made on first use: an LRU reserves its slots up front, and many stores
+  // (a detector's, a test's) never hold a scope.
   const sessions = makeLru(options.maxSessions, 'maxSessions')
-  const scopes = makeLru(options.maxScopes, 'maxScopes')
+  let scopes: LRUCache<string, MemoryRecord> = NO_SCOPES
+  const isScope = (id: string) => typeof id === 'string' && id.includes(':')
   // A bad id (not a string) looks in sessions, misses, and is refused by assertRecordId.
-  const lruOf = (id: string) => (typeof id === 'string' && id.includes(':') ? scopes : sessions)
+  const lruOf = (id: string) => (isScope(id) ? scopes : sessions)
 
   function remove(record: MemoryRecord, reason: 'expired' | 'deleted'): void {
     lruOf(record.id).delete(record.id)
@@ -187,6 +190,7 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
     },
     insert(record) {
       record.used = ++uses
+      if (isScope(record.id) && scopes === NO_SCOPES) scopes = makeLru(options.maxScopes, 'maxScopes')
       lruOf(record.id).set(record.id, record)
       totalBytes += record.bytes
       buckets.file(record, deadlineOf(record, now()))
@@ -249,7 +253,7 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
     records: () => byUse(walk(sessions), walk(scopes)),
     clear() {
       sessions.clear()
-      scopes.clear()
+      scopes = NO_SCOPES
       buckets.clear()
       totalBytes = 0
       pending.length = 0
@@ -280,6 +284,9 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
 
   return engine
 }
+
+/** Stands in for the scopes' LRU until a scope is stored: only ever read, never written. */
+const NO_SCOPES = new LRUCache<string, MemoryRecord>({ max: 1 })
 
 /** The records of one list, least recently used first (no fetch methods, so every value is a record). */
 function walk(lru: LRUCache<string, MemoryRecord>): IterableIterator<MemoryRecord> {
