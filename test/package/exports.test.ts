@@ -13,8 +13,10 @@ const entries = Object.entries(pkg.exports as Record<string, unknown>).filter(
 const tsupEntries = readFileSync(join(root, 'tsup.config.ts'), 'utf8')
 
 // Bytes of the ESM bundle of the main entry (unminified, shared chunks included) it may not pass:
-// about 10% above its size at 0.1.0 (209 KB), so growth is a decision, not an accident.
-const MAX_MAIN_BYTES = 230_000
+// about 10% above its size (209 KB at first; 248 KB once snapshots streamed both ways, options were
+// checked by one shared function and every public function checked its arguments), so growth is a
+// decision, not an accident.
+const MAX_MAIN_BYTES = 275_000
 
 type Conditions = { import: { types: string; default: string }; require: { types: string; default: string } }
 
