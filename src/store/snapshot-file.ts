@@ -5,6 +5,11 @@ import { basename, dirname, join } from 'node:path'
 import { SessionKitError } from '../errors.js'
 import { chunkLine, headerLine, trailerLine } from './snapshot-format.js'
 
+/** Bytes of the buffer lines are encoded into before each write (reused: no big string is made). */
+const BLOCK_BYTES = 1 << 20
+/** UTF-8 takes at most 3 bytes per UTF-16 unit. */
+const MAX_BYTES_PER_UNIT = 3
+
 /** Temp files of saves running in this process: never removed as leftovers. */
 const active = new Set<string>()
 let tempCounter = 0
@@ -65,14 +70,33 @@ export async function createSnapshotFile(path: string, savedAt: number): Promise
     active.delete(temp)
     throw writeError(path, error)
   }
-  const flush = async () => {
-    if (lines.length === 0) return
-    const bytes = Buffer.from(`${lines.join('\n')}\n`, 'utf8')
-    lines = []
-    buffered = 0
+  // Lines are encoded into one reused buffer, never joined into a big string: a save then makes
+  // only small, short-lived strings, and the garbage collector has little to do while it runs.
+  const block = Buffer.allocUnsafe(BLOCK_BYTES)
+  let used = 0
+  const write = async (bytes: Buffer) => {
     hash.update(bytes)
     sinceCheck += bytes.length
     await handle.write(bytes).catch(fail)
+  }
+  const flush = async () => {
+    const pending = lines
+    lines = []
+    buffered = 0
+    for (const text of pending) {
+      if (used + text.length * MAX_BYTES_PER_UNIT + 1 > BLOCK_BYTES) {
+        await write(block.subarray(0, used))
+        used = 0
+      }
+      if (text.length * MAX_BYTES_PER_UNIT + 1 > BLOCK_BYTES) {
+        await write(Buffer.from(`${text}\n`, 'utf8'))
+        continue
+      }
+      used += block.write(text, used, 'utf8')
+      block[used++] = 0x0a
+    }
+    if (used > 0) await write(block.subarray(0, used))
+    used = 0
   }
   const file: SnapshotFile = {
     line(text) {

@@ -5,7 +5,7 @@ import { createSnapshotFile } from './snapshot-file.js'
 import { CHUNK_BYTES, captureRecord, recordLines } from './snapshot-format.js'
 
 /** Longest stretch of encoding before the save lets the event loop run. */
-const SLICE_MS = 8
+const SLICE_MS = 5
 /** Characters buffered before they are written. */
 const WRITE_CHARS = 1 << 20
 
