@@ -83,9 +83,8 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
       },
     })
   // Sessions and scopes (ids with ":", such as the kit's `user:<id>`) are capped apart, so user
-  // records never take a session's place at maxSessions.
-  // The scopes' LRU is made on first use: an LRU reserves its slots up front, and many stores
-  // (a detector's, a test's) never hold a scope.
+  // records never take a session's place at maxSessions. The scopes' LRU is made on first use: an
+  // LRU reserves its slots up front, and many stores never hold a scope.
   const sessions = makeLru(options.maxSessions, 'maxSessions')
   let scopes: LRUCache<string, MemoryRecord> = NO_SCOPES
   const isScope = (id: string) => typeof id === 'string' && id.includes(':')

@@ -1,4 +1,5 @@
 import { type Stats, statSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { SessionKitError } from '../errors.js'
 import type { MemoryEngine } from './memory-engine.js'
 import type { ResolvedMemoryOptions } from './memory-options.js'
@@ -39,7 +40,9 @@ export function createSnapshotter(engine: MemoryEngine, config: SnapshotConfig |
   function save(path = config?.path, overwrite = false): Promise<number> {
     const target = path as string
     const run = queue.then(() => {
-      if (target === config?.path && !overwrite) refuseOverUnreadable(target)
+      if (config !== undefined && resolve(target) === resolve(config.path) && !overwrite) {
+        refuseOverUnreadable(target)
+      }
       return saveSnapshot(engine, target)
     })
     queue = run.catch(() => undefined)

@@ -77,14 +77,14 @@ export async function createSnapshotFile(path: string, savedAt: number): Promise
   const write = async (bytes: Buffer) => {
     hash.update(bytes)
     sinceCheck += bytes.length
-    await handle.write(bytes).catch(fail)
+    await writeAll(handle, bytes).catch(fail)
   }
   const flush = async () => {
     const pending = lines
     lines = []
     buffered = 0
     for (const text of pending) {
-      if (used + text.length * MAX_BYTES_PER_UNIT + 1 > BLOCK_BYTES) {
+      if (used > 0 && used + text.length * MAX_BYTES_PER_UNIT + 1 > BLOCK_BYTES) {
         await write(block.subarray(0, used))
         used = 0
       }
@@ -179,6 +179,15 @@ function isAlive(pid: number): boolean {
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** Writes every byte (a write may take fewer than it was given). */
+async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
+  for (let offset = 0; offset < bytes.length; ) {
+    const { bytesWritten } = await handle.write(bytes, offset, bytes.length - offset)
+    if (bytesWritten === 0) throw new Error('the disk took no bytes')
+    offset += bytesWritten
   }
 }
 

@@ -149,6 +149,21 @@ describe('memory store snapshots', () => {
     await second.close()
   })
 
+  it('values larger than the write buffer (ASCII and two-byte text) come back whole', async () => {
+    const clock = createManualClock(start)
+    const options = { clock, sweepIntervalMs: 0, maxValueBytes: 8 * 2 ** 20 }
+    const first = createMemoryStore({ ...options, snapshot: { path, intervalMs: 0 } })
+    const big = 'a'.repeat(3 * 2 ** 20)
+    const wide = '€𝄞'.repeat(300_000)
+    await first.create('r', { expiresAt: start + MINUTE })
+    await first.push('r', 'log', ['small', big, wide, 'after'], { max: 10 })
+    await first.close()
+    const second = createMemoryStore({ ...options, snapshot: { path, intervalMs: 0, strict: true } })
+    const { entries } = await second.range('r', 'log', 0, -1)
+    expect(entries.map((e) => e.value)).toEqual(['small', big, wide, 'after'])
+    await second.close()
+  })
+
   it('a save lets the event loop run, and writes made during it leave every record whole', async () => {
     const clock = createManualClock(start)
     const store = createMemoryStore({ clock, sweepIntervalMs: 0 })
