@@ -116,24 +116,24 @@ describe('docs/limits.md', () => {
 
   it.each(all.map((r) => [`${r.factory} ${r.option}`, r] as const))(
     '%s: the stated range holds',
-    (name, row) => {
-      const refused = (value: number) => {
-        let error: unknown
+    async (name, row) => {
+      const refused = async (value: number) => {
+        let made: { close?: () => Promise<void> } | undefined
         try {
-          const made = build(row.factory, row.option, value)() as { close?: () => Promise<void> }
-          void made?.close?.()
-        } catch (e) {
-          error = e
+          made = build(row.factory, row.option, value)() as { close?: () => Promise<void> }
+        } catch (error) {
+          return isSessionKitError(error, 'INVALID_CONFIG') && error.details?.option === row.option
         }
-        return isSessionKitError(error, 'INVALID_CONFIG') && (error.details?.option as string) === row.option
+        await made?.close?.()
+        return false
       }
       const step = row.integer ? 1 : 0.001
       const low = row.minIncluded ? row.min : row.min + step
-      expect(refused(low), `${name} ${low}`).toBe(false)
-      if (!skipMaxAccept.has(name)) expect(refused(row.max), `${name} ${row.max}`).toBe(false)
-      expect(refused(row.minIncluded ? row.min - step : row.min), `${name} below`).toBe(true)
-      if (row.max < Number.MAX_SAFE_INTEGER) expect(refused(row.max + step), `${name} above`).toBe(true)
-      if (row.integer) expect(refused(low + 0.5), `${name} fraction`).toBe(true)
+      expect(await refused(low), `${name} ${low}`).toBe(false)
+      if (!skipMaxAccept.has(name)) expect(await refused(row.max), `${name} ${row.max}`).toBe(false)
+      expect(await refused(row.minIncluded ? row.min - step : row.min), `${name} below`).toBe(true)
+      if (row.max < Number.MAX_SAFE_INTEGER) expect(await refused(row.max + step), `${name} above`).toBe(true)
+      if (row.integer) expect(await refused(low + 0.5), `${name} fraction`).toBe(true)
     },
   )
 })
