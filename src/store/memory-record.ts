@@ -64,7 +64,7 @@ export const RECORD_OVERHEAD = 200
 /** Fixed bytes counted per part besides its name and content. */
 export const PART_OVERHEAD = 100
 /** Fixed bytes counted per list entry, map field or header fact besides its JSON (slots, entry object). */
-export const ITEM_OVERHEAD = 128
+export const ITEM_OVERHEAD = 256
 /** Fixed bytes counted per remembered idempotency key besides its length (map entry, sequence pair). */
 export const KEY_OVERHEAD = 160
 
