@@ -3,7 +3,7 @@ import { assertPartName, assertRecordId } from '../ids.js'
 import { checkTime, checkWriteOptions } from './arguments.js'
 import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta, WriteOptions } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
-import { fieldBytes, storeFields } from './memory-input.js'
+import { factBytes, storeFields } from './memory-input.js'
 import { EMPTY_DATA, headerData, jsonEqual, metaOf, newRecord } from './memory-record.js'
 import { valueBytes } from './memory-size.js'
 
@@ -59,7 +59,7 @@ export function patchRecordMeta(
   let delta = 0
   for (const key in changes.fields) {
     const value = changes.fields[key]!
-    if (Object.hasOwn(next, key)) delta -= fieldBytes(key, valueBytes(next[key]!))
+    if (Object.hasOwn(next, key)) delta -= factBytes(key, valueBytes(next[key]!))
     if (value === null) delete next[key]
     else {
       next[key] = value

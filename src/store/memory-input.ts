@@ -2,7 +2,7 @@ import { deepFreeze } from '../util/deep-freeze.js'
 import { checkJsonSized } from '../util/json.js'
 import { checkFields } from './arguments.js'
 import type { JsonValue } from './contract.js'
-import { ITEM_OVERHEAD } from './memory-record.js'
+import { FACT_OVERHEAD, ITEM_OVERHEAD } from './memory-record.js'
 import { heapOverhead } from './memory-size.js'
 
 /** A value checked, cloned and frozen for storing, with its estimated size. */
@@ -38,12 +38,17 @@ export function storeFields(
   for (const key of Object.keys(value)) {
     const stored = storeJson(value[key], maxBytes, `${what}.${key}`)
     fields[key] = stored.value
-    bytes[key] = fieldBytes(key, stored.bytes)
+    bytes[key] = factBytes(key, stored.bytes)
   }
   return { fields, bytes }
 }
 
-/** Bytes counted for one header fact or map field whose value takes `valueBytes`. */
+/** Bytes counted for one map field whose value takes `valueBytes` (a map is a dictionary object). */
 export function fieldBytes(name: string, valueBytes: number): number {
   return name.length + ITEM_OVERHEAD + valueBytes
+}
+
+/** Bytes counted for one header fact whose value takes `valueBytes` (a header is a small plain object). */
+export function factBytes(name: string, valueBytes: number): number {
+  return name.length + FACT_OVERHEAD + valueBytes
 }

@@ -63,7 +63,9 @@ export interface MemoryRecord {
 export const RECORD_OVERHEAD = 200
 /** Fixed bytes counted per part besides its name and content. */
 export const PART_OVERHEAD = 100
-/** Fixed bytes counted per list entry, map field or header fact besides its JSON (slots, entry object). */
+/** Fixed bytes counted per header fact besides its name and value (a property of a small object). */
+export const FACT_OVERHEAD = 80
+/** Fixed bytes counted per list entry or map field besides its JSON (slots, entry object). */
 export const ITEM_OVERHEAD = 256
 /** Fixed bytes counted per remembered idempotency key besides its length (map entry, sequence pair). */
 export const KEY_OVERHEAD = 160

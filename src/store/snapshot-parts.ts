@@ -1,7 +1,7 @@
 import { assertFieldName } from '../ids.js'
 import { deepFreeze } from '../util/deep-freeze.js'
 import type { JsonValue, ListEntry } from './contract.js'
-import { fieldBytes } from './memory-input.js'
+import { factBytes, fieldBytes } from './memory-input.js'
 import { keyBytes } from './memory-lists.js'
 import {
   headerData,
@@ -26,7 +26,7 @@ export function buildRecord(id: string, createdAt: number, expiresAt: number, da
   let dataBytes = 0
   for (const key of Object.keys(data)) {
     assertFieldName(key)
-    dataBytes += fieldBytes(key, valueBytes(data[key]!))
+    dataBytes += factBytes(key, valueBytes(data[key]!))
   }
   return newRecord(id, createdAt, expiresAt, headerData(deepFreeze({ ...data })), dataBytes)
 }
