@@ -79,6 +79,12 @@ function build(factory: string, option: string, value: number): () => unknown {
     at = inner
   }
   at[keys[keys.length - 1]!] = value
+  // A policy's numbers need its kind (and a cap its maximum).
+  if (option.startsWith('seen.policy.')) {
+    const policy = (options.seen as Record<string, Record<string, unknown>>).policy!
+    policy.kind = 'decay'
+    if (option === 'seen.policy.cap.windowMs') (policy.cap as Record<string, unknown>).max = 3
+  }
   switch (factory) {
     case 'createSessionKit':
       // A given store: the kit checks its maxSessions without making a store of that size.
