@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { invalidArgument, isSessionKitError } from '../errors.js'
+import { checkCallOptions } from '../options.js'
 import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
 import { checkJson } from '../util/json.js'
@@ -131,6 +132,7 @@ export function createResponseCache(
       return (await read(fieldOf(key)))?.v as T | undefined
     },
     async set(key, value, opts) {
+      checkCallOptions(opts, ['ttlMs'], 'cache.set()')
       await write(fieldOf(key), value, opts?.ttlMs ?? options.ttlMs)
     },
     async getOrSet<T extends JsonValue>(
@@ -139,6 +141,8 @@ export function createResponseCache(
       opts?: { readonly ttlMs?: number },
     ) {
       const field = fieldOf(key)
+      checkCallOptions(opts, ['ttlMs'], 'cache.getOrSet()')
+      if (typeof compute !== 'function') throw invalidArgument('cache.getOrSet needs a compute function')
       return queuePart(scope, queue, `${PART}\u0000${field}`, async () => {
         const hit = await read(field)
         if (hit !== undefined) return { value: hit.v as T, cached: true }

@@ -1,6 +1,6 @@
 import { invalidArgument } from '../errors.js'
 import { assertRecordId } from '../ids.js'
-import { checkFields } from '../store/arguments.js'
+import { checkFields, checkOptionKeys } from '../store/arguments.js'
 import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta } from '../store/contract.js'
 import { asArray, type RedisContext, throwForStatus } from './context.js'
 import { canonicalJsonArg, parseJson, timeArg } from './input.js'
@@ -11,6 +11,7 @@ export async function createRecord(ctx: RedisContext, id: string, options: Creat
   assertRecordId(id)
   if (typeof options !== 'object' || options === null)
     throw invalidArgument('create needs options with expiresAt')
+  checkOptionKeys(options, ['expiresAt', 'data'], 'create')
   const expiresAt = timeArg(options.expiresAt, 'expiresAt')
   const args = ctx.base()
   if (options.expiresAt <= Number(args[0])) {
@@ -44,6 +45,7 @@ export async function patchMeta(
   checkFields(patch, 'patch')
   if (typeof options !== 'object' || options === null)
     throw invalidArgument('patchMeta options must be an object')
+  checkOptionKeys(options, ['expiresAt', 'ifData'], 'patchMeta')
   const max = ctx.options.maxValueBytes
   const args = [...ctx.base(), options.expiresAt === undefined ? '' : timeArg(options.expiresAt, 'expiresAt')]
   const conditions = options.ifData ?? {}

@@ -1,4 +1,5 @@
 import { invalidArgument, isSessionKitError } from '../errors.js'
+import { checkCallOptions } from '../options.js'
 import { assertParsed, assertScope, type SessionScope } from '../session-scope.js'
 import type { PushResult, RangeResult } from '../store/contract.js'
 import { foldGenerations } from './fold.js'
@@ -108,6 +109,7 @@ export function createSeen(scope: SessionScope, options: SeenOptions): SeenModul
       if (viewOptions !== undefined && (typeof viewOptions !== 'object' || viewOptions === null)) {
         throw invalidArgument('seen.view(options) takes an object such as { policy: { kind: "flat" } }')
       }
+      checkCallOptions(viewOptions, ['policy'], 'seen.view()')
       const policy =
         viewOptions?.policy === undefined ? options.policy : resolveCallPolicy(viewOptions.policy)
       const [session, user] = await Promise.all([

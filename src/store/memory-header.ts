@@ -1,6 +1,6 @@
 import { invalidArgument } from '../errors.js'
 import { assertPartName, assertRecordId } from '../ids.js'
-import { checkTime, checkWriteOptions } from './arguments.js'
+import { checkOptionKeys, checkTime, checkWriteOptions } from './arguments.js'
 import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta, WriteOptions } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
 import { factBytes, storeFields } from './memory-input.js'
@@ -12,6 +12,7 @@ export function createRecord(engine: MemoryEngine, id: string, options: CreateOp
   assertRecordId(id)
   if (typeof options !== 'object' || options === null)
     throw invalidArgument('create needs options with expiresAt')
+  checkOptionKeys(options, ['expiresAt', 'data'], 'create')
   checkTime(options.expiresAt, 'expiresAt')
   const now = engine.now()
   if (options.expiresAt <= now) {
@@ -41,6 +42,9 @@ export function patchRecordMeta(
   options: PatchMetaOptions = {},
 ): RecordMeta | undefined {
   const maxBytes = engine.options.maxValueBytes
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument('patchMeta options must be an object')
+  checkOptionKeys(options, ['expiresAt', 'ifData'], 'patchMeta')
   const changes = storeFields(patch, maxBytes, 'patch')
   const conditions =
     options.ifData === undefined ? undefined : storeFields(options.ifData, maxBytes, 'ifData').fields

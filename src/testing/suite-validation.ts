@@ -144,4 +144,30 @@ export const validationChecks: readonly StoreCheck[] = [
       await unchanged(t)
     },
   },
+  {
+    name: 'options with an unknown key (a misspelt one) are INVALID_ARGUMENT and change nothing',
+    async run(t) {
+      await seeded(t)
+      const s = t.store
+      const id = t.id('a')
+      const typo = <T>(options: T) => options as never
+      await t.fails(() => s.create(t.id('b'), typo({ expiresAt: t.at(MINUTE), dta: {} })), 'INVALID_ARGUMENT')
+      await t.fails(() => s.setValue(id, 'state', 2, typo({ ifversion: 0 })), 'INVALID_ARGUMENT')
+      await t.fails(
+        () => s.push(id, 'log', ['x'], typo({ max: 10, idempotencykey: 'k' })),
+        'INVALID_ARGUMENT',
+      )
+      await t.fails(
+        () => s.updateMap(id, 'cart', { set: { f: 2 } }, typo({ maxField: 5 })),
+        'INVALID_ARGUMENT',
+      )
+      await t.fails(() => s.updateMap(id, 'cart', typo({ sets: { f: 2 } })), 'INVALID_ARGUMENT')
+      await t.fails(() => s.patchMeta(id, { k: 2 }, typo({ ifdata: { k: 1 } })), 'INVALID_ARGUMENT')
+      await t.fails(() => s.deletePart(id, 'state', typo({ expiresat: t.at(MINUTE) })), 'INVALID_ARGUMENT')
+      await t.fails(() => s.rangeBySeq(id, 'log', typo({ limit: 5, afterseq: 0 })), 'INVALID_ARGUMENT')
+      await t.fails(() => s.count(typo({ prefx: 'a' })), 'INVALID_ARGUMENT')
+      t.expect(await s.meta(t.id('b'))).toBe(undefined)
+      await unchanged(t)
+    },
+  },
 ]
