@@ -25,6 +25,7 @@ export interface KeyedQueueOptions {
   readonly waitMs: number
 }
 
+/** Makes a queue whose tasks wait at most `options.waitMs` for those ahead of them. */
 export function createKeyedQueue(options: KeyedQueueOptions): KeyedQueue {
   const tails = new Map<string, Promise<unknown>>()
   return {
