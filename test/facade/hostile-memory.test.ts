@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { lastJsonLine, runTsChild } from '../helpers/child.js'
 import { slowTestSkipped, slowTestsEnabled } from '../helpers/slow.js'
 
 // A hostile client writes maximum-size messages, state, cache entries, preferences and cart lines
@@ -10,7 +10,6 @@ import { slowTestSkipped, slowTestsEnabled } from '../helpers/slow.js'
 // Slow (about a minute of CPU): runs with SESSIONKIT_SLOW_TESTS=1 (CI's Node 20 pass).
 
 const fixture = fileURLToPath(new URL('./fixtures/hostile-client.ts', import.meta.url))
-const root = fileURLToPath(new URL('../..', import.meta.url))
 
 interface Report {
   readonly ratios: Record<string, number>
@@ -23,29 +22,6 @@ interface Report {
   readonly held: number
 }
 
-function runChild(): Promise<{ code: number | null; report: Report | undefined; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--max-old-space-size=256', '--expose-gc', '--import', 'tsx', fixture],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString()
-    })
-    child.on('error', reject)
-    child.on('exit', (code) => {
-      const line = out.trim().split('\n').pop()
-      resolve({ code, report: line?.startsWith('{') ? (JSON.parse(line) as Report) : undefined, stderr: err })
-    })
-  })
-}
-
 describe('a hostile client against the default kit in a 256 MB heap', () => {
   if (!slowTestsEnabled) {
     slowTestSkipped('hostile client in a 256 MB heap')
@@ -54,8 +30,9 @@ describe('a hostile client against the default kit in a 256 MB heap', () => {
   }
 
   it('never pushes the kit past its byte budget, and the process lives', async () => {
-    const { code, report, stderr } = await runChild()
+    const { code, stdout, stderr } = await runTsChild(fixture, ['--max-old-space-size=256', '--expose-gc'])
     expect(code, stderr).toBe(0)
+    const report = lastJsonLine<Report>(stdout)
     expect(report).toBeDefined()
     const r = report!
     // The default budget is a quarter of the heap limit, and the store never held more.

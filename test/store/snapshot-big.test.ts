@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { createReadStream, mkdtempSync, rmSync, statfsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { lastJsonLine, runTsChild } from '../helpers/child.js'
 import { slowTestSkipped, slowTestsEnabled } from '../helpers/slow.js'
 
 // A snapshot of more than 1 GiB, generated on disk by a child process, saves and restores whole
@@ -12,7 +12,6 @@ import { slowTestSkipped, slowTestsEnabled } from '../helpers/slow.js'
 // Slow (about a minute, 2.6 GiB of disk): runs with SESSIONKIT_SLOW_TESTS=1 (CI's Node 20 pass).
 
 const fixture = fileURLToPath(new URL('./fixtures/snapshot-big.ts', import.meta.url))
-const root = fileURLToPath(new URL('../..', import.meta.url))
 const NEEDED_BYTES = 4 * 2 ** 30
 const folder = mkdtempSync(join(tmpdir(), 'sessionkit-big-'))
 
@@ -35,24 +34,15 @@ function sha256(path: string): Promise<string> {
   })
 }
 
-function runChild(first: string, second: string): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--max-old-space-size=3072', '--expose-gc', '--import', 'tsx', fixture, first, second],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
-    )
-    let out = ''
-    let err = ''
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString()
-    })
-    child.stderr.on('data', (chunk: Buffer) => {
-      err += chunk.toString()
-    })
-    child.on('error', reject)
-    child.on('exit', (code) => resolve({ code, out, err }))
-  })
+/** What the child prints. */
+interface BigReport {
+  readonly fileBytes: number
+  readonly saved: number
+  readonly resaved: number
+  readonly count: number
+  readonly written: string
+  readonly read: string
+  readonly bytesEqual: boolean
 }
 
 describe('a snapshot of more than 1 GiB', () => {
@@ -68,9 +58,13 @@ describe('a snapshot of more than 1 GiB', () => {
   it('saves and restores whole, and saving the restored store writes the same bytes', async () => {
     const first = join(folder, 'big.snap')
     const second = join(folder, 'again.snap')
-    const { code, out, err } = await runChild(first, second)
-    expect(code, err).toBe(0)
-    const report = JSON.parse(out.trim().split('\n').pop()!)
+    const { code, stdout, stderr } = await runTsChild(
+      fixture,
+      ['--max-old-space-size=3072', '--expose-gc'],
+      [first, second],
+    )
+    expect(code, stderr).toBe(0)
+    const report = lastJsonLine<BigReport>(stdout)!
     console.log(`snapshot of ${(report.fileBytes / 2 ** 30).toFixed(2)} GiB: ${JSON.stringify(report)}`)
     expect(report.fileBytes).toBeGreaterThan(2 ** 30)
     expect([report.saved, report.resaved, report.count]).toEqual([1_300, 1_300, 1_300])
