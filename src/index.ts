@@ -7,19 +7,28 @@ export {
   type SessionKitErrorCode,
   type SessionKitErrorDetails,
 } from './errors.js'
+export * from './formats/index.js'
 export * from './history/index.js'
-export { assertRecordId, assertSessionId, createSessionId, isValidSessionId } from './ids.js'
+export { assertRecordId, assertSessionId, createSessionId, idDigest, isValidSessionId } from './ids.js'
 export type { KitEventName, KitEvents, SessionEvent } from './kit/events.js'
+export type { SessionLimits } from './kit/limits.js'
 export type { SessionKitOptions } from './kit/options.js'
 export type { Session, SessionInfo } from './kit/session.js'
 export {
+  type AccessOptions,
   type CreateSessionOptions,
   createSessionKit,
+  type ErasureReport,
+  type GetOrCreateOptions,
   type GetSessionOptions,
   type KitDetection,
   type KitStats,
   type SessionKit,
+  type UserData,
+  type UserDataOptions,
 } from './kit.js'
+export * from './limits/index.js'
+export * from './message/index.js'
 export type { Cart, CartOptions, CartTotals } from './profile/cart.js'
 export type { CartLine, CartLineInput } from './profile/cart-line.js'
 export type { Preferences, PreferencesPatch } from './profile/preferences.js'
@@ -36,3 +45,11 @@ export {
   type MemoryStore,
   type MemoryStoreOptions,
 } from './store/memory.js'
+export type {
+  RateCharge,
+  RateFailure,
+  RateLimitBackend,
+  RateOutcome,
+  RateRuleSpec,
+  RateSettlement,
+} from './store/rate-limit-backend.js'

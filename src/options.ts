@@ -120,14 +120,15 @@ export function zodOptionError(
 }
 
 /**
- * The first issue to report and its path. In a union (`false | { ... }`), the issue of the branch
- * the input was meant for: not one that only says the input has another type.
+ * The first issue to report and its path: an unknown key before anything else (`{ rule: [] }`
+ * is a typo of `rules`, not a missing `rules`). In a union (`false | { ... }`), the issue of the
+ * branch the input was meant for: not one that only says the input has another type.
  */
 function firstIssue(
   issues: readonly z.core.$ZodIssue[],
   prefix: readonly string[],
 ): { readonly issue: z.core.$ZodIssue | undefined; readonly at: string[] } {
-  const issue = issues[0]
+  const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]
   const at = [...prefix, ...(issue?.path ?? []).map(String)]
   if (issue?.code !== 'invalid_union' || issue.errors.length === 0) return { issue, at }
   const typeOnly = (branch: readonly z.core.$ZodIssue[]) =>
@@ -179,15 +180,21 @@ function article(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`
 }
 
-/** The valid keys of the object schema found by following `path` through wrappers and unions. */
+/** The valid keys of the object schema found by following `path` through wrappers, unions and arrays. */
 function keysAt(schema: z.ZodType, path: readonly string[]): string[] {
   const keys = new Set<string>()
   const visit = (node: z.core.$ZodType | undefined, rest: readonly string[]): void => {
     const def = node?._zod.def as
       | { type: string; innerType?: z.core.$ZodType; shape?: Record<string, z.core.$ZodType> }
       | { type: string; options?: readonly z.core.$ZodType[] }
+      | { type: string; element?: z.core.$ZodType }
       | undefined
     if (def === undefined) return
+    if ('element' in def && def.element !== undefined) {
+      // `rules.0.name`: the step past an array is an index.
+      if (rest.length > 0) visit(def.element, rest.slice(1))
+      return
+    }
     if ('innerType' in def && def.innerType !== undefined) {
       visit(def.innerType, rest)
       return

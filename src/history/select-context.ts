@@ -1,7 +1,7 @@
 import { invalidArgument } from '../errors.js'
+import { assertMessageList } from '../message/shape.js'
 import { checkCallOptions } from '../options.js'
 import type { MessageInput } from './message.js'
-import { assertMessageList } from './message-shape.js'
 import { createTokenCounter, type TokenCounter, type Tokenizer } from './tokens.js'
 import { groupUnits, type MessageUnit } from './tool-pairs.js'
 

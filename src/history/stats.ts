@@ -1,6 +1,6 @@
+import { assertMessageList } from '../message/shape.js'
 import { checkCallOptions } from '../options.js'
 import { contentText, type HistoryMessage, type HistoryRole } from './message.js'
-import { assertMessageList } from './message-shape.js'
 import { STOP_WORDS } from './stop-words.js'
 import { countMessageTokens, estimateTokens, type Tokenizer } from './tokens.js'
 
@@ -22,11 +22,11 @@ export interface HistoryStats {
   readonly lastAt: number | undefined
   /** `lastAt - firstAt` (0 when fewer than two messages). */
   readonly durationMs: number
-  /** Mean text length in characters. */
+  /** Mean visible text length in characters: text and refusals; reasoning is never counted. */
   readonly averageChars: number
   /** Tokens of all stored messages under the tokenizer (default: the estimate). */
   readonly estimatedTokens: number
-  /** Most frequent words of user and assistant text, stop words left out, most frequent first. */
+  /** Most frequent words of user and assistant visible text (never reasoning), stop words left out, most frequent first. */
   readonly topTopics: readonly TopicCount[]
 }
 

@@ -1,6 +1,6 @@
 import { invalidArgument } from '../errors.js'
+import { assertMessageList } from '../message/shape.js'
 import { contentText, type HistoryMessage } from './message.js'
-import { assertMessageList } from './message-shape.js'
 
 /**
  * Writes a summary of `messages` that extends `previousSummary` (the summary of everything

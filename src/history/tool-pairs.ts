@@ -1,7 +1,7 @@
 import { invalidArgument } from '../errors.js'
+import { assertMessageList } from '../message/shape.js'
 import { checkCallOptions } from '../options.js'
 import { contentText, type MessageInput, type ToolCall } from './message.js'
-import { assertMessageList } from './message-shape.js'
 
 /**
  * How messages group for trimming. A `tools` unit is an assistant message with tool calls and

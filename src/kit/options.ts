@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { Clock } from '../clock.js'
 import { type DetectorOptionsInput, parseDetectorOptionsAt } from '../detect/options.js'
 import { type HistoryOptions, type HistoryOptionsInput, parseHistoryOptions } from '../history/options.js'
+import { type LimitsOptionsInput, parseLimitsOptions, type ResolvedLimitsOptions } from '../limits/options.js'
 import { type OptionSource, optionError, parseOptions } from '../options.js'
 import type { CartOptions } from '../profile/cart.js'
 import { DEFAULT_MAX_UNIT_PRICE } from '../profile/cart-line.js'
@@ -33,9 +34,16 @@ export interface SessionKitOptions<P = Record<string, JsonValue>, S = JsonValue>
   /** Cap of the default memory store [100_000]. */
   readonly maxSessions?: number
   readonly ttl?: {
-    /** Sliding expiry: a session ends this long after its last activity [30 minutes]. */
+    /**
+     * Sliding expiry: a session ends this long after its last activity [30 minutes, or
+     * `absoluteMs` when that is shorter].
+     */
     readonly idleMs?: number
-    /** Absolute lifetime from creation, whatever the activity [none]. */
+    /**
+     * Absolute lifetime from creation (or from the rotation at login), whatever the activity
+     * [24 hours, or `idleMs` when that is longer]. An ended id's tombstone lasts as long, so an
+     * id is never issued twice while it could still be live.
+     */
     readonly absoluteMs?: number
   }
   /** The user scope that lists a user's sessions across devices. */
@@ -76,6 +84,8 @@ export interface SessionKitOptions<P = Record<string, JsonValue>, S = JsonValue>
   readonly history?: HistoryOptionsInput
   /** Session detection for `kit.detect()` (see the gateway section). */
   readonly detect?: DetectorOptionsInput
+  /** Rate limits and quotas for `session.limits` and `kit.limits` (see docs/rate-limits.md) [no rules]. */
+  readonly limits?: LimitsOptionsInput
 }
 
 /** Options after validation and defaults: what the kit runs on. */
@@ -84,7 +94,7 @@ export interface ResolvedKitOptions {
   readonly clock: Clock | undefined
   readonly maxSessions: number
   readonly idleMs: number
-  readonly absoluteMs: number | undefined
+  readonly absoluteMs: number
   readonly userTtlMs: number
   readonly userMaxSessions: number
   readonly preferences: PreferencesOptions
@@ -98,6 +108,7 @@ export interface ResolvedKitOptions {
   readonly history: HistoryOptions
   /** Checked here, as given: the detector is made from it on the first `kit.detect()`. */
   readonly detect: DetectorOptionsInput | undefined
+  readonly limits: ResolvedLimitsOptions | undefined
 }
 
 const ms = z
@@ -165,6 +176,7 @@ const kitSchema = z.strictObject({
   seen: z.unknown().optional(),
   history: z.unknown().optional(),
   detect: z.unknown().optional(),
+  limits: z.unknown().optional(),
 })
 
 const source: OptionSource = { what: 'createSessionKit', code: 'INVALID_CONFIG' }
@@ -174,12 +186,13 @@ export function parseKitOptions(input: unknown): ResolvedKitOptions {
   const o = parseOptions(kitSchema, input ?? {}, source)
   // Checked now so a bad option fails here, not on the first `kit.detect()`.
   parseDetectorOptionsAt(o.detect, ['detect'])
+  const idleMs = idleMsOf(o.ttl)
   return {
     store: o.store,
     clock: o.clock,
     maxSessions: o.maxSessions,
-    idleMs: idleMsOf(o.ttl),
-    absoluteMs: o.ttl.absoluteMs,
+    idleMs,
+    absoluteMs: o.ttl.absoluteMs ?? Math.max(DAY, idleMs),
     userTtlMs: o.users.ttlMs,
     userMaxSessions: o.users.maxSessions,
     preferences: o.preferences,
@@ -191,6 +204,14 @@ export function parseKitOptions(input: unknown): ResolvedKitOptions {
     seen: parseSeenOptions(o.seen),
     history: parseHistoryOptions(o.history),
     detect: o.detect as DetectorOptionsInput | undefined,
+    limits:
+      o.limits === undefined
+        ? undefined
+        : parseLimitsOptions(o.limits, {
+            what: 'createSessionKit',
+            prefix: ['limits'],
+            inMemory: o.store?.rateLimits === undefined,
+          }),
   }
 }
 

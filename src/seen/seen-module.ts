@@ -69,7 +69,7 @@ const noMark: SeenMarkResult = { generation: 0, dropped: 0, duplicate: false }
 export function createSeen(scope: SessionScope, options: SeenOptions): SeenModule {
   assertScope(scope, 'createSeen')
   assertParsed(options, 'maxItems', 'number', 'createSeen', 'parseSeenOptions')
-  const { store, clock, sessionId } = scope
+  const { store, clock, sessionId, sessionKey } = scope
   const userLevel = options.user
   const userRecord = userLevel === undefined ? undefined : scope.userRecordId
 
@@ -87,7 +87,7 @@ export function createSeen(scope: SessionScope, options: SeenOptions): SeenModul
       if (userRecord === undefined || userLevel === undefined) return markResult(await sessionPush)
       const userExpiresAt = scope.userExpiresAt()
       const pushUser = () =>
-        store.push(userRecord, SEEN_PART, [encodeGeneration({ ...generation, s: sessionId })], {
+        store.push(userRecord, SEEN_PART, [encodeGeneration({ ...generation, s: sessionKey })], {
           max: userLevel.maxGenerations,
           expiresAt: userExpiresAt,
           partExpiresAt: Math.min(now + userLevel.ttlMs, userExpiresAt),
@@ -123,7 +123,7 @@ export function createSeen(scope: SessionScope, options: SeenOptions): SeenModul
         now,
         policy,
         { entries: session.entries, lastSeq: session.lastSeq, maxItems: options.maxItems },
-        userLevelInput(user, userLevel, sessionId),
+        userLevelInput(user, userLevel, sessionKey),
       )
       return createSeenView(folded, policy, now)
     },
@@ -152,14 +152,14 @@ function markResult(pushed: PushResult): SeenMarkResult {
 function userLevelInput(
   user: RangeResult<unknown> | undefined,
   level: SeenOptions['user'],
-  sessionId: string,
+  sessionKey: string,
 ) {
   if (user === undefined || level === undefined) return undefined
   return {
     entries: user.entries,
     lastSeq: user.lastSeq,
     maxItems: level.maxItems,
-    skipSession: sessionId,
+    skipSession: sessionKey,
     horizonMs: level.ttlMs,
   }
 }

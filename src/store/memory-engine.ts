@@ -6,6 +6,7 @@ import type { RemovalEvent } from './contract.js'
 import { createExpiryBuckets } from './expiry-buckets.js'
 import type { ResolvedMemoryOptions } from './memory-options.js'
 import { type ListPart, type MemoryRecord, PART_OVERHEAD, type Part } from './memory-record.js'
+import { createTombstones, type Tombstones } from './memory-tombstones.js'
 
 /**
  * The synchronous heart of the memory store: the LRU of records, their expiry buckets, byte
@@ -46,6 +47,14 @@ export interface MemoryEngine {
   checkBytes(record: MemoryRecord, delta: number): void
   /** Accounts a committed change of `delta` bytes, evicting least recently used records over `maxBytes`. */
   addBytes(record: MemoryRecord, delta: number): void
+  /** Whether `id` has a live tombstone: `create` and `rename` refuse it. */
+  tombstoned(id: string, now: number): boolean
+  /** Leaves (or extends) a tombstone on `id` until `until`; its bytes count in `maxBytes`. */
+  tombstone(id: string, until: number): void
+  /** The tombstones themselves, for snapshots (their bytes are counted by the engine). */
+  readonly tombstones: Pick<Tombstones, 'entries' | 'size'>
+  /** Puts back a tombstone read from a snapshot, by its digest, within `maxBytes`. */
+  restoreTombstone(digest: string, until: number): void
   /** Purges every record and part expired by now (within one bucket). */
   sweep(): void
   /** Delivers queued removal events to listeners; a listener that throws becomes a process warning. */
@@ -53,7 +62,7 @@ export interface MemoryEngine {
   subscribe(listener: (event: RemovalEvent) => void): () => void
   /** Live and not-yet-purged records, least recently used first. Do not change the store while walking it. */
   records(): Iterable<MemoryRecord>
-  /** Drops every record without events (a restore that failed part way). */
+  /** Drops every record and tombstone without events (a restore that failed part way). */
   clear(): void
   readonly size: number
   readonly totalBytes: number
@@ -62,6 +71,7 @@ export interface MemoryEngine {
 export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine {
   const now = coarseNow(options.clock)
   const buckets = createExpiryBuckets()
+  const tombstones = createTombstones(options.maxSessions)
   const listeners = new Set<(event: RemovalEvent) => void>()
   if (options.onRemove !== undefined) listeners.add(options.onRemove)
   const pending: RemovalEvent[] = []
@@ -223,6 +233,16 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
       )
     },
     addBytes,
+    tombstoned: (id, at) => tombstones.has(id, at),
+    tombstones,
+    restoreTombstone(digest, until) {
+      tombstones.restore(digest, until)
+      enforceBytes()
+    },
+    tombstone(id, until) {
+      tombstones.add(id, until, now())
+      enforceBytes()
+    },
     sweep() {
       const at = now()
       buckets.sweep(at, (record) => {
@@ -255,22 +275,27 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
       scopes = NO_SCOPES
       buckets.clear()
       totalBytes = 0
+      tombstones.clear()
       pending.length = 0
     },
     get size() {
       return sessions.size + scopes.size
     },
     get totalBytes() {
-      return totalBytes
+      return totalBytes + tombstones.bytes
     },
   }
 
   function enforceBytes(): void {
-    if (totalBytes <= options.maxBytes) return
+    const max = options.maxBytes
+    if (totalBytes + tombstones.bytes <= max) return
+    // Tombstones go first: a record holds a user's data, a tombstone only guards ids a caller supplies.
+    let dropped = true
+    while (dropped && totalBytes + tombstones.bytes > max) dropped = tombstones.dropOldest()
     evictLimit = 'maxBytes'
     try {
       // The record just written is the most recently used, so it is the last one evicted.
-      while (totalBytes > options.maxBytes && sessions.size + scopes.size > 1) {
+      while (totalBytes > max && sessions.size + scopes.size > 1) {
         const session = oldest(sessions)
         const scope = oldest(scopes)
         if (scope === undefined || (session !== undefined && session.used < scope.used)) sessions.pop()

@@ -7,13 +7,14 @@ import { factBytes, storeFields } from './memory-input.js'
 import { EMPTY_DATA, headerData, jsonEqual, metaOf, newRecord } from './memory-record.js'
 import { valueBytes } from './memory-size.js'
 
-/** Makes record `id`; `false` (nothing changed) when a live record holds the id. */
+/** Makes record `id`; `false` (nothing changed) when a live record or a live tombstone holds the id. */
 export function createRecord(engine: MemoryEngine, id: string, options: CreateOptions): boolean {
   assertRecordId(id)
   if (typeof options !== 'object' || options === null)
     throw invalidArgument('create needs options with expiresAt')
-  checkOptionKeys(options, ['expiresAt', 'data'], 'create')
+  checkOptionKeys(options, ['expiresAt', 'data', 'tombstoneUntil'], 'create')
   checkTime(options.expiresAt, 'expiresAt')
+  if (options.tombstoneUntil !== undefined) checkTime(options.tombstoneUntil, 'tombstoneUntil')
   const now = engine.now()
   if (options.expiresAt <= now) {
     throw invalidArgument(
@@ -27,10 +28,11 @@ export function createRecord(engine: MemoryEngine, id: string, options: CreateOp
     data = headerData(stored.fields)
     for (const key in stored.bytes) dataBytes += stored.bytes[key]!
   }
-  if (engine.find(id, now) !== undefined) return false
+  if (engine.find(id, now) !== undefined || engine.tombstoned(id, now)) return false
   const record = newRecord(id, now, options.expiresAt, data, dataBytes)
   engine.checkBytes(record, 0)
   engine.insert(record)
+  if (options.tombstoneUntil !== undefined) engine.tombstone(id, options.tombstoneUntil)
   return true
 }
 

@@ -85,9 +85,14 @@ export function createSnapshotter(engine: MemoryEngine, config: SnapshotConfig |
   function restore(path: string, strict: boolean): void {
     let offered = 0
     try {
-      const read = readSnapshot(path, engine.now(), (records) => {
-        for (const record of records) engine.insert(record)
-        offered += records.length
+      const read = readSnapshot(path, engine.now(), {
+        records(records) {
+          for (const record of records) engine.insert(record)
+          offered += records.length
+        },
+        tombstones(tombstones) {
+          for (const [digest, until] of tombstones) engine.restoreTombstone(digest, until)
+        },
       })
       if (read !== undefined && engine.size < offered) report(evictedAtRestore(path, offered, engine.size))
     } catch (error) {

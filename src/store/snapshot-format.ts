@@ -11,10 +11,12 @@ import type { MemoryRecord, Part } from './memory-record.js'
 //   <entry json>                                   one line per list entry, oldest first
 //   {"part":<name>,"kind":"map","version":<n>,"fields":<n>[,"expiresAt":<ms>]}
 //   [<field>,<json>]                               one line per map field, in insertion order
+//   {"tombstone":<digest>,"until":<ms>}            after the records: an ended id's tombstone
 //   {"chunk":<k>,"records":<n>,"sha256":<hex>}     after about every MiB, between records
 //   {"end":"sessionkit-memory-snapshot","records":<n>,"chunks":<n>,"sha256":<hex>}
 //
-// Records come least recently used first, so a restore rebuilds the LRU order. Each `sha256` is
+// Records come least recently used first, so a restore rebuilds the LRU order. Tombstones are
+// keyed by the digest the store keeps (never an id) and come oldest first, after every record. Each `sha256` is
 // the hash of every byte of the file before its line: a reader checks each chunk before it
 // keeps its records, so a damaged, truncated or reordered file is refused, never half-loaded.
 
@@ -139,6 +141,11 @@ export function* recordLines(record: CapturedRecord): Generator<string, void, un
       }
     }
   }
+}
+
+/** A tombstone line: the id's digest and the instant until which the id may not be used again. */
+export function tombstoneLine(digest: string, until: number): string {
+  return JSON.stringify({ tombstone: digest, until })
 }
 
 /** The first line of a file. */

@@ -13,6 +13,16 @@ const MAX_LINE_BYTES = 512 << 20
 const NEWLINE = Buffer.from('\n')
 const CHUNK_PREFIX = Buffer.from('{"chunk":')
 const END_PREFIX = Buffer.from('{"end":')
+const TOMBSTONE_PREFIX = Buffer.from('{"tombstone":')
+const DIGEST = /^[A-Za-z0-9_-]{22}$/
+
+/** Where a restore puts what it read, each batch only once the checksum covering it has matched. */
+export interface SnapshotSink {
+  /** Live records, least recently used first. */
+  records(records: readonly MemoryRecord[]): void
+  /** Live tombstones as `[digest, until]`, oldest first. */
+  tombstones(tombstones: readonly (readonly [string, number])[]): void
+}
 
 /** What a restore found: the records kept and the file's layout version. */
 export interface SnapshotRead {
@@ -22,19 +32,15 @@ export interface SnapshotRead {
 
 /**
  * Reads and checks the snapshot at `path` a line at a time (no size limit but the heap the records
- * take), and hands its live records to `keep`, least recently used first, only once the checksum
- * covering them has matched. `undefined` when there is no file. A truncated, damaged, foreign or
+ * take), and hands its live records and tombstones to `sink`, only once the checksum covering
+ * them has matched. `undefined` when there is no file. A truncated, damaged, foreign or
  * future-version file, or one that cannot be read, throws `INVALID_ARGUMENT` naming the path, the
  * line and the problem; records already handed over are then the caller's to drop.
  *
  * @example
- * readSnapshot('./sessions.snap', Date.now(), (records) => records.forEach(insert))
+ * readSnapshot('./sessions.snap', Date.now(), { records: (r) => r.forEach(insert), tombstones: () => {} })
  */
-export function readSnapshot(
-  path: string,
-  now: number,
-  keep: (records: readonly MemoryRecord[]) => void,
-): SnapshotRead | undefined {
+export function readSnapshot(path: string, now: number, sink: SnapshotSink): SnapshotRead | undefined {
   let fd: number
   try {
     fd = openSync(path, 'r')
@@ -44,7 +50,7 @@ export function readSnapshot(
   }
   const state = { line: 0 }
   try {
-    return readLines(fd, state, path, now, keep)
+    return readLines(fd, state, path, now, sink)
   } catch (error) {
     if (error instanceof SessionKitError) throw error
     const problem = error instanceof Error ? error.message : String(error)
@@ -62,7 +68,7 @@ function readLines(
   state: { line: number },
   path: string,
   now: number,
-  keep: (records: readonly MemoryRecord[]) => void,
+  sink: SnapshotSink,
 ): SnapshotRead {
   const hash = createHash('sha256')
   const lines = splitLines(fd, path)
@@ -77,7 +83,7 @@ function readLines(
     )
   }
   feed(hash, first)
-  const reading: Reading = { lines, state, path, hash, now, keep }
+  const reading: Reading = { lines, state, path, hash, now, sink }
   const records = version === 1 ? readV1(reading) : readV2(reading)
   if (!lines.next().done) throw corrupt(path, `it goes on after its trailer (line ${state.line + 1})`)
   return { records, version }
@@ -90,11 +96,11 @@ interface Reading {
   readonly path: string
   readonly hash: Hash
   readonly now: number
-  readonly keep: (records: readonly MemoryRecord[]) => void
+  readonly sink: SnapshotSink
 }
 
 /** Version 1: every record line, then one trailer whose hash covers all of them. */
-function readV1({ lines, state, path, hash, now, keep }: Reading): number {
+function readV1({ lines, state, path, hash, now, sink }: Reading): number {
   const pending: MemoryRecord[] = []
   let total = 0
   for (;;) {
@@ -105,7 +111,7 @@ function readV1({ lines, state, path, hash, now, keep }: Reading): number {
       checkSum(hash, trailer.sha256, path, 'the file')
       if (trailer.records !== total)
         throw corrupt(path, `it holds ${total} records; its trailer says ${String(trailer.records)}`)
-      keep(pending)
+      sink.records(pending)
       return pending.length
     }
     const record = decodeV1Record(line.toString('utf8'), now)
@@ -116,9 +122,15 @@ function readV1({ lines, state, path, hash, now, keep }: Reading): number {
 }
 
 /** Version 2: record lines in chunks, each chunk checked before its records are kept. */
-function readV2({ lines, state, path, hash, now, keep }: Reading): number {
+function readV2({ lines, state, path, hash, now, sink }: Reading): number {
   const decoder = createV2Decoder(now)
   let pending: MemoryRecord[] = []
+  let tombstones: (readonly [string, number])[] = []
+  const keep = () => {
+    sink.records(pending)
+    if (tombstones.length > 0) sink.tombstones(tombstones)
+    tombstones = []
+  }
   let inChunk = 0
   let total = 0
   let kept = 0
@@ -131,7 +143,7 @@ function readV2({ lines, state, path, hash, now, keep }: Reading): number {
         throw corrupt(path, `chunk ${chunks + 1} (line ${state.line}) does not match its check line`)
       }
       checkSum(hash, check.sha256, path, `chunk ${chunks + 1} (up to line ${state.line})`)
-      keep(pending)
+      keep()
       kept += pending.length
       pending = []
       inChunk = 0
@@ -146,8 +158,14 @@ function readV2({ lines, state, path, hash, now, keep }: Reading): number {
       if (trailer.records !== total || trailer.chunks !== chunks) {
         throw corrupt(path, `it holds ${total} records in ${chunks} chunks; its trailer says otherwise`)
       }
-      keep(pending)
+      keep()
       return kept + pending.length
+    }
+    if (decoder.idle && startsWith(line, TOMBSTONE_PREFIX)) {
+      const tombstone = parseTombstone(line, path)
+      if (tombstone[1] > now) tombstones.push(tombstone)
+      feed(hash, line)
+      continue
     }
     const record = decoder.line(line.toString('utf8'), line.length)
     if (record !== undefined) {
@@ -217,11 +235,23 @@ function startsWith(line: Buffer, prefix: Buffer): boolean {
 function parse(line: Buffer, what: string, path: string): Readonly<Record<string, unknown>> {
   try {
     const value = object(JSON.parse(line.toString('utf8')), `its ${what} line`)
-    if (what !== 'header') count(value.records, 'records', 0)
+    if (what === 'chunk check' || what === 'trailer') count(value.records, 'records', 0)
     return value
   } catch (error) {
     throw corrupt(path, `its ${what} line is not valid (${(error as Error).message})`, error)
   }
+}
+
+function parseTombstone(line: Buffer, path: string): readonly [string, number] {
+  const raw = parse(line, 'tombstone', path)
+  const { tombstone, until } = raw
+  if (typeof tombstone !== 'string' || !DIGEST.test(tombstone) || !Number.isSafeInteger(until)) {
+    throw corrupt(
+      path,
+      'a tombstone line is not valid (it needs a 22-character digest and an epoch-ms until)',
+    )
+  }
+  return [tombstone, until as number]
 }
 
 function corrupt(path: string, problem: string, cause?: unknown): SessionKitError {

@@ -166,7 +166,25 @@ export const validationChecks: readonly StoreCheck[] = [
       await t.fails(() => s.deletePart(id, 'state', typo({ expiresat: t.at(MINUTE) })), 'INVALID_ARGUMENT')
       await t.fails(() => s.rangeBySeq(id, 'log', typo({ limit: 5, afterseq: 0 })), 'INVALID_ARGUMENT')
       await t.fails(() => s.count(typo({ prefx: 'a' })), 'INVALID_ARGUMENT')
+      await t.fails(
+        () => s.rename(id, t.id('c'), typo({ tombstoneUntil: t.at(MINUTE), ifdata: { k: 9 } })),
+        'INVALID_ARGUMENT',
+      )
+      await t.fails(
+        () => s.create(t.id('b'), typo({ expiresAt: t.at(MINUTE), tombstoneUntill: t.at(MINUTE) })),
+        'INVALID_ARGUMENT',
+      )
+      // The optional calls, where the store has them.
+      if (s.touchMeta !== undefined) {
+        const touchMeta = s.touchMeta.bind(s)
+        await t.fails(() => touchMeta(id, t.at(MINUTE), typo({ notafter: 'a' })), 'INVALID_ARGUMENT')
+      }
+      if (s.mergeValue !== undefined) {
+        const mergeValue = s.mergeValue.bind(s)
+        await t.fails(() => mergeValue(id, 'state', { k: 1 }, typo({ maxbytes: 10 })), 'INVALID_ARGUMENT')
+      }
       t.expect(await s.meta(t.id('b'))).toBe(undefined)
+      t.expect(await s.meta(t.id('c'))).toBe(undefined)
       await unchanged(t)
     },
   },

@@ -4,7 +4,8 @@ import { lastJsonLine, runTsChild } from '../helpers/child.js'
 import { slowTestSkipped, slowTestsEnabled } from '../helpers/slow.js'
 
 // A hostile client writes maximum-size messages, state, cache entries, preferences and cart lines
-// into fresh sessions of a default kit, twice as much as the heap holds, in a child process with a
+// into fresh sessions of a default kit, logging in and rotating each (renames, tombstones, merge
+// patches, touching reads), twice as much as the heap holds, in a child process with a
 // 256 MB heap. The kit must stay within its byte budget and the process alive. The child also
 // checks, shape by shape, that the store's byte estimate is at least the heap a value takes.
 // Slow (about a minute of CPU): runs with SESSIONKIT_SLOW_TESTS=1 (CI's Node 20 pass).

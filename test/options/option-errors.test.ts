@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { createDetector } from '../../src/detect/index.js'
+import { createReplyAssembler } from '../../src/detect/reply-stream.js'
 import { isSessionKitError, type SessionKitError } from '../../src/errors.js'
 import { selectContext } from '../../src/history/index.js'
 import type { Session } from '../../src/kit/session.js'
 import { createSessionKit, type SessionKit } from '../../src/kit.js'
-import { createRedisStore, type RedisClientLike } from '../../src/redis/index.js'
+import { createRateLimiter } from '../../src/limits/limiter.js'
+import { createRedisStore, type RedisClientLike, redisDetectionIndex } from '../../src/redis/index.js'
 import { createMemoryStore } from '../../src/store/memory.js'
 
 // Every factory answers a bad option the same way: INVALID_CONFIG, `details.option` naming it, and
@@ -22,7 +24,11 @@ const factories: Record<string, (options: object) => unknown> = {
   createMemoryStore: (o) => createMemoryStore(o as never),
   createRedisStore: (o) => createRedisStore({ client, ...o } as never),
   createDetector: (o) => createDetector(o as never),
+  createRateLimiter: (o) => createRateLimiter({ rules, ...o } as never),
+  redisDetectionIndex: (o) => redisDetectionIndex({ client, ...o } as never),
+  createReplyAssembler: (o) => createReplyAssembler(o as never),
 }
+const rules = [{ name: 'requests', per: 'session', limit: 10, windowMs: 60_000 }]
 
 function configError(factory: string, options: object): SessionKitError {
   try {
@@ -54,6 +60,11 @@ describe('option errors, one format for every factory', () => {
     ['createRedisStore', { commandTimeout: 5 }, 'commandTimeout', 'commandTimeoutMs'],
     ['createDetector', { maxSesions: 5 }, 'maxSesions', 'maxSessions'],
     ['createDetector', { reset: { phrase: [] } }, 'reset.phrase', 'phrases'],
+    ['createSessionKit', { limits: { rule: [] } }, 'limits.rule', 'rules'],
+    ['createRateLimiter', { memroy: {} }, 'memroy', 'memory'],
+    ['createRateLimiter', { rules: [{ ...rules[0], windowMS: 5 }] }, 'rules.0.windowMS', 'windowMs'],
+    ['redisDetectionIndex', { commandTimeout: 5 }, 'commandTimeout', 'commandTimeoutMs'],
+    ['createReplyAssembler', { maxChar: 5 }, 'maxChar', 'maxChars'],
   ])('%s refuses %j naming %s and the closest valid name', (factory, options, path, closest) => {
     const error = configError(factory, options)
     expect(error.message).toBe(`${factory} option "${path}" is not an option; did you mean "${closest}"?`)
@@ -73,6 +84,13 @@ describe('option errors, one format for every factory', () => {
     ['createMemoryStore', { maxBytes: 1.5 }, 'maxBytes', 'must be an integer; got 1.5'],
     ['createRedisStore', { scanCount: 0 }, 'scanCount', 'must be at least 1; got 0'],
     ['createDetector', { idleMs: 1e15 }, 'idleMs', 'must be at most 315360000000; got 1000000000000000'],
+    [
+      'createSessionKit',
+      { limits: { rules: [{ ...rules[0], limit: 0 }] } },
+      'limits.rules.0.limit',
+      'must be at least 1; got 0',
+    ],
+    ['redisDetectionIndex', { expiryGraceMs: -1 }, 'expiryGraceMs', 'must be at least 0; got -1'],
   ])('%s refuses %j: "<factory> option <path> <problem>"', (factory, options, path, problem) => {
     const error = configError(factory, options)
     expect(error.message).toBe(`${factory} option "${path}" ${problem}`)
@@ -84,6 +102,13 @@ describe('option errors, one format for every factory', () => {
       expect(() => createRedisStore(null as never)).toThrow(
         /createRedisStore option "options" must be an object; got null/,
       )
+      return
+    }
+    // These take required options: a non-object is refused before any option is read.
+    if (factory === 'createRateLimiter' || factory === 'redisDetectionIndex') {
+      expect(() =>
+        (factory === 'createRateLimiter' ? createRateLimiter : redisDetectionIndex)(null as never),
+      ).toThrow(new RegExp(`${factory} needs options`))
       return
     }
     expect(() => factories[factory]!([] as never)).toThrow(
@@ -108,6 +133,24 @@ describe('call options refuse unknown keys, naming the closest valid one', () =>
       'userId',
     ],
     ['kit.create()', (_: Session, kit: SessionKit) => kit.create({ user: 'u2' } as never), 'user', 'userId'],
+    [
+      'kit.regenerate()',
+      (s: Session, kit: SessionKit) => kit.regenerate(s.id, { userID: 'u1' } as never),
+      'userID',
+      'userId',
+    ],
+    [
+      'kit.getOrCreate()',
+      (s: Session, kit: SessionKit) => kit.getOrCreate(s.id, { adopted: true } as never),
+      'adopted',
+      'adopt',
+    ],
+    [
+      'kit.end()',
+      (s: Session, kit: SessionKit) => kit.end(s.id, { trust: true } as never),
+      'trust',
+      'trusted',
+    ],
   ])('%s', async (what, call, key, closest) => {
     const kit = createSessionKit()
     const s = await kit.create({ userId: 'u1' })

@@ -84,13 +84,19 @@ describe('bad input is a SessionKitError everywhere', () => {
     expect(failures).toEqual([])
   }, 60_000)
 
-  it('for every method of a kit, a session, its modules, a seen view, a detector and a store', async () => {
-    const kit = api.createSessionKit()
+  it('for every method of a kit, a session, its modules, a seen view, a detector, a limiter and a store', async () => {
+    const rules = [{ name: 'requests', per: 'session', limit: 10, windowMs: 60_000 }] as const
+    const kit = api.createSessionKit({ limits: { rules } })
     const session = await kit.create({ userId: 'u1' })
     const view = await session.seen.view()
     const objects: Record<string, object> = {
       kit,
+      users: kit.users,
+      kitLimits: kit.limits,
       session,
+      sessionLimits: session.limits,
+      limiter: api.createRateLimiter({ rules }),
+      assembler: api.createReplyAssembler(),
       preferences: session.preferences,
       cart: session.cart,
       state: session.state,

@@ -4,9 +4,11 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createDetector } from '../../src/detect/index.js'
+import { createReplyAssembler } from '../../src/detect/reply-stream.js'
 import { isSessionKitError } from '../../src/errors.js'
 import { createSessionKit } from '../../src/kit.js'
-import { createRedisStore, type RedisClientLike } from '../../src/redis/index.js'
+import { createRateLimiter } from '../../src/limits/limiter.js'
+import { createRedisStore, type RedisClientLike, redisDetectionIndex } from '../../src/redis/index.js'
 import { createMemoryStore } from '../../src/store/memory.js'
 
 // docs/limits.md states a range for every numeric option. This test reads those rows and holds
@@ -39,7 +41,7 @@ function rows(): Row[] {
   const out: Row[] = []
   for (const line of doc.split('\n')) {
     const cells = line.split('|').map((c) => c.trim())
-    const head = /^`(create\w+)` `([\w.]+)`$/.exec(cells[1] ?? '')
+    const head = /^`(\w+)` `([\w.*]+)`$/.exec(cells[1] ?? '')
     const range = cells[3]
     if (head === null || range === undefined) continue
     const integer = range.startsWith('integer, ')
@@ -69,14 +71,26 @@ function rows(): Row[] {
   return out
 }
 
+// The rule a row's option is set on: a token bucket, which takes `burst` and whose state does not
+// grow with `limit` (a sliding window's log must also fit memory.maxBytes, a rule of its own row).
+const rule = () => ({
+  name: 'requests',
+  per: 'session',
+  algorithm: 'token-bucket',
+  limit: 10,
+  windowMs: 1000,
+})
+
 function build(factory: string, option: string, value: number): () => unknown {
-  const options: Record<string, unknown> = {}
+  const options: Record<string, unknown> = factory === 'createRateLimiter' ? { rules: [rule()] } : {}
   let at = options
   const keys = option.split('.')
   for (const key of keys.slice(0, -1)) {
-    const inner: Record<string, unknown> = {}
-    at[key] = inner
-    at = inner
+    // `rules.*.limit`: the first rule.
+    const k = key === '*' ? '0' : key
+    const inner = at[k] ?? {}
+    at[k] = inner
+    at = inner as Record<string, unknown>
   }
   at[keys[keys.length - 1]!] = value
   // A policy's numbers need its kind (and a cap its maximum).
@@ -96,6 +110,12 @@ function build(factory: string, option: string, value: number): () => unknown {
       return () => createRedisStore({ client, ...options })
     case 'createDetector':
       return () => createDetector(options)
+    case 'createRateLimiter':
+      return () => createRateLimiter(options as unknown as Parameters<typeof createRateLimiter>[0])
+    case 'redisDetectionIndex':
+      return () => redisDetectionIndex({ client, ...options })
+    case 'createReplyAssembler':
+      return () => createReplyAssembler(options)
     default:
       throw new Error(`unknown factory ${factory}`)
   }
@@ -108,6 +128,7 @@ const skipMaxAccept = new Set([
   'createMemoryStore maxScopes',
   'createDetector maxSessions',
   'createSessionKit cart.maxUnitPrice',
+  'createRateLimiter memory.maxKeys',
 ])
 
 describe('docs/limits.md', () => {
@@ -116,7 +137,15 @@ describe('docs/limits.md', () => {
   it('states a range for the options of every factory', () => {
     expect(all.length).toBeGreaterThan(40)
     expect(new Set(all.map((r) => r.factory))).toEqual(
-      new Set(['createSessionKit', 'createMemoryStore', 'createRedisStore', 'createDetector']),
+      new Set([
+        'createSessionKit',
+        'createMemoryStore',
+        'createRedisStore',
+        'createDetector',
+        'createRateLimiter',
+        'redisDetectionIndex',
+        'createReplyAssembler',
+      ]),
     )
   })
 
@@ -128,7 +157,10 @@ describe('docs/limits.md', () => {
         try {
           made = build(row.factory, row.option, value)() as { close?: () => Promise<void> }
         } catch (error) {
-          return isSessionKitError(error, 'INVALID_CONFIG') && error.details?.option === row.option
+          return (
+            isSessionKitError(error, 'INVALID_CONFIG') &&
+            error.details?.option === row.option.replace('*', '0')
+          )
         }
         await made?.close?.()
         return false

@@ -1,60 +1,27 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSessionKit, type SessionKit } from '../../src/kit.js'
 import { createRedisStore } from '../../src/redis/index.js'
+import { runProcesses } from '../helpers/processes.js'
 import { connectIoredis, redisPort, uniquePrefix, useConnection } from '../helpers/redis-clients.js'
 
 const worker = join(import.meta.dirname, 'fixtures/worker.ts')
 const PROCESSES = 4
 const PER_PROCESS = 1000
+// Each test: four processes, 4,000 calls with retries; 20 to 30 s on a busy 2-core machine.
 
 interface Summary {
   readonly pid: number
   readonly failures: readonly string[]
 }
 
-/** Starts `PROCESSES` workers, releases them together, and resolves their summaries. */
-async function runWorkers(prefix: string, sessionId: string, mode: string): Promise<Summary[]> {
-  const children: ChildProcessWithoutNullStreams[] = []
-  const ready: Promise<void>[] = []
-  const done: Promise<Summary>[] = []
-  for (let i = 0; i < PROCESSES; i++) {
-    const args = ['--import', 'tsx', worker, String(redisPort), prefix, sessionId, mode, String(PER_PROCESS)]
-    const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] })
-    children.push(child)
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    const lines = createInterface({ input: child.stdout })
-    ready.push(
-      new Promise((resolve, reject) => {
-        lines.on('line', (line) => line === 'ready' && resolve())
-        child.once('exit', (code) => reject(new Error(`worker exited (${code}) before ready: ${stderr}`)))
-      }),
-    )
-    done.push(
-      new Promise((resolve, reject) => {
-        let summary: Summary | undefined
-        lines.on('line', (line) => {
-          if (line.startsWith('done ')) summary = JSON.parse(line.slice(5)) as Summary
-        })
-        child.once('exit', (code) => {
-          if (code === 0 && summary !== undefined) resolve(summary)
-          else reject(new Error(`worker exited with ${code}: ${stderr}`))
-        })
-      }),
-    )
-  }
-  try {
-    await Promise.all(ready)
-    for (const child of children) child.stdin.write('go\n')
-    return await Promise.all(done)
-  } finally {
-    for (const child of children) if (child.exitCode === null) child.kill()
-  }
+/** Starts `PROCESSES` workers on the session, releases them together, and resolves their summaries. */
+function runWorkers(prefix: string, sessionId: string, mode: string): Promise<Summary[]> {
+  return runProcesses<Summary>(
+    worker,
+    [String(redisPort), prefix, sessionId, mode, String(PER_PROCESS)],
+    PROCESSES,
+  )
 }
 
 describe.runIf(redisPort !== undefined)('four processes on one Redis session', () => {
@@ -77,7 +44,7 @@ describe.runIf(redisPort !== undefined)('four processes on one Redis session', (
     expect(summaries.flatMap((s) => s.failures)).toEqual([])
     expect(new Set(summaries.map((s) => s.pid)).size).toBe(PROCESSES)
     expect(await session.state.get()).toBe(PROCESSES * PER_PROCESS)
-  })
+  }, 120_000)
 
   it('1,000 appends (each retried once) in each of 4 processes leave 4,000 messages, consecutive seqs, no duplicates', async () => {
     const session = await kit.create()
@@ -101,5 +68,5 @@ describe.runIf(redisPort !== undefined)('four processes on one Redis session', (
       const mine = contents.filter((c) => c.startsWith(`${pid}:`))
       expect(mine).toEqual(Array.from({ length: PER_PROCESS }, (_, i) => `${pid}:${i}`))
     }
-  })
+  }, 120_000)
 })

@@ -116,4 +116,23 @@ describe('kit updates behind a stuck one', () => {
     expect((error as Error).message).toContain('queueTimeoutMs')
     expect((error as { details?: { waitMs?: number } }).details?.waitMs).toBe(20)
   })
+
+  it('login, regenerate and detect never wait behind a stuck update; every wait after them is bounded', async () => {
+    const kit = createSessionKit({ store: stuckStore() })
+    const s = await kit.create()
+    const stuck = s.state.update(() => 1)
+    const behind = s.state.update(() => 2).catch((e: unknown) => e)
+    const started = Date.now()
+    // None of these queue behind the session's updates: each is one store call (a rename, a read).
+    const linked = await kit.link(s.id, 'u1')
+    const regenerated = await kit.regenerate(linked.id, { userId: 'u1' })
+    const { session: detected } = await kit.detect({ messages: [{ role: 'user', content: 'hi' }] })
+    expect(Date.now() - started).toBeLessThan(1000)
+    expect(isSessionKitError(await behind, 'STORE_UNAVAILABLE')).toBe(true)
+    // The rotated session and a detected one update at once; the stuck write never lands.
+    expect(await regenerated.state.update(() => 3)).toBe(3)
+    expect(await detected.state.update(() => 4)).toBe(4)
+    expect(await regenerated.state.get()).toBe(3)
+    void stuck
+  })
 })
