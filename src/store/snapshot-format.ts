@@ -1,4 +1,4 @@
-import type { JsonValue, ListEntry } from './contract.js'
+import type { JsonValue, PartDump } from './contract.js'
 import type { MemoryRecord, Part } from './memory-record.js'
 
 // The snapshot file, version 2: one JSON document per line, so a file of any size is written and
@@ -29,28 +29,17 @@ export const READABLE_VERSIONS: readonly number[] = [1, 2]
 /** About how many bytes of records go between two chunk checks. */
 export const CHUNK_BYTES = 1 << 20
 
-/** A part as captured for a save: the frozen values it held at that instant. */
+/**
+ * A part as captured for a save: the frozen values it held at that instant, as `readRecord` gives
+ * them, and for a list also whether it is live (a deleted list keeps its counter) and its
+ * remembered idempotency keys as `[key, first seq, last seq]`.
+ */
 type CapturedPart =
-  | {
-      readonly kind: 'value'
-      readonly value: JsonValue
-      readonly version: number
-      readonly expiresAt?: number
-    }
-  | {
-      readonly kind: 'list'
+  | Extract<PartDump, { kind: 'value' | 'map' }>
+  | (Extract<PartDump, { kind: 'list' }> & {
       readonly live: boolean
-      readonly lastSeq: number
-      readonly entries: readonly ListEntry[]
       readonly keys: readonly (readonly [string, number, number])[]
-      readonly expiresAt?: number
-    }
-  | {
-      readonly kind: 'map'
-      readonly entries: Readonly<Record<string, JsonValue>>
-      readonly version: number
-      readonly expiresAt?: number
-    }
+    })
 
 /** One record as it was at one instant: cheap to take (stored values are frozen and shared). */
 export interface CapturedRecord {

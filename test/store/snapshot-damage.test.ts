@@ -31,12 +31,12 @@ function open(extra: { strict?: boolean; onError?: (e: SessionKitError) => void 
   return createMemoryStore({ clock, sweepIntervalMs: 0, snapshot: { path, intervalMs: 0, ...extra } })
 }
 
-/** A good file of several chunks: 80 records, each with a list of 40 entries of about 1 KB. */
+/** A good file of several chunks: 80 records, each with a list of 40 entries of about 1 KB, and their tombstones. */
 async function goodFile(): Promise<Buffer> {
   const store = open()
   for (let r = 0; r < 80; r++) {
     const id = `rec${r}`
-    await store.create(id, { expiresAt: start + HOUR, data: { u: `user${r}` } })
+    await store.create(id, { expiresAt: start + HOUR, data: { u: `user${r}` }, tombstoneUntil: start + HOUR })
     await store.setValue(id, 'state', { r, tags: ['a', 'b'] })
     const entries = Array.from({ length: 40 }, (_, i) => ({ i, text: `${id}-${i}-`.padEnd(1000, 'x') }))
     await store.push(id, 'history', entries, { max: 100, idempotencyKey: `k${r}` })
@@ -45,6 +45,7 @@ async function goodFile(): Promise<Buffer> {
   await store.close()
   const bytes = readFileSync(path)
   expect(bytes.toString('utf8').match(/\{"chunk":/g)?.length).toBeGreaterThan(2)
+  expect(bytes.toString('utf8').match(/\{"tombstone":/g)?.length).toBe(80)
   return bytes
 }
 
@@ -80,7 +81,11 @@ describe('a snapshot that cannot be read', () => {
     const headerEnd = good.indexOf(10) + 1
     // About 150 places spread over the file (an odd stride, so every kind of line gets hit), and
     // each check line and the trailer.
-    const places = [good.indexOf('{"chunk":') + 12, good.lastIndexOf('{"end":') + 12]
+    const places = [
+      good.indexOf('{"chunk":') + 12,
+      good.lastIndexOf('{"end":') + 12,
+      good.lastIndexOf('{"tombstone":') + 16,
+    ]
     for (let at = headerEnd; at < good.length - 1; at += Math.floor(good.length / 150) | 1) places.push(at)
     for (const at of places) {
       const damaged = Buffer.from(good)
