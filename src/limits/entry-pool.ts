@@ -1,0 +1,105 @@
+// Storage for the sliding-window logs of one memory backend: every log's ring lives in a slot of
+// a shared typed array, so a log is one small object however many entries it holds, a growing log
+// moves to a larger slot instead of allocating, and nothing but a rare page is left to the
+// garbage collector.
+
+/** Doubles per log entry: sequence number, time, cost. */
+export const STRIDE = 3
+
+/** Doubles per page (64 KiB): a class's slots are packed into pages of this size, or one ring a page when larger. */
+const PAGE_DOUBLES = 8192
+
+/** Where a ring lives; its class keeps this up to date when it moves the ring to another slot. */
+export interface RingHolder {
+  /** The page holding the ring, and the offset of its first double there. */
+  page: number[]
+  base: number
+  slot: number
+}
+
+/**
+ * Rings of one capacity. The slots in use are always `0 .. used - 1` (a freed slot takes the last
+ * ring), so at most one empty page stays allocated beyond what the rings need.
+ */
+export class RingClass {
+  readonly capacity: number
+  private readonly doubles: number
+  private readonly perPage: number
+  private readonly pages: number[][] = []
+  private readonly holders: RingHolder[] = []
+
+  constructor(capacity: number) {
+    this.capacity = capacity
+    this.doubles = capacity * STRIDE
+    this.perPage = Math.max(1, Math.floor(PAGE_DOUBLES / this.doubles))
+  }
+
+  /** Gives `holder` a slot (its contents are undefined until written). */
+  acquire(holder: RingHolder): void {
+    const slot = this.holders.length
+    if (slot === this.pages.length * this.perPage) {
+      this.pages.push(doubles(this.perPage * this.doubles))
+    }
+    this.holders.push(holder)
+    this.place(holder, slot)
+  }
+
+  /** Frees `slot`: the ring in the last slot moves there, and is told where it now lives. */
+  release(slot: number): void {
+    const last = this.holders.pop()!
+    const lastSlot = this.holders.length
+    if (slot !== lastSlot) {
+      const into = this.pages[Math.floor(slot / this.perPage)]!
+      const at = (slot % this.perPage) * this.doubles
+      for (let k = 0; k < this.doubles; k++) into[at + k] = last.page[last.base + k]!
+      this.holders[slot] = last
+      this.place(last, slot)
+    }
+    // Free slots are all at the end: drop the pages they empty, but one (rings of a page each keep
+    // none), so a class at a page's edge does not allocate and drop a page back and forth.
+    const spare = this.perPage === 1 ? 0 : 1
+    while (this.pages.length * this.perPage - this.holders.length >= (spare + 1) * this.perPage) {
+      this.pages.pop()
+    }
+  }
+
+  /** Bytes of the pages this class holds. */
+  get bytes(): number {
+    return this.pages.length * this.perPage * this.doubles * 8
+  }
+
+  private place(holder: RingHolder, slot: number): void {
+    holder.slot = slot
+    holder.page = this.pages[Math.floor(slot / this.perPage)]!
+    holder.base = (slot % this.perPage) * this.doubles
+  }
+}
+
+/** The ring classes of one backend, by capacity: 2, 8, 32, ... entries (growth is fourfold). */
+export class EntryPool {
+  private readonly classes: RingClass[] = []
+
+  /** The class of rings of `2 * 4^k` entries. */
+  classOf(k: number): RingClass {
+    let c = this.classes[k]
+    if (c === undefined) {
+      c = new RingClass(2 * 4 ** k)
+      this.classes[k] = c
+    }
+    return c
+  }
+
+  /** Bytes of every page held, free room included. */
+  get bytes(): number {
+    let total = 0
+    for (const c of this.classes) if (c !== undefined) total += c.bytes
+    return total
+  }
+}
+
+/** An array of `n` doubles that V8 keeps unboxed (PACKED_DOUBLE_ELEMENTS), on its heap. */
+function doubles(n: number): number[] {
+  const page = [0.5]
+  for (let i = 1; i < n; i++) page.push(0.5)
+  return page
+}
