@@ -86,20 +86,20 @@ export function render(folder = folders[0]) {
   ].join('\n')
 }
 
+/** Writes `text` to `out`, or with `--check` reports `out` when it differs; true when stale. */
+export function writeOrCheck(out, text) {
+  if (process.argv.includes('--check')) {
+    if (readFileSync(out, 'utf8') === text) return false
+    console.error(`${relative(root, out)} is stale: run \`npm run gen:lua\``)
+    return true
+  }
+  writeFileSync(out, text)
+  console.log(`wrote ${out}`)
+  return false
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   let stale = false
-  for (const folder of folders) {
-    const out = join(folder.dir, 'scripts.ts')
-    const text = render(folder)
-    if (process.argv.includes('--check')) {
-      if (readFileSync(out, 'utf8') !== text) {
-        console.error(`${relative(root, out)} is stale: run \`node scripts/gen-lua.mjs\``)
-        stale = true
-      }
-    } else {
-      writeFileSync(out, text)
-      console.log(`wrote ${out}`)
-    }
-  }
+  for (const folder of folders) stale = writeOrCheck(join(folder.dir, 'scripts.ts'), render(folder)) || stale
   if (stale) process.exit(1)
 }

@@ -1,4 +1,5 @@
 import { createDetector } from './detect/detector.js'
+import type { SharedDetector } from './detect/shared-detector.js'
 import type { Detection, Detector, DetectRequest } from './detect/types.js'
 import { invalidArgument, SessionKitError } from './errors.js'
 import { assertRecordId, isValidSessionId } from './ids.js'
@@ -117,11 +118,15 @@ export interface SessionKit<P = Record<string, JsonValue>, S = JsonValue> {
    * when new, so history and the other modules work on it. When that id's kit session has ended,
    * ids are not issued twice: the detector forgets it and the request starts a new conversation,
    * or, for an `explicitId`, `CONFLICT` asks the client for a new one. Pass the upstream's reply to
-   * `kit.detector.bindReply(detection, reply)`.
+   * `kit.detector.bindReply(detection, reply)` (await it: on a store with a shared detection index
+   * it returns a promise).
    */
   detect(request: DetectRequest, options?: AccessOptions): Promise<KitDetection<P, S>>
-  /** The kit's detector (made on first use, from the `detect` option). */
-  readonly detector: Detector
+  /**
+   * The kit's detector (made on first use, from the `detect` option): on the store's shared
+   * detection index when it has one (Redis: every replica places a conversation alike), else in process.
+   */
+  readonly detector: Detector | SharedDetector
   /**
    * The kit's rate limiter (from the `limits` option; state in the store when it keeps any), for
    * subjects without a session: `kit.limits.consume({ tenant: apiKeyId }, { requests: 1 })`.
@@ -161,10 +166,18 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
   }
   const unsubscribe = store.subscribe?.((event: RemovalEvent) => onRemoval(core, event))
   const handle = (meta: RecordMeta) => new SessionHandle<P, S>(core, meta)
-  let detector: Detector | undefined
+  let detector: Detector | SharedDetector | undefined
   // Made on first use: a kit that never detects never holds the detector's index.
   const detectorOf = () => {
-    detector ??= createDetector({ clock: core.clock, ...resolved.detect })
+    if (detector === undefined) {
+      // The store's shared index unless the `detect` option names one.
+      const index = resolved.detect?.index ?? store.detectionIndex?.()
+      detector = createDetector({
+        clock: core.clock,
+        ...resolved.detect,
+        ...(index === undefined ? {} : { index }),
+      })
+    }
     return detector
   }
 
@@ -264,7 +277,8 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       return core.limiter()
     },
     async detect(request, access) {
-      const detection = detectorOf().detect(request)
+      const detector = detectorOf()
+      const detection = await detector.detect(request)
       const id = detection.sessionId
       const found = await get(id, access)
       if (found !== undefined) return { detection, session: found, created: false }
@@ -277,8 +291,8 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
         )
       }
       // The detector still knew a conversation whose kit session ended: it starts a new one.
-      detectorOf().forget(id)
-      const fresh = detectorOf().detect(request)
+      await detector.forget(id, detection.tenant)
+      const fresh = await detector.detect(request)
       const meta = await createSessionRecord(core, { id: fresh.sessionId, userId: access?.userId })
       if (meta === undefined) throw idTaken()
       return { detection: fresh, session: handle(meta), created: true }
