@@ -1,7 +1,9 @@
 // Storage for the sliding-window logs of one memory backend: every log's ring lives in a slot of
 // a shared typed array, so a log is one small object however many entries it holds, a growing log
 // moves to a larger slot instead of allocating, and nothing but a rare page is left to the
-// garbage collector.
+// garbage collector. Pages are Float64Arrays: their bytes live outside the JS heap, so the young
+// generation's collector never copies them (pages of plain arrays were copied twice each before
+// they settled in the old generation, which cost more than the rate limiting).
 
 /** Doubles per log entry: sequence number, time, cost. */
 export const STRIDE = 3
@@ -12,7 +14,7 @@ const PAGE_DOUBLES = 8192
 /** Where a ring lives; its class keeps this up to date when it moves the ring to another slot. */
 export interface RingHolder {
   /** The page holding the ring, and the offset of its first double there. */
-  page: number[]
+  page: Float64Array
   base: number
   slot: number
 }
@@ -25,7 +27,7 @@ export class RingClass {
   readonly capacity: number
   private readonly doubles: number
   private readonly perPage: number
-  private readonly pages: number[][] = []
+  private readonly pages: Float64Array[] = []
   private readonly holders: RingHolder[] = []
 
   constructor(capacity: number) {
@@ -38,7 +40,7 @@ export class RingClass {
   acquire(holder: RingHolder): void {
     const slot = this.holders.length
     if (slot === this.pages.length * this.perPage) {
-      this.pages.push(doubles(this.perPage * this.doubles))
+      this.pages.push(new Float64Array(this.perPage * this.doubles))
     }
     this.holders.push(holder)
     this.place(holder, slot)
@@ -95,11 +97,4 @@ export class EntryPool {
     for (const c of this.classes) if (c !== undefined) total += c.bytes
     return total
   }
-}
-
-/** An array of `n` doubles that V8 keeps unboxed (PACKED_DOUBLE_ELEMENTS), on its heap. */
-function doubles(n: number): number[] {
-  const page = [0.5]
-  for (let i = 1; i < n; i++) page.push(0.5)
-  return page
 }

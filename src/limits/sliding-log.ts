@@ -5,7 +5,7 @@ import { MemoryState } from './memory-state.js'
 /** How many entries the search for `retryAfterMs` reads before it settles for an upper bound. */
 export const RETRY_SCAN_ENTRIES = 1024
 
-const NO_PAGE: number[] = [0.5]
+const NO_PAGE = new Float64Array(0)
 
 /**
  * One sliding window's exact log in memory: a ring of (seq, at, cost) triples, oldest first, with

@@ -8,35 +8,37 @@
 -- key is kept, `clock` the latest time the log changed at (no call decides at an earlier time).
 -- Doubles hold every whole number below 2^53 exactly.
 -- ARGV[1] is the caller's clock (epoch ms) and ARGV[2] how long keys outlive that time in Redis
--- (grace ms), so a clock that runs behind Redis's never loses live state.
+-- (grace ms, read when a key's expiry moves), so a clock that runs behind Redis's never loses live
+-- state.
 -- The arithmetic matches src/limits/ (sliding-log.ts, token-bucket.ts) operation for operation, so
 -- both backends give the same answers.
 local now = tonumber(ARGV[1])
-local grace = tonumber(ARGV[2])
 local EPSILON = 1e-9
 local pack, unpack = struct.pack, struct.unpack
 local ENTRY, SLIDING, BUCKET = '<ddd', '<dddddd', '<ddd'
 
 -- The charge's state (nil when `existing` is set and the key holds none), with the rule's figures,
--- in one table built at once. `empty`: the key does not exist (a write must set its expiry).
-local function read(key, algorithm, limit, window, burst, existing)
+-- in one table built at once. `empty`: the key does not exist (a write must set its expiry). Only a
+-- bucket reads its burst (a sliding window's is its limit).
+local function read(key, algorithm, limit, window, burst_text, existing)
   if algorithm == 's' then
     local text = redis.call('LINDEX', key, 0)
     if not text then
       if existing then return nil end
       return {
-        key = key, sliding = true, limit = limit, window = window, burst = burst, sum = 0,
+        key = key, sliding = true, limit = limit, window = window, sum = 0,
         newest = -math.huge, oldest = 0, pushed = 0, x = 0, clock = -math.huge, empty = true, popped = false,
       }
     end
     local sum, newest, oldest, pushed, x, clock = unpack(SLIDING, text)
     return {
-      key = key, sliding = true, limit = limit, window = window, burst = burst, sum = sum, newest = newest,
+      key = key, sliding = true, limit = limit, window = window, sum = sum, newest = newest,
       oldest = oldest, pushed = pushed, x = x, clock = clock, empty = false, popped = false,
     }
   end
   local text = redis.call('GET', key)
   if not text and existing then return nil end
+  local burst = tonumber(burst_text)
   local tokens, updated, x = burst, now, 0
   if text then tokens, updated, x = unpack(BUCKET, text) end
   return { key = key, sliding = false, limit = limit, window = window, burst = burst, tokens = tokens, updated = updated, x = x }
@@ -92,7 +94,7 @@ local function save(st, until_, entry)
   local key = st.key
   local moved = until_ > st.x
   if moved then st.x = until_ + math.floor(st.window / 8) end
-  local ttl = st.x - now + grace
+  local ttl = st.x - now + tonumber(ARGV[2])
   if not st.sliding then
     redis.call('SET', key, pack(BUCKET, st.tokens, st.updated, st.x), 'PX', ttl)
     return

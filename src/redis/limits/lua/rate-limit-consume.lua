@@ -27,7 +27,7 @@ local charges = {}
 local all = true
 for i = 1, n do
   local b = 3 + (i - 1) * 5
-  local st = read(KEYS[i], ARGV[b + 1], tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3]), tonumber(ARGV[b + 4]))
+  local st = read(KEYS[i], ARGV[b + 1], tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3]), ARGV[b + 4])
   local cost = tonumber(ARGV[b + 5])
   st.cost = cost
   if st.sliding then

@@ -25,7 +25,7 @@ local out = {}
 for i = 1, n do
   local b = 3 + (i - 1) * 8
   local seq, at, from, to = tonumber(ARGV[b + 5]), tonumber(ARGV[b + 6]), tonumber(ARGV[b + 7]), tonumber(ARGV[b + 8])
-  local st = read(KEYS[i], ARGV[b + 1], tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3]), tonumber(ARGV[b + 4]), true)
+  local st = read(KEYS[i], ARGV[b + 1], tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3]), ARGV[b + 4], true)
   local applied = 0
   if st and st.sliding then
     local decided, dirty = prepare_sliding(st)
