@@ -8,8 +8,12 @@
 /** Doubles per log entry: sequence number, time, cost. */
 export const STRIDE = 3
 
-/** Doubles per page (64 KiB): a class's slots are packed into pages of this size, or one ring a page when larger. */
-const PAGE_DOUBLES = 8192
+/**
+ * Doubles per page (4 KiB): a class's slots are packed into pages of this size, or one ring a page
+ * when larger. Small, so the free room a class keeps (at most two pages) stays small beside
+ * `memory.maxBytes` (64 KiB at least).
+ */
+const PAGE_DOUBLES = 512
 
 /** Where a ring lives; its class keeps this up to date when it moves the ring to another slot. */
 export interface RingHolder {
@@ -25,13 +29,15 @@ export interface RingHolder {
  */
 export class RingClass {
   readonly capacity: number
+  private readonly total: PoolBytes
   private readonly doubles: number
   private readonly perPage: number
   private readonly pages: Float64Array[] = []
   private readonly holders: RingHolder[] = []
 
-  constructor(capacity: number) {
+  constructor(capacity: number, total: PoolBytes) {
     this.capacity = capacity
+    this.total = total
     this.doubles = capacity * STRIDE
     this.perPage = Math.max(1, Math.floor(PAGE_DOUBLES / this.doubles))
   }
@@ -41,6 +47,7 @@ export class RingClass {
     const slot = this.holders.length
     if (slot === this.pages.length * this.perPage) {
       this.pages.push(new Float64Array(this.perPage * this.doubles))
+      this.total.bytes += this.perPage * this.doubles * 8
     }
     this.holders.push(holder)
     this.place(holder, slot)
@@ -62,12 +69,8 @@ export class RingClass {
     const spare = this.perPage === 1 ? 0 : 1
     while (this.pages.length * this.perPage - this.holders.length >= (spare + 1) * this.perPage) {
       this.pages.pop()
+      this.total.bytes -= this.perPage * this.doubles * 8
     }
-  }
-
-  /** Bytes of the pages this class holds. */
-  get bytes(): number {
-    return this.pages.length * this.perPage * this.doubles * 8
   }
 
   private place(holder: RingHolder, slot: number): void {
@@ -77,24 +80,31 @@ export class RingClass {
   }
 }
 
+/** The capacity of the smallest ring that holds `entries` (rings hold 2, 8, 32, ... entries). */
+export function ringCapacityFor(entries: number): number {
+  let capacity = 2
+  while (capacity < entries) capacity *= 4
+  return capacity
+}
+
+/** Bytes of the pages a pool holds, kept up to date by its classes. */
+interface PoolBytes {
+  bytes: number
+}
+
 /** The ring classes of one backend, by capacity: 2, 8, 32, ... entries (growth is fourfold). */
-export class EntryPool {
+export class EntryPool implements PoolBytes {
+  /** Bytes of every page held, free room included. */
+  bytes = 0
   private readonly classes: RingClass[] = []
 
   /** The class of rings of `2 * 4^k` entries. */
   classOf(k: number): RingClass {
     let c = this.classes[k]
     if (c === undefined) {
-      c = new RingClass(2 * 4 ** k)
+      c = new RingClass(2 * 4 ** k, this)
       this.classes[k] = c
     }
     return c
-  }
-
-  /** Bytes of every page held, free room included. */
-  get bytes(): number {
-    let total = 0
-    for (const c of this.classes) if (c !== undefined) total += c.bytes
-    return total
   }
 }

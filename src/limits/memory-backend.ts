@@ -24,6 +24,11 @@ export interface MemoryLimits {
   readonly evicted: number
 }
 
+/** What `memory.maxBytes` counts for a state beside its log's ring: its objects, and its subject twice (id and `<kind>:<id>`). */
+function fixedBytesOf(state: State): number {
+  return STATE_BYTES + 2 * state.subject.length
+}
+
 /**
  * Rate-limit state in process memory: per rule, a map from subject id to that subject's state
  * (one lookup reaches it), bounded by `maxKeys` states and `maxBytes` (estimated). Past a bound,
@@ -46,7 +51,7 @@ export function createMemoryLimits(
   // The states of one consume, reused (a consume never runs inside another).
   const held: State[] = []
   let keys = 0
-  let bytes = 0
+  let fixedBytes = 0
   let evicted = 0
   let tick = 0
 
@@ -62,17 +67,15 @@ export function createMemoryLimits(
       state.placed = tick
       map.set(id, state)
       keys++
-      recount(state)
+      fixedBytes += fixedBytesOf(state)
     }
     state.used = tick
     return state
   }
 
-  /** Brings the bytes counted for `state` up to date (its ring may have grown or shrunk). */
-  function recount(state: State): void {
-    const now = STATE_BYTES + 2 * state.subject.length + state.bytes
-    bytes += now - state.counted
-    state.counted = now
+  /** Bytes held now: every state's fixed part, and the pool's pages (the logs' rings, with free room). */
+  function bytes(): number {
+    return fixedBytes + pool.bytes
   }
 
   /** Drops up to two of the map's oldest-placed states that have expired (none of this call's). */
@@ -87,13 +90,13 @@ export function createMemoryLimits(
   function remove(map: Map<string, State>, state: State): void {
     map.delete(state.id)
     keys--
-    bytes -= state.counted
+    fixedBytes -= fixedBytesOf(state)
     if (state instanceof SlidingLog) state.free()
   }
 
   /** Pushes out states until both bounds hold: used since placed (or in this call) means a second chance. */
   function evict(now: number): void {
-    for (let turns = 0; keys > bounds.maxKeys || bytes > bounds.maxBytes; turns++) {
+    for (let turns = 0; keys > bounds.maxKeys || bytes() > bounds.maxBytes; turns++) {
       let map = maps[0]!
       let oldest: State | undefined
       for (const m of maps) {
@@ -127,9 +130,7 @@ export function createMemoryLimits(
         const cost = charges.costs[i]!
         let fits: boolean
         if (state instanceof SlidingLog) {
-          const before = state.capacity
           out.at[i] = state.prepare(rule.windowMs, now)
-          if (state.capacity !== before) recount(state)
           fits = state.sum + cost <= rule.limit
         } else {
           out.at[i] = state.prepare(rule, now)
@@ -151,11 +152,7 @@ export function createMemoryLimits(
         out.taken[i] = all
         out.seq[i] = 0
         if (state instanceof SlidingLog) {
-          if (all && cost > 0) {
-            const before = state.capacity
-            out.seq[i] = state.take(cost, at)
-            if (state.capacity !== before) recount(state)
-          }
+          if (all && cost > 0) out.seq[i] = state.take(cost, at)
           resetAt = state.sum > 0 ? state.newest + rule.windowMs : at
           out.remaining[i] = Math.max(0, rule.limit - state.sum)
           out.retryAfterMs[i] = fits ? 0 : state.retryAfter(state.sum + cost - rule.limit, rule.windowMs, at)
@@ -181,7 +178,6 @@ export function createMemoryLimits(
         if (state instanceof SlidingLog) {
           state.prepare(rule.windowMs, now)
           state.settle(seq, at, from, to)
-          recount(state)
         } else {
           const decided = state.prepare(rule, now)
           state.settle(rule, from, to)
@@ -195,7 +191,7 @@ export function createMemoryLimits(
       return keys
     },
     get bytes() {
-      return bytes
+      return bytes()
     },
     get evicted() {
       return evicted

@@ -1,19 +1,15 @@
 /**
  * What the memory backend keeps with each rule's state of one subject, besides the algorithm's
- * own figures: whose it is, the bytes counted for it, and its place in the eviction order.
+ * own figures: whose it is, and its place in the eviction order.
  * Both algorithms' states extend it, so a lookup reaches everything in one object.
  */
 export abstract class MemoryState {
   /** The subject's id (its key in the rule's map) and `<kind>:<id>` (what results name), made once. */
   id = ''
   subject = ''
-  /** Bytes counted for this state in the backend's total. */
-  counted = 0
   /** After this time the state is back to empty: it can go without losing anything. */
   expiresAt = 0
   /** Operation count when last used, and when last placed at the young end of its map. */
   used = 0
   placed = 0
-  /** Estimated bytes the state holds beyond its fixed part. */
-  abstract readonly bytes: number
 }

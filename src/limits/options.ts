@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js'
 import { invalidConfig } from '../errors.js'
 import { firstOptionIssue } from '../options.js'
 import type { SessionStore } from '../store/contract.js'
+import { ringCapacityFor } from './entry-pool.js'
 import { ENTRY_BYTES } from './memory-sizes.js'
 import {
   BUILT_IN_KINDS,
@@ -141,15 +142,16 @@ export function parseLimitsOptions(
       throw fail(`${at}.name`, `"${rule.name}" is used by an earlier rule; names are unique`)
     names.add(rule.name)
     const burst = rule.algorithm === 'token-bucket' ? (rule.burst ?? rule.limit) : rule.limit
-    // A log holds at most one entry per unit of cost: its worst case must fit in memory.
+    // A log holds at most one entry per unit of cost, in a ring of the next size up: its worst
+    // case must fit in memory.
     if (
       source.inMemory &&
       rule.algorithm === 'sliding-window' &&
-      rule.limit * ENTRY_BYTES > memory.maxBytes
+      ringCapacityFor(rule.limit) * ENTRY_BYTES > memory.maxBytes
     ) {
       throw fail(
         `${at}.limit`,
-        `a window of ${rule.limit} may log ${rule.limit} entries (${ENTRY_BYTES} bytes each), more than memory.maxBytes; raise memory.maxBytes or use a token bucket`,
+        `a window of ${rule.limit} may log ${rule.limit} entries, in a ring of ${ringCapacityFor(rule.limit)} (${ENTRY_BYTES} bytes each), more than memory.maxBytes; raise memory.maxBytes or use a token bucket`,
       )
     }
     return {

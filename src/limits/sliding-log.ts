@@ -1,5 +1,4 @@
 import { type EntryPool, type RingClass, type RingHolder, STRIDE } from './entry-pool.js'
-import { ENTRY_BYTES } from './memory-sizes.js'
 import { MemoryState } from './memory-state.js'
 
 /** How many entries the search for `retryAfterMs` reads before it settles for an upper bound. */
@@ -127,11 +126,6 @@ export class SlidingLog extends MemoryState implements RingHolder {
   free(): void {
     this.count = 0
     this.shrink()
-  }
-
-  /** Estimated bytes of the ring. */
-  get bytes(): number {
-    return this.capacity * ENTRY_BYTES
   }
 
   /** Offset in `page` of the `i`-th entry from the oldest. */

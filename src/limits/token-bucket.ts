@@ -11,8 +11,6 @@ export const TOKEN_EPSILON = 1e-9
 export class TokenBucket extends MemoryState {
   tokens: number
   updated: number
-  /** Beyond the fixed part every state has, a bucket holds nothing. */
-  readonly bytes = 0
 
   constructor(burst: number, now: number) {
     super()

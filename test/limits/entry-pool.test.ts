@@ -130,7 +130,7 @@ describe('sliding logs in a shared entry pool', () => {
     expect(full).toBeGreaterThanOrEqual(2000 * 32 * 24)
     for (const log of logs) log.prepare(WINDOW, 1000)
     // Rings of 2, 8 and 32 entries were used: a spare page of each is left.
-    expect(pool.bytes).toBeLessThanOrEqual(3 * 64 * 1024)
-    expect(logs.every((log) => log.bytes === 0)).toBe(true)
+    expect(pool.bytes).toBeLessThanOrEqual(3 * 4096)
+    expect(logs.every((log) => log.capacity === 0)).toBe(true)
   })
 })
