@@ -9,11 +9,14 @@
 export const STRIDE = 3
 
 /**
- * Doubles per page (4 KiB): a class's slots are packed into pages of this size, or one ring a page
- * when larger. Small, so the free room a class keeps (at most two pages) stays small beside
- * `memory.maxBytes` (64 KiB at least).
+ * Page size for a backend bounded by `maxBytes`: a class's slots are packed into pages of this
+ * size (or one ring a page when larger). A 256th of the bound, from 4 KiB to 256 KiB: large pages
+ * mean few typed arrays (each is an allocation V8 weighs when it schedules collections), small
+ * ones keep the free room of a class (at most two pages) small beside the bound.
  */
-const PAGE_DOUBLES = 512
+export function pageBytesFor(maxBytes: number): number {
+  return Math.min(256 * 1024, Math.max(4096, Math.floor(maxBytes / 256 / 8) * 8))
+}
 
 /** Where a ring lives; its class keeps this up to date when it moves the ring to another slot. */
 export interface RingHolder {
@@ -35,11 +38,11 @@ export class RingClass {
   private readonly pages: Float64Array[] = []
   private readonly holders: RingHolder[] = []
 
-  constructor(capacity: number, total: PoolBytes) {
+  constructor(capacity: number, total: PoolBytes, pageDoubles: number) {
     this.capacity = capacity
     this.total = total
     this.doubles = capacity * STRIDE
-    this.perPage = Math.max(1, Math.floor(PAGE_DOUBLES / this.doubles))
+    this.perPage = Math.max(1, Math.floor(pageDoubles / this.doubles))
   }
 
   /** Gives `holder` a slot (its contents are undefined until written). */
@@ -97,12 +100,18 @@ export class EntryPool implements PoolBytes {
   /** Bytes of every page held, free room included. */
   bytes = 0
   private readonly classes: RingClass[] = []
+  private readonly pageDoubles: number
+
+  /** A pool whose pages are `pageBytes` long (see {@link pageBytesFor}). */
+  constructor(pageBytes = 4096) {
+    this.pageDoubles = pageBytes / 8
+  }
 
   /** The class of rings of `2 * 4^k` entries. */
   classOf(k: number): RingClass {
     let c = this.classes[k]
     if (c === undefined) {
-      c = new RingClass(2 * 4 ** k, this)
+      c = new RingClass(2 * 4 ** k, this, this.pageDoubles)
       this.classes[k] = c
     }
     return c

@@ -1,6 +1,6 @@
 import type { RateRuleSpec, RateSettlement } from '../store/rate-limit-backend.js'
 import type { Charges, Outcomes } from './charges.js'
-import { EntryPool } from './entry-pool.js'
+import { EntryPool, pageBytesFor } from './entry-pool.js'
 import { STATE_BYTES } from './memory-sizes.js'
 import type { CompiledRule } from './rules.js'
 import { SlidingLog } from './sliding-log.js'
@@ -47,7 +47,7 @@ export function createMemoryLimits(
 ): MemoryLimits {
   const slots = new Map(rules.map((rule, i) => [rule, i]))
   const maps = rules.map(() => new Map<string, State>())
-  const pool = new EntryPool()
+  const pool = new EntryPool(pageBytesFor(bounds.maxBytes))
   // The states of one consume, reused (a consume never runs inside another).
   const held: State[] = []
   let keys = 0
