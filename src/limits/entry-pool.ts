@@ -67,9 +67,10 @@ export class RingClass {
       this.holders[slot] = last
       this.place(last, slot)
     }
-    // Free slots are all at the end: drop the pages they empty, but one (rings of a page each keep
-    // none), so a class at a page's edge does not allocate and drop a page back and forth.
-    const spare = this.perPage === 1 ? 0 : 1
+    // Free slots are all at the end: drop the pages they empty, but one while the class holds rings
+    // (rings of a page each keep none), so a class at a page's edge does not allocate and drop a
+    // page back and forth; a class that holds none keeps nothing.
+    const spare = this.perPage === 1 || this.holders.length === 0 ? 0 : 1
     while (this.pages.length * this.perPage - this.holders.length >= (spare + 1) * this.perPage) {
       this.pages.pop()
       this.total.bytes -= this.perPage * this.doubles * 8

@@ -7,8 +7,8 @@ export const RETRY_SCAN_ENTRIES = 1024
 const NO_PAGE = new Float64Array(0)
 
 /**
- * One sliding window's exact log in memory: a ring of (seq, at, cost) triples, oldest first, with
- * the sum of their costs. The ring lives in a slot of the backend's entry pool: no object per
+ * One sliding window's exact log in memory: a ring of (seq, at, cost) triples, oldest first, one
+ * per millisecond in which requests were admitted, with the sum of their costs. The ring lives in a slot of the backend's entry pool: no object per
  * entry, and growing (fourfold) or shrinking moves it to a slot of another size. Every entry costs
  * at least 1 (a cost settled to 0 is removed), so a log never holds more than `limit` entries.
  */
@@ -63,8 +63,22 @@ export class SlidingLog extends MemoryState implements RingHolder {
     return at
   }
 
-  /** Appends an entry of `cost` (at least 1) at `at`; returns its sequence number. */
+  /**
+   * Takes `cost` (at least 1) at `at`; returns the sequence number of its entry. Requests of the
+   * same millisecond share one entry (the newest, its cost grown): they leave the window together,
+   * so a burst costs one entry, not one per request.
+   */
   take(cost: number, at: number): number {
+    this.sum += cost
+    this.newest = at
+    this.clock = at
+    if (this.count > 0) {
+      const last = this.offset(this.count - 1)
+      if (this.page[last + 1] === at) {
+        this.page[last + 2]! += cost
+        return this.page[last]!
+      }
+    }
     if (this.count === this.capacity) this.moveTo(this.ring === undefined ? 0 : this.size + 1)
     const o = this.base + ((this.head + this.count) & (this.capacity - 1)) * STRIDE
     const seq = ++this.pushed
@@ -73,9 +87,6 @@ export class SlidingLog extends MemoryState implements RingHolder {
     this.page[o + 2] = cost
     if (this.count === 0) this.oldest = at
     this.count++
-    this.sum += cost
-    this.newest = at
-    this.clock = at
     return seq
   }
 
@@ -95,18 +106,20 @@ export class SlidingLog extends MemoryState implements RingHolder {
   }
 
   /**
-   * Sets the cost of entry `seq` (taken at `at` with cost `from`) to `to`, removing it at 0.
-   * False when no such entry is in the log (it left the window, or was settled already).
+   * Changes the cost `from` of a request in entry `seq` (taken at `at`) to `to`; an entry whose
+   * cost falls to 0 is removed. False when no such entry is in the log (it left the window, or
+   * holds less than `from`: settled already).
    */
   settle(seq: number, at: number, from: number, to: number): boolean {
     const i = this.find(seq)
     if (i < 0) return false
     const page = this.page
     const o = this.offset(i)
-    if (page[o + 1] !== at || page[o + 2] !== from) return false
+    if (page[o + 1] !== at || page[o + 2]! < from) return false
     this.sum += to - from
-    if (to > 0) {
-      page[o + 2] = to
+    const cost = page[o + 2]! - from + to
+    if (cost > 0) {
+      page[o + 2] = cost
       return true
     }
     for (let j = i; j < this.count - 1; j++) {

@@ -87,10 +87,10 @@ local function prepare_bucket(st)
   return at
 end
 
--- Writes the state, with `entry` (packed) appended to the log when given, and keeps the key until
--- at least `until_` (plus an eighth of the window, so a busy key is re-expired once per eighth of a
--- window, not on every call).
-local function save(st, until_, entry)
+-- Writes the state, with `entry` (packed) appended to the log or `tail` replacing its newest entry
+-- when given, and keeps the key until at least `until_` (plus an eighth of the window, so a busy
+-- key is re-expired once per eighth of a window, not on every call).
+local function save(st, until_, entry, tail)
   local key = st.key
   local moved = until_ > st.x
   if moved then st.x = until_ + math.floor(st.window / 8) end
@@ -103,12 +103,11 @@ local function save(st, until_, entry)
   if st.empty then
     if entry then redis.call('RPUSH', key, head, entry) else redis.call('RPUSH', key, head) end
     moved = true
-  elseif st.popped then
-    redis.call('LPUSH', key, head)
-    if entry then redis.call('RPUSH', key, entry) end
   else
+    if st.popped then redis.call('LPUSH', key, head) end
     if entry then redis.call('RPUSH', key, entry) end
-    redis.call('LSET', key, 0, head)
+    if tail then redis.call('LSET', key, -1, tail) end
+    if not st.popped then redis.call('LSET', key, 0, head) end
   end
   if moved then redis.call('PEXPIRE', key, ttl) end
 end

@@ -47,12 +47,21 @@ for i = 1, n do
   local cost, at, window = st.cost, st.at, st.window
   local seq, remaining, reset_at, retry = 0, 0, 0, 0
   if st.sliding then
-    local entry
+    local entry, tail
     if all and cost > 0 then
-      st.pushed = st.pushed + 1
-      seq = st.pushed
-      entry = pack(ENTRY, seq, at, cost)
-      if st.sum == 0 then st.oldest = at end
+      -- Requests of one millisecond share an entry: the newest, when it was taken at `at`.
+      local last = st.sum > 0 and st.newest == at and redis.call('LINDEX', st.key, -1)
+      local last_seq, last_at, last_cost
+      if last then last_seq, last_at, last_cost = unpack(ENTRY, last) end
+      if last_at == at then
+        seq = last_seq
+        tail = pack(ENTRY, seq, at, last_cost + cost)
+      else
+        st.pushed = st.pushed + 1
+        seq = st.pushed
+        entry = pack(ENTRY, seq, at, cost)
+        if st.sum == 0 then st.oldest = at end
+      end
       st.sum = st.sum + cost
       st.newest = at
       st.clock = at
@@ -61,7 +70,7 @@ for i = 1, n do
     remaining = math.max(0, st.limit - st.sum)
     reset_at = st.sum > 0 and st.newest + window or at
     if not st.fits then retry = retry_after(st, st.sum + cost - st.limit, at) end
-    if st.dirty then save(st, reset_at, entry) end
+    if st.dirty then save(st, reset_at, entry, tail) end
   else
     if all then st.tokens = st.tokens - cost end
     remaining = math.max(0, math.floor(st.tokens + EPSILON))

@@ -1,7 +1,8 @@
 -- settle: ARGV[3] the number of settlements, then eight per settlement: algorithm, limit, windowMs,
--- burst, seq, at, from, to. Sets the cost of a taken charge from `from` to `to` (a log entry at 0
--- is removed; a bucket gets `from - to` tokens back). An entry no longer in its window, or not as
--- described (settled already), is left alone. { applied (0/1) per settlement }.
+-- burst, seq, at, from, to. Sets the cost of a taken charge from `from` to `to`: its entry, shared
+-- by the requests of its millisecond, changes by `to - from` and is removed at 0; a bucket gets
+-- `from - to` tokens back. An entry no longer in its window, or holding less than `from` (settled
+-- already), is left alone. { applied (0/1) per settlement }.
 
 -- The index of entry `seq` in the list and its packed text, or nil. Entries start at `first`;
 -- sequence numbers grow from there, and removals only move entries towards it.
@@ -34,10 +35,10 @@ for i = 1, n do
     if not st.empty then found, text, len = find(st.key, first, seq) end
     if found then
       local _, t, c = unpack(ENTRY, text)
-      if t == at and c == from then
+      if t == at and c >= from then
         st.sum = st.sum + to - from
-        if to > 0 then
-          redis.call('LSET', st.key, found, pack(ENTRY, seq, at, to))
+        if c - from + to > 0 then
+          redis.call('LSET', st.key, found, pack(ENTRY, seq, at, c - from + to))
         elseif len == first + 1 then
           -- The log's only entry: the list keeps just its state (trimmed off or first).
           if st.popped then
