@@ -3,7 +3,8 @@
 // - in memory: throughput ratio (target >= 0.7x: a fixed window is one counter per key, cheaper and
 //   inexact) and both limiters' admission errors on one replayed trace of bursty traffic;
 // - on Redis: round trips per consume for both (server command counts), and throughput at 1 and
-//   32 calls in flight (target >= 1x);
+//   32 calls in flight (target >= 1x), with each side's server time per script (usec_per_call
+//   from INFO commandstats over its rounds);
 // - heap per subject of the memory backend, beside the estimate `memory.maxBytes` counts.
 // Starts its own redis-server on a free 127.0.0.1 port; the Redis part is skipped without one.
 import { Redis } from 'ioredis'
@@ -37,7 +38,13 @@ async function round(consume: Consume, ops: number, inFlight: number, offset: nu
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-/** Interleaved rounds of both (drift on a shared machine hits both alike); prints and checks the ratio. */
+/** A server's script count and time so far (INFO commandstats), to print `usec_per_call` per side. */
+type ServerProbe = () => Promise<{ calls: number; usec: number }>
+
+/**
+ * Interleaved rounds of both (drift on a shared machine hits both alike); prints and checks the
+ * ratio, and with a probe each side's server time per script over its rounds.
+ */
 async function compare(
   title: string,
   ours: Consume,
@@ -45,19 +52,37 @@ async function compare(
   ops: number,
   inFlight: number,
   target: number,
+  probe?: ServerProbe,
 ) {
   await round(ours, ops, inFlight, 0)
   await round(theirs, ops, inFlight, 0)
   const a: number[] = []
   const b: number[] = []
+  const server = [
+    { calls: 0, usec: 0 },
+    { calls: 0, usec: 0 },
+  ]
+  const timed = async (side: number, consume: Consume, offset: number) => {
+    const before = await probe?.()
+    const rate = await round(consume, ops, inFlight, offset)
+    const after = await probe?.()
+    if (before !== undefined && after !== undefined) {
+      server[side]!.calls += after.calls - before.calls
+      server[side]!.usec += after.usec - before.usec
+    }
+    return rate
+  }
   for (let r = 0; r < ROUNDS; r++) {
-    a.push(await round(ours, ops, inFlight, r * ops))
-    b.push(await round(theirs, ops, inFlight, r * ops))
+    a.push(await timed(0, ours, r * ops))
+    b.push(await timed(1, theirs, r * ops))
   }
   const ratio = median(a) / median(b)
   if (ratio < target) failed = true
+  const usec = probe
+    ? `; usec_per_call ${server.map((x) => (x.usec / Math.max(1, x.calls)).toFixed(1)).join(' / ')}`
+    : ''
   console.log(
-    `${title.padEnd(44)} sessionkit ${fmt(median(a)).padStart(9)} ops/s, rate-limiter-flexible ${fmt(median(b)).padStart(9)} ops/s = ${ratio.toFixed(2)}x (target >= ${target}x) ${ratio >= target ? 'PASS' : 'MISS'}`,
+    `${title.padEnd(44)} sessionkit ${fmt(median(a)).padStart(9)} ops/s, rate-limiter-flexible ${fmt(median(b)).padStart(9)} ops/s = ${ratio.toFixed(2)}x (target >= ${target}x) ${ratio >= target ? 'PASS' : 'MISS'}${usec}`,
   )
 }
 
@@ -172,6 +197,11 @@ if (!redisServerAvailable()) {
     for (const m of stats.matchAll(/cmdstat_(evalsha|eval|exec):calls=(\d+)/g)) calls += Number(m[2])
     return { calls, usec: Number(/cmdstat_evalsha:calls=\d+,usec=(\d+)/.exec(stats)?.[1] ?? 0) }
   }
+  const scriptStats: ServerProbe = async () => {
+    const stats = await raw.info('commandstats')
+    const m = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(stats)
+    return { calls: Number(m?.[1] ?? 0), usec: Number(m?.[2] ?? 0) }
+  }
   for (const [name, consume] of [
     ['sessionkit', asConsume(ours)],
     ['rate-limiter-flexible', rlfConsume(theirs)],
@@ -182,7 +212,7 @@ if (!redisServerAvailable()) {
     const after = await serverStats()
     const perCall = (after.calls - before.calls) / 1000
     console.log(
-      `Redis round trips per consume, ${name}: ${perCall.toFixed(2)} ${perCall <= 1 ? 'PASS' : 'MISS'} (target 1); server time per script ${((after.usec - before.usec) / 1000).toFixed(1)} us`,
+      `Redis round trips per consume, ${name}: ${perCall.toFixed(2)} ${perCall <= 1 ? 'PASS' : 'MISS'} (target 1); server time per script ${((after.usec - before.usec) / 1000).toFixed(1)} us (100 keys, 10 calls each)`,
     )
     if (perCall > 1) failed = true
   }
@@ -194,6 +224,7 @@ if (!redisServerAvailable()) {
       inFlight === 1 ? 4000 : 20_000,
       inFlight,
       1,
+      scriptStats,
     )
   }
   raw.disconnect()
