@@ -38,8 +38,11 @@ async function round(consume: Consume, ops: number, inFlight: number, offset: nu
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-/** A server's script count and time so far (INFO commandstats), to print `usec_per_call` per side. */
-type ServerProbe = () => Promise<{ calls: number; usec: number }>
+/**
+ * A server's script count and time so far (INFO commandstats), to print `usec_per_call` per side,
+ * and its CPU time (INFO cpu, in us).
+ */
+type ServerProbe = () => Promise<{ calls: number; usec: number; cpu: number }>
 
 /**
  * Interleaved rounds of both (drift on a shared machine hits both alike); prints and checks the
@@ -58,17 +61,24 @@ async function compare(
   await round(theirs, ops, inFlight, 0)
   const a: number[] = []
   const b: number[] = []
+  // CPU time per call of each side (this process, and the server's), summed over its rounds: a
+  // figure that load from other processes on the machine disturbs far less than wall time.
   const server = [
-    { calls: 0, usec: 0 },
-    { calls: 0, usec: 0 },
+    { calls: 0, usec: 0, cpu: 0, ours: 0 },
+    { calls: 0, usec: 0, cpu: 0, ours: 0 },
   ]
   const timed = async (side: number, consume: Consume, offset: number) => {
     const before = await probe?.()
+    const cpu = process.cpuUsage()
     const rate = await round(consume, ops, inFlight, offset)
+    const used = process.cpuUsage(cpu)
     const after = await probe?.()
+    const x = server[side]!
+    x.ours += used.user + used.system
     if (before !== undefined && after !== undefined) {
-      server[side]!.calls += after.calls - before.calls
-      server[side]!.usec += after.usec - before.usec
+      x.calls += after.calls - before.calls
+      x.usec += after.usec - before.usec
+      x.cpu += after.cpu - before.cpu
     }
     return rate
   }
@@ -78,9 +88,12 @@ async function compare(
   }
   const ratio = median(a) / median(b)
   if (ratio < target) failed = true
-  const usec = probe
-    ? `; usec_per_call ${server.map((x) => (x.usec / Math.max(1, x.calls)).toFixed(1)).join(' / ')}`
-    : ''
+  const perOp = server.map((x) => (x.ours + x.cpu) / (ROUNDS * ops))
+  const usec = `; CPU per call ${perOp.map((t) => t.toFixed(1)).join(' / ')} us (${(perOp[1]! / perOp[0]!).toFixed(2)}x)${
+    probe
+      ? `, of it on the server ${server.map((x) => (x.cpu / (ROUNDS * ops)).toFixed(1)).join(' / ')} us; usec_per_call ${server.map((x) => (x.usec / Math.max(1, x.calls)).toFixed(1)).join(' / ')}`
+      : ''
+  }`
   console.log(
     `${title.padEnd(44)} sessionkit ${fmt(median(a)).padStart(9)} ops/s, rate-limiter-flexible ${fmt(median(b)).padStart(9)} ops/s = ${ratio.toFixed(2)}x (target >= ${target}x) ${ratio >= target ? 'PASS' : 'MISS'}${usec}`,
   )
@@ -200,7 +213,13 @@ if (!redisServerAvailable()) {
   const scriptStats: ServerProbe = async () => {
     const stats = await raw.info('commandstats')
     const m = /cmdstat_evalsha:calls=(\d+),usec=(\d+)/.exec(stats)
-    return { calls: Number(m?.[1] ?? 0), usec: Number(m?.[2] ?? 0) }
+    const cpu = await raw.info('cpu')
+    const seconds = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(cpu)?.[1] ?? 0)
+    return {
+      calls: Number(m?.[1] ?? 0),
+      usec: Number(m?.[2] ?? 0),
+      cpu: (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6,
+    }
   }
   for (const [name, consume] of [
     ['sessionkit', asConsume(ours)],
