@@ -30,7 +30,7 @@ export interface LimiterStats {
   readonly denied: number
   /** Calls in which the store failed and rules answered by their `onStoreError`. */
   readonly storeErrors: number
-  /** Memory backend only: subjects held, estimated bytes, subjects pushed out while holding state. */
+  /** Memory backend only: rule states held (one per rule and subject), bytes held, states pushed out while holding something. */
   readonly keys?: number
   readonly bytes?: number
   readonly evicted?: number

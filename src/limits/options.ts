@@ -21,9 +21,9 @@ import {
  * createRateLimiter({ rules, memory: { maxKeys: 50_000, maxBytes: 32 * 1024 * 1024 } })
  */
 export interface LimiterMemoryOptions {
-  /** Most subjects (session, user, tenant ...) with state; the least recently used go first [100_000]. */
+  /** Most rule states held, one per rule and subject (session, user, tenant ...); the least recently used go first [100_000]. */
   readonly maxKeys?: number
-  /** Most bytes of state, estimated; the least recently used subjects go first [64 MiB]. */
+  /** Most bytes of state (log pages as held, and an estimate per state); the least recently used go first [64 MiB]. */
   readonly maxBytes?: number
 }
 

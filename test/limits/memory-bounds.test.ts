@@ -61,9 +61,9 @@ describe('memory backend bounds', () => {
     // several sizes are held at once.
     const hostile = (i: number) => `${i}:`.padEnd(128, 'x')
     let most = 0
-    for (let i = 0; i < 20_000; i++) {
+    for (let i = 0; i < 6000; i++) {
       for (let j = 0; j <= i % 12; j++) await limiter.consume({ ip: hostile(i) }, { requests: 1 })
-      if (i % 500 === 0) most = Math.max(most, limiter.stats().bytes!)
+      if (i % 200 === 0) most = Math.max(most, limiter.stats().bytes!)
       clock.advance(1)
     }
     const stats = limiter.stats()
@@ -73,11 +73,11 @@ describe('memory backend bounds', () => {
     })
     expect(limiter.stats()).toEqual(stats)
     expect(Math.max(most, stats.bytes!)).toBeLessThanOrEqual(maxBytes)
-    expect(stats.evicted).toBeGreaterThan(10_000)
+    expect(stats.evicted).toBeGreaterThan(3000)
     // Every state held is counted with its id: the ids alone could not have been more.
     expect(stats.keys! * (STATE_BYTES + 2 * 128)).toBeLessThanOrEqual(maxBytes)
     // The limiter still limits: a subject just seen keeps its window.
-    const last = hostile(19_999)
+    const last = hostile(5999)
     expect((await limiter.consume({ ip: last }, { requests: 50 })).allowed).toBe(false)
   })
 
