@@ -1,6 +1,6 @@
 import { invalidArgument } from '../errors.js'
 import { assertRecordId } from '../ids.js'
-import { checkFields } from '../store/arguments.js'
+import { checkFields, checkOptionKeys } from '../store/arguments.js'
 import { checkTouchMetaArgs } from '../store/arguments-combined.js'
 import type {
   CreateOptions,
@@ -22,6 +22,7 @@ export async function createRecord(ctx: RedisContext, id: string, options: Creat
   assertRecordId(id)
   if (typeof options !== 'object' || options === null)
     throw invalidArgument('create needs options with expiresAt')
+  checkOptionKeys(options, ['expiresAt', 'data', 'tombstoneUntil'], 'create')
   const expiresAt = timeArg(options.expiresAt, 'expiresAt')
   const args = ctx.base()
   if (options.expiresAt <= Number(args[0])) {
@@ -56,6 +57,7 @@ export async function patchMeta(
   checkFields(patch, 'patch')
   if (typeof options !== 'object' || options === null)
     throw invalidArgument('patchMeta options must be an object')
+  checkOptionKeys(options, ['expiresAt', 'ifData'], 'patchMeta')
   const max = ctx.options.maxValueBytes
   const args = [...ctx.base(), options.expiresAt === undefined ? '' : timeArg(options.expiresAt, 'expiresAt')]
   const conditions = options.ifData ?? {}

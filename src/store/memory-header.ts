@@ -1,16 +1,18 @@
 import { invalidArgument } from '../errors.js'
 import { assertPartName, assertRecordId } from '../ids.js'
-import { checkTime, checkWriteOptions } from './arguments.js'
+import { checkOptionKeys, checkTime, checkWriteOptions } from './arguments.js'
 import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta, WriteOptions } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
-import { storeFields } from './memory-input.js'
-import { EMPTY_DATA, headerData, jsonEqual, metaOf, newRecord, valueBytes } from './memory-record.js'
+import { factBytes, storeFields } from './memory-input.js'
+import { EMPTY_DATA, headerData, jsonEqual, metaOf, newRecord } from './memory-record.js'
+import { valueBytes } from './memory-size.js'
 
 /** Makes record `id`; `false` (nothing changed) when a live record or a live tombstone holds the id. */
 export function createRecord(engine: MemoryEngine, id: string, options: CreateOptions): boolean {
   assertRecordId(id)
   if (typeof options !== 'object' || options === null)
     throw invalidArgument('create needs options with expiresAt')
+  checkOptionKeys(options, ['expiresAt', 'data', 'tombstoneUntil'], 'create')
   checkTime(options.expiresAt, 'expiresAt')
   if (options.tombstoneUntil !== undefined) checkTime(options.tombstoneUntil, 'tombstoneUntil')
   const now = engine.now()
@@ -42,6 +44,9 @@ export function patchRecordMeta(
   options: PatchMetaOptions = {},
 ): RecordMeta | undefined {
   const maxBytes = engine.options.maxValueBytes
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument('patchMeta options must be an object')
+  checkOptionKeys(options, ['expiresAt', 'ifData'], 'patchMeta')
   const changes = storeFields(patch, maxBytes, 'patch')
   const conditions =
     options.ifData === undefined ? undefined : storeFields(options.ifData, maxBytes, 'ifData').fields
@@ -60,7 +65,7 @@ export function patchRecordMeta(
   let delta = 0
   for (const key in changes.fields) {
     const value = changes.fields[key]!
-    if (Object.hasOwn(next, key)) delta -= key.length + valueBytes(next[key]!)
+    if (Object.hasOwn(next, key)) delta -= factBytes(key, valueBytes(next[key]!))
     if (value === null) delete next[key]
     else {
       next[key] = value
