@@ -7,6 +7,7 @@ import { type HashContext, hashRequest, pieceFingerprint, pieceOf } from './hash
 import { DetectorCounters } from './metrics.js'
 import { type DetectorOptions, type DetectorOptionsInput, parseDetectorOptions } from './options.js'
 import { Placer } from './placement.js'
+import { pieceSketch } from './reply-sketch.js'
 import { checkReply, checkRequest, systemPrefixLength } from './request.js'
 import { createResetMatcher } from './reset.js'
 import { REPLY, SessionTable } from './session-table.js'
@@ -150,7 +151,7 @@ function inProcess(o: DetectorOptions, degraded: boolean): Detector {
       const added = table.addKey(s, extended.key, bind.position + 1, bind.branch * 8 + REPLY)
       if (added) counters.grew(1, table.grow(s, 1))
       if (reply.role === 'assistant') {
-        table.addReply(s, ownKey(pieceFingerprint(o.hash, bind.header, piece)))
+        table.addReply(s, ownKey(pieceFingerprint(o.hash, bind.header, piece)), pieceSketch(piece))
         counters.bytesHashed += bind.header.length + piece.length
       }
       counters.repliesBound++

@@ -24,7 +24,10 @@ export interface DetectorOptionsInput {
   readonly idleMs?: number
   /** Where time comes from (idle expiry, retry window). Default the system clock. */
   readonly clock?: Clock
-  /** Most prefixes probed backward from the last message before giving up on an exact match. Default 16. */
+  /**
+   * How many messages back an exact probe may reach: a request's last answer further back than
+   * this is left to fuzzy matching. Default 16.
+   */
   readonly maxProbe?: number
   /**
    * Most index keys (prefix hashes) a session keeps; its oldest go first. Each session slot

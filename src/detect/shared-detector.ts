@@ -1,7 +1,6 @@
 import { isSessionKitError, SessionKitError } from '../errors.js'
 import { assertSessionId, createSessionId } from '../ids.js'
 import { type CanonicalConfig, plainText } from './canonical.js'
-import { chainStart } from './chain.js'
 import { DetectionRecord } from './detection.js'
 import { deriveExplicitId, ownKey } from './hash.js'
 import {
@@ -43,7 +42,7 @@ export interface SharedDetectorMetrics extends DetectorMetrics {
  */
 export interface SharedDetector {
   /**
-   * Places a request in one round trip (two for a request its last three states do not place).
+   * Places a request in one round trip.
    * Throws `INVALID_ARGUMENT` when it is not a chat request; never rejects for the index: when it
    * fails or does not answer within its timeout, the detection comes from the local index
    * (`degraded: true`).
@@ -96,9 +95,15 @@ export function createSharedDetector(
   const systemMemo = new Map<number, number>()
   let degraded = 0
   let ctx: Promise<HashContext> | undefined
+  // Once the seed is read, a detect() makes one index call, which rejects by itself within the
+  // index's timeout (see DetectionIndex): no second timer is needed around it.
+  let seeded = false
   const context = (): Promise<HashContext> => {
     ctx ??= index.seed().then(
-      (seed) => ({ cfg, hash: o.hash, seed, maxProbe: o.maxProbe }),
+      (seed) => {
+        seeded = true
+        return { cfg, hash: o.hash, seed, maxProbe: o.maxProbe }
+      },
       (error: unknown) => {
         ctx = undefined
         throw error
@@ -140,17 +145,9 @@ export function createSharedDetector(
     }
     const t0 = performance.now()
     const req = hashRequest(request, await context(), reset, now)
-    const first = placeInput(req, false)
+    const input = placeInput(req)
     const t1 = performance.now()
-    // The last three states place nearly every request; the rest need every key and fingerprint.
-    const out =
-      (await index.place(tenant, rules, first)) ?? (await index.place(tenant, rules, placeInput(req, true)))
-    if (out === undefined) {
-      throw new SessionKitError(
-        'STORE_UNAVAILABLE',
-        'the detection index asked twice for more keys: it is not the index this detector expects',
-      )
-    }
+    const out = await index.place(tenant, rules, input)
     const t2 = performance.now()
     return () => {
       if (counters.requests <= 1_024 || (counters.requests & 7) === 0) {
@@ -162,23 +159,22 @@ export function createSharedDetector(
     }
   }
 
-  function placeInput(req: HashedRequest, all: boolean): PlaceInput {
+  // Everything placement may need, so that it takes one round trip: the probed keys and the ones
+  // a continuation indexes, the fingerprints of the replies a continuation adds and of the last
+  // `window` replies fuzzy matching compares.
+  function placeInput(req: HashedRequest): PlaceInput {
     const n = req.n
-    const low = all ? req.lowest : Math.max(req.lowest, chainStart(n))
+    const low = req.probes[req.probes.length - 1]!
     const keys: { pos: number; key: string }[] = []
-    for (let p = n; p >= low; p--) keys.push({ pos: p, key: req.chain.key(p) })
-    const fps: { pos: number; fp: string }[] = []
+    for (let p = n; p >= low; p--) if (req.chain.has(p)) keys.push({ pos: p, key: req.chain.key(p) })
+    const fps: string[] = []
     let roles = ''
     for (let q = 1; q <= n; q++) roles += roleAt(req, q) === 'assistant' ? 'a' : 'o'
-    // Fingerprints placement may need: replies among the probed positions (a continuation adds
-    // them), and, for fuzzy matching, the request's last `window` replies.
-    const window = all && o.fuzzy !== undefined ? o.fuzzy.window : 0
-    let replies = 0
+    const window = o.fuzzy?.window ?? 0
     for (let q = n; q >= 1 && q >= req.firstAssistant; q--) {
       if (roles.charCodeAt(q - 1) !== 0x61) continue
-      replies++
-      if (q >= low || replies <= window) fps.push({ pos: q, fp: fingerprintAt(req, q) })
-      else if (q < low) break
+      if (q < low && fps.length >= window) break
+      fps.push(fingerprintAt(req, q))
     }
     const rawSysFp = req.rawSysFp
     let sysFp = rawSysFp === 0 ? undefined : systemMemo.get(rawSysFp)
@@ -193,7 +189,7 @@ export function createSharedDetector(
       now: req.now,
       newId: createSessionId(),
       n,
-      lowest: req.lowest,
+      lowest: low,
       firstAssistant: req.firstAssistant,
       roles,
       reset: req.reset,
@@ -201,8 +197,6 @@ export function createSharedDetector(
       sysFp,
       keys,
       fps,
-      keysComplete: low === req.lowest,
-      fpsComplete: all || req.firstAssistant === 0 || req.firstAssistant >= low,
     }
   }
 
@@ -223,7 +217,7 @@ export function createSharedDetector(
     return new DetectionRecord(placed, out.sessionId, req.n, reset, tenant, bind)
   }
 
-  // Waits for the index at most its timeout (both round trips of a detect() together).
+  // Waits for the index at most its timeout.
   function withinTimeout<T>(work: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined
     const late = new Promise<never>((_, reject) => {
@@ -251,7 +245,8 @@ export function createSharedDetector(
       const reset = resets !== undefined && last.role === 'user' && resets.test(plainText(last.content))
       if (reset) counters.resets++
       try {
-        return (await withinTimeout(place(request, reset, now)))()
+        const placing = place(request, reset, now)
+        return (await (seeded ? placing : withinTimeout(placing)))()
       } catch (error) {
         if (!isSessionKitError(error, 'STORE_UNAVAILABLE')) throw error
         degraded++
