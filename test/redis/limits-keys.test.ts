@@ -69,7 +69,9 @@ describe.runIf(redisPort !== undefined)('rate limits on one Redis server: keys a
   it('keeps one key per rule and subject, under {prefix|kind:id}, each with a TTL; all gone soon after the window', async () => {
     const prefix = uniquePrefix()
     const store = createRedisStore({ client: fromIoredis(raw), prefix, clock: systemClock, expiryGraceMs: 0 })
-    const limiter = createRateLimiter({ store, rules })
+    // Windows of a second (not the 200 ms above): a loaded machine must not expire the keys before
+    // they are listed.
+    const limiter = createRateLimiter({ store, rules: rules.map((rule) => ({ ...rule, windowMs: 1000 })) })
     await limiter.consume(subjects, costs)
     expect(await keysOf(prefix)).toEqual([
       `{${prefix}|session:s1}:requests`,
@@ -80,8 +82,8 @@ describe.runIf(redisPort !== undefined)('rate limits on one Redis server: keys a
       // Never a key without expiry (-1); -2 is a key gone already on a slow machine.
       const ttl = await raw.pttl(key)
       expect(ttl === -2 || ttl > 0, `${key}: ${ttl}`).toBe(true)
-      // The window (200 ms) plus an eighth of it, which spares most calls a PEXPIRE.
-      expect(ttl, key).toBeLessThanOrEqual(225)
+      // The window (1000 ms) plus an eighth of it, which spares most calls a PEXPIRE.
+      expect(ttl, key).toBeLessThanOrEqual(1125)
     }
     // A sliding window: its state (six doubles), then one entry (seq, time, cost) per admission.
     const log = `{${prefix}|user:u1}:tokens`
@@ -91,7 +93,7 @@ describe.runIf(redisPort !== undefined)('rate limits on one Redis server: keys a
     expect([state!.readDoubleLE(0), entry!.readDoubleLE(0), entry!.readDoubleLE(16)]).toEqual([100, 1, 100])
     expect(entry!.readDoubleLE(8)).toBe(state!.readDoubleLE(8)) // the newest entry's time
     expect(await raw.type(`{${prefix}|tenant:t1}:burst`)).toBe('string')
-    await new Promise((resolve) => setTimeout(resolve, 400))
+    await new Promise((resolve) => setTimeout(resolve, 1300))
     expect(await keysOf(prefix)).toEqual([])
   })
 
