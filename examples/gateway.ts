@@ -1,6 +1,7 @@
 // A small LLM gateway on node:http. Every chat request is tagged with its session (response
 // headers x-session-id, x-session-kind, x-session-branch) and forwarded unchanged; the upstream's
-// answer is bound to the detection, so the next turn is found in one probe. Without an upstream
+// answer is bound to the detection, so the next turn is found in one probe. GET /metrics serves
+// the gateway's documented JSON (?format=prometheus for Prometheus, ?format=json for every metric). Without an upstream
 // URL it starts a local stand-in that answers chat-completions JSON (no network).
 //
 //   npx tsx examples/gateway.ts        # gateway on http://127.0.0.1:8787, stand-in upstream
@@ -8,8 +9,18 @@ import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { pathToFileURL } from 'node:url'
-import { type ChatMessage, createDetector, type Detection, type Detector } from '../src/detect/index.js'
-import { isSessionKitError } from '../src/errors.js'
+import {
+  type ChatMessage,
+  createDetector,
+  type Detection,
+  type DetectionKind,
+  type Detector,
+  isSessionKitError,
+  type MetricJson,
+  PROMETHEUS_CONTENT_TYPE,
+  toMetricsJson,
+  toPrometheusText,
+} from '../src/index.js'
 
 /** Options of {@link startGateway}. */
 export interface GatewayOptions {
@@ -69,9 +80,13 @@ async function handle(
   upstreamUrl: string,
   maxBody: number,
 ): Promise<void> {
-  if (req.method === 'GET' && req.url === '/metrics') return send(res, 200, detector.metrics())
+  const url = new URL(req.url ?? '/', 'http://gateway')
+  if (req.method === 'GET' && url.pathname === '/metrics')
+    return metrics(res, detector, url.searchParams.get('format'))
   if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
-    return send(res, 404, { error: { message: 'POST /v1/chat/completions or GET /metrics' } })
+    return send(res, 404, {
+      error: { message: 'POST /v1/chat/completions or GET /metrics[?format=prometheus|json]' },
+    })
   }
   const raw = await readBody(req, maxBody)
   if (raw === undefined) return send(res, 413, { error: { message: `body over ${maxBody} bytes` } })
@@ -110,6 +125,53 @@ async function handle(
     'content-type': upstream.headers.get('content-type') ?? 'application/json',
   })
   res.end(text)
+}
+
+/**
+ * `GET /metrics`: the gateway's documented JSON shape by default; `?format=prometheus` the text
+ * exposition; `?format=json` every metric by name.
+ */
+function metrics(res: ServerResponse, detector: Detector, format: string | null): void {
+  const snapshot = detector.metrics()
+  if (format === 'prometheus') {
+    res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE }).end(toPrometheusText(snapshot))
+    return
+  }
+  const json = toMetricsJson(snapshot)
+  send(res, 200, format === 'json' ? json : gatewayMetrics(json))
+}
+
+type Histograms = Record<string, { count: number; sum: number }>
+
+/**
+ * The metrics in the shape the gateway's documentation promises (snake_case, under `sessions` and
+ * `performance`), computed from the detector's metrics: timings are means in milliseconds.
+ */
+export function gatewayMetrics(json: Record<string, MetricJson>) {
+  const kinds = json.sessionkit_detections_total as Record<DetectionKind, number>
+  const requests = Object.values(kinds).reduce((a, b) => a + b, 0)
+  const created = json.sessionkit_detector_sessions_created_total as number
+  const seconds = json.sessionkit_detect_seconds as Histograms
+  const meanMs = (phase: string) => {
+    const h = seconds[phase]
+    return h === undefined || h.count === 0 ? 0 : round((h.sum / h.count) * 1000)
+  }
+  return {
+    sessions: {
+      active_count: json.sessionkit_detector_sessions_active as number,
+      total_created: created,
+      cache_hit_rate: requests === 0 ? 0 : round((requests - kinds.new - kinds.fragmented) / requests),
+      fuzzy_matches: kinds.fuzzy,
+      average_session_length:
+        created === 0 ? 0 : round((json.sessionkit_detector_messages_total as number) / created),
+      longest_session: json.sessionkit_detector_longest_session_messages as number,
+    },
+    performance: { session_lookup_ms: meanMs('lookup'), hash_computation_ms: meanMs('hash') },
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000
 }
 
 // Tenant: a digest of the API key, so raw keys never sit in the detector's memory.

@@ -27,6 +27,7 @@ export {
   type UserDataOptions,
 } from './kit.js'
 export * from './message/index.js'
+export * from './metrics/index.js'
 export type { Cart, CartOptions, CartTotals } from './profile/cart.js'
 export type { CartLine, CartLineInput } from './profile/cart-line.js'
 export type { Preferences, PreferencesPatch } from './profile/preferences.js'
@@ -37,3 +38,10 @@ export * from './seen/index.js'
 export type { SessionScope } from './session-scope.js'
 export * from './store/contract.js'
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './store/memory.js'
+export {
+  emitProcessWarning,
+  type SessionKitWarning,
+  type SessionKitWarningCode,
+  type WarningHandler,
+  warningCodes,
+} from './warnings.js'

@@ -7,14 +7,20 @@ import type { KitCore, SessionData } from './kit/core.js'
 import { USER_RECORD_PREFIX } from './kit/core.js'
 import { createEmitter, type KitEventName, type KitEvents } from './kit/events.js'
 import { type CreateSessionOptions, createSessionRecord, idTaken } from './kit/lifecycle.js'
-import { parseKitOptions, type SessionKitOptions } from './kit/options.js'
+import { createKitCounters, kitSnapshot } from './kit/metrics.js'
+import { parseKitOptions, type SessionKitOptions, withCounters } from './kit/options.js'
 import { rotate } from './kit/rotate.js'
 import { type Session, SessionHandle, type SessionInfo } from './kit/session.js'
+import { countingStoreErrors } from './kit/store-errors.js'
 import { createUserData, type UserData } from './kit/user-data.js'
 import { detachFromUser, listUserSessions } from './kit/users.js'
+import { kitMetrics } from './metrics/catalog.js'
+import { bindMeter } from './metrics/otel.js'
+import type { MetricsSnapshot } from './metrics/types.js'
 import type { JsonValue, RecordMeta, RemovalEvent, SessionStore } from './store/contract.js'
 import { createMemoryStore } from './store/memory.js'
 import { createKeyedQueue } from './util/keyed-queue.js'
+import { errorText, type WarningHandler, warn } from './warnings.js'
 
 export type { AccessOptions } from './kit/access.js'
 export type { CreateSessionOptions } from './kit/lifecycle.js'
@@ -110,6 +116,12 @@ export interface SessionKit<P = Record<string, JsonValue>, S = JsonValue> {
   readonly users: UserData
   stats(): Promise<KitStats>
   /**
+   * The kit's metrics (`sessionkit_sessions_active`, `sessionkit_store_errors_total{code}`, ...),
+   * then its detector's when it made one, for `toPrometheusText`, `toMetricsJson` or your own
+   * exporter. Counters are this process's; `sessionkit_sessions_active` asks the store.
+   */
+  metrics(): Promise<MetricsSnapshot>
+  /**
    * For stateless gateways: which conversation a request carrying the whole message array belongs
    * to (`detector.detect`), and that conversation's kit session, created under the detector's id
    * when new, so history and the other modules work on it. When that id's kit session has ended,
@@ -136,29 +148,52 @@ export interface SessionKit<P = Record<string, JsonValue>, S = JsonValue> {
 export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
   options: SessionKitOptions<P, S> = {},
 ): SessionKit<P, S> {
-  const resolved = parseKitOptions(options)
-  const store =
+  const parsed = parseKitOptions(options)
+  const counters = createKitCounters()
+  const onWarning: WarningHandler = (w) => {
+    counters.warnings[w.code] = (counters.warnings[w.code] ?? 0) + 1
+    warn(parsed.onWarning, w.code, w.message, w.cause)
+  }
+  const resolved = withCounters(parsed, counters, onWarning)
+  const store = countingStoreErrors(
     resolved.store ??
-    createMemoryStore({
-      maxSessions: resolved.maxSessions,
-      ...(resolved.clock ? { clock: resolved.clock } : {}),
-    })
+      createMemoryStore({
+        maxSessions: resolved.maxSessions,
+        onWarning,
+        ...(resolved.clock ? { clock: resolved.clock } : {}),
+      }),
+    (code) => counters.storeErrors[code]++,
+  )
   const core: KitCore = {
     store,
     clock: store.clock,
     options: resolved,
     queue: createKeyedQueue(),
-    events: createEmitter(),
-    counters: { created: 0, ended: 0, expired: 0, evicted: 0, rotated: 0, hits: 0, misses: 0 },
+    events: createEmitter(onWarning),
+    counters,
+    onWarning,
   }
   const unsubscribe = store.subscribe?.((event: RemovalEvent) => onRemoval(core, event))
   const handle = (meta: RecordMeta) => new SessionHandle<P, S>(core, meta)
   let detector: Detector | undefined
   // Made on first use: a kit that never detects never holds the detector's index.
   const detectorOf = () => {
-    detector ??= createDetector({ clock: core.clock, ...resolved.detect })
+    detector ??= createDetector({
+      clock: core.clock,
+      onWarning,
+      ...(resolved.meter === undefined ? {} : { meter: resolved.meter }),
+      ...resolved.detect,
+    })
     return detector
   }
+  /** Live sessions: the store's records less the user records. */
+  async function activeSessions(): Promise<number> {
+    const [records, users] = await Promise.all([store.count(), store.count({ prefix: USER_RECORD_PREFIX })])
+    return records - users
+  }
+  // A store that is down fails the live count, not the metrics: they matter most then.
+  const kitOnly = async () => kitSnapshot(counters, await activeSessions().catch(() => undefined))
+  if (resolved.meter !== undefined) bindMeter(resolved.meter, Object.values(kitMetrics), kitOnly)
 
   async function create(opts: CreateSessionOptions = {}): Promise<Session<P, S>> {
     const meta = await createSessionRecord(core, opts)
@@ -298,10 +333,14 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       return undefined
     },
     async stats() {
-      const [records, users] = await Promise.all([store.count(), store.count({ prefix: USER_RECORD_PREFIX })])
+      const active = await activeSessions()
       const { hits, misses, created, ended, expired, evicted, rotated } = core.counters
       const lookups = { hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses) }
-      return { active: records - users, created, ended, expired, evicted, rotated, lookups }
+      return { active, created, ended, expired, evicted, rotated, lookups }
+    },
+    async metrics() {
+      const own = await kitOnly()
+      return detector === undefined ? own : [...own, ...detector.metrics()]
     },
     on: (event, listener) => core.events.on(event, listener),
     async close() {
@@ -324,7 +363,11 @@ function onRemoval(core: KitCore, event: RemovalEvent): void {
   const userId = payload.userId
   if (userId !== undefined) {
     detachFromUser(core, userId, [event.id]).catch((error: unknown) => {
-      process.emitWarning(`sessionkit could not unlist an expired session from its user: ${String(error)}`)
+      core.onWarning({
+        code: 'SESSIONKIT_USER_UNLIST_FAILED',
+        message: `sessionkit could not unlist an expired session from its user: ${errorText(error)}`,
+        cause: error,
+      })
     })
   }
 }

@@ -1,5 +1,8 @@
 import { invalidArgument } from '../errors.js'
 import { assertSessionId } from '../ids.js'
+import { detectorMetrics } from '../metrics/catalog.js'
+import { bindMeter } from '../metrics/otel.js'
+import { warn } from '../warnings.js'
 import { type CanonicalConfig, plainText } from './canonical.js'
 import { DetectionRecord } from './detection.js'
 import { deriveExplicitId, ownKey } from './hash.js'
@@ -10,7 +13,7 @@ import { Placer } from './placement.js'
 import { checkReply, checkRequest, systemPrefixLength } from './request.js'
 import { createResetMatcher } from './reset.js'
 import { REPLY, SessionTable } from './session-table.js'
-import type { Detection, Detector, DetectorMetrics, DetectRequest } from './types.js'
+import type { Detection, Detector, DetectorStats, DetectRequest } from './types.js'
 
 /**
  * Creates a session detector for a stateless LLM gateway: each request carries the whole message
@@ -33,6 +36,25 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
     volatileEverywhere: o.volatileScope === 'all',
   }
   const counters = new DetectorCounters()
+  // A capacity eviction drops a conversation still in use (idle ones are swept first): warn,
+  // at most once a minute of the detector's clock.
+  let warnedAt = Number.NEGATIVE_INFINITY
+  counters.onCapacityEviction = () => {
+    const now = o.clock.now()
+    if (now - warnedAt < 60_000) return
+    warnedAt = now
+    warn(
+      o.onWarning,
+      'SESSIONKIT_DETECTION_DEGRADED',
+      `the detector dropped an active conversation to stay under maxSessions (${o.maxSessions}; ${counters.evictions.capacity} so far); its next request starts a fragmented session: raise maxSessions`,
+    )
+  }
+  const record =
+    o.meter === undefined
+      ? undefined
+      : bindMeter(o.meter, Object.values(detectorMetrics), () =>
+          counters.metrics(table.size, table.index.size),
+        )
   const table = new SessionTable(o.maxSessions, o.idleMs, o.maxKeysPerSession, o.fuzzy?.window ?? 1, counters)
   const ctx: HashContext = {
     cfg,
@@ -97,8 +119,8 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
       const t1 = timed ? performance.now() : 0
       const placed = placer.place(req)
       if (timed) {
-        counters.hash.add(t1 - t0)
-        counters.lookup.add(performance.now() - t1)
+        counters.hash.add(t1 - t0, record)
+        counters.lookup.add(performance.now() - t1, record)
       }
       counters.bytesHashed += req.bytes + req.chain.bytes
       const sessionId = table.id(placed.s)
@@ -144,9 +166,14 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
       return true
     },
 
-    metrics(): DetectorMetrics {
+    stats(): DetectorStats {
       table.sweep(o.clock.now())
-      return counters.snapshot(table.size, table.index.size)
+      return counters.stats(table.size, table.index.size)
+    },
+
+    metrics() {
+      table.sweep(o.clock.now())
+      return counters.metrics(table.size, table.index.size)
     },
 
     get size() {

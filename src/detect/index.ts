@@ -18,7 +18,7 @@ export {
   type Detection,
   type DetectionKind,
   type Detector,
-  type DetectorMetrics,
+  type DetectorStats,
   type DetectRequest,
   detectionKinds,
   type Percentiles,

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { type Clock, systemClock } from '../clock.js'
 import { invalidConfig } from '../errors.js'
+import { isMetricsMeter, type MetricsMeter } from '../metrics/otel.js'
 import { firstOptionIssue } from '../options.js'
+import type { WarningHandler } from '../warnings.js'
 import {
   defaultIgnoredKeys,
   defaultMessageKeys,
@@ -52,6 +54,13 @@ export interface DetectorOptionsInput {
   readonly hash?: DetectorHash
   /** Secret mixed into every prefix hash. Default 16 random bytes per detector. */
   readonly seed?: string
+  /**
+   * An OpenTelemetry `Meter` (`@opentelemetry/api`): the detector's metrics are registered on it
+   * (see `metrics()`). Default: none.
+   */
+  readonly meter?: MetricsMeter
+  /** Receives `SESSIONKIT_DETECTION_DEGRADED` warnings. Default `process.emitWarning`. */
+  readonly onWarning?: WarningHandler
 }
 
 /** Option `reset`. */
@@ -101,6 +110,8 @@ export interface DetectorOptions {
   readonly volatileScope: 'system' | 'all'
   readonly hash: DetectorHash
   readonly seed: string
+  readonly meter: MetricsMeter | undefined
+  readonly onWarning: WarningHandler | undefined
 }
 
 const keyList = z.array(z.string().min(1).max(128)).max(64)
@@ -149,6 +160,8 @@ const schema = z.strictObject({
     )
     .optional(),
   seed: z.string().min(1).max(256).optional(),
+  meter: z.custom<MetricsMeter>(isMetricsMeter, 'must be an OpenTelemetry Meter').optional(),
+  onWarning: z.custom<WarningHandler>((v) => typeof v === 'function', 'must be a function').optional(),
 })
 
 /**
@@ -194,5 +207,7 @@ export function parseDetectorOptions(input: unknown): DetectorOptions {
     volatileScope: o.volatileScope,
     hash: o.hash ?? sha256Hash,
     seed: o.seed ?? randomBytes(16).toString('base64'),
+    meter: o.meter,
+    onWarning: o.onWarning,
   }
 }

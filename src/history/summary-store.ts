@@ -109,6 +109,7 @@ export async function extendSummary(
     fresh.length === 0
       ? undefined
       : await runSummarizer(summarize, fresh, previous, options.summarizeTimeoutMs, options.maxSummaryChars)
+  if (outcome?.error !== undefined) options.onSummaryFailed?.(outcome.error, outcome.cause)
   const record: HistorySummary = {
     text: outcome?.text ?? previous ?? '',
     fromSeq: before?.fromSeq ?? 1,

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js'
 import { type DetectorOptionsInput, parseDetectorOptions } from '../detect/options.js'
 import { invalidConfig } from '../errors.js'
 import { type HistoryOptions, type HistoryOptionsInput, parseHistoryOptions } from '../history/options.js'
+import { isMetricsMeter, type MetricsMeter } from '../metrics/otel.js'
 import { firstOptionIssue } from '../options.js'
 import type { CartOptions } from '../profile/cart.js'
 import type { CasPolicy } from '../profile/cas.js'
@@ -12,6 +13,8 @@ import { isStandardSchema, type StandardSchema } from '../profile/standard-schem
 import type { StateOptions } from '../profile/state.js'
 import { parseSeenOptions, type SeenOptions, type SeenOptionsInput } from '../seen/options.js'
 import type { JsonValue, SessionStore } from '../store/contract.js'
+import type { WarningHandler } from '../warnings.js'
+import type { KitCounters } from './core.js'
 
 const MINUTE = 60_000
 const DAY = 24 * 60 * MINUTE
@@ -74,6 +77,16 @@ export interface SessionKitOptions<P = Record<string, JsonValue>, S = JsonValue>
   readonly history?: HistoryOptionsInput
   /** Session detection for `kit.detect()` (see the gateway section). */
   readonly detect?: DetectorOptionsInput
+  /**
+   * Receives every warning of the kit, its default memory store and its detector, each with a
+   * stable code (`SESSIONKIT_LISTENER_FAILED`, `SESSIONKIT_SUMMARY_FAILED`, ...) [`process.emitWarning`].
+   */
+  readonly onWarning?: WarningHandler
+  /**
+   * An OpenTelemetry `Meter` (`@opentelemetry/api`): the kit's metrics, and its detector's, are
+   * registered on it (see `kit.metrics()`) [none].
+   */
+  readonly meter?: MetricsMeter
 }
 
 /** Options after validation and defaults: what the kit runs on. */
@@ -94,6 +107,8 @@ export interface ResolvedKitOptions {
   readonly history: HistoryOptions
   /** Checked here, as given: the detector is made from it on the first `kit.detect()`. */
   readonly detect: DetectorOptionsInput | undefined
+  readonly onWarning: WarningHandler | undefined
+  readonly meter: MetricsMeter | undefined
 }
 
 const ms = z
@@ -158,6 +173,8 @@ const kitSchema = z.strictObject({
   seen: z.unknown().optional(),
   history: z.unknown().optional(),
   detect: z.unknown().optional(),
+  onWarning: z.custom<WarningHandler>((v) => typeof v === 'function', 'must be a function').optional(),
+  meter: z.custom<MetricsMeter>(isMetricsMeter, 'must be an OpenTelemetry Meter').optional(),
 })
 
 /** Validates kit options once; `INVALID_CONFIG` names the first bad option. */
@@ -194,5 +211,33 @@ export function parseKitOptions(input: unknown): ResolvedKitOptions {
     seen: parseSeenOptions(o.seen),
     history: parseHistoryOptions(o.history),
     detect: o.detect as DetectorOptionsInput | undefined,
+    onWarning: o.onWarning,
+    meter: o.meter,
+  }
+}
+
+/**
+ * The options the kit runs on: `resolved` with the hooks that feed its counters and warnings
+ * (a CAS that lost every retry, a summariser that failed).
+ */
+export function withCounters(
+  resolved: ResolvedKitOptions,
+  counters: KitCounters,
+  onWarning: WarningHandler,
+): ResolvedKitOptions {
+  return {
+    ...resolved,
+    cas: { ...resolved.cas, onExhausted: () => counters.conflicts++ },
+    history: {
+      ...resolved.history,
+      onSummaryFailed: (message, cause) => {
+        counters.summariesFailed++
+        onWarning({
+          code: 'SESSIONKIT_SUMMARY_FAILED',
+          message: `${message}; the extractive summary was stored`,
+          cause,
+        })
+      },
+    },
   }
 }

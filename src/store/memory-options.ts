@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { type Clock, systemClock } from '../clock.js'
-import { invalidConfig, type SessionKitError } from '../errors.js'
+import { invalidConfig } from '../errors.js'
 import { firstOptionIssue } from '../options.js'
+import type { WarningHandler } from '../warnings.js'
 import type { RemovalEvent } from './contract.js'
 
 /**
@@ -17,11 +18,6 @@ export interface MemorySnapshotOptions {
   readonly intervalMs?: number
   /** Throw from the factory on a corrupt or unreadable file instead of starting empty. Default `false`. */
   readonly strict?: boolean
-  /**
-   * Receives a corrupt file at start (the store then starts empty and the file is moved aside to
-   * `<path>.corrupt-<time>`) and failures of interval saves. Default: `process.emitWarning`.
-   */
-  readonly onError?: (error: SessionKitError) => void
 }
 
 /**
@@ -45,6 +41,13 @@ export interface MemoryStoreOptions {
   readonly onRemove?: (event: RemovalEvent) => void
   /** Save to and restore from a file. Default: none (records live only in this process). */
   readonly snapshot?: MemorySnapshotOptions
+  /**
+   * Receives the store's warnings: `SESSIONKIT_SNAPSHOT_FAILED` (a corrupt file at start, which is
+   * moved aside to `<path>.corrupt-<time>` while the store starts empty; a failed interval save,
+   * with the `SessionKitError` as `cause`) and `SESSIONKIT_LISTENER_FAILED` (a removal listener
+   * threw). Default: `process.emitWarning` with the code.
+   */
+  readonly onWarning?: WarningHandler
 }
 
 /** Options with every default filled in. */
@@ -55,12 +58,12 @@ export interface ResolvedMemoryOptions {
   readonly maxValueBytes: number
   readonly sweepIntervalMs: number
   readonly onRemove: ((event: RemovalEvent) => void) | undefined
+  readonly onWarning: WarningHandler | undefined
   readonly snapshot:
     | {
         readonly path: string
         readonly intervalMs: number
         readonly strict: boolean
-        readonly onError: ((error: SessionKitError) => void) | undefined
       }
     | undefined
 }
@@ -89,11 +92,9 @@ const schema = z.strictObject({
       path: z.string().min(1),
       intervalMs: nonNegativeInt.optional(),
       strict: z.boolean().optional(),
-      onError: z
-        .custom<(error: SessionKitError) => void>(isFunction, { error: 'must be a function' })
-        .optional(),
     })
     .optional(),
+  onWarning: z.custom<WarningHandler>(isFunction, { error: 'must be a function' }).optional(),
 })
 
 /** Checks the options of `createMemoryStore` and fills in defaults; throws `INVALID_CONFIG` naming the option. */
@@ -114,6 +115,7 @@ export function resolveMemoryOptions(options: MemoryStoreOptions | undefined): R
     maxValueBytes: o.maxValueBytes ?? 1_048_576,
     sweepIntervalMs: o.sweepIntervalMs ?? 1000,
     onRemove: o.onRemove,
+    onWarning: o.onWarning,
     snapshot:
       o.snapshot === undefined
         ? undefined
@@ -121,7 +123,6 @@ export function resolveMemoryOptions(options: MemoryStoreOptions | undefined): R
             path: o.snapshot.path,
             intervalMs: o.snapshot.intervalMs ?? 60_000,
             strict: o.snapshot.strict ?? false,
-            onError: o.snapshot.onError,
           },
   }
 }

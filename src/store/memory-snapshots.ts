@@ -1,4 +1,5 @@
 import type { SessionKitError } from '../errors.js'
+import { type WarningHandler, warn } from '../warnings.js'
 import type { MemoryEngine } from './memory-engine.js'
 import type { ResolvedMemoryOptions } from './memory-options.js'
 import { encodeSnapshot, moveAside, readSnapshot, writeFileAtomic } from './snapshot.js'
@@ -6,8 +7,8 @@ import { encodeSnapshot, moveAside, readSnapshot, writeFileAtomic } from './snap
 /** Saves and restores one memory store's snapshot file. */
 export interface Snapshotter {
   /**
-   * Loads the file into the (empty) engine, then starts the save interval. A bad file goes to
-   * `onError` (or throws when `strict`, and then no timer is left behind).
+   * Loads the file into the (empty) engine, then starts the save interval. A bad file is a
+   * `SESSIONKIT_SNAPSHOT_FAILED` warning (or throws when `strict`, and then no timer is left behind).
    */
   start(): void
   /** Writes a snapshot now; saves never overlap. Resolves the number of records written. */
@@ -22,13 +23,14 @@ type SnapshotConfig = NonNullable<ResolvedMemoryOptions['snapshot']>
  * Ties a memory engine to its snapshot file. With `config` undefined it only serves one-off
  * `store.snapshot(path)` calls.
  */
-export function createSnapshotter(engine: MemoryEngine, config: SnapshotConfig | undefined): Snapshotter {
+export function createSnapshotter(
+  engine: MemoryEngine,
+  config: SnapshotConfig | undefined,
+  onWarning: WarningHandler | undefined,
+): Snapshotter {
   let queue: Promise<unknown> = Promise.resolve()
-  const report =
-    config?.onError ??
-    ((error: SessionKitError) => {
-      process.emitWarning(error)
-    })
+  const report = (error: SessionKitError) =>
+    warn(onWarning, 'SESSIONKIT_SNAPSHOT_FAILED', error.message, error)
 
   function save(path = config?.path): Promise<number> {
     const target = path as string

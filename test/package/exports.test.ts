@@ -82,10 +82,10 @@ describe('package exports map', () => {
     }
   })
 
-  it('declares what the package promises: no side effects, dist only, Node >= 20, two runtime deps', () => {
+  it('declares what the package promises: no side effects, dist only, Node >= 20, three runtime deps', () => {
     expect(pkg.sideEffects).toBe(false)
     expect(pkg.files).toEqual(['dist'])
     expect(pkg.engines.node).toBe('>=20')
-    expect(Object.keys(pkg.dependencies).sort()).toEqual(['lru-cache', 'zod'])
+    expect(Object.keys(pkg.dependencies).sort()).toEqual(['cookie', 'lru-cache', 'zod'])
   })
 })

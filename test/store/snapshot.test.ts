@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createManualClock, type ManualClock } from '../../src/clock.js'
 import { isSessionKitError, type SessionKitError } from '../../src/errors.js'
 import { createMemoryStore, type MemoryStore } from '../../src/store/memory.js'
+import type { SessionKitWarning } from '../../src/warnings.js'
 
 const start = Date.parse('2026-03-01T09:00:00Z')
 const MINUTE = 60_000
@@ -22,7 +23,20 @@ afterEach(() => {
 })
 
 function open(clock: ManualClock, extra: { strict?: boolean; onError?: (e: SessionKitError) => void } = {}) {
-  return createMemoryStore({ clock, sweepIntervalMs: 0, snapshot: { path, intervalMs: 0, ...extra } })
+  const { onError, ...snapshot } = extra
+  return createMemoryStore({
+    clock,
+    sweepIntervalMs: 0,
+    snapshot: { path, intervalMs: 0, ...snapshot },
+    ...(onError === undefined
+      ? {}
+      : {
+          onWarning: (w: SessionKitWarning) => {
+            expect(w.code).toBe('SESSIONKIT_SNAPSHOT_FAILED')
+            onError(w.cause as SessionKitError)
+          },
+        }),
+  })
 }
 
 async function fill(store: MemoryStore): Promise<void> {
@@ -143,7 +157,10 @@ describe('memory store snapshots', () => {
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined)
     const store = open(createManualClock(start))
     expect(warn).toHaveBeenCalledTimes(1)
-    expect(isSessionKitError(warn.mock.calls[0]?.[0])).toBe(true)
+    const [message, options] = warn.mock.calls[0] as [string, { code: string; detail: string }]
+    expect(message).toContain('cannot be restored')
+    expect(options.code).toBe('SESSIONKIT_SNAPSHOT_FAILED')
+    expect(options.detail).toContain('SessionKitError')
     await store.close()
   })
 
