@@ -15,8 +15,9 @@ const tsupEntries = readFileSync(join(root, 'tsup.config.ts'), 'utf8')
 // Bytes of the ESM bundle of the main entry (unminified, each shared chunk counted once) it may not
 // pass: about 5% above its size after the last deliberate growth, so growth is a decision, not an
 // accident. 209 KB at 0.1.0; 269 KB with the security rules, read-with-touch, the merge patch and
-// the provider converters of src/formats/.
-const MAX_MAIN_BYTES = 282_000
+// the provider converters of src/formats/; 285 KB with the metrics catalogue, its exporters and
+// the warning path.
+const MAX_MAIN_BYTES = 299_000
 
 type Conditions = { import: { types: string; default: string }; require: { types: string; default: string } }
 
