@@ -1,7 +1,10 @@
 // A chatbot backend on node:http with sessionkit: sessions in an HttpOnly cookie, every turn
 // stored, the next prompt built within a token budget, history, info, preferences and cart
-// over HTTP, and a login (a signed token in a second HttpOnly cookie) that moves the session to a
-// new id. `npx tsx examples/chat-server.ts` listens on PORT (default 3000); set LOGIN_SECRET.
+// over HTTP, answers streamed over Server-Sent Events (POST /query/stream; a client abort keeps the
+// partial answer, marked as interrupted), and a login (a signed token in a second HttpOnly cookie)
+// that moves the session to a new id. `npx tsx examples/chat-server.ts` listens on PORT (default
+// 3000); set LOGIN_SECRET.
+//   curl -N -c jar -b jar -H 'content-type: application/json' -d '{"q":"And near a metro?"}' localhost:3000/query/stream
 //   curl -c jar -b jar -H 'content-type: application/json' -d '{"q":"Any 2BHK in Whitefield?"}' localhost:3000/query
 //   curl -c jar -b jar -H 'content-type: application/json' -d '{"user":"asha","password":"asha-demo-password"}' localhost:3000/login
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -15,6 +18,7 @@ import {
   type SessionKit,
 } from '../src/index.js'
 import { type Authenticate, createTokens, demoAuthenticate, processSecret } from './chat-auth.js'
+import { type StreamingResponder, standInStream, streamAnswer } from './chat-stream.js'
 
 /** Writes the assistant's answer from the question and the context sessionkit built. */
 export type Responder = (input: {
@@ -39,6 +43,14 @@ export interface ChatServerOptions {
   readonly authenticate?: Authenticate
   /** How long a login lasts. Default 12 hours. */
   readonly loginTtlMs?: number
+  /** Streams answers of `POST /query/stream`. Default: {@link standInStream}, which needs no network. */
+  readonly streamResponder?: StreamingResponder
+  /**
+   * When a client aborts a streamed answer, keep what was sent so far as the assistant's message,
+   * with `metadata: { interrupted: true }`, so the next turn's context is what the user saw.
+   * `false` keeps the question only. Default `true`.
+   */
+  readonly keepInterrupted?: boolean
 }
 
 /**
@@ -82,6 +94,8 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
   const maxTokens = options.maxTokens ?? 3_000
   const authenticate = options.authenticate ?? demoAuthenticate
   const loginTtlMs = options.loginTtlMs ?? 12 * 3_600_000
+  const streamResponder = options.streamResponder ?? standInStream()
+  const keepInterrupted = options.keepInterrupted ?? true
   const tokens = createTokens(options.secret ?? processSecret(), loginTtlMs)
   // Logins expire by the kit's clock, like the sessions they go with.
   const now = () => kit.store.clock.now()
@@ -131,6 +145,20 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
     return send(res, 204)
   }
 
+  /** A question's session (the cookie's, a body's `sessionId`, or a new one) and its context. */
+  async function startTurn(req: IncomingMessage, res: ServerResponse, owner: { userId?: string }) {
+    const body = await readJson(req)
+    const question = body.q
+    if (typeof question !== 'string' || question.trim() === '' || question.length > 8_000) {
+      throw new HttpError(400, 'INVALID_ARGUMENT', 'q must be a non-empty string of at most 8000 characters')
+    }
+    const wanted = typeof body.sessionId === 'string' ? body.sessionId : cookie(req, COOKIE)
+    const { session, created } = await kit.getOrCreate(wanted, owner)
+    if (created) setCookies(res, [`${COOKIE}=${session.id}`])
+    const context = await session.history.context({ maxTokens, reserveTokens: 500 })
+    return { session, question, context }
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost')
     const parts = url.pathname.split('/').filter(Boolean)
@@ -146,19 +174,7 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
       return send(res, 201, { sessionId: session.id })
     }
     if (method === 'POST' && url.pathname === '/query') {
-      const body = await readJson(req)
-      const question = body.q
-      if (typeof question !== 'string' || question.trim() === '' || question.length > 8_000) {
-        throw new HttpError(
-          400,
-          'INVALID_ARGUMENT',
-          'q must be a non-empty string of at most 8000 characters',
-        )
-      }
-      const wanted = typeof body.sessionId === 'string' ? body.sessionId : cookie(req, COOKIE)
-      const { session, created } = await kit.getOrCreate(wanted, owner)
-      if (created) setCookies(res, [`${COOKIE}=${session.id}`])
-      const context = await session.history.context({ maxTokens, reserveTokens: 500 })
+      const { session, question, context } = await startTurn(req, res, owner)
       const answer = await responder({ question, context, session })
       const key = header(req, 'idempotency-key')
       const stored = await session.history.append(
@@ -171,6 +187,15 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
         answer: stored.messages[1]?.content ?? answer,
         seq: stored.messages[0]?.seq,
         duplicate: stored.duplicate,
+      })
+    }
+    if (method === 'POST' && url.pathname === '/query/stream') {
+      const turn = await startTurn(req, res, owner)
+      return streamAnswer(req, res, {
+        ...turn,
+        responder: streamResponder,
+        idempotencyKey: header(req, 'idempotency-key'),
+        keepInterrupted,
       })
     }
     if (parts[0] === 'sessions' && parts.length === 3) {
