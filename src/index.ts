@@ -2,9 +2,12 @@
 // pins this list and docs/api.md describes every name. Helpers only tests need stay in their folders.
 export { type Clock, createManualClock, type ManualClock, systemClock } from './clock.js'
 export {
+  type BindInput,
   type ChatMessage,
   createDetector,
+  createReplyAssembler,
   type Detection,
+  type DetectionIndex,
   type DetectionKind,
   type Detector,
   type DetectorHash,
@@ -18,8 +21,15 @@ export {
   detectionKinds,
   type FuzzyOptionsInput,
   type HashStream,
+  type IndexRules,
   type Percentiles,
+  type PlaceInput,
+  type PlaceOutcome,
+  type ReplyAssembler,
+  type ReplyAssemblerOptions,
   type ResetOptionsInput,
+  type SharedDetector,
+  type SharedDetectorStats,
   sha256Hash,
 } from './detect/index.js'
 export {
@@ -57,6 +67,7 @@ export {
 } from './history/index.js'
 export { assertRecordId, assertSessionId, createSessionId, idDigest, isValidSessionId } from './ids.js'
 export type { KitEventName, KitEvents, SessionEvent } from './kit/events.js'
+export type { SessionLimits } from './kit/limits.js'
 export type { SessionKitOptions } from './kit/options.js'
 export type { Session, SessionInfo } from './kit/session.js'
 export {
@@ -72,6 +83,24 @@ export {
   type UserData,
   type UserDataOptions,
 } from './kit.js'
+export {
+  type Costs,
+  createRateLimiter,
+  type LimiterMemoryOptions,
+  type LimiterStats,
+  type LimitResult,
+  type LimitsOptionsInput,
+  type RateLimiter,
+  type RateLimiterOptions,
+  type RateRule,
+  type Reservation,
+  type RuleResult,
+  rateLimitHeaders,
+  type SlidingWindowRule,
+  type StoreErrorPolicy,
+  type Subjects,
+  type TokenBucketRule,
+} from './limits/index.js'
 export * from './message/index.js'
 export {
   type HistogramJson,
@@ -121,6 +150,14 @@ export {
 } from './seen/index.js'
 export * from './store/contract.js'
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './store/memory.js'
+export type {
+  RateCharge,
+  RateFailure,
+  RateLimitBackend,
+  RateOutcome,
+  RateRuleSpec,
+  RateSettlement,
+} from './store/rate-limit-backend.js'
 export {
   emitProcessWarning,
   type SessionKitWarning,

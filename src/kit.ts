@@ -1,4 +1,5 @@
 import { createDetector } from './detect/detector.js'
+import type { SharedDetector } from './detect/shared-detector.js'
 import type { Detection, Detector, DetectRequest } from './detect/types.js'
 import { invalidArgument, SessionKitError } from './errors.js'
 import { assertRecordId, isValidSessionId } from './ids.js'
@@ -7,6 +8,7 @@ import type { KitCore, SessionData } from './kit/core.js'
 import { USER_RECORD_PREFIX } from './kit/core.js'
 import { createEmitter, type KitEventName, type KitEvents } from './kit/events.js'
 import { type CreateSessionOptions, createSessionRecord, idTaken } from './kit/lifecycle.js'
+import { lazyLimiter } from './kit/limits.js'
 import { createKitCounters, kitSnapshot } from './kit/metrics.js'
 import { parseKitOptions, type SessionKitOptions, withCounters } from './kit/options.js'
 import { rotate } from './kit/rotate.js'
@@ -14,7 +16,8 @@ import { type Session, SessionHandle, type SessionInfo } from './kit/session.js'
 import { countingStoreErrors } from './kit/store-errors.js'
 import { createUserData, type UserData } from './kit/user-data.js'
 import { detachFromUser, listUserSessions } from './kit/users.js'
-import { kitMetrics } from './metrics/catalog.js'
+import type { RateLimiter } from './limits/limiter.js'
+import { kitMetrics, limiterMetrics } from './metrics/catalog.js'
 import { bindMeter } from './metrics/otel.js'
 import type { MetricsSnapshot } from './metrics/types.js'
 import type { JsonValue, RecordMeta, RemovalEvent, SessionStore } from './store/contract.js'
@@ -117,8 +120,9 @@ export interface SessionKit<P = Record<string, JsonValue>, S = JsonValue> {
   stats(): Promise<KitStats>
   /**
    * The kit's metrics (`sessionkit_sessions_active`, `sessionkit_store_errors_total{code}`, ...),
-   * then its detector's when it made one, for `toPrometheusText`, `toMetricsJson` or your own
-   * exporter. Counters are this process's; `sessionkit_sessions_active` asks the store.
+   * then its rate limiter's when the `limits` option is set, then its detector's when it made one,
+   * for `toPrometheusText`, `toMetricsJson` or your own exporter. Counters are this process's;
+   * `sessionkit_sessions_active` asks the store.
    */
   metrics(): Promise<MetricsSnapshot>
   /**
@@ -127,11 +131,20 @@ export interface SessionKit<P = Record<string, JsonValue>, S = JsonValue> {
    * when new, so history and the other modules work on it. When that id's kit session has ended,
    * ids are not issued twice: the detector forgets it and the request starts a new conversation,
    * or, for an `explicitId`, `CONFLICT` asks the client for a new one. Pass the upstream's reply to
-   * `kit.detector.bindReply(detection, reply)`.
+   * `kit.detector.bindReply(detection, reply)` (await it: on a store with a shared detection index
+   * it returns a promise).
    */
   detect(request: DetectRequest, options?: AccessOptions): Promise<KitDetection<P, S>>
-  /** The kit's detector (made on first use, from the `detect` option). */
-  readonly detector: Detector
+  /**
+   * The kit's detector (made on first use, from the `detect` option): on the store's shared
+   * detection index when it has one (Redis: every replica places a conversation alike), else in process.
+   */
+  readonly detector: Detector | SharedDetector
+  /**
+   * The kit's rate limiter (from the `limits` option; state in the store when it keeps any), for
+   * subjects without a session: `kit.limits.consume({ tenant: apiKeyId }, { requests: 1 })`.
+   */
+  readonly limits: RateLimiter
   /** Listen for `created`, `ended`, `expired`, `evicted`, `rotated`; returns the unsubscribe function. */
   on<E extends KitEventName>(event: E, listener: (payload: KitEvents[E]) => void): () => void
   /** Stops listening to the store and closes it (a memory store with snapshots saves one). */
@@ -172,18 +185,24 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     events: createEmitter(onWarning),
     counters,
     onWarning,
+    limiter: lazyLimiter(resolved.limits, store, store.clock, onWarning),
   }
   const unsubscribe = store.subscribe?.((event: RemovalEvent) => onRemoval(core, event))
   const handle = (meta: RecordMeta) => new SessionHandle<P, S>(core, meta)
-  let detector: Detector | undefined
+  let detector: Detector | SharedDetector | undefined
   // Made on first use: a kit that never detects never holds the detector's index.
   const detectorOf = () => {
-    detector ??= createDetector({
-      clock: core.clock,
-      onWarning,
-      ...(resolved.meter === undefined ? {} : { meter: resolved.meter }),
-      ...resolved.detect,
-    })
+    if (detector === undefined) {
+      // The store's shared index unless the `detect` option names one.
+      const index = resolved.detect?.index ?? store.detectionIndex?.()
+      detector = createDetector({
+        clock: core.clock,
+        onWarning,
+        ...(resolved.meter === undefined ? {} : { meter: resolved.meter }),
+        ...resolved.detect,
+        ...(index === undefined ? {} : { index }),
+      })
+    }
     return detector
   }
   /** Live sessions: the store's records less the user records. */
@@ -191,9 +210,17 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     const [records, users] = await Promise.all([store.count(), store.count({ prefix: USER_RECORD_PREFIX })])
     return records - users
   }
-  // A store that is down fails the live count, not the metrics: they matter most then.
-  const kitOnly = async () => kitSnapshot(counters, await activeSessions().catch(() => undefined))
-  if (resolved.meter !== undefined) bindMeter(resolved.meter, Object.values(kitMetrics), kitOnly)
+  // A store that is down fails the live count, not the metrics: they matter most then. The
+  // limiter's metrics follow the kit's when the kit has rules.
+  const hasLimits = resolved.limits !== undefined
+  const kitOnly = async (): Promise<MetricsSnapshot> => {
+    const own = kitSnapshot(counters, await activeSessions().catch(() => undefined))
+    return hasLimits ? [...own, ...core.limiter().metrics()] : own
+  }
+  if (resolved.meter !== undefined) {
+    const definitions = [...Object.values(kitMetrics), ...(hasLimits ? Object.values(limiterMetrics) : [])]
+    bindMeter(resolved.meter, definitions, kitOnly)
+  }
 
   async function create(opts: CreateSessionOptions = {}): Promise<Session<P, S>> {
     const meta = await createSessionRecord(core, opts)
@@ -287,8 +314,12 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     get detector() {
       return detectorOf()
     },
+    get limits() {
+      return core.limiter()
+    },
     async detect(request, access) {
-      const detection = detectorOf().detect(request)
+      const detector = detectorOf()
+      const detection = await detector.detect(request)
       const id = detection.sessionId
       const found = await get(id, access)
       if (found !== undefined) return { detection, session: found, created: false }
@@ -301,8 +332,8 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
         )
       }
       // The detector still knew a conversation whose kit session ended: it starts a new one.
-      detectorOf().forget(id)
-      const fresh = detectorOf().detect(request)
+      await detector.forget(id, detection.tenant)
+      const fresh = await detector.detect(request)
       const meta = await createSessionRecord(core, { id: fresh.sessionId, userId: access?.userId })
       if (meta === undefined) throw idTaken()
       return { detection: fresh, session: handle(meta), created: true }

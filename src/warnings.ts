@@ -10,8 +10,12 @@
  * - `SESSIONKIT_USER_UNLIST_FAILED`: an expired session could not be removed from its user's
  *   list; the next listing of that user prunes it.
  * - `SESSIONKIT_DETECTION_DEGRADED`: the detector dropped conversations that were still active
- *   to stay under `maxSessions`; their next requests start `fragmented` sessions. Raise
- *   `maxSessions`.
+ *   to stay under `maxSessions` (their next requests start `fragmented` sessions: raise
+ *   `maxSessions`), or a shared detection index failed and detections come from the replica's
+ *   local index (`degraded: true`). At most one a minute per detector.
+ * - `SESSIONKIT_RATE_LIMIT_STORE_FAILED`: a rate limiter's store could not be reached and its
+ *   rules answered by their `onStoreError` (`deny` refuses every call). At most one a minute
+ *   per limiter.
  */
 export type SessionKitWarningCode =
   | 'SESSIONKIT_LISTENER_FAILED'
@@ -19,6 +23,7 @@ export type SessionKitWarningCode =
   | 'SESSIONKIT_SUMMARY_FAILED'
   | 'SESSIONKIT_USER_UNLIST_FAILED'
   | 'SESSIONKIT_DETECTION_DEGRADED'
+  | 'SESSIONKIT_RATE_LIMIT_STORE_FAILED'
 
 /** Every warning code, in a fixed order (for docs, alerts and tests). */
 export const warningCodes: readonly SessionKitWarningCode[] = [
@@ -27,6 +32,7 @@ export const warningCodes: readonly SessionKitWarningCode[] = [
   'SESSIONKIT_SUMMARY_FAILED',
   'SESSIONKIT_USER_UNLIST_FAILED',
   'SESSIONKIT_DETECTION_DEGRADED',
+  'SESSIONKIT_RATE_LIMIT_STORE_FAILED',
 ]
 
 /** One warning: what happened (`code`, stable), a message for the log, and the error behind it. */
@@ -82,6 +88,20 @@ export function warn(
   } catch (error) {
     emitProcessWarning(warning)
     emitProcessWarning({ code, message: `the onWarning handler threw: ${errorText(error)}`, cause: error })
+  }
+}
+
+/**
+ * A gate for warnings that repeat while a fault lasts (a store down answers every call): `true`
+ * at most once per `intervalMs` of `now()`, so the log gets one line a minute, not one a call.
+ */
+export function warningGate(now: () => number, intervalMs = 60_000): () => boolean {
+  let last = Number.NEGATIVE_INFINITY
+  return () => {
+    const t = now()
+    if (t - last < intervalMs) return false
+    last = t
+    return true
   }
 }
 

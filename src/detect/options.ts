@@ -12,6 +12,7 @@ import {
   defaultVolatilePatterns,
 } from './defaults.js'
 import { type DetectorHash, sha256Hash } from './hash.js'
+import type { DetectionIndex } from './shared-index.js'
 
 /**
  * Options of `createDetector`. Every field is optional.
@@ -52,7 +53,10 @@ export interface DetectorOptionsInput {
   readonly volatileScope?: 'system' | 'all'
   /** The hash function. Default SHA-256 (`crypto.hash`), truncated to 128 bits. */
   readonly hash?: DetectorHash
-  /** Secret mixed into every prefix hash. Default 16 random bytes per detector. */
+  /**
+   * Secret mixed into every prefix hash. Default 16 random bytes per detector; with `index`, the
+   * index's seed (the same on every replica), and this one only for the local fallback.
+   */
   readonly seed?: string
   /**
    * An OpenTelemetry `Meter` (`@opentelemetry/api`): the detector's metrics are registered on it
@@ -61,6 +65,12 @@ export interface DetectorOptionsInput {
   readonly meter?: MetricsMeter
   /** Receives `SESSIONKIT_DETECTION_DEGRADED` warnings. Default `process.emitWarning`. */
   readonly onWarning?: WarningHandler
+  /**
+   * An index shared by every replica of a gateway (`redisDetectionIndex()` from
+   * `sessionkit/redis`): `detect()` and `bindReply()` then return promises, and the in-process
+   * index only answers while the shared one fails (`degraded: true`). Default: none.
+   */
+  readonly index?: DetectionIndex
 }
 
 /** Option `reset`. */
@@ -112,6 +122,7 @@ export interface DetectorOptions {
   readonly seed: string
   readonly meter: MetricsMeter | undefined
   readonly onWarning: WarningHandler | undefined
+  readonly index: DetectionIndex | undefined
 }
 
 const keyList = z.array(z.string().min(1).max(128)).max(64)
@@ -162,6 +173,16 @@ const schema = z.strictObject({
   seed: z.string().min(1).max(256).optional(),
   meter: z.custom<MetricsMeter>(isMetricsMeter, 'must be an OpenTelemetry Meter').optional(),
   onWarning: z.custom<WarningHandler>((v) => typeof v === 'function', 'must be a function').optional(),
+  index: z
+    .custom<DetectionIndex>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        typeof (v as DetectionIndex).place === 'function' &&
+        typeof (v as DetectionIndex).seed === 'function',
+      'must be a detection index, such as redisDetectionIndex({ client }) from sessionkit/redis',
+    )
+    .optional(),
 })
 
 /**
@@ -209,5 +230,6 @@ export function parseDetectorOptions(input: unknown): DetectorOptions {
     seed: o.seed ?? randomBytes(16).toString('base64'),
     meter: o.meter,
     onWarning: o.onWarning,
+    index: o.index,
   }
 }

@@ -1,6 +1,9 @@
 import { isSessionKitError } from '../errors.js'
 import type { Session } from '../kit/session.js'
 import type { SessionKit } from '../kit.js'
+import { rateLimitHeaders } from '../limits/headers.js'
+import type { Costs, Subjects } from '../limits/input.js'
+import type { LimitResult } from '../limits/result.js'
 import { type CookieTarget, type CookieValue, clearedCookie, sessionCookie } from './cookies.js'
 import type { ResolvedCookieOptions } from './options.js'
 
@@ -10,6 +13,8 @@ export interface CookieSink {
   assertOpen(): void
   /** Makes `value` the response's session cookie, replacing one set before. */
   set(value: string): void
+  /** Sets (replaces) the response's rate-limit headers. */
+  limits(headers: Readonly<Record<string, string>>): void
 }
 
 /**
@@ -40,6 +45,16 @@ export interface HttpSession<P, S> {
   logout(): Promise<void>
   /** Moves the session to a new id (`kit.regenerate`) after a privilege change; sets the new cookie. */
   regenerate(): Promise<Session<P, S>>
+  /**
+   * Charges the session's rate limits (`session.limits.consume`: the kit's `limits` rules, the
+   * session and its user filled in) and puts the `RateLimit-*` headers, and `Retry-After` when
+   * refused, on the response. On `allowed: false`, answer 429 without doing the work.
+   *
+   * @example
+   * const r = await http.limit({ requests: 1 })
+   * if (!r.allowed) return http.apply(new Response('Too many requests', { status: 429 }))
+   */
+  limit(costs: Costs, subjects?: Subjects): Promise<LimitResult>
 }
 
 /** The outcome of reading a request's cookie and finding (or starting) its session. */
@@ -123,6 +138,13 @@ export class SessionContext<P, S> implements HttpSession<P, S> {
     await this.#kit.end(this.session.id, this.userId === undefined ? {} : { userId: this.userId })
     this.setCookie = clearedCookie(this.#options, this.#target)
     this.#sink.set(this.setCookie)
+  }
+
+  async limit(costs: Costs, subjects?: Subjects): Promise<LimitResult> {
+    this.#sink.assertOpen()
+    const result = await this.session.limits.consume(costs, subjects)
+    this.#sink.limits(rateLimitHeaders(result))
+    return result
   }
 
   async regenerate(): Promise<Session<P, S>> {

@@ -1,8 +1,19 @@
 import type { SessionKit } from '../kit.js'
 import type { JsonValue } from '../store/contract.js'
-import { type HttpSession, resolveSession, SessionContext } from './context.js'
-import { cookieTarget, readSessionCookie } from './cookies.js'
-import { checkFunction, parseCookieOptions, type SessionCookieOptions } from './options.js'
+import {
+  type CookieSink,
+  type HttpSession,
+  type Resolved,
+  resolveSession,
+  SessionContext,
+} from './context.js'
+import { type CookieTarget, cookieTarget, readSessionCookie } from './cookies.js'
+import {
+  checkFunction,
+  parseCookieOptions,
+  type ResolvedCookieOptions,
+  type SessionCookieOptions,
+} from './options.js'
 
 /** Who a request acts for: from your own authentication (a verified token), never a value the client sends as is. */
 export type UserIdOf<R> = (request: R) => string | undefined | Promise<string | undefined>
@@ -22,7 +33,10 @@ export interface SessionHandlerOptions {
 
 /** The session of a Fetch `Request`, and the headers to put on its `Response`. */
 export interface FetchSession<P, S> extends HttpSession<P, S> {
-  /** The headers the response must carry (`Set-Cookie` when the cookie was set, refreshed or cleared). */
+  /**
+   * The headers the response must carry: `Set-Cookie` when the cookie was set, refreshed or
+   * cleared; the `RateLimit-*` headers (and `Retry-After`) after `limit()`.
+   */
   readonly headers: Headers
   /**
    * Adds {@link FetchSession.headers} to `response` and returns it; a response whose headers are
@@ -73,30 +87,59 @@ export function createSessionHandler<P = Record<string, JsonValue>, S = JsonValu
       const userId = access?.userId ?? (await options.userId?.(request))
       const value = readSessionCookie(request.headers.get('cookie'), target.name)
       const resolved = await resolveSession(kit, cookie, value, userId)
-      // A Fetch response is built after the handler returns: the cookie waits on the context.
-      const sink = { assertOpen() {}, set() {} }
-      return new FetchContext(kit, cookie, target, sink, resolved, userId)
+      // A Fetch response is built after the handler returns: the headers wait on the context.
+      const limits: Record<string, string> = {}
+      const sink = {
+        assertOpen() {},
+        set() {},
+        limits(headers: Readonly<Record<string, string>>) {
+          for (const name of Object.keys(limits)) delete limits[name]
+          Object.assign(limits, headers)
+        },
+      }
+      return new FetchContext(kit, cookie, target, sink, resolved, userId, limits)
     },
   }
 }
 
 class FetchContext<P, S> extends SessionContext<P, S> implements FetchSession<P, S> {
+  readonly #limits: Readonly<Record<string, string>>
+
+  constructor(
+    kit: SessionKit<P, S>,
+    options: ResolvedCookieOptions,
+    target: CookieTarget,
+    sink: CookieSink,
+    resolved: Resolved<P, S>,
+    userId: string | undefined,
+    /** The rate-limit headers `limit()` set, kept by the sink. */
+    limits: Readonly<Record<string, string>>,
+  ) {
+    super(kit, options, target, sink, resolved, userId)
+    this.#limits = limits
+  }
+
   get headers(): Headers {
     const headers = new Headers()
-    if (this.setCookie !== undefined) headers.append('set-cookie', this.setCookie)
+    this.#addTo(headers)
     return headers
   }
 
   apply(response: Response): Response {
-    if (this.setCookie === undefined) return response
+    if (this.setCookie === undefined && Object.keys(this.#limits).length === 0) return response
     try {
-      response.headers.append('set-cookie', this.setCookie)
+      this.#addTo(response.headers)
       return response
     } catch {
       // Headers of a response from fetch() are immutable: copy it.
       const copy = new Response(response.body, response)
-      copy.headers.append('set-cookie', this.setCookie)
+      this.#addTo(copy.headers)
       return copy
     }
+  }
+
+  #addTo(headers: Headers): void {
+    if (this.setCookie !== undefined) headers.append('set-cookie', this.setCookie)
+    for (const [name, value] of Object.entries(this.#limits)) headers.set(name, value)
   }
 }

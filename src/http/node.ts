@@ -120,5 +120,11 @@ function nodeSink(res: ServerResponse, name: string): CookieSink {
       ).filter((c) => !c.startsWith(`${name}=`))
       res.setHeader('set-cookie', [...others, value])
     },
+    limits(headers) {
+      for (const name of ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after']) {
+        res.removeHeader(name)
+      }
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
+    },
   }
 }

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js'
+import type { RateLimiter } from '../limits/limiter.js'
 import type { RecordMeta, SessionStore } from '../store/contract.js'
 import type { KeyedQueue } from '../util/keyed-queue.js'
 import type { WarningHandler } from '../warnings.js'
@@ -33,6 +34,8 @@ export interface KitCore {
   readonly counters: KitCounters
   /** Every warning of the kit goes here (counted, then to the `onWarning` option). */
   readonly onWarning: WarningHandler
+  /** The kit's rate limiter, made on first use. */
+  readonly limiter: () => RateLimiter
 }
 
 /** Header facts of a session record, under short names to keep records small. */

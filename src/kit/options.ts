@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js'
 import { type DetectorOptionsInput, parseDetectorOptions } from '../detect/options.js'
 import { invalidConfig } from '../errors.js'
 import { type HistoryOptions, type HistoryOptionsInput, parseHistoryOptions } from '../history/options.js'
+import { type LimitsOptionsInput, parseLimitsOptions, type ResolvedLimitsOptions } from '../limits/options.js'
 import { isMetricsMeter, type MetricsMeter } from '../metrics/otel.js'
 import { firstOptionIssue } from '../options.js'
 import type { CartOptions } from '../profile/cart.js'
@@ -87,6 +88,8 @@ export interface SessionKitOptions<P = Record<string, JsonValue>, S = JsonValue>
    * registered on it (see `kit.metrics()`) [none].
    */
   readonly meter?: MetricsMeter
+  /** Rate limits and quotas for `session.limits` and `kit.limits` (see docs/rate-limits.md) [no rules]. */
+  readonly limits?: LimitsOptionsInput
 }
 
 /** Options after validation and defaults: what the kit runs on. */
@@ -109,6 +112,7 @@ export interface ResolvedKitOptions {
   readonly detect: DetectorOptionsInput | undefined
   readonly onWarning: WarningHandler | undefined
   readonly meter: MetricsMeter | undefined
+  readonly limits: ResolvedLimitsOptions | undefined
 }
 
 const ms = z
@@ -175,6 +179,7 @@ const kitSchema = z.strictObject({
   detect: z.unknown().optional(),
   onWarning: z.custom<WarningHandler>((v) => typeof v === 'function', 'must be a function').optional(),
   meter: z.custom<MetricsMeter>(isMetricsMeter, 'must be an OpenTelemetry Meter').optional(),
+  limits: z.unknown().optional(),
 })
 
 /** Validates kit options once; `INVALID_CONFIG` names the first bad option. */
@@ -213,6 +218,14 @@ export function parseKitOptions(input: unknown): ResolvedKitOptions {
     detect: o.detect as DetectorOptionsInput | undefined,
     onWarning: o.onWarning,
     meter: o.meter,
+    limits:
+      o.limits === undefined
+        ? undefined
+        : parseLimitsOptions(o.limits, {
+            what: 'createSessionKit option',
+            prefix: ['limits'],
+            inMemory: o.store?.rateLimits === undefined,
+          }),
   }
 }
 

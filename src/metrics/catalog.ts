@@ -131,3 +131,60 @@ export const detectorMetrics = {
     'By',
   ),
 } as const
+
+/**
+ * The metrics only a detector on a shared index has (`createDetector({ index })`), reported after
+ * `detectorMetrics`.
+ */
+export const sharedDetectorMetrics = {
+  degraded: counter(
+    'sessionkit_detections_degraded_total',
+    'Detections answered from the local index because the shared index failed or timed out (page on its rate).',
+    '{request}',
+  ),
+  roundTrips: counter(
+    'sessionkit_detection_index_round_trips_total',
+    'Round trips to the shared detection index (detect, bindReply, forget and the seed, once).',
+    '{round_trip}',
+  ),
+} as const
+
+/**
+ * Every metric of a rate limiter (`createRateLimiter`, `kit.limits`), defined once.
+ * `limiter.metrics()` reports them in this order; the memory gauges have no sample when the store
+ * keeps the state.
+ */
+export const limiterMetrics = {
+  decisions: counter(
+    'sessionkit_rate_limit_decisions_total',
+    'consume() calls by result: allowed (every rule admitted) or refused.',
+    '{call}',
+    ['result'],
+  ),
+  refusals: counter(
+    'sessionkit_rate_limit_refusals_total',
+    'Refusals by rule: each rule that refused a consume() (several may refuse one call).',
+    '{call}',
+    ['rule'],
+  ),
+  storeErrors: counter(
+    'sessionkit_rate_limit_store_errors_total',
+    "consume() calls in which the store failed and the rules answered by their onStoreError (page on it: 'deny' refuses everyone).",
+    '{call}',
+  ),
+  subjects: gauge(
+    'sessionkit_rate_limit_subjects',
+    'Subjects (session, user, tenant, ...) with state in process memory (memory backend).',
+    '{subject}',
+  ),
+  bytes: gauge(
+    'sessionkit_rate_limit_memory_bytes',
+    'Estimated bytes of state in process memory (memory backend).',
+    'By',
+  ),
+  evicted: counter(
+    'sessionkit_rate_limit_evictions_total',
+    'Subjects pushed out by memory.maxKeys or memory.maxBytes while they still held state (memory backend).',
+    '{subject}',
+  ),
+} as const

@@ -1,6 +1,7 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Gateway, type gatewayMetrics, startGateway } from '../../examples/gateway.js'
+import { type Gateway, startGateway } from '../../examples/gateway.js'
+import type { gatewayMetrics } from '../../examples/gateway-metrics.js'
 
 let gw: Gateway
 

@@ -33,6 +33,12 @@ export async function route(
     await http.login(String(body?.user))
     return { status: 200, json: await seen(http) }
   }
+  if (method === 'POST' && path === '/ask') {
+    // Charged before the work: a refused call does nothing and says when to come back.
+    const limit = await http.limit({ asks: 1 })
+    if (!limit.allowed) return { status: 429 }
+    return { status: 200, json: await seen(http) }
+  }
   if (method === 'POST' && path === '/logout') {
     await http.logout()
     return { status: 204 }

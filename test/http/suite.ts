@@ -45,6 +45,7 @@ export function parseSetCookie(header: string) {
 export function browser(base: () => string) {
   const jar = new Map<string, string>()
   let last: string[] = []
+  let lastHeaders = new Headers()
   async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ')
     const res = await fetch(`${base()}${path}`, {
@@ -57,6 +58,7 @@ export function browser(base: () => string) {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
     last = res.headers.getSetCookie()
+    lastHeaders = res.headers
     for (const set of last) {
       const { name, value, flags } = parseSetCookie(set)
       if (flags.get('max-age') === '0') jar.delete(name)
@@ -69,10 +71,13 @@ export function browser(base: () => string) {
     jar,
     /** The `Set-Cookie` headers of the last response. */
     setCookies: () => last,
+    /** The headers of the last response. */
+    headers: () => lastHeaders,
     whoami: (headers?: Record<string, string>) => call('GET', '/whoami', undefined, headers),
     note: (text: string, headers?: Record<string, string>) => call('POST', '/note', { text }, headers),
     login: (user: string) => call('POST', '/login', { user }),
     logout: (headers?: Record<string, string>) => call('POST', '/logout', {}, headers),
+    ask: () => call('POST', '/ask', {}),
   }
 }
 
@@ -80,7 +85,8 @@ export function browser(base: () => string) {
  * The HTTP behaviour every framework integration must show, against a real server and a real
  * client: cookie flags, refresh by step, rotation at login, logout, expiry, and forged, stale or
  * foreign cookies answered with a new session and a new cookie. `start` serves the routes
- * `GET /whoami`, `POST /note {text}` (state), `POST /login {user}`, `POST /logout` on `kit`.
+ * `GET /whoami`, `POST /note {text}` (state), `POST /login {user}`, `POST /logout` and
+ * `POST /ask` (2 a minute per session, through `limit()`) on `kit`.
  */
 export function defineHttpSuite(
   framework: string,
@@ -95,7 +101,11 @@ export function defineHttpSuite(
     beforeAll(async () => {
       clock = createManualClock(T0)
       const store = createMemoryStore({ clock, sweepIntervalMs: 0 })
-      kit = createSessionKit<Record<string, never>, string>({ store, ttl: { idleMs: IDLE_MS } })
+      kit = createSessionKit<Record<string, never>, string>({
+        store,
+        ttl: { idleMs: IDLE_MS },
+        limits: { rules: [{ name: 'asks', per: 'session', limit: 2, windowMs: 60_000 }] },
+      })
       app = await start(kit)
     })
     afterAll(async () => {
@@ -207,6 +217,26 @@ export function defineHttpSuite(
         expect(parseSetCookie(b.setCookies()[0]!).value.split('.')[0]).toBe(seen.body.sessionId)
       },
     )
+
+    it('limit() puts the RateLimit headers on the response beside the cookie; past the limit, 429 with Retry-After', async () => {
+      const b = browser(url)
+      const first = await b.ask()
+      expect(first.status).toBe(200)
+      expect(b.setCookies()).toHaveLength(1)
+      expect(b.headers().get('ratelimit-limit')).toBe('2')
+      expect(b.headers().get('ratelimit-remaining')).toBe('1')
+      expect(b.headers().get('retry-after')).toBeNull()
+      await b.ask()
+      const refused = await b.ask()
+      expect(refused.status).toBe(429)
+      expect(b.headers().get('ratelimit-remaining')).toBe('0')
+      expect(b.headers().get('retry-after')).toBe('60')
+      // The limit is the session's: another browser's session is not refused.
+      const other = browser(url)
+      expect((await other.ask()).status).toBe(200)
+      clock.advance(60_000)
+      expect((await b.ask()).status).toBe(200)
+    })
 
     it("a logged-in user's cookie without that user's login (stolen) reaches nothing: a new session", async () => {
       const victim = browser(url)

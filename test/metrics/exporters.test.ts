@@ -22,10 +22,19 @@ const conversation = [
   { role: 'user', content: 'Near a metro?' },
 ]
 
-/** Two sessions (one made by detection), two hits and two misses (detection looks up too). */
+/**
+ * Two sessions (one made by detection), two hits and two misses (detection looks up too), and
+ * one rate-limited call admitted and one refused.
+ */
 async function busyKit(meter?: MetricsMeter) {
-  const kit = createSessionKit({ onWarning: () => undefined, ...(meter === undefined ? {} : { meter }) })
+  const kit = createSessionKit({
+    onWarning: () => undefined,
+    limits: { rules: [{ name: 'requests', per: 'session', limit: 1, windowMs: 60_000 }] },
+    ...(meter === undefined ? {} : { meter }),
+  })
   const s = await kit.create()
+  await s.limits.consume({ requests: 1 })
+  await s.limits.consume({ requests: 1 })
   await kit.get(s.id)
   await kit.get('unknown-session-id')
   const first = await kit.detect({ messages: conversation.slice(0, 1) })
@@ -56,6 +65,17 @@ describe('Prometheus text exposition', () => {
       labels: { kind: 'continued' },
     })
     expect(family('sessionkit_detect_seconds').type).toBe('HISTOGRAM')
+    expect(family('sessionkit_rate_limit_decisions_total').metrics).toEqual([
+      { value: '1', labels: { result: 'allowed' } },
+      { value: '1', labels: { result: 'refused' } },
+    ])
+    expect(family('sessionkit_rate_limit_refusals_total').metrics).toEqual([
+      { value: '1', labels: { rule: 'requests' } },
+    ])
+    expect(family('sessionkit_rate_limit_subjects')).toMatchObject({
+      type: 'GAUGE',
+      metrics: [{ value: '1' }],
+    })
     // Each series of the histogram: cumulative buckets ending in +Inf = _count, and a _sum.
     for (const phase of ['hash', 'lookup']) {
       const series = text.split('\n').filter((l) => l.includes(`phase="${phase}"`))
@@ -139,6 +159,9 @@ describe('OpenTelemetry', () => {
       [{ result: 'miss' }, 2],
     ])
     expect(byName.get('sessionkit_sessions_active')?.dataPointType).toBe(DataPointType.GAUGE)
+    expect(
+      byName.get('sessionkit_rate_limit_refusals')?.dataPoints.map((p) => [p.attributes, p.value]),
+    ).toEqual([[{ rule: 'requests' }, 1]])
     const detections = byName.get('sessionkit_detections')!
     expect(detections.dataPoints.find((p) => p.attributes.kind === 'continued')?.value).toBe(1)
     const seconds = byName.get('sessionkit_detect_seconds')!

@@ -81,6 +81,35 @@ describe('kit.metrics()', () => {
     await kit.close()
   })
 
+  it("adds the rate limiter's metrics when the kit has limits, shared by session.limits and kit.limits", async () => {
+    const names = async (k: SessionKit) => (await k.metrics()).map((m) => m.definition.name)
+    const plain = createSessionKit()
+    expect(await names(plain)).not.toContain('sessionkit_rate_limit_decisions_total')
+    await plain.close()
+    const kit = createSessionKit({
+      limits: {
+        rules: [
+          { name: 'requests', per: 'session', limit: 2, windowMs: 60_000 },
+          { name: 'logins', per: 'ip', limit: 1, windowMs: 60_000 },
+        ],
+      },
+    })
+    const s = await kit.create()
+    for (let i = 0; i < 3; i++) await s.limits.consume({ requests: 1 })
+    await kit.limits.consume({ ip: '203.0.113.9' }, { logins: 1 })
+    await kit.limits.consume({ ip: '203.0.113.9' }, { logins: 1 })
+    const json = toMetricsJson(await kit.metrics())
+    expect(json).toMatchObject({
+      sessionkit_rate_limit_decisions_total: { allowed: 3, refused: 2 },
+      sessionkit_rate_limit_refusals_total: { requests: 1, logins: 1 },
+      sessionkit_rate_limit_store_errors_total: 0,
+      sessionkit_rate_limit_subjects: 2,
+      sessionkit_rate_limit_evictions_total: 0,
+    })
+    expect(json.sessionkit_rate_limit_memory_bytes).toBeGreaterThan(0)
+    await kit.close()
+  })
+
   it('detector.metrics(): detections by kind, the timing histogram by phase, evictions by reason', () => {
     const detector = createDetector({ maxSessions: 1, onWarning: quiet })
     const first = detector.detect({ messages: [{ role: 'user', content: 'one' }] })
