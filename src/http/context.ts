@@ -97,6 +97,8 @@ export class SessionContext<P, S> implements HttpSession<P, S> {
   readonly created: boolean
   userId: string | undefined
   setCookie: string | undefined
+  /** The rate-limit headers of the last `limit()`, for a response built after the handler returns. */
+  protected limitHeaders: Readonly<Record<string, string>> = {}
   readonly #kit: SessionKit<P, S>
   readonly #options: ResolvedCookieOptions
   readonly #target: CookieTarget
@@ -143,7 +145,8 @@ export class SessionContext<P, S> implements HttpSession<P, S> {
   async limit(costs: Costs, subjects?: Subjects): Promise<LimitResult> {
     this.#sink.assertOpen()
     const result = await this.session.limits.consume(costs, subjects)
-    this.#sink.limits(rateLimitHeaders(result))
+    this.limitHeaders = rateLimitHeaders(result)
+    this.#sink.limits(this.limitHeaders)
     return result
   }
 

@@ -1,19 +1,8 @@
 import type { SessionKit } from '../kit.js'
 import type { JsonValue } from '../store/contract.js'
-import {
-  type CookieSink,
-  type HttpSession,
-  type Resolved,
-  resolveSession,
-  SessionContext,
-} from './context.js'
-import { type CookieTarget, cookieTarget, readSessionCookie } from './cookies.js'
-import {
-  checkFunction,
-  parseCookieOptions,
-  type ResolvedCookieOptions,
-  type SessionCookieOptions,
-} from './options.js'
+import { type HttpSession, resolveSession, SessionContext } from './context.js'
+import { cookieTarget, readSessionCookie } from './cookies.js'
+import { checkFunction, parseCookieOptions, type SessionCookieOptions } from './options.js'
 
 /** Who a request acts for: from your own authentication (a verified token), never a value the client sends as is. */
 export type UserIdOf<R> = (request: R) => string | undefined | Promise<string | undefined>
@@ -88,37 +77,13 @@ export function createSessionHandler<P = Record<string, JsonValue>, S = JsonValu
       const value = readSessionCookie(request.headers.get('cookie'), target.name)
       const resolved = await resolveSession(kit, cookie, value, userId)
       // A Fetch response is built after the handler returns: the headers wait on the context.
-      const limits: Record<string, string> = {}
-      const sink = {
-        assertOpen() {},
-        set() {},
-        limits(headers: Readonly<Record<string, string>>) {
-          for (const name of Object.keys(limits)) delete limits[name]
-          Object.assign(limits, headers)
-        },
-      }
-      return new FetchContext(kit, cookie, target, sink, resolved, userId, limits)
+      const sink = { assertOpen() {}, set() {}, limits() {} }
+      return new FetchContext(kit, cookie, target, sink, resolved, userId)
     },
   }
 }
 
 class FetchContext<P, S> extends SessionContext<P, S> implements FetchSession<P, S> {
-  readonly #limits: Readonly<Record<string, string>>
-
-  constructor(
-    kit: SessionKit<P, S>,
-    options: ResolvedCookieOptions,
-    target: CookieTarget,
-    sink: CookieSink,
-    resolved: Resolved<P, S>,
-    userId: string | undefined,
-    /** The rate-limit headers `limit()` set, kept by the sink. */
-    limits: Readonly<Record<string, string>>,
-  ) {
-    super(kit, options, target, sink, resolved, userId)
-    this.#limits = limits
-  }
-
   get headers(): Headers {
     const headers = new Headers()
     this.#addTo(headers)
@@ -126,7 +91,7 @@ class FetchContext<P, S> extends SessionContext<P, S> implements FetchSession<P,
   }
 
   apply(response: Response): Response {
-    if (this.setCookie === undefined && Object.keys(this.#limits).length === 0) return response
+    if (this.setCookie === undefined && Object.keys(this.limitHeaders).length === 0) return response
     try {
       this.#addTo(response.headers)
       return response
@@ -140,6 +105,6 @@ class FetchContext<P, S> extends SessionContext<P, S> implements FetchSession<P,
 
   #addTo(headers: Headers): void {
     if (this.setCookie !== undefined) headers.append('set-cookie', this.setCookie)
-    for (const [name, value] of Object.entries(this.#limits)) headers.set(name, value)
+    for (const [name, value] of Object.entries(this.limitHeaders)) headers.set(name, value)
   }
 }
