@@ -106,10 +106,10 @@ export interface Percentiles {
 }
 
 /**
- * What `metrics()` reports. Counters run since the detector was created.
+ * What `stats()` reports. Counters run since the detector was created.
  *
  * @example
- * const m = detector.metrics(); log(m.hitRate, m.byKind.fuzzy, m.lookupMs.p99)
+ * const m = detector.stats(); log(m.hitRate, m.byKind.fuzzy, m.lookupMs.p99)
  */
 export interface DetectorStats {
   /** Live sessions in the index. */

@@ -10,6 +10,7 @@ import parsePrometheusTextFormat from 'parse-prometheus-text-format'
 import { describe, expect, it } from 'vitest'
 import { createDetector } from '../../src/detect/detector.js'
 import { createSessionKit } from '../../src/kit.js'
+import { createRateLimiter } from '../../src/limits/limiter.js'
 import { DETECT_BUCKETS } from '../../src/metrics/catalog.js'
 import { toMetricsJson } from '../../src/metrics/json.js'
 import type { MetricsMeter } from '../../src/metrics/otel.js'
@@ -134,22 +135,52 @@ describe('plain JSON', () => {
   })
 })
 
+/** A meter whose metrics an in-memory exporter collects on `collect()`. */
+function inMemoryMeter() {
+  const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE)
+  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 })
+  const provider = new MeterProvider({ readers: [reader] })
+  return {
+    meter: provider.getMeter('sessionkit-test'),
+    async collect() {
+      await reader.forceFlush()
+      const exported = exporter
+        .getMetrics()
+        .at(-1)!
+        .scopeMetrics.flatMap((s) => s.metrics)
+      return new Map(exported.map((m) => [m.descriptor.name, m]))
+    },
+    shutdown: () => provider.shutdown(),
+  }
+}
+
 describe('OpenTelemetry', () => {
+  it("registers a rate limiter's metrics on the Meter it is given", async () => {
+    const otel = inMemoryMeter()
+    const limiter = createRateLimiter({
+      rules: [{ name: 'requests', per: 'tenant', limit: 1, windowMs: 60_000 }],
+      meter: otel.meter,
+    })
+    await limiter.consume({ tenant: 't1' }, { requests: 1 })
+    await limiter.consume({ tenant: 't1' }, { requests: 1 })
+    const byName = await otel.collect()
+    expect(
+      byName.get('sessionkit_rate_limit_decisions')?.dataPoints.map((p) => [p.attributes, p.value]),
+    ).toEqual([
+      [{ result: 'allowed' }, 1],
+      [{ result: 'refused' }, 1],
+    ])
+    expect(byName.get('sessionkit_rate_limit_memory_bytes')?.dataPointType).toBe(DataPointType.GAUGE)
+    await otel.shutdown()
+  })
+
   it('registers every metric on a Meter; an in-memory reader collects the same values', async () => {
-    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE)
-    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 })
-    const provider = new MeterProvider({ readers: [reader] })
-    const meter = provider.getMeter('sessionkit-test')
+    const otel = inMemoryMeter()
     // The real API type is accepted where sessionkit asks for its structural MetricsMeter.
     const typed: MetricsMeter = otelMetrics.getMeterProvider().getMeter('noop')
     expect(typed).toBeDefined()
-    const kit = await busyKit(meter)
-    await reader.forceFlush()
-    const exported = exporter
-      .getMetrics()
-      .at(-1)!
-      .scopeMetrics.flatMap((s) => s.metrics)
-    const byName = new Map(exported.map((m) => [m.descriptor.name, m]))
+    const kit = await busyKit(otel.meter)
+    const byName = await otel.collect()
     const created = byName.get('sessionkit_sessions_created')!
     expect(created.dataPointType).toBe(DataPointType.SUM)
     expect(created.dataPoints[0]?.value).toBe(2)
@@ -174,6 +205,6 @@ describe('OpenTelemetry', () => {
     expect(hash.count).toBe(2)
     expect(hash.buckets.boundaries).toEqual(DETECT_BUCKETS)
     await kit.close()
-    await provider.shutdown()
+    await otel.shutdown()
   })
 })
