@@ -20,6 +20,7 @@ import {
   type SessionKit,
 } from '../src/index.js'
 import { type Authenticate, createTokens, demoAuthenticate, processSecret } from './chat-auth.js'
+import { clientAddress, cookie, HttpError, header, intParam, readJson } from './chat-request.js'
 import { type StreamingResponder, standInStream, streamAnswer } from './chat-stream.js'
 
 /** Writes the assistant's answer from the question and the context sessionkit built. */
@@ -74,16 +75,6 @@ export const standInResponder: Responder = ({ question, context }) => {
 const MAX_BODY = 64 * 1024
 const COOKIE = 'sid'
 const AUTH_COOKIE = 'auth'
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message)
-  }
-}
 
 /**
  * The chat backend as an `http.Server` (not listening yet). Who is asking comes from the signed
@@ -143,7 +134,7 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
   async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (charges('logins'))
       enforce(res, await kit.limits.consume({ ip: clientAddress(req) }, { logins: 1 }), 'logins')
-    const body = await readJson(req)
+    const body = await readJson(req, MAX_BODY)
     const user = typeof body.user === 'string' ? body.user : ''
     const password = typeof body.password === 'string' ? body.password : ''
     const userId = await authenticate({ user, password })
@@ -173,7 +164,7 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
 
   /** A question's session (the cookie's, a body's `sessionId`, or a new one) and its context. */
   async function startTurn(req: IncomingMessage, res: ServerResponse, owner: { userId?: string }) {
-    const body = await readJson(req)
+    const body = await readJson(req, MAX_BODY)
     const question = body.q
     if (typeof question !== 'string' || question.trim() === '' || question.length > 8_000) {
       throw new HttpError(400, 'INVALID_ARGUMENT', 'q must be a non-empty string of at most 8000 characters')
@@ -289,14 +280,14 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
         })
       }
       case 'POST preferences':
-        return send(res, 200, { preferences: await session.preferences.patch(await readJson(req)) })
+        return send(res, 200, { preferences: await session.preferences.patch(await readJson(req, MAX_BODY)) })
       case 'GET cart': {
         const [lines, totals] = await Promise.all([session.cart.list(), session.cart.totals()])
         return send(res, 200, { lines, totals })
       }
       case 'POST cart': {
         // The cart checks the line itself (INVALID_ARGUMENT names the bad field).
-        const line = await session.cart.add((await readJson(req)) as unknown as CartLineInput)
+        const line = await session.cart.add((await readJson(req, MAX_BODY)) as unknown as CartLineInput)
         return send(res, 201, { line, totals: await session.cart.totals() })
       }
       case 'DELETE cart':
@@ -339,60 +330,6 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
     return
   }
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body))
-}
-
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  // A cross-site form cannot send this type without a CORS preflight: with SameSite=Lax cookies,
-  // it keeps other sites from posting as the visitor (CSRF).
-  if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json')
-  }
-  let size = 0
-  const chunks: Buffer[] = []
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > MAX_BODY)
-      throw new HttpError(400, 'LIMIT_EXCEEDED', `the body is larger than ${MAX_BODY} bytes`)
-    chunks.push(chunk)
-  }
-  let value: unknown
-  try {
-    value = JSON.parse(Buffer.concat(chunks).toString('utf8'))
-  } catch {
-    throw new HttpError(400, 'INVALID_ARGUMENT', 'the body must be JSON')
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new HttpError(400, 'INVALID_ARGUMENT', 'the body must be a JSON object')
-  }
-  return value as Record<string, unknown>
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name]
-  return typeof value === 'string' && value !== '' ? value : undefined
-}
-
-function cookie(req: IncomingMessage, name: string): string | undefined {
-  for (const pair of (req.headers.cookie ?? '').split(';')) {
-    const [k, v] = pair.trim().split('=')
-    if (k === name && v !== undefined && v !== '') return v
-  }
-  return undefined
-}
-
-/**
- * The peer's address as a rate-limit subject id (an IPv6 zone's `%` is not one of its characters).
- * Behind a reverse proxy, use the client address that proxy forwards, and only from a proxy you trust.
- */
-function clientAddress(req: IncomingMessage): string {
-  return (req.socket.remoteAddress ?? 'unknown').replace(/[^0-9A-Za-z.:]/g, '_')
-}
-
-function intParam(url: URL, name: string): number | undefined {
-  const raw = url.searchParams.get(name)
-  if (raw === null) return undefined
-  if (!/^\d{1,9}$/.test(raw)) throw new HttpError(400, 'INVALID_ARGUMENT', `${name} must be a whole number`)
-  return Number(raw)
 }
 
 function iso(ms: number): string {

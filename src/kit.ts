@@ -9,7 +9,7 @@ import { USER_RECORD_PREFIX } from './kit/core.js'
 import { createEmitter, type KitEventName, type KitEvents } from './kit/events.js'
 import { type CreateSessionOptions, createSessionRecord, idTaken } from './kit/lifecycle.js'
 import { lazyLimiter } from './kit/limits.js'
-import { createKitCounters, kitSnapshot } from './kit/metrics.js'
+import { activeSessions, createKitCounters, kitMetricsSource } from './kit/metrics.js'
 import { parseKitOptions, type SessionKitOptions, withCounters } from './kit/options.js'
 import { rotate } from './kit/rotate.js'
 import { type Session, SessionHandle, type SessionInfo } from './kit/session.js'
@@ -17,8 +17,6 @@ import { countingStoreErrors } from './kit/store-errors.js'
 import { createUserData, type UserData } from './kit/user-data.js'
 import { detachFromUser, listUserSessions } from './kit/users.js'
 import type { RateLimiter } from './limits/limiter.js'
-import { kitMetrics, limiterMetrics } from './metrics/catalog.js'
-import { bindMeter } from './metrics/otel.js'
 import type { MetricsSnapshot } from './metrics/types.js'
 import type { JsonValue, RecordMeta, RemovalEvent, SessionStore } from './store/contract.js'
 import { createMemoryStore } from './store/memory.js'
@@ -205,22 +203,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     }
     return detector
   }
-  /** Live sessions: the store's records less the user records. */
-  async function activeSessions(): Promise<number> {
-    const [records, users] = await Promise.all([store.count(), store.count({ prefix: USER_RECORD_PREFIX })])
-    return records - users
-  }
-  // A store that is down fails the live count, not the metrics: they matter most then. The
-  // limiter's metrics follow the kit's when the kit has rules.
-  const hasLimits = resolved.limits !== undefined
-  const kitOnly = async (): Promise<MetricsSnapshot> => {
-    const own = kitSnapshot(counters, await activeSessions().catch(() => undefined))
-    return hasLimits ? [...own, ...core.limiter().metrics()] : own
-  }
-  if (resolved.meter !== undefined) {
-    const definitions = [...Object.values(kitMetrics), ...(hasLimits ? Object.values(limiterMetrics) : [])]
-    bindMeter(resolved.meter, definitions, kitOnly)
-  }
+  const kitOnly = kitMetricsSource(core)
 
   async function create(opts: CreateSessionOptions = {}): Promise<Session<P, S>> {
     const meta = await createSessionRecord(core, opts)
@@ -364,7 +347,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       return undefined
     },
     async stats() {
-      const active = await activeSessions()
+      const active = await activeSessions(store)
       const { hits, misses, created, ended, expired, evicted, rotated } = core.counters
       const lookups = { hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses) }
       return { active, created, ended, expired, evicted, rotated, lookups }
