@@ -10,16 +10,20 @@ import { USER_RECORD_PREFIX } from './kit/core.js'
 import { createEmitter, type KitEventName, type KitEvents } from './kit/events.js'
 import { type CreateSessionOptions, createSessionRecord, idTaken } from './kit/lifecycle.js'
 import { lazyLimiter } from './kit/limits.js'
-import { parseKitOptions, type SessionKitOptions } from './kit/options.js'
+import { activeSessions, createKitCounters, kitMetricsSource } from './kit/metrics.js'
+import { parseKitOptions, type SessionKitOptions, withCounters } from './kit/options.js'
 import { rotate } from './kit/rotate.js'
 import { type Session, SessionHandle, type SessionInfo } from './kit/session.js'
+import { countingStoreErrors } from './kit/store-errors.js'
 import { createUserData, type UserData } from './kit/user-data.js'
 import { detachFromUser, listUserSessions } from './kit/users.js'
 import type { RateLimiter } from './limits/limiter.js'
+import type { MetricsSnapshot } from './metrics/types.js'
 import { checkCallOptions } from './options.js'
 import type { JsonValue, RecordMeta, RemovalEvent, SessionStore } from './store/contract.js'
 import { createMemoryStore } from './store/memory.js'
 import { createKeyedQueue } from './util/keyed-queue.js'
+import { errorText, type WarningHandler, warn } from './warnings.js'
 
 export type { AccessOptions } from './kit/access.js'
 export type { CreateSessionOptions } from './kit/lifecycle.js'
@@ -126,6 +130,13 @@ export interface SessionKit<P = Record<string, JsonValue>, S = JsonValue> {
   readonly users: UserData
   stats(): Promise<KitStats>
   /**
+   * The kit's metrics (`sessionkit_sessions_active`, `sessionkit_store_errors_total{code}`, ...),
+   * then its rate limiter's when the `limits` option is set, then its detector's when it made one,
+   * for `toPrometheusText`, `toMetricsJson` or your own exporter. Counters are this process's;
+   * `sessionkit_sessions_active` asks the store.
+   */
+  metrics(): Promise<MetricsSnapshot>
+  /**
    * For stateless gateways: which conversation a request carrying the whole message array belongs
    * to (`detector.detect`), and that conversation's kit session, created under the detector's id
    * when new, so history and the other modules work on it. When that id's kit session has ended,
@@ -161,21 +172,31 @@ export interface SessionKit<P = Record<string, JsonValue>, S = JsonValue> {
 export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
   options: SessionKitOptions<P, S> = {},
 ): SessionKit<P, S> {
-  const resolved = parseKitOptions(options)
-  const store =
+  const parsed = parseKitOptions(options)
+  const counters = createKitCounters()
+  const onWarning: WarningHandler = (w) => {
+    counters.warnings[w.code] = (counters.warnings[w.code] ?? 0) + 1
+    warn(parsed.onWarning, w.code, w.message, w.cause)
+  }
+  const resolved = withCounters(parsed, counters, onWarning)
+  const store = countingStoreErrors(
     resolved.store ??
-    createMemoryStore({
-      maxSessions: resolved.maxSessions,
-      ...(resolved.clock ? { clock: resolved.clock } : {}),
-    })
+      createMemoryStore({
+        maxSessions: resolved.maxSessions,
+        onWarning,
+        ...(resolved.clock ? { clock: resolved.clock } : {}),
+      }),
+    (code) => counters.storeErrors[code]++,
+  )
   const core: KitCore = {
     store,
     clock: store.clock,
     options: resolved,
     queue: createKeyedQueue({ waitMs: queueWaitMs(resolved.queueTimeoutMs, store) }),
-    events: createEmitter(),
-    counters: { created: 0, ended: 0, expired: 0, evicted: 0, rotated: 0, hits: 0, misses: 0 },
-    limiter: lazyLimiter(resolved.limits, store, store.clock),
+    events: createEmitter(onWarning),
+    counters,
+    onWarning,
+    limiter: lazyLimiter(resolved.limits, store, store.clock, onWarning),
   }
   const unsubscribe = store.subscribe?.((event: RemovalEvent) => onRemoval(core, event))
   const handle = (meta: RecordMeta) => new SessionHandle<P, S>(core, meta)
@@ -187,12 +208,15 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       const index = resolved.detect?.index ?? store.detectionIndex?.()
       detector = createDetector({
         clock: core.clock,
+        onWarning,
+        ...(resolved.meter === undefined ? {} : { meter: resolved.meter }),
         ...resolved.detect,
         ...(index === undefined ? {} : { index }),
       })
     }
     return detector
   }
+  const kitOnly = kitMetricsSource(core)
 
   async function create(opts: CreateSessionOptions = {}): Promise<Session<P, S>> {
     checkCallOptions(opts, CREATE_KEYS, 'kit.create()')
@@ -354,11 +378,15 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       return undefined
     },
     async stats() {
-      const [records, users] = await Promise.all([store.count(), store.count({ prefix: USER_RECORD_PREFIX })])
+      const active = await activeSessions(store)
       const { hits, misses, created, ended, expired, evicted, rotated } = core.counters
       const lookups = { hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses) }
       const summaries = summaryCounts(resolved.history)
-      return { active: records - users, created, ended, expired, evicted, rotated, lookups, summaries }
+      return { active, created, ended, expired, evicted, rotated, lookups, summaries }
+    },
+    async metrics() {
+      const own = await kitOnly()
+      return detector === undefined ? own : [...own, ...detector.metrics()]
     },
     on: (event, listener) => core.events.on(event, listener),
     async close() {
@@ -386,7 +414,11 @@ function onRemoval(core: KitCore, event: RemovalEvent): void {
   const userId = payload.userId
   if (userId !== undefined) {
     detachFromUser(core, userId, [event.id]).catch((error: unknown) => {
-      process.emitWarning(`sessionkit could not unlist an expired session from its user: ${String(error)}`)
+      core.onWarning({
+        code: 'SESSIONKIT_USER_UNLIST_FAILED',
+        message: `sessionkit could not unlist an expired session from its user: ${errorText(error)}`,
+        cause: error,
+      })
     })
   }
 }

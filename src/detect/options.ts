@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { type Clock, systemClock } from '../clock.js'
+import { isMetricsMeter, type MetricsMeter } from '../metrics/otel.js'
 import { type OptionSource, optionError, zodOptionError } from '../options.js'
+import type { WarningHandler } from '../warnings.js'
 import {
   defaultIgnoredKeys,
   defaultMessageKeys,
@@ -59,6 +61,13 @@ export interface DetectorOptionsInput {
    */
   readonly seed?: string
   /**
+   * An OpenTelemetry `Meter` (`@opentelemetry/api`): the detector's metrics are registered on it
+   * (see `metrics()`). Default: none.
+   */
+  readonly meter?: MetricsMeter
+  /** Receives `SESSIONKIT_DETECTION_DEGRADED` warnings. Default `process.emitWarning`. */
+  readonly onWarning?: WarningHandler
+  /**
    * An index shared by every replica of a gateway (`redisDetectionIndex()` from
    * `sessionkit/redis`): `detect()` and `bindReply()` then return promises, and the in-process
    * index only answers while the shared one fails (`degraded: true`). Default: none.
@@ -113,6 +122,8 @@ export interface DetectorOptions {
   readonly volatileScope: 'system' | 'all'
   readonly hash: DetectorHash
   readonly seed: string
+  readonly meter: MetricsMeter | undefined
+  readonly onWarning: WarningHandler | undefined
   readonly index: DetectionIndex | undefined
 }
 
@@ -167,6 +178,8 @@ const schema = z.strictObject({
     )
     .optional(),
   seed: z.string().min(1).max(256).optional(),
+  meter: z.custom<MetricsMeter>(isMetricsMeter, 'must be an OpenTelemetry Meter').optional(),
+  onWarning: z.custom<WarningHandler>((v) => typeof v === 'function', 'must be a function').optional(),
   index: z
     .custom<DetectionIndex>(
       (v) =>
@@ -228,6 +241,8 @@ export function parseDetectorOptionsAt(input: unknown, prefix: readonly string[]
     volatileScope: o.volatileScope,
     hash: o.hash ?? sha256Hash,
     seed: o.seed ?? randomBytes(16).toString('base64'),
+    meter: o.meter,
+    onWarning: o.onWarning,
     index: o.index,
   }
 }

@@ -118,7 +118,7 @@ export class SessionTable extends SessionRecords {
     this.#replies[s] = undefined
     this.#free.push(s)
     this.unlink(s)
-    this.counters.evictions[reason]++
+    this.counters.evicted(reason)
   }
 
   /**

@@ -1,5 +1,10 @@
 import { isSessionKitError, SessionKitError } from '../errors.js'
 import { assertSessionId, createSessionId } from '../ids.js'
+import { single } from '../metrics/build.js'
+import { detectorMetrics, sharedDetectorMetrics } from '../metrics/catalog.js'
+import { bindMeter, type HistogramListener } from '../metrics/otel.js'
+import type { MetricsSnapshot } from '../metrics/types.js'
+import { errorText, warn, warningGate } from '../warnings.js'
 import { type CanonicalConfig, plainText } from './canonical.js'
 import { DetectionRecord } from './detection.js'
 import { deriveExplicitId, ownKey } from './hash.js'
@@ -19,14 +24,14 @@ import { checkReply, checkRequest, systemPrefixLength } from './request.js'
 import { createResetMatcher } from './reset.js'
 import { REPLY } from './session-table.js'
 import type { DetectionIndex, IndexRules, PlaceInput, PlaceOutcome } from './shared-index.js'
-import type { Detection, Detector, DetectorMetrics, DetectRequest } from './types.js'
+import type { Detection, Detector, DetectorStats, DetectRequest } from './types.js'
 
 /**
- * What `metrics()` of a detector on a shared index reports: the counters of this replica, plus
+ * What `stats()` of a detector on a shared index reports: the counters of this replica, plus
  * its degraded answers and round trips. `active` and `indexKeys` are those of its local index
  * (the shared one is not counted: that would take a scan).
  */
-export interface SharedDetectorMetrics extends DetectorMetrics {
+export interface SharedDetectorStats extends DetectorStats {
   /** Detections answered from the local index because the shared one failed or timed out. */
   readonly degraded: number
   /** Round trips to the shared index (detect, bindReply, forget and the seed, once). */
@@ -62,7 +67,14 @@ export interface SharedDetector {
    * `true` when it was live in the shared index.
    */
   forget(sessionId: string, tenant?: string): Promise<boolean>
-  metrics(): SharedDetectorMetrics
+  /** This replica's counters, degraded answers and round trips, as one object for logs. */
+  stats(): SharedDetectorStats
+  /**
+   * The detector's metrics, then `sessionkit_detections_degraded_total` and
+   * `sessionkit_detection_index_round_trips_total`, for `toPrometheusText`, `toMetricsJson` or
+   * your own exporter.
+   */
+  metrics(): MetricsSnapshot
 }
 
 const SYSTEM_MEMO = 1024
@@ -94,6 +106,29 @@ export function createSharedDetector(
   // expressions and a digest only for a prompt this replica has not seen yet.
   const systemMemo = new Map<number, number>()
   let degraded = 0
+  // Degraded answers are counted each time and warned about at most once a minute of the clock.
+  const gate = warningGate(() => o.clock.now())
+  function degrade(error: SessionKitError): void {
+    degraded++
+    if (!gate()) return
+    warn(
+      o.onWarning,
+      'SESSIONKIT_DETECTION_DEGRADED',
+      `the shared detection index failed (${errorText(error)}); detections come from this replica's local index (degraded: true, ${degraded} so far) until it answers again`,
+      error,
+    )
+  }
+  const snapshot = (): MetricsSnapshot => {
+    const l = local.stats()
+    return [
+      ...counters.metrics(l.active, l.indexKeys),
+      single(sharedDetectorMetrics.degraded, degraded),
+      single(sharedDetectorMetrics.roundTrips, index.roundTrips),
+    ]
+  }
+  const definitions = [...Object.values(detectorMetrics), ...Object.values(sharedDetectorMetrics)]
+  const listener: HistogramListener | undefined =
+    o.meter === undefined ? undefined : bindMeter(o.meter, definitions, snapshot)
   let ctx: Promise<HashContext> | undefined
   // Once the seed is read, a detect() makes one index call, which rejects by itself within the
   // index's timeout (see DetectionIndex): no second timer is needed around it.
@@ -151,8 +186,8 @@ export function createSharedDetector(
     const t2 = performance.now()
     return () => {
       if (counters.requests <= 1_024 || (counters.requests & 7) === 0) {
-        counters.hash.add(t1 - t0)
-        counters.lookup.add(t2 - t1)
+        counters.hash.add(t1 - t0, listener)
+        counters.lookup.add(t2 - t1, listener)
       }
       counters.bytesHashed += req.bytes + req.chain.bytes
       return record(req, out, reset, tenant)
@@ -249,7 +284,7 @@ export function createSharedDetector(
         return (await (seeded ? placing : withinTimeout(placing)))()
       } catch (error) {
         if (!isSessionKitError(error, 'STORE_UNAVAILABLE')) throw error
-        degraded++
+        degrade(error)
         const d = local.detect(request)
         counters.placed(d.kind)
         return d
@@ -291,9 +326,11 @@ export function createSharedDetector(
       return index.forget(tenant, rules, sessionId, o.clock.now())
     },
 
-    metrics() {
-      const l = local.metrics()
-      return { ...counters.snapshot(l.active, l.indexKeys), degraded, roundTrips: index.roundTrips }
+    stats() {
+      const l = local.stats()
+      return { ...counters.stats(l.active, l.indexKeys), degraded, roundTrips: index.roundTrips }
     },
+
+    metrics: snapshot,
   }
 }

@@ -38,6 +38,8 @@ export interface HistoryOptions {
   readonly summarize: Summarizer | 'extractive' | undefined
   readonly summarizeTimeoutMs: number
   readonly maxSummaryChars: number
+  /** Told when the summariser failed and the extractive fallback was stored (the kit counts and warns). */
+  readonly onSummaryFailed: ((message: string, cause: unknown) => void) | undefined
 }
 
 const fn = <T>(what: string) => z.custom<T>((v) => typeof v === 'function', `must be a function ${what}`)
@@ -83,5 +85,6 @@ export function parseHistoryOptions(input: unknown): HistoryOptions {
     summarize: o.summarize,
     summarizeTimeoutMs: o.summarizeTimeoutMs,
     maxSummaryChars: o.maxSummaryChars,
+    onSummaryFailed: undefined,
   }
 }

@@ -147,6 +147,7 @@ export async function extendSummary(
       ? undefined
       : await runSummarizer(summarize, fresh, previous, options.summarizeTimeoutMs, options.maxSummaryChars)
   if (outcome !== undefined && summarize !== 'extractive') count(env.shared.counts, outcome)
+  if (outcome?.error !== undefined) options.onSummaryFailed?.(outcome.error, outcome.cause)
   const record: HistorySummary = {
     text: outcome?.text ?? previous ?? '',
     fromSeq: before?.fromSeq ?? 1,

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js'
 import { type DetectorOptionsInput, parseDetectorOptionsAt } from '../detect/options.js'
 import { type HistoryOptions, type HistoryOptionsInput, parseHistoryOptions } from '../history/options.js'
 import { type LimitsOptionsInput, parseLimitsOptions, type ResolvedLimitsOptions } from '../limits/options.js'
+import { isMetricsMeter, type MetricsMeter } from '../metrics/otel.js'
 import { type OptionSource, optionError, parseOptions } from '../options.js'
 import type { CartOptions } from '../profile/cart.js'
 import { DEFAULT_MAX_UNIT_PRICE } from '../profile/cart-line.js'
@@ -16,6 +17,8 @@ import type { JsonValue, SessionStore } from '../store/contract.js'
 import { MAX_RECORDS } from '../store/memory-options.js'
 import { deepFreeze } from '../util/deep-freeze.js'
 import { checkJson } from '../util/json.js'
+import type { WarningHandler } from '../warnings.js'
+import type { KitCounters } from './core.js'
 
 const MINUTE = 60_000
 const DAY = 24 * 60 * MINUTE
@@ -84,6 +87,16 @@ export interface SessionKitOptions<P = Record<string, JsonValue>, S = JsonValue>
   readonly history?: HistoryOptionsInput
   /** Session detection for `kit.detect()` (see the gateway section). */
   readonly detect?: DetectorOptionsInput
+  /**
+   * Receives every warning of the kit, its default memory store and its detector, each with a
+   * stable code (`SESSIONKIT_LISTENER_FAILED`, `SESSIONKIT_SUMMARY_FAILED`, ...) [`process.emitWarning`].
+   */
+  readonly onWarning?: WarningHandler
+  /**
+   * An OpenTelemetry `Meter` (`@opentelemetry/api`): the kit's metrics, and its detector's, are
+   * registered on it (see `kit.metrics()`) [none].
+   */
+  readonly meter?: MetricsMeter
   /** Rate limits and quotas for `session.limits` and `kit.limits` (see docs/rate-limits.md) [no rules]. */
   readonly limits?: LimitsOptionsInput
 }
@@ -108,6 +121,8 @@ export interface ResolvedKitOptions {
   readonly history: HistoryOptions
   /** Checked here, as given: the detector is made from it on the first `kit.detect()`. */
   readonly detect: DetectorOptionsInput | undefined
+  readonly onWarning: WarningHandler | undefined
+  readonly meter: MetricsMeter | undefined
   readonly limits: ResolvedLimitsOptions | undefined
 }
 
@@ -176,6 +191,8 @@ const kitSchema = z.strictObject({
   seen: z.unknown().optional(),
   history: z.unknown().optional(),
   detect: z.unknown().optional(),
+  onWarning: z.custom<WarningHandler>((v) => typeof v === 'function', 'must be a function').optional(),
+  meter: z.custom<MetricsMeter>(isMetricsMeter, 'must be an OpenTelemetry Meter').optional(),
   limits: z.unknown().optional(),
 })
 
@@ -204,6 +221,8 @@ export function parseKitOptions(input: unknown): ResolvedKitOptions {
     seen: parseSeenOptions(o.seen),
     history: parseHistoryOptions(o.history),
     detect: o.detect as DetectorOptionsInput | undefined,
+    onWarning: o.onWarning,
+    meter: o.meter,
     limits:
       o.limits === undefined
         ? undefined
@@ -260,4 +279,30 @@ function checkCartTotals(cart: CartOptions): CartOptions {
     'cart.maxUnitPrice',
     `(${cart.maxUnitPrice}) with cart.maxLines (${cart.maxLines}) and cart.maxQuantity (${cart.maxQuantity}) allows a subtotal past 2^53 - 1, which cannot be exact; use at most ${fits}, or lower the other two`,
   )
+}
+
+/**
+ * The options the kit runs on: `resolved` with the hooks that feed its counters and warnings
+ * (a CAS that lost every retry, a summariser that failed).
+ */
+export function withCounters(
+  resolved: ResolvedKitOptions,
+  counters: KitCounters,
+  onWarning: WarningHandler,
+): ResolvedKitOptions {
+  return {
+    ...resolved,
+    cas: { ...resolved.cas, onExhausted: () => counters.conflicts++ },
+    history: {
+      ...resolved.history,
+      onSummaryFailed: (message, cause) => {
+        counters.summariesFailed++
+        onWarning({
+          code: 'SESSIONKIT_SUMMARY_FAILED',
+          message: `${message}; the extractive summary was stored`,
+          cause,
+        })
+      },
+    },
+  }
 }

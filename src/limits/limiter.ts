@@ -1,8 +1,12 @@
 import { type Clock, systemClock } from '../clock.js'
 import { invalidArgument, invalidConfig, isSessionKitError } from '../errors.js'
+import { limiterMetrics } from '../metrics/catalog.js'
+import { bindMeter, isMetricsMeter, type MetricsMeter } from '../metrics/otel.js'
+import type { MetricsSnapshot } from '../metrics/types.js'
 import { checkKnownKeys, type OptionSource, optionError } from '../options.js'
 import type { SessionStore } from '../store/contract.js'
 import type { RateCharge, RateLimitBackend, RateSettlement } from '../store/rate-limit-backend.js'
+import { errorText, type WarningHandler, warn, warningGate } from '../warnings.js'
 import { Charges, Outcomes } from './charges.js'
 import { decide, refundsOf } from './decide.js'
 import {
@@ -14,6 +18,7 @@ import {
   type Subjects,
 } from './input.js'
 import { createMemoryLimits, type MemoryLimits } from './memory-backend.js'
+import { countDecision, createLimiterCounts, limiterSnapshot } from './metrics.js'
 import {
   knownKinds,
   parseLimitsOptions,
@@ -63,6 +68,20 @@ export interface RateLimiter {
   /** Gives back everything a reservation took (the call it paid for did not happen). */
   refund(reservation: Reservation): Promise<void>
   stats(): LimiterStats
+  /**
+   * The limiter's metrics (`sessionkit_rate_limit_decisions_total{result}`,
+   * `sessionkit_rate_limit_refusals_total{rule}`, ...) for `toPrometheusText`, `toMetricsJson` or
+   * your own exporter.
+   */
+  metrics(): MetricsSnapshot
+}
+
+/** Where a limiter's warnings and metrics go, besides `stats()` and `metrics()`. */
+export interface LimiterHooks {
+  /** Receives `SESSIONKIT_RATE_LIMIT_STORE_FAILED`, at most once a minute [`process.emitWarning`]. */
+  readonly onWarning?: WarningHandler | undefined
+  /** Registers the limiter's metrics on an OpenTelemetry `Meter` [none]. */
+  readonly meter?: MetricsMeter | undefined
 }
 
 const source: OptionSource = { what: 'createRateLimiter', code: 'INVALID_CONFIG' }
@@ -86,8 +105,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   if (typeof options !== 'object' || options === null) {
     throw invalidConfig('createRateLimiter needs options: { rules: [{ name, per, limit, windowMs }] }')
   }
-  checkKnownKeys(options, ['store', 'clock', 'rules', 'memory'], source)
-  const { store, clock, ...rest } = options
+  checkKnownKeys(options, ['store', 'clock', 'rules', 'memory', 'onWarning', 'meter'], source)
+  const { store, clock, onWarning, meter, ...rest } = options
   if (
     store !== undefined &&
     (typeof store !== 'object' || store === null || typeof store.meta !== 'function')
@@ -100,13 +119,19 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   ) {
     throw optionError(source, 'clock', 'must have a now() method')
   }
+  if (onWarning !== undefined && typeof onWarning !== 'function') {
+    throw optionError(source, 'onWarning', 'must be a function')
+  }
+  if (meter !== undefined && !isMetricsMeter(meter)) {
+    throw optionError(source, 'meter', 'must be an OpenTelemetry Meter')
+  }
   const backend = store?.rateLimits
   const resolved = parseLimitsOptions(rest, {
     what: 'createRateLimiter',
     prefix: [],
     inMemory: backend === undefined,
   })
-  return limiterFrom(resolved, clock ?? store?.clock ?? systemClock, store)
+  return limiterFrom(resolved, clock ?? store?.clock ?? systemClock, store, { onWarning, meter })
 }
 
 /** A limiter on already checked options: the facade's way in (its options are checked with the kit's). */
@@ -114,6 +139,7 @@ export function limiterFrom(
   resolved: ResolvedLimitsOptions,
   clock: Clock,
   store?: SessionStore,
+  hooks: LimiterHooks = {},
 ): RateLimiter {
   const { rules } = resolved
   const storeBackend: RateLimitBackend | undefined = store?.rateLimits
@@ -123,7 +149,10 @@ export function limiterFrom(
   const scratch = { charges: new Charges(), outcomes: new Outcomes(), busy: false }
   const shape: LimiterShape = { rules, kinds: knownKinds(rules), costKeys: new Set(rules.map((r) => r.cost)) }
   const byName = new Map(rules.map((rule) => [rule.name, rule]))
-  const counts = { allowed: 0, denied: 0, storeErrors: 0 }
+  const counts = createLimiterCounts(rules)
+  const metrics = () => limiterSnapshot(counts, memory)
+  if (hooks.meter !== undefined) bindMeter(hooks.meter, Object.values(limiterMetrics), metrics)
+  const gate = warningGate(() => clock.now())
   const settled = new WeakSet<Reservation>()
   const now = () => Math.floor(clock.now())
 
@@ -165,9 +194,16 @@ export function limiterFrom(
   }
 
   function count(result: LimitResult): LimitResult {
-    if (result.storeError !== undefined) counts.storeErrors++
-    if (result.allowed) counts.allowed++
-    else counts.denied++
+    countDecision(counts, result)
+    const error = result.storeError
+    if (error !== undefined && gate()) {
+      warn(
+        hooks.onWarning,
+        'SESSIONKIT_RATE_LIMIT_STORE_FAILED',
+        `the rate-limit store failed (${errorText(error)}); rules answer by their onStoreError (${counts.storeErrors} calls so far)`,
+        error,
+      )
+    }
     return result
   }
 
@@ -246,8 +282,18 @@ export function limiterFrom(
       return settle(reservation, zero)
     },
     stats() {
-      if (memory === undefined) return { backend: 'store', ...counts }
-      return { backend: 'memory', ...counts, keys: memory.keys, bytes: memory.bytes, evicted: memory.evicted }
+      const { allowed, denied, storeErrors } = counts
+      if (memory === undefined) return { backend: 'store', allowed, denied, storeErrors }
+      return {
+        backend: 'memory',
+        allowed,
+        denied,
+        storeErrors,
+        keys: memory.keys,
+        bytes: memory.bytes,
+        evicted: memory.evicted,
+      }
     },
+    metrics,
   }
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod'
 import type { Clock } from '../clock.js'
+import type { MetricsMeter } from '../metrics/otel.js'
 import { type OptionSource, optionError, parseOptions } from '../options.js'
 import type { SessionStore } from '../store/contract.js'
+import type { WarningHandler } from '../warnings.js'
 import { ringCapacityFor } from './entry-pool.js'
 import { ENTRY_BYTES } from './memory-sizes.js'
 import {
@@ -48,6 +50,10 @@ export interface RateLimiterOptions extends LimitsOptionsInput {
   readonly store?: SessionStore
   /** Time source [the store's clock, else `systemClock`]. */
   readonly clock?: Clock
+  /** Receives `SESSIONKIT_RATE_LIMIT_STORE_FAILED`, at most once a minute [`process.emitWarning`]. */
+  readonly onWarning?: WarningHandler
+  /** An OpenTelemetry `Meter` (`@opentelemetry/api`): the limiter's metrics are registered on it [none]. */
+  readonly meter?: MetricsMeter
 }
 
 /** Limiter options after validation. */

@@ -10,6 +10,8 @@ export interface CasPolicy {
   readonly maxRetries: number
   /** Upper bound of the jittered pause between attempts, in ms. Default 50. */
   readonly maxBackoffMs: number
+  /** Told when every attempt lost, just before `CONFLICT` is thrown (the kit counts it). */
+  readonly onExhausted?: () => void
 }
 
 /** What an attempt of {@link retryOnConflict} returns when it lost a compare-and-set race. */
@@ -34,6 +36,7 @@ export async function retryOnConflict<T>(
     const result = await attempt()
     if (result !== LOST_RACE) return result
     if (n >= policy.maxRetries) {
+      policy.onExhausted?.()
       throw new SessionKitError(
         'CONFLICT',
         `${what} changed under ${n + 1} attempts; retry the call or raise concurrency.maxRetries`,

@@ -58,6 +58,19 @@ interface Entry {
   readonly e: number
   /** Stored at (epoch ms): the oldest go first when the cache is full. */
   readonly t: number
+  /**
+   * Order of writes within one ms (this process's count): entries stored in the same ms go in the
+   * order they were written, whatever order a store lists a map's fields in. Absent on old entries.
+   */
+  readonly s?: number
+}
+
+// Counts cache writes in this process: the tie-break of `Entry.s`.
+let writeCount = 0
+
+/** Oldest first: by the time stored, then by the order of writes within that ms. */
+function byAge(a: Entry, b: Entry): number {
+  return a.t - b.t || (a.s ?? 0) - (b.s ?? 0)
 }
 
 const PART = 'cache'
@@ -97,7 +110,7 @@ export function createResponseCache(
 
   async function writeNow(field: string, value: JsonValue, ttlMs: number): Promise<void> {
     const now = clock.now()
-    const entry: Entry = { v: value, e: now + ttlMs, t: now }
+    const entry: Entry = { v: value, e: now + ttlMs, t: now, s: ++writeCount }
     const set = { [field]: entry as unknown as JsonValue }
     const limits = { maxFields: options.maxEntries, expiresAt: scope.activityExpiresAt() }
     try {
@@ -114,7 +127,7 @@ export function createResponseCache(
       const expired = fields.filter((f) => (entries[f] as Entry).e <= now)
       const live = fields
         .filter((f) => (entries[f] as Entry).e > now)
-        .sort((a, b) => (entries[a] as Entry).t - (entries[b] as Entry).t)
+        .sort((a, b) => byAge(entries[a] as Entry, entries[b] as Entry))
       const excess = fields.length + 1 - options.maxEntries - expired.length
       const drop = [...expired, ...live.slice(0, Math.max(0, excess))]
       const result = await store.updateMap(

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache'
 import { SessionKitError } from '../errors.js'
 import { assertPartName, assertRecordId } from '../ids.js'
+import { errorText, type WarningHandler, warn } from '../warnings.js'
 import { coarseNow } from './coarse-clock.js'
 import type { RemovalEvent } from './contract.js'
 import { createExpiryBuckets } from './expiry-buckets.js'
@@ -57,7 +58,7 @@ export interface MemoryEngine {
   restoreTombstone(digest: string, until: number): void
   /** Purges every record and part expired by now (within one bucket). */
   sweep(): void
-  /** Delivers queued removal events to listeners; a listener that throws becomes a process warning. */
+  /** Delivers queued removal events to listeners; a listener that throws becomes a warning (`onWarning`). */
   flush(): void
   subscribe(listener: (event: RemovalEvent) => void): () => void
   /** Live and not-yet-purged records, least recently used first. Do not change the store while walking it. */
@@ -255,7 +256,7 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
       flushing = true
       try {
         for (let event = pending.shift(); event !== undefined; event = pending.shift()) {
-          for (const listener of listeners) deliver(listener, event)
+          for (const listener of listeners) deliver(listener, event, options.onWarning)
         }
       } finally {
         flushing = false
@@ -349,13 +350,19 @@ function tomb(part: ListPart, bytes: number): void {
   part.bytes = bytes
 }
 
-function deliver(listener: (event: RemovalEvent) => void, event: RemovalEvent): void {
+function deliver(
+  listener: (event: RemovalEvent) => void,
+  event: RemovalEvent,
+  onWarning: WarningHandler | undefined,
+): void {
   try {
     listener(event)
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    const warning = new Error(`a sessionkit store removal listener threw: ${message}`, { cause: error })
-    warning.name = 'SessionKitWarning'
-    process.emitWarning(warning)
+    warn(
+      onWarning,
+      'SESSIONKIT_LISTENER_FAILED',
+      `a sessionkit store removal listener threw: ${errorText(error)}`,
+      error,
+    )
   }
 }

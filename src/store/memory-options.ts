@@ -1,8 +1,8 @@
 import { getHeapStatistics } from 'node:v8'
 import { z } from 'zod'
 import { type Clock, systemClock } from '../clock.js'
-import type { SessionKitError } from '../errors.js'
 import { parseOptions } from '../options.js'
+import type { WarningHandler } from '../warnings.js'
 import type { RemovalEvent } from './contract.js'
 
 /**
@@ -23,15 +23,12 @@ export interface MemorySnapshotOptions {
   /**
    * Throw from the factory when the file cannot be read (damaged, truncated, a newer layout
    * version) instead of starting empty. Either way the file is left as it is. Default `false`.
+   * Without `strict`, such a file, a restore that kept fewer records than the file held and a
+   * failed interval save are `SESSIONKIT_SNAPSHOT_FAILED` warnings (the store's `onWarning`); the
+   * store starts empty and refuses to save over the unread file until it is moved away or
+   * `snapshot({ overwrite: true })` is called.
    */
   readonly strict?: boolean
-  /**
-   * Receives a file that cannot be read at start (the store then starts empty and refuses to save
-   * over that file until it is moved away or `snapshot({ overwrite: true })` is called), a
-   * restore that kept fewer records than the file held, and failures of interval saves.
-   * Default: `process.emitWarning`.
-   */
-  readonly onError?: (error: SessionKitError) => void
 }
 
 /**
@@ -67,6 +64,13 @@ export interface MemoryStoreOptions {
   readonly onRemove?: (event: RemovalEvent) => void
   /** Save to and restore from a file. Default: none (records live only in this process). */
   readonly snapshot?: MemorySnapshotOptions
+  /**
+   * Receives the store's warnings: `SESSIONKIT_SNAPSHOT_FAILED` (a corrupt file at start, which is
+   * moved aside to `<path>.corrupt-<time>` while the store starts empty; a failed interval save,
+   * with the `SessionKitError` as `cause`) and `SESSIONKIT_LISTENER_FAILED` (a removal listener
+   * threw). Default: `process.emitWarning` with the code.
+   */
+  readonly onWarning?: WarningHandler
 }
 
 /** Options with every default filled in. */
@@ -78,12 +82,12 @@ export interface ResolvedMemoryOptions {
   readonly maxValueBytes: number
   readonly sweepIntervalMs: number
   readonly onRemove: ((event: RemovalEvent) => void) | undefined
+  readonly onWarning: WarningHandler | undefined
   readonly snapshot:
     | {
         readonly path: string
         readonly intervalMs: number
         readonly strict: boolean
-        readonly onError: ((error: SessionKitError) => void) | undefined
       }
     | undefined
 }
@@ -127,11 +131,9 @@ const schema = z.strictObject({
       path: z.string().min(1),
       intervalMs: nonNegativeInt.optional(),
       strict: z.boolean().optional(),
-      onError: z
-        .custom<(error: SessionKitError) => void>(isFunction, { error: 'must be a function' })
-        .optional(),
     })
     .optional(),
+  onWarning: z.custom<WarningHandler>(isFunction, { error: 'must be a function' }).optional(),
 })
 
 /** Checks the options of `createMemoryStore` and fills in defaults; throws `INVALID_CONFIG` naming the option. */
@@ -146,6 +148,7 @@ export function resolveMemoryOptions(options: MemoryStoreOptions | undefined): R
     maxValueBytes: o.maxValueBytes ?? 1_048_576,
     sweepIntervalMs: o.sweepIntervalMs ?? 1000,
     onRemove: o.onRemove,
+    onWarning: o.onWarning,
     snapshot:
       o.snapshot === undefined
         ? undefined
@@ -153,7 +156,6 @@ export function resolveMemoryOptions(options: MemoryStoreOptions | undefined): R
             path: o.snapshot.path,
             intervalMs: o.snapshot.intervalMs ?? 60_000,
             strict: o.snapshot.strict ?? false,
-            onError: o.snapshot.onError,
           },
   }
 }

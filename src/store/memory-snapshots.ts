@@ -1,6 +1,7 @@
 import { type Stats, statSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { SessionKitError } from '../errors.js'
+import { isSessionKitError, SessionKitError } from '../errors.js'
+import { type WarningHandler, warn } from '../warnings.js'
 import type { MemoryEngine } from './memory-engine.js'
 import type { ResolvedMemoryOptions } from './memory-options.js'
 import { removeLeftovers } from './snapshot-file.js'
@@ -11,8 +12,8 @@ import { saveSnapshot } from './snapshot-save.js'
 export interface Snapshotter {
   /**
    * Removes temp files a killed save left, loads the file into the (empty) engine, then starts
-   * the save interval. A file that cannot be read goes to `onError` (or throws when `strict`, and
-   * then no timer is left behind) and is kept: saves refuse to replace it.
+   * the save interval. A file that cannot be read is a `SESSIONKIT_SNAPSHOT_FAILED` warning (or
+   * throws when `strict`, and then no timer is left behind) and is kept: saves refuse to replace it.
    */
   start(): void
   /** Writes a snapshot now; saves never overlap. Resolves the number of records written. */
@@ -27,15 +28,16 @@ type SnapshotConfig = NonNullable<ResolvedMemoryOptions['snapshot']>
  * Ties a memory engine to its snapshot file. With `config` undefined it only serves one-off
  * `store.snapshot({ path })` calls.
  */
-export function createSnapshotter(engine: MemoryEngine, config: SnapshotConfig | undefined): Snapshotter {
+export function createSnapshotter(
+  engine: MemoryEngine,
+  config: SnapshotConfig | undefined,
+  onWarning: WarningHandler | undefined,
+): Snapshotter {
   let queue: Promise<unknown> = Promise.resolve()
   // The file at the configured path that could not be read at start, while it is still there.
   let unreadable: Stats | undefined
-  const report =
-    config?.onError ??
-    ((error: SessionKitError) => {
-      process.emitWarning(error)
-    })
+  const report = (error: SessionKitError) =>
+    warn(onWarning, 'SESSIONKIT_SNAPSHOT_FAILED', error.message, error)
 
   function save(path = config?.path, overwrite = false): Promise<number> {
     const target = path as string
@@ -78,7 +80,15 @@ export function createSnapshotter(engine: MemoryEngine, config: SnapshotConfig |
     save,
     async close() {
       if (timer !== undefined) clearInterval(timer)
-      if (config !== undefined) await save()
+      if (config === undefined) return
+      try {
+        await save()
+      } catch (error) {
+        // A shutdown must not fail because the file it would replace could not be read: the
+        // refusal is a warning, and the file stays for the operator.
+        if (!isSessionKitError(error) || error.details?.reason !== 'unreadable') throw error
+        report(error)
+      }
     },
   }
 

@@ -71,7 +71,7 @@ const NONE = Promise.resolve(undefined)
 export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
   const resolved = resolveMemoryOptions(options)
   const engine = createMemoryEngine(resolved)
-  const snapshots = createSnapshotter(engine, resolved.snapshot)
+  const snapshots = createSnapshotter(engine, resolved.snapshot, resolved.onWarning)
   snapshots.start()
   engine.flush()
   let closed = false

@@ -1,12 +1,11 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/clock.js'
+import { createHistory, parseHistoryOptions } from '../../src/history/index.js'
 import {
   checkToolPairs,
   countMessageTokens,
-  createHistory,
   type MessageInput,
-  parseHistoryOptions,
   selectContext,
   toOpenAIMessages,
 } from '../../src/index.js'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { estimateTokens, parseHistoryOptions } from '../../src/index.js'
+import { parseHistoryOptions } from '../../src/history/index.js'
+import { estimateTokens } from '../../src/index.js'
 
 describe('parseHistoryOptions', () => {
   it('fills the defaults', () => {

@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createManualClock, type ManualClock } from '../../src/clock.js'
 import { isSessionKitError, type SessionKitError } from '../../src/errors.js'
 import { createMemoryStore, type MemoryStore } from '../../src/store/memory.js'
+import type { SessionKitWarning } from '../../src/warnings.js'
 
 const start = Date.parse('2026-03-01T09:00:00Z')
 const MINUTE = 60_000
@@ -22,7 +23,20 @@ afterEach(() => {
 })
 
 function open(clock: ManualClock, extra: { strict?: boolean; onError?: (e: SessionKitError) => void } = {}) {
-  return createMemoryStore({ clock, sweepIntervalMs: 0, snapshot: { path, intervalMs: 0, ...extra } })
+  const { onError, ...snapshot } = extra
+  return createMemoryStore({
+    clock,
+    sweepIntervalMs: 0,
+    snapshot: { path, intervalMs: 0, ...snapshot },
+    ...(onError === undefined
+      ? {}
+      : {
+          onWarning: (w: SessionKitWarning) => {
+            expect(w.code).toBe('SESSIONKIT_SNAPSHOT_FAILED')
+            onError(w.cause as SessionKitError)
+          },
+        }),
+  })
 }
 
 async function fill(store: MemoryStore): Promise<void> {
@@ -101,7 +115,8 @@ describe('memory store snapshots', () => {
     const small = createMemoryStore({
       clock,
       maxSessions: 2,
-      snapshot: { path, intervalMs: 0, onError: () => undefined },
+      snapshot: { path, intervalMs: 0 },
+      onWarning: () => undefined,
     })
     expect([await small.meta('b'), (await small.meta('c'))?.id, (await small.meta('a'))?.id]).toEqual([
       undefined,
@@ -204,6 +219,17 @@ describe('memory store snapshots', () => {
       }
     }
     await restored.close()
+  })
+
+  it('by default a bad file becomes a process warning, not a crash', async () => {
+    writeFileSync(path, '{"format":"sessionkit-memory-snapshot","version":1}\n{"id":')
+    const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined)
+    const store = open(createManualClock(start))
+    expect(warn).toHaveBeenCalledTimes(1)
+    const [message, options] = warn.mock.calls[0] as [string, { code: string; detail: string }]
+    expect(message).toContain('cannot be restored')
+    expect(options.code).toBe('SESSIONKIT_SNAPSHOT_FAILED')
+    expect(options.detail).toContain('SessionKitError')
     await store.close()
   })
 
@@ -216,7 +242,8 @@ describe('memory store snapshots', () => {
     const small = createMemoryStore({
       clock,
       maxSessions: 4,
-      snapshot: { path, intervalMs: 0, onError: (e) => errors.push(e) },
+      snapshot: { path, intervalMs: 0 },
+      onWarning: (w) => errors.push(w.cause as SessionKitError),
     })
     expect(await small.count()).toBe(4)
     expect(errors.map((e) => [e.code, e.details?.offered, e.details?.kept])).toEqual([
