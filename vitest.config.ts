@@ -9,7 +9,7 @@ export default defineConfig({
     // One redis-server, one 3-master Cluster and one PostgreSQL server for the whole run (each
     // skipped with a notice when absent).
     globalSetup: ['test/setup/redis-global.ts', 'test/setup/postgres-global.ts'],
-    // Registers the `redis` store fixture, so every forEachStore suite also runs on Redis.
-    setupFiles: ['test/helpers/redis-fixtures.ts'],
+    // Register the `redis` and `postgres` store fixtures, so every forEachStore suite also runs on both.
+    setupFiles: ['test/helpers/redis-fixtures.ts', 'test/helpers/postgres-fixtures.ts'],
   },
 })

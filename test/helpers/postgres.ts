@@ -32,34 +32,55 @@ export function createPool(max = 10): pg.Pool {
 
 /**
  * One pool for the test file (made on first use, ended after the file), and a maker of migrated
- * stores on it, each in a new schema, without the interval sweeper (tests call `sweep()`).
+ * stores on it without the interval sweeper (tests call `sweep()`). Each store gets a schema no
+ * open store uses: a closed store's schema is emptied and handed to the next one, so a file pays
+ * for one migration (and for compiling the functions on each connection) per store open at once,
+ * not per test.
  */
 export function usePostgres(): {
   pool(): pg.Pool
   makeStore(clock?: ManualClock, options?: { schema?: string }): Promise<PostgresStore>
 } {
   let pool: pg.Pool | undefined
+  const free: string[] = []
   afterAll(async () => {
     await pool?.end()
     pool = undefined
   })
   const get = (): pg.Pool => {
-    pool ??= createPool()
+    pool ??= createPool(4)
     return pool
   }
+  const open = (schema: string, clock: ManualClock | undefined): PostgresStore =>
+    createPostgresStore({
+      pool: get(),
+      schema,
+      sweepIntervalMs: 0,
+      // Generous: a check sends 1,000 pushes to one record at once through 4 connections, on a busy machine.
+      commandTimeoutMs: 30_000,
+      ...(clock && { clock }),
+    })
   return {
     pool: get,
     async makeStore(clock, options = {}) {
-      const schema = options.schema ?? uniqueSchema()
+      if (options.schema !== undefined) {
+        await migrate(get(), { schema: options.schema })
+        return open(options.schema, clock)
+      }
+      const schema = free.pop() ?? uniqueSchema()
       await migrate(get(), { schema })
-      return createPostgresStore({
-        pool: get(),
-        schema,
-        sweepIntervalMs: 0,
-        // Generous: a check sends 1,000 pushes to one record at once through 10 connections, on a busy machine.
-        commandTimeoutMs: 30_000,
-        ...(clock && { clock }),
-      })
+      const store = open(schema, clock)
+      return {
+        ...store,
+        async close() {
+          await store.close()
+          const tables = ['', '_parts', '_entries', '_fields', '_keys'].map(
+            (t) => `"${schema}"."records${t}"`,
+          )
+          await get().query(`TRUNCATE ${tables.join(', ')}`)
+          free.push(schema)
+        },
+      }
     },
   }
 }
