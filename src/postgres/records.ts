@@ -1,6 +1,5 @@
-import { invalidArgument } from '../errors.js'
 import { assertRecordId } from '../ids.js'
-import { checkFields, checkTime } from '../store/arguments.js'
+import { checkCreateArgs, checkPatchMetaArgs, checkTime } from '../store/arguments.js'
 import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta } from '../store/contract.js'
 import type { PostgresContext } from './context.js'
 import { decodeFacts, encodeFacts, throwForStatus } from './replies.js'
@@ -11,21 +10,10 @@ export async function createRecord(
   id: string,
   options: CreateOptions,
 ): Promise<boolean> {
-  assertRecordId(id)
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument('create needs options with expiresAt')
-  checkTime(options.expiresAt, 'expiresAt')
   const now = ctx.options.clock.now()
-  if (options.expiresAt <= now) {
-    throw invalidArgument(
-      `expiresAt (${options.expiresAt}) must be after now (${now}); pass now + a TTL in ms`,
-    )
-  }
-  let data = '{}'
-  if (options.data !== undefined) {
-    checkFields(options.data, 'data')
-    data = JSON.stringify(encodeFacts(options.data, ctx.options.maxValueBytes, 'data'))
-  }
+  checkCreateArgs(id, options, now)
+  const facts = options.data === undefined ? {} : encodeFacts(options.data, ctx.options.maxValueBytes, 'data')
+  const data = JSON.stringify(facts)
   const result = await ctx.run(ctx.sql.create, [id, now, options.expiresAt, data])
   return result.rows[0]?.r === true
 }
@@ -51,13 +39,8 @@ export async function patchMeta(
   patch: Readonly<Record<string, JsonValue>>,
   options: PatchMetaOptions = {},
 ): Promise<RecordMeta | undefined> {
-  assertRecordId(id)
-  checkFields(patch, 'patch')
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument('patchMeta options must be an object')
-  if (options.expiresAt !== undefined) checkTime(options.expiresAt, 'expiresAt')
+  checkPatchMetaArgs(id, patch, options)
   const conditions = options.ifData ?? {}
-  checkFields(conditions, 'ifData')
   const max = ctx.options.maxValueBytes
   const ifData = encodeFacts(conditions, max, 'ifData')
   const changes = encodeFacts(patch, max, 'patch')

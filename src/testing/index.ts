@@ -1,4 +1,5 @@
 import { createManualClock } from '../clock.js'
+import { assertOnClock, explainFailure } from './suite-hints.js'
 import { listChecks } from './suite-lists.js'
 import { mapChecks } from './suite-maps.js'
 import { recordChecks } from './suite-records.js'
@@ -37,7 +38,9 @@ export const storeChecks: Readonly<Record<string, readonly StoreCheck[]>> = Obje
  * resurrection, compare-and-set, capped and idempotent pushes, ranges, map limits, scan, count,
  * validation). `makeStore` must return a store that expires records by `ctx.clock` (a manual clock
  * starting at the current time, which checks move forward); the suite closes it after each check.
- * Checks use ids under a prefix unique to each check, so stores may share a database.
+ * Checks use ids under a prefix unique to each check, so stores may share a database. A failure
+ * names the rule it broke and its usual cause; a store that does not tell time by `ctx.clock`
+ * fails every check with that one message.
  *
  * @example
  * import { describe, it, expect } from 'vitest'
@@ -55,7 +58,10 @@ export function defineStoreSuite(api: SuiteApi, makeStore: MakeStore, options: S
               const clock = createManualClock(Date.now())
               const store = await makeStore({ clock })
               try {
+                assertOnClock(store, clock)
                 await check.run(checkContext(store, clock, api.expect))
+              } catch (error) {
+                throw explainFailure(error, group, check)
               } finally {
                 await store.close()
               }
