@@ -36,8 +36,17 @@ export function createPostgresContext(options: ResolvedPostgresOptions): Postgre
     sql,
     run,
     async reply(statement, values) {
-      const result = await run(statement, values)
-      return JSON.parse(String(result.rows[0]?.r)) as unknown[]
+      try {
+        const result = await run(statement, values)
+        return JSON.parse(String(result.rows[0]?.r)) as unknown[]
+      } catch (error) {
+        // A write that fails after changing something raises its reply, which undoes the change.
+        const cause = error instanceof SessionKitError ? error.cause : undefined
+        if ((cause as { code?: unknown } | undefined)?.code === FAILURE_REPLY) {
+          return JSON.parse((cause as Error).message) as unknown[]
+        }
+        throw error
+      }
     },
     close() {
       closed = true
@@ -74,6 +83,9 @@ export function withDeadline<T>(
     )
   })
 }
+
+// The SQLSTATE of a failure reply raised by a store function (`<table>_fail` in 002-records.sql).
+const FAILURE_REPLY = 'SK001'
 
 // SQLSTATEs that mean the store's tables or functions are not there (or are older than this code).
 const notMigrated = new Set(['42P01', '42883', '3F000', '42703'])

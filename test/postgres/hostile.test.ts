@@ -151,8 +151,34 @@ describe.runIf(postgresUrl !== undefined)('Postgres store under hostile input an
       await holder.query('ROLLBACK')
       holder.release()
     }
-    expect((await store.getValue('held', 'state'))?.version).toBeLessThanOrEqual(1)
+    expect((await store.getValue('held', 'state'))?.version ?? 0).toBeLessThanOrEqual(1)
     await slow.close()
+  })
+
+  it('undoes the expiry a failed updateMap would have moved (conflict, limits, kind)', async () => {
+    const store = await postgres.makeStore(createManualClock(Date.now()))
+    const expiresAt = store.clock.now() + MINUTE
+    const later = { expiresAt: expiresAt + MINUTE }
+    await store.create('r', { expiresAt })
+    await store.updateMap('r', 'm', { set: { a: 'x', n: 1 } })
+    await store.setValue('r', 'v', 1)
+    expect(await store.updateMap('r', 'm', { set: { b: 1 } }, { ...later, ifVersion: 9 })).toEqual({
+      ok: false,
+      version: 1,
+    })
+    for (const call of [
+      () => store.updateMap('r', 'm', { set: { b: 1 } }, { ...later, maxFields: 2 }),
+      () => store.updateMap('r', 'm', { incr: { n: 5 } }, { ...later, maxNumber: 3 }),
+      () => store.updateMap('r', 'm', { incr: { a: 1 } }, later),
+      () => store.updateMap('r', 'v', { set: { b: 1 } }, later),
+    ]) {
+      const error = await failure(call)
+      expect(isSessionKitError(error) && ['LIMIT_EXCEEDED', 'INVALID_ARGUMENT'].includes(error.code)).toBe(
+        true,
+      )
+    }
+    expect((await store.meta('r'))?.expiresAt).toBe(expiresAt)
+    expect({ ...(await store.getMap('r', 'm')).entries }).toEqual({ a: 'x', n: 1 })
   })
 
   it('reports a server it cannot reach as STORE_UNAVAILABLE, with the driver error as cause', async () => {

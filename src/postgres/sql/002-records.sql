@@ -54,6 +54,18 @@ BEGIN
 END
 $$;
 
+-- A write's failure reply: returned as it is when the write has changed nothing yet (`p_moved`
+-- NULL), else raised (SQLSTATE SK001, the reply as message) so the statement's changes are undone.
+CREATE FUNCTION {{schema}}.{{table}}_fail(p_moved double precision, p_reply text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF p_moved IS NOT NULL THEN
+    RAISE EXCEPTION USING ERRCODE = 'SK001', MESSAGE = p_reply;
+  END IF;
+  RETURN p_reply;
+END
+$$;
+
 -- create: true when made; false when a live record holds the id. What an expired one left is removed.
 CREATE FUNCTION {{schema}}.{{table}}_create(
   p_id text, p_now double precision, p_expires_at double precision, p_data jsonb
