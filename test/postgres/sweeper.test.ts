@@ -111,10 +111,10 @@ describe.runIf(postgresUrl !== undefined)('Postgres sweeper', () => {
       .pool()
       .query('SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexdef LIKE $2', [
         schema,
-        '%(expires_at)%',
+        '%expir%',
       ])
     expect(indexes.rows.map((r) => r.indexdef).sort()).toEqual([
-      `CREATE INDEX records_expires_at ON ${schema}.records USING btree (expires_at)`,
+      `CREATE INDEX records_expiry_minute ON ${schema}.records USING btree (expiry_minute)`,
       `CREATE INDEX records_parts_expires_at ON ${schema}.records_parts USING btree (expires_at) WHERE (expires_at IS NOT NULL)`,
     ])
   })

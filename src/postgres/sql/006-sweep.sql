@@ -11,8 +11,8 @@ DECLARE
 BEGIN
   WITH doomed AS (
     SELECT id FROM {{schema}}.{{table}}
-      WHERE expires_at <= p_before
-      ORDER BY expires_at
+      WHERE expiry_minute <= floor(p_before / 60000) AND expires_at <= p_before
+      ORDER BY expiry_minute
       LIMIT p_limit
       FOR UPDATE SKIP LOCKED
   ), gone AS (
