@@ -16,8 +16,11 @@ export async function getMap<T>(
   assertRecordId(id)
   assertPartName(part)
   if (fields !== undefined) checkFieldNames(fields, 'getMap fields')
-  const names = fields === undefined ? null : fields.map((field) => JSON.stringify(field))
-  const result = await ctx.run(ctx.sql.getMap, [id, part, ctx.options.clock.now(), names])
+  const now = ctx.options.clock.now()
+  const result =
+    fields === undefined
+      ? await ctx.run(ctx.sql.getMap, [id, part, now])
+      : await ctx.run(ctx.sql.getMapFields, [id, part, now, fields.map((field) => JSON.stringify(field))])
   const entries: Record<string, T> = Object.create(null)
   const row = result.rows[0]
   if (row === undefined || row.kind === null) return { entries, version: 0 }

@@ -65,7 +65,13 @@ export function buildStatements(names: StoreNames) {
     getMap: statement(
       'get_map',
       `SELECT p.kind, p.version, (SELECT string_agg(f.field || ',' || f.value, ',') FROM ${fields} f
-        WHERE f.record_id = $1 AND f.part = $2 AND ($4::text[] IS NULL OR f.field = ANY ($4::text[]))) AS fields
+        WHERE f.record_id = $1 AND f.part = $2) AS fields
+      ${livePart.replaceAll('$3', '$3::float8')}`,
+    ),
+    getMapFields: statement(
+      'get_map_fields',
+      `SELECT p.kind, p.version, (SELECT string_agg(f.field || ',' || f.value, ',') FROM ${fields} f
+        WHERE f.record_id = $1 AND f.part = $2 AND f.field = ANY ($4::text[])) AS fields
       ${livePart.replaceAll('$3', '$3::float8')}`,
     ),
     updateMap: statement(
