@@ -1,6 +1,7 @@
 // A chatbot backend on node:http with sessionkit: sessions in an HttpOnly cookie, every turn
 // stored, the next prompt built within a token budget, history, info, preferences and cart
-// over HTTP. `npx tsx examples/chat-server.ts` listens on PORT (default 3000).
+// over HTTP. `npx tsx examples/chat-server.ts` listens on PORT (default 3000); with DATABASE_URL
+// set, sessions live in that PostgreSQL (migrated at start-up), else in memory.
 //   curl -c jar -X POST localhost:3000/sessions
 //   curl -b jar -H 'content-type: application/json' -d '{"q":"Any 2BHK in Whitefield?"}' localhost:3000/query
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -13,6 +14,7 @@ import {
   type Session,
   type SessionKit,
 } from '../src/index.js'
+import { connectPostgresKit } from './postgres-kit.js'
 
 /** Writes the assistant's answer from the question and the context sessionkit built. */
 export type Responder = (input: {
@@ -274,5 +276,14 @@ function iso(ms: number): string {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const port = Number(process.env.PORT ?? 3000)
-  createChatServer().listen(port, '127.0.0.1', () => console.log(`chat backend on http://127.0.0.1:${port}`))
+  // Sessions in PostgreSQL when DATABASE_URL is set, in memory otherwise.
+  const url = process.env.DATABASE_URL
+  const options =
+    url === undefined
+      ? {}
+      : { kit: (await connectPostgresKit(url, { history: { maxMessages: 500, ttlMs: 2 * 3_600_000 } })).kit }
+  const store = url === undefined ? 'memory' : 'PostgreSQL'
+  createChatServer(options).listen(port, '127.0.0.1', () =>
+    console.log(`chat backend on http://127.0.0.1:${port} (sessions in ${store})`),
+  )
 }
