@@ -129,7 +129,9 @@ for (const [inFlight, total] of [
   const rates: Record<string, number[]> = {}
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, request] of Object.entries(requests)) {
-      ;(rates[name] ??= []).push(await throughput(request, inFlight, total))
+      const measured = rates[name] ?? []
+      measured.push(await throughput(request, inFlight, total))
+      rates[name] = measured
     }
   }
   const ours = median(rates.sessionkit!)

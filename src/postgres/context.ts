@@ -1,4 +1,5 @@
 import { SessionKitError } from '../errors.js'
+import { withDeadline } from '../util/deadline.js'
 import type { ResolvedPostgresOptions } from './options.js'
 import type { PgResult } from './pool.js'
 import { buildStatements, type Statement, type Statements } from './statements.js'
@@ -29,7 +30,19 @@ export function createPostgresContext(options: ResolvedPostgresOptions): Postgre
       )
     }
     const work = options.pool.query({ name: statement.name, text: statement.text, values })
-    return withDeadline(work, options.commandTimeoutMs, statement.name, options)
+    const what = statement.name
+    const timeoutMs = options.commandTimeoutMs
+    return withDeadline(
+      work,
+      timeoutMs,
+      () =>
+        new SessionKitError(
+          'STORE_UNAVAILABLE',
+          `PostgreSQL did not answer ${what} within ${timeoutMs} ms (commandTimeoutMs); check that the server is up and the pool not exhausted`,
+          { details: { operation: what, timeoutMs } },
+        ),
+      (error) => storeError(error, what, options),
+    )
   }
   return {
     options,
@@ -52,36 +65,6 @@ export function createPostgresContext(options: ResolvedPostgresOptions): Postgre
       closed = true
     },
   }
-}
-
-/** `work` within `timeoutMs`, its failure as a `SessionKitError` (the driver's error in `cause`). */
-export function withDeadline<T>(
-  work: Promise<T>,
-  timeoutMs: number,
-  what: string,
-  names: { readonly schema: string; readonly table: string },
-): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(
-        new SessionKitError(
-          'STORE_UNAVAILABLE',
-          `PostgreSQL did not answer ${what} within ${timeoutMs} ms (commandTimeoutMs); check that the server is up and the pool not exhausted`,
-          { details: { operation: what, timeoutMs } },
-        ),
-      )
-    }, timeoutMs)
-    work.then(
-      (value) => {
-        clearTimeout(timer)
-        resolve(value)
-      },
-      (error: unknown) => {
-        clearTimeout(timer)
-        reject(storeError(error, what, names))
-      },
-    )
-  })
 }
 
 // The SQLSTATE of a failure reply raised by a store function (`<table>_fail` in 002-records.sql).

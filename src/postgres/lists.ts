@@ -9,6 +9,7 @@ import {
   type RangeResult,
   type SeqQuery,
 } from '../store/contract.js'
+import { pushResultOf } from '../store/store-replies.js'
 import { checkJson } from '../util/json.js'
 import type { PostgresContext } from './context.js'
 import { throwForStatus } from './replies.js'
@@ -39,15 +40,7 @@ export async function push(
     texts,
   ])
   throwForStatus(reply, id, part)
-  // A duplicate's reply has no `dropped`: the earlier push did the trimming.
-  const duplicate = reply[0] === 'dup'
-  return {
-    firstSeq: Number(reply[1]),
-    lastSeq: Number(reply[2]),
-    length: Number(reply[3]),
-    dropped: duplicate ? 0 : Number(reply[4]),
-    duplicate,
-  }
+  return pushResultOf(reply)
 }
 
 /** `range`: entries by `LRANGE` indices; the function turns them into a seq window. */

@@ -1,7 +1,7 @@
 import { assertPartName, assertRecordId } from '../ids.js'
 import { checkFieldNames, checkUpdateMapArgs } from '../store/arguments.js'
 import type { JsonValue, MapOps, MapSnapshot, MapUpdateResult, UpdateMapOptions } from '../store/contract.js'
-import { mapFieldsLimit, mapNumberLimit, notAnInteger } from '../store/store-errors.js'
+import { mapUpdateFailure } from '../store/store-replies.js'
 import { checkJson } from '../util/json.js'
 import type { PostgresContext } from './context.js'
 import { checkReadKind, throwForStatus } from './replies.js'
@@ -74,14 +74,8 @@ export async function updateMap(
     incrNames.map((field) => incr[field]),
   ])
   throwForStatus(reply, id, part)
-  const status = reply[0]
-  if (status === 'conflict') return { ok: false, version: Number(reply[1]) }
-  if (status === 'notint') throw notAnInteger(id, part, String(reply[1]))
-  if (status === 'limit') {
-    throw reply[1] === 'maxFields'
-      ? mapFieldsLimit(id, part, options.maxFields)
-      : mapNumberLimit(id, part, String(reply[2]), options.maxNumber)
-  }
+  const failed = mapUpdateFailure(reply, id, part, options)
+  if (failed !== undefined) return failed
   return { ok: true, version: Number(reply[1]), numbers: record<number>(reply[2]), kept: record(reply[3]) }
 }
 

@@ -1,7 +1,7 @@
 import { assertPartName, assertRecordId } from '../ids.js'
 import { checkFieldNames, checkUpdateMapArgs } from '../store/arguments.js'
 import type { JsonValue, MapOps, MapSnapshot, MapUpdateResult, UpdateMapOptions } from '../store/contract.js'
-import { mapFieldsLimit, mapNumberLimit, notAnInteger } from '../store/store-errors.js'
+import { mapUpdateFailure } from '../store/store-replies.js'
 import { asArray, type RedisContext, throwForStatus } from './context.js'
 import { jsonArg, optionalArg, parseJson, writeArgs } from './input.js'
 import { scripts } from './lua/scripts.js'
@@ -61,14 +61,8 @@ export async function updateMap(
   for (const [field, delta] of incr) args.push(field, String(delta))
   const reply = asArray(await ctx.call(scripts.updateMap, ctx.partKeys(id, part), args), 'updateMap')
   throwForStatus(reply, id, part)
-  const status = reply[0]
-  if (status === 'conflict') return { ok: false, version: Number(reply[1]) }
-  if (status === 'notint') throw notAnInteger(id, part, String(reply[1]))
-  if (status === 'limit') {
-    throw reply[1] === 'maxFields'
-      ? mapFieldsLimit(id, part, options.maxFields)
-      : mapNumberLimit(id, part, String(reply[2]), options.maxNumber)
-  }
+  const failed = mapUpdateFailure(reply, id, part, options)
+  if (failed !== undefined) return failed
   const numbers: Record<string, number> = Object.create(null)
   const kept: Record<string, JsonValue> = Object.create(null)
   const keptFrom = 3 + 2 * Number(reply[2])

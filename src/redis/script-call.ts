@@ -1,4 +1,5 @@
 import { SessionKitError } from '../errors.js'
+import { withDeadline as deadline } from '../util/deadline.js'
 import type { RedisScriptRunner } from './client.js'
 import type { LuaScript } from './lua/scripts.js'
 
@@ -27,27 +28,17 @@ export function createScriptCall(client: RedisScriptRunner, timeoutMs: number): 
 
 /** Like `createScriptCall`'s deadline, for other client calls (listing a Cluster's masters). */
 export function withDeadline<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(
-        new SessionKitError(
-          'STORE_UNAVAILABLE',
-          `Redis did not answer ${what} within ${timeoutMs} ms (commandTimeoutMs); check that Redis is up and reachable`,
-          { details: { operation: what, timeoutMs } },
-        ),
-      )
-    }, timeoutMs)
-    work.then(
-      (value) => {
-        clearTimeout(timer)
-        resolve(value)
-      },
-      (error: unknown) => {
-        clearTimeout(timer)
-        reject(unavailable(error, what))
-      },
-    )
-  })
+  return deadline(
+    work,
+    timeoutMs,
+    () =>
+      new SessionKitError(
+        'STORE_UNAVAILABLE',
+        `Redis did not answer ${what} within ${timeoutMs} ms (commandTimeoutMs); check that Redis is up and reachable`,
+        { details: { operation: what, timeoutMs } },
+      ),
+    (error) => unavailable(error, what),
+  )
 }
 
 function isNoScript(error: unknown): boolean {
