@@ -1,19 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/clock.js'
 import type { SessionKitError } from '../../src/errors.js'
-import { createPostgresStore, migrate } from '../../src/postgres/index.js'
+import { createPostgresStore, migrate, type PostgresStoreOptions } from '../../src/postgres/index.js'
 import { postgresUrl, uniqueSchema, usePostgres } from '../helpers/postgres.js'
 
 const MINUTE = 60_000
 
 describe.runIf(postgresUrl !== undefined)('Postgres sweeper', () => {
   const postgres = usePostgres()
-  const rows = async (schema: string, table: string): Promise<number> =>
-    Number(
-      (await postgres.pool().query(`SELECT count(*)::int AS n FROM "${schema}"."records${table}"`)).rows[0].n,
-    )
-
-  it('deletes expired records with their parts in batches, after the grace, and leaves live ones', async () => {
+  /** A store on a manual clock in a new, migrated schema, with `options` over the test defaults. */
+  const sweepable = async (options: Partial<PostgresStoreOptions>) => {
     const clock = createManualClock(Date.now())
     const schema = uniqueSchema()
     await migrate(postgres.pool(), { schema })
@@ -22,9 +18,17 @@ describe.runIf(postgresUrl !== undefined)('Postgres sweeper', () => {
       schema,
       clock,
       sweepIntervalMs: 0,
-      sweepBatchSize: 2,
-      expiryGraceMs: MINUTE,
+      ...options,
     })
+    return { clock, schema, store }
+  }
+  const rows = async (schema: string, table: string): Promise<number> =>
+    Number(
+      (await postgres.pool().query(`SELECT count(*)::int AS n FROM "${schema}"."records${table}"`)).rows[0].n,
+    )
+
+  it('deletes expired records with their parts in batches, after the grace, and leaves live ones', async () => {
+    const { clock, schema, store } = await sweepable({ sweepBatchSize: 2, expiryGraceMs: MINUTE })
     for (let i = 0; i < 5; i++) {
       await store.create(`gone${i}`, { expiresAt: clock.now() + MINUTE })
       await store.push(`gone${i}`, 'log', ['a', 'b'], { max: 10, idempotencyKey: 'k' })
@@ -48,16 +52,7 @@ describe.runIf(postgresUrl !== undefined)('Postgres sweeper', () => {
   })
 
   it('empties parts whose own expiry passed; a list keeps its sequence counter', async () => {
-    const clock = createManualClock(Date.now())
-    const schema = uniqueSchema()
-    await migrate(postgres.pool(), { schema })
-    const store = createPostgresStore({
-      pool: postgres.pool(),
-      schema,
-      clock,
-      sweepIntervalMs: 0,
-      expiryGraceMs: 0,
-    })
+    const { clock, schema, store } = await sweepable({ expiryGraceMs: 0 })
     await store.create('r', { expiresAt: clock.now() + 10 * MINUTE })
     await store.push('r', 'log', [1, 2, 3], { max: 10, partExpiresAt: clock.now() + MINUTE })
     await store.updateMap('r', 'cart', { set: { a: 1 } }, { partExpiresAt: clock.now() + MINUTE })
@@ -72,16 +67,7 @@ describe.runIf(postgresUrl !== undefined)('Postgres sweeper', () => {
   })
 
   it('runs on its own every sweepIntervalMs until the store is closed', async () => {
-    const clock = createManualClock(Date.now())
-    const schema = uniqueSchema()
-    await migrate(postgres.pool(), { schema })
-    const store = createPostgresStore({
-      pool: postgres.pool(),
-      schema,
-      clock,
-      sweepIntervalMs: 20,
-      expiryGraceMs: 0,
-    })
+    const { clock, schema, store } = await sweepable({ sweepIntervalMs: 20, expiryGraceMs: 0 })
     await store.create('a', { expiresAt: clock.now() + MINUTE })
     clock.advance(MINUTE)
     await expect.poll(() => rows(schema, ''), { timeout: 10_000 }).toBe(0)
