@@ -6,6 +6,14 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The converters against the official SDK types, compiled with exactOptionalPropertyTypes.
+    typecheck: {
+      enabled: true,
+      include: ['test/**/*.test-d.ts'],
+      tsconfig: 'test/formats/tsconfig.sdk-types.json',
+      // Users compile against the built .d.ts: only the type tests' own errors count here.
+      ignoreSourceErrors: true,
+    },
     // One redis-server, one 3-master Cluster and one PostgreSQL server for the whole run (each
     // skipped with a notice when absent).
     globalSetup: ['test/setup/redis-global.ts', 'test/setup/postgres-global.ts'],

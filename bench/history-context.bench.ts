@@ -4,7 +4,7 @@
 // ratio to a raw baseline in the same run: a loop over a plain array from the newest back,
 // adding chars/4 until the budget is full (no units, no store, no pinning).
 import { createManualClock } from '../src/clock.js'
-import type { MessageInput } from '../src/history/index.js'
+import type { MessageInput } from '../src/index.js'
 import { createSessionKit } from '../src/kit.js'
 import { createMemoryStore } from '../src/store/memory.js'
 import { fmt, opsPerSec } from './lib/measure.js'

@@ -1,9 +1,10 @@
 // A chatbot backend on node:http with sessionkit: sessions in an HttpOnly cookie, every turn
 // stored, the next prompt built within a token budget, history, info, preferences and cart
-// over HTTP. `npx tsx examples/chat-server.ts` listens on PORT (default 3000); with DATABASE_URL
-// set, sessions live in that PostgreSQL (migrated at start-up), else in memory.
-//   curl -c jar -X POST localhost:3000/sessions
-//   curl -b jar -H 'content-type: application/json' -d '{"q":"Any 2BHK in Whitefield?"}' localhost:3000/query
+// over HTTP, and a login (a signed token in a second HttpOnly cookie) that moves the session to a
+// new id. `npx tsx examples/chat-server.ts` listens on PORT (default 3000); set LOGIN_SECRET. With
+// DATABASE_URL set, sessions live in that PostgreSQL (migrated at start-up), else in memory.
+//   curl -c jar -b jar -H 'content-type: application/json' -d '{"q":"Any 2BHK in Whitefield?"}' localhost:3000/query
+//   curl -c jar -b jar -H 'content-type: application/json' -d '{"user":"asha","password":"asha-demo-password"}' localhost:3000/login
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { pathToFileURL } from 'node:url'
 import {
@@ -14,6 +15,7 @@ import {
   type Session,
   type SessionKit,
 } from '../src/index.js'
+import { type Authenticate, createTokens, demoAuthenticate, processSecret } from './chat-auth.js'
 import { connectPostgresKit } from './postgres-kit.js'
 
 /** Writes the assistant's answer from the question and the context sessionkit built. */
@@ -31,8 +33,14 @@ export interface ChatServerOptions {
   readonly responder?: Responder
   /** Token budget of the context handed to the responder. Default 3000. */
   readonly maxTokens?: number
-  /** Add `Secure` to the session cookie (behind HTTPS). Default `false`. */
+  /** Add `Secure` to the cookies (behind HTTPS: do it in production). Default `false`. */
   readonly secureCookies?: boolean
+  /** Signs login tokens; at least 32 bytes. Default: random per process (logins end at a restart). */
+  readonly secret?: string | Buffer
+  /** Checks a login. Default: {@link demoAuthenticate} (two demo accounts). */
+  readonly authenticate?: Authenticate
+  /** How long a login lasts. Default 12 hours. */
+  readonly loginTtlMs?: number
 }
 
 /**
@@ -49,6 +57,7 @@ export const standInResponder: Responder = ({ question, context }) => {
 
 const MAX_BODY = 64 * 1024
 const COOKIE = 'sid'
+const AUTH_COOKIE = 'auth'
 
 class HttpError extends Error {
   constructor(
@@ -61,28 +70,81 @@ class HttpError extends Error {
 }
 
 /**
- * The chat backend as an `http.Server` (not listening yet). The caller's user comes from the
- * `x-user-id` header (put your authentication there); a session of another user is refused with 403.
+ * The chat backend as an `http.Server` (not listening yet). Who is asking comes from the signed
+ * login cookie only (`POST /login`); the session id (cookie, body or URL) says which conversation,
+ * and sessionkit refuses a user's session to anyone else, anonymous callers included (403). A
+ * login moves the session to a new id (a planted cookie is dead after it); `POST /logout` ends it.
  *
  * @example
- * const server = createChatServer(); server.listen(3000)
+ * const server = createChatServer({ secret: process.env.LOGIN_SECRET }); server.listen(3000)
  */
 export function createChatServer(options: ChatServerOptions = {}): Server {
   const kit = options.kit ?? createSessionKit({ history: { maxMessages: 500, ttlMs: 2 * 3_600_000 } })
   const responder = options.responder ?? standInResponder
   const maxTokens = options.maxTokens ?? 3_000
+  const authenticate = options.authenticate ?? demoAuthenticate
+  const loginTtlMs = options.loginTtlMs ?? 12 * 3_600_000
+  const tokens = createTokens(options.secret ?? processSecret(), loginTtlMs)
+  // Logins expire by the kit's clock, like the sessions they go with.
+  const now = () => kit.store.clock.now()
   const cookieFlags = `HttpOnly; SameSite=Lax; Path=/${options.secureCookies === true ? '; Secure' : ''}`
+  const setCookies = (res: ServerResponse, cookies: readonly string[]) =>
+    res.setHeader(
+      'set-cookie',
+      cookies.map((c) => `${c}; ${cookieFlags}`),
+    )
+
+  /** The logged-in user, `undefined` when anonymous; a token that is present but invalid is 401. */
+  function caller(req: IncomingMessage): string | undefined {
+    const token = cookie(req, AUTH_COOKIE)
+    if (token === undefined) return undefined
+    const userId = tokens.verify(token, now())
+    if (userId === undefined)
+      throw new HttpError(401, 'UNAUTHENTICATED', 'the login is invalid or has expired; log in again')
+    return userId
+  }
+
+  async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readJson(req)
+    const user = typeof body.user === 'string' ? body.user : ''
+    const password = typeof body.password === 'string' ? body.password : ''
+    const userId = await authenticate({ user, password })
+    if (userId === undefined) throw new HttpError(401, 'UNAUTHENTICATED', 'wrong user or password')
+    // The session the visitor had (kept, under a new id) when it is anonymous or already theirs;
+    // otherwise (none, ended, another user's) a new one. The old id never survives a login.
+    const session = await kit.link(cookie(req, COOKIE) ?? '', userId).catch((error: unknown) => {
+      if (isSessionKitError(error, 'NOT_FOUND') || isSessionKitError(error, 'FORBIDDEN')) {
+        return kit.create({ userId })
+      }
+      throw error
+    })
+    setCookies(res, [
+      `${COOKIE}=${session.id}`,
+      `${AUTH_COOKIE}=${tokens.sign(userId, now())}; Max-Age=${Math.floor(loginTtlMs / 1000)}`,
+    ])
+    return send(res, 200, { userId, sessionId: session.id })
+  }
+
+  async function logout(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const userId = caller(req)
+    const sid = cookie(req, COOKIE)
+    if (userId !== undefined && sid !== undefined) await kit.end(sid, { userId })
+    setCookies(res, [`${COOKIE}=; Max-Age=0`, `${AUTH_COOKIE}=; Max-Age=0`])
+    return send(res, 204)
+  }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost')
-    const userId = header(req, 'x-user-id')
-    const owner = userId === undefined ? {} : { userId }
     const parts = url.pathname.split('/').filter(Boolean)
     const method = req.method ?? 'GET'
+    if (method === 'POST' && url.pathname === '/login') return login(req, res)
+    if (method === 'POST' && url.pathname === '/logout') return logout(req, res)
+    const userId = caller(req)
+    const owner = userId === undefined ? {} : { userId }
 
     if (method === 'POST' && url.pathname === '/sessions') {
       const session = await kit.create(owner)
-      res.setHeader('set-cookie', `${COOKIE}=${session.id}; ${cookieFlags}`)
+      setCookies(res, [`${COOKIE}=${session.id}`])
       return send(res, 201, { sessionId: session.id })
     }
     if (method === 'POST' && url.pathname === '/query') {
@@ -97,7 +159,7 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
       }
       const wanted = typeof body.sessionId === 'string' ? body.sessionId : cookie(req, COOKIE)
       const { session, created } = await kit.getOrCreate(wanted, owner)
-      if (created) res.setHeader('set-cookie', `${COOKIE}=${session.id}; ${cookieFlags}`)
+      if (created) setCookies(res, [`${COOKIE}=${session.id}`])
       const context = await session.history.context({ maxTokens, reserveTokens: 500 })
       const answer = await responder({ question, context, session })
       const key = header(req, 'idempotency-key')
@@ -230,6 +292,11 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  // A cross-site form cannot send this type without a CORS preflight: with SameSite=Lax cookies,
+  // it keeps other sites from posting as the visitor (CSRF).
+  if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json')
+  }
   let size = 0
   const chunks: Buffer[] = []
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -276,14 +343,18 @@ function iso(ms: number): string {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const port = Number(process.env.PORT ?? 3000)
+  const secret = process.env.LOGIN_SECRET
   // Sessions in PostgreSQL when DATABASE_URL is set, in memory otherwise.
   const url = process.env.DATABASE_URL
-  const options =
+  const kit =
     url === undefined
-      ? {}
-      : { kit: (await connectPostgresKit(url, { history: { maxMessages: 500, ttlMs: 2 * 3_600_000 } })).kit }
+      ? undefined
+      : (await connectPostgresKit(url, { history: { maxMessages: 500, ttlMs: 2 * 3_600_000 } })).kit
   const store = url === undefined ? 'memory' : 'PostgreSQL'
-  createChatServer(options).listen(port, '127.0.0.1', () =>
+  createChatServer({
+    ...(secret === undefined ? {} : { secret }),
+    ...(kit === undefined ? {} : { kit }),
+  }).listen(port, '127.0.0.1', () =>
     console.log(`chat backend on http://127.0.0.1:${port} (sessions in ${store})`),
   )
 }

@@ -6,7 +6,12 @@
  * - `FORBIDDEN`: the session belongs to another user.
  * - `CONFLICT`: compare-and-set lost every retry, or the id is taken.
  * - `LIMIT_EXCEEDED`: a cap (lines, quantity, message size, ...) would be passed.
- * - `STORE_UNAVAILABLE`: the store could not be reached in time.
+ * - `STORE_UNAVAILABLE`: the store could not be reached, or could not serve the call now (down,
+ *   timed out, loading, out of memory, a Cluster slot moving); the call wrote nothing or is unknown,
+ *   and retrying later may work.
+ * - `STORE_REJECTED`: the store answered and refused the call for a reason a retry cannot fix (an
+ *   ACL permission or authentication, a key under the store's prefix that another program wrote, a
+ *   script error); `details.reason` says which. Fix the configuration; do not retry in a loop.
  */
 export type SessionKitErrorCode =
   | 'INVALID_ARGUMENT'
@@ -16,6 +21,7 @@ export type SessionKitErrorCode =
   | 'CONFLICT'
   | 'LIMIT_EXCEEDED'
   | 'STORE_UNAVAILABLE'
+  | 'STORE_REJECTED'
 
 /** Extra facts an error carries for logs (the option, the limit, the issues of a schema). */
 export type SessionKitErrorDetails = Readonly<Record<string, unknown>>
@@ -51,6 +57,7 @@ const codes: ReadonlySet<string> = new Set<SessionKitErrorCode>([
   'CONFLICT',
   'LIMIT_EXCEEDED',
   'STORE_UNAVAILABLE',
+  'STORE_REJECTED',
 ])
 
 /**

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto'
+// A namespace import: `crypto.hash` is missing before Node 20.12, and a named import would fail to link.
+import * as crypto from 'node:crypto'
 import { invalidArgument, type SessionKitError } from './errors.js'
 
 /**
@@ -8,7 +9,7 @@ import { invalidArgument, type SessionKitError } from './errors.js'
  * const id = createSessionId() // 'q3Vx0c6yBv1bJm2Lh9Zk4A'
  */
 export function createSessionId(): string {
-  return randomBytes(16).toString('base64url')
+  return crypto.randomBytes(16).toString('base64url')
 }
 
 /** Longest id a store accepts (record ids, user ids, session ids). */
@@ -50,27 +51,52 @@ export function assertRecordId(id: unknown, what = 'record id'): asserts id is s
 }
 
 /**
- * Checks a caller-supplied session id: 8 to 128 characters of base64url (`A-Z a-z 0-9 _ -`).
- * Ids from {@link createSessionId} always pass.
+ * Checks a caller-supplied session id: 8 to 128 characters of base64url (`A-Z a-z 0-9 _ -`), not a
+ * reserved word (`__proto__`, `constructor`, `prototype`). Ids from {@link createSessionId} always pass.
  *
  * @example
  * assertSessionId(req.cookies.sid)
  */
 export function assertSessionId(id: unknown, what = 'session id'): asserts id is string {
-  if (typeof id !== 'string' || !sessionIdPattern.test(id)) throw sessionIdError(id, what)
+  if (!isValidSessionId(id)) throw sessionIdError(id, what)
 }
 
 /** The error {@link assertSessionId} throws, for callers that reject a promise instead. */
 export function sessionIdError(id: unknown, what = 'session id'): SessionKitError {
   return invalidArgument(
-    `${what} must be 8 to 128 characters of A-Z a-z 0-9 _ - (use createSessionId()); got ${describe(id)}`,
+    `${what} must be 8 to 128 characters of A-Z a-z 0-9 _ -, not a reserved word (use createSessionId()); got ${describe(id)}`,
   )
 }
 
-/** True when `id` would pass {@link assertSessionId}; for code that treats a bad id as unknown. */
+/**
+ * True when `id` would pass {@link assertSessionId}; for code that treats a bad id (a hostile cookie:
+ * very long, non-ASCII, control characters, `__proto__`) as an unknown one. Never throws.
+ *
+ * @example
+ * if (!isValidSessionId(req.cookies.sid)) return newSession()
+ */
 export function isValidSessionId(id: unknown): id is string {
-  return typeof id === 'string' && sessionIdPattern.test(id)
+  // The pattern's bound stops a long string at 128 characters; reserved names are short.
+  return typeof id === 'string' && sessionIdPattern.test(id) && (id.length > 11 || !RESERVED_NAMES.has(id))
 }
+
+/**
+ * A digest of a record id, 22 base64url characters (the first 128 bits of its SHA-256): what a
+ * tombstone is keyed by, so a tombstone names no id (erasing a user leaves no key named by their
+ * session ids) yet the same id always finds it.
+ *
+ * @example
+ * idDigest('q3Vx0c6yBv1bJm2Lh9Zk4A') // 22 characters, never the id itself
+ */
+export function idDigest(id: string): string {
+  return sha256(id).subarray(0, 16).toString('base64url')
+}
+
+// The one-shot `crypto.hash` (Node 20.12 and later) is several times faster than a Hash object.
+const sha256: (text: string) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'buffer')
+    : (text) => crypto.createHash('sha256').update(text).digest()
 
 /**
  * Checks a part name (`history`, `cart`, `seen.user`): a lower-case letter, then up to 63 of

@@ -7,19 +7,26 @@ export {
   type SessionKitErrorCode,
   type SessionKitErrorDetails,
 } from './errors.js'
+export * from './formats/index.js'
 export * from './history/index.js'
-export { assertRecordId, assertSessionId, createSessionId, isValidSessionId } from './ids.js'
+export { assertRecordId, assertSessionId, createSessionId, idDigest, isValidSessionId } from './ids.js'
 export type { KitEventName, KitEvents, SessionEvent } from './kit/events.js'
 export type { SessionKitOptions } from './kit/options.js'
 export type { Session, SessionInfo } from './kit/session.js'
 export {
+  type AccessOptions,
   type CreateSessionOptions,
   createSessionKit,
+  type ErasureReport,
+  type GetOrCreateOptions,
   type GetSessionOptions,
   type KitDetection,
   type KitStats,
   type SessionKit,
+  type UserData,
+  type UserDataOptions,
 } from './kit.js'
+export * from './message/index.js'
 export type { Cart, CartOptions, CartTotals } from './profile/cart.js'
 export type { CartLine, CartLineInput } from './profile/cart-line.js'
 export type { Preferences, PreferencesPatch } from './profile/preferences.js'

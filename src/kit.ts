@@ -1,33 +1,42 @@
 import { createDetector } from './detect/detector.js'
 import type { Detection, Detector, DetectRequest } from './detect/types.js'
-import { isSessionKitError, SessionKitError } from './errors.js'
-import { assertRecordId, assertSessionId, createSessionId, isValidSessionId, sessionIdError } from './ids.js'
+import { invalidArgument, SessionKitError } from './errors.js'
+import { assertRecordId, isValidSessionId } from './ids.js'
+import { type AccessOptions, checkAccess } from './kit/access.js'
 import type { KitCore, SessionData } from './kit/core.js'
 import { USER_RECORD_PREFIX } from './kit/core.js'
 import { createEmitter, type KitEventName, type KitEvents } from './kit/events.js'
+import { type CreateSessionOptions, createSessionRecord, idTaken } from './kit/lifecycle.js'
 import { parseKitOptions, type SessionKitOptions } from './kit/options.js'
+import { rotate } from './kit/rotate.js'
 import { type Session, SessionHandle, type SessionInfo } from './kit/session.js'
-import { attachToUser, detachFromUser, listUserSessions } from './kit/users.js'
+import { createUserData, type UserData } from './kit/user-data.js'
+import { detachFromUser, listUserSessions } from './kit/users.js'
 import type { JsonValue, RecordMeta, RemovalEvent, SessionStore } from './store/contract.js'
 import { createMemoryStore } from './store/memory.js'
 import { createKeyedQueue } from './util/keyed-queue.js'
 
-/** Who a new session is for. */
-export interface CreateSessionOptions {
-  /** Bind the session to this user (1 to 128 of `A-Z a-z 0-9 _ - . : @`). */
-  readonly userId?: string
-  /** The device or browser, as the caller names it (`web`, `ios`). */
-  readonly deviceId?: string
-  /** Use this id instead of a random one; `CONFLICT` when a live session holds it. */
-  readonly id?: string
-}
+export type { AccessOptions } from './kit/access.js'
+export type { CreateSessionOptions } from './kit/lifecycle.js'
+export type { ErasureReport, UserData, UserDataOptions } from './kit/user-data.js'
 
 /** Options of `kit.get`. */
-export interface GetSessionOptions {
-  /** The caller's user: a session bound to another user throws `FORBIDDEN`. */
-  readonly userId?: string
-  /** Count this read as activity (one more store call). Default `false`: only writes count. */
+export interface GetSessionOptions extends AccessOptions {
+  /** Count this read as activity, in the same store call (one round trip on Redis). Default `false`: only writes count. */
   readonly touch?: boolean
+}
+
+/** Options of `kit.getOrCreate`: who asks, and who a new session is for. */
+export interface GetOrCreateOptions extends AccessOptions {
+  /** The device of a new session. */
+  readonly deviceId?: string
+  /**
+   * Make an unknown `id` under that very id instead of a fresh one: only for callers that issue
+   * ids themselves (a gateway's own signed ids), never for ids a browser sends. An id that was
+   * ever issued (its tombstone lasts the absolute lifetime) still gets a fresh id: compare
+   * `session.id` with the id you passed. Default `false`.
+   */
+  readonly adopt?: boolean
 }
 
 /** What `kit.stats()` reports. Counters are this process's since the kit was made; `active` asks the store. */
@@ -37,6 +46,7 @@ export interface KitStats {
   readonly ended: number
   readonly expired: number
   readonly evicted: number
+  readonly rotated: number
   readonly lookups: { readonly hits: number; readonly misses: number; readonly hitRate: number }
 }
 
@@ -49,44 +59,68 @@ export interface KitDetection<P, S> {
 }
 
 /**
- * The facade: sessions, their owners across devices, and the modules of each session.
+ * The facade: sessions, their owners across devices, and the modules of each session. Ids are
+ * issued by the server only, rotated at login, never issued twice; a session bound to a user is
+ * reachable only with that user's id (see `AccessOptions`).
  *
  * @example
  * const kit = createSessionKit({ ttl: { idleMs: 30 * 60_000 } })
- * const s = await kit.create({ userId: 'u1', deviceId: 'web' })
+ * const { session, created } = await kit.getOrCreate(req.cookies.sid, { userId: req.user?.id })
  */
 export interface SessionKit<P = Record<string, JsonValue>, S = JsonValue> {
   readonly store: SessionStore
-  /** A new session with a 128-bit random id (or `options.id`). Emits `created`. */
+  /** A new session with a 128-bit random id (or `options.id`, see there). Emits `created`. */
   create(options?: CreateSessionOptions): Promise<Session<P, S>>
-  /** The live session, or `undefined` when missing or expired; `FORBIDDEN` when it is another user's. */
+  /**
+   * The live session, or `undefined` when missing, expired or not a valid id (a hostile cookie is
+   * an unknown id, never an error). `FORBIDDEN` when it is bound to another user, or to a user and
+   * `userId` is not given (unless `trusted`).
+   */
   get(id: string, options?: GetSessionOptions): Promise<Session<P, S> | undefined>
   /**
-   * The live session `id`, or a fresh one when `id` is absent, unknown or expired (keeping the
-   * caller's id when it is valid and free). `FORBIDDEN` when it is another user's.
+   * The live session `id` (with the access rules of `get`), or else a fresh session under a new
+   * server-issued id (`created: true`: set the new cookie). An unknown, expired, ended or invalid
+   * id is never taken over (unless `adopt`, see there).
    */
   getOrCreate(
     id: string | null | undefined,
-    options?: Omit<CreateSessionOptions, 'id'>,
+    options?: GetOrCreateOptions,
   ): Promise<{ session: Session<P, S>; created: boolean }>
-  /** Ends a session now; `false` when it was already gone. */
-  end(id: string): Promise<boolean>
-  /** Binds an anonymous session to `userId` (at login). `FORBIDDEN` when it is another user's; `NOT_FOUND` when gone. */
+  /** Ends a session now, with the access rules of `get`; `false` when it was already gone. */
+  end(id: string, options?: AccessOptions): Promise<boolean>
+  /**
+   * At login: binds the session to `userId` and moves it to a new id in one store call, ending the
+   * old id (emits `rotated`); resolves the session under its new id, which the caller hands back
+   * (a new cookie). The session gets a new absolute lifetime. An anonymous session or one of the
+   * same user is accepted; `FORBIDDEN` when it is another user's; `NOT_FOUND` when it is gone,
+   * invalid, or was rotated by a concurrent login (of concurrent logins of one session, one wins).
+   */
   link(id: string, userId: string, options?: { readonly deviceId?: string }): Promise<Session<P, S>>
+  /**
+   * Moves the session to a new id in one store call and ends the old one, with the access rules
+   * of `get` (emits `rotated`): after a privilege change, or now and then. Keeps the absolute end.
+   * `NOT_FOUND` when it is gone or invalid.
+   */
+  regenerate(id: string, options?: AccessOptions): Promise<Session<P, S>>
   /** The user's live sessions on every device, most recently active first. */
   sessionsOf(userId: string): Promise<SessionInfo[]>
   /** The user's most recently active live session, to continue on another device. */
   resume(userId: string): Promise<Session<P, S> | undefined>
+  /** A user's data across all their sessions: export (access requests) and erase (erasure requests). */
+  readonly users: UserData
   stats(): Promise<KitStats>
   /**
    * For stateless gateways: which conversation a request carrying the whole message array belongs
-   * to (`detector.detect`), and that conversation's kit session, created when new, so history and
-   * the other modules work on it. Pass the upstream's reply to `kit.detector.bindReply(detection, reply)`.
+   * to (`detector.detect`), and that conversation's kit session, created under the detector's id
+   * when new, so history and the other modules work on it. When that id's kit session has ended,
+   * ids are not issued twice: the detector forgets it and the request starts a new conversation,
+   * or, for an `explicitId`, `CONFLICT` asks the client for a new one. Pass the upstream's reply to
+   * `kit.detector.bindReply(detection, reply)`.
    */
-  detect(request: DetectRequest): Promise<KitDetection<P, S>>
+  detect(request: DetectRequest, options?: AccessOptions): Promise<KitDetection<P, S>>
   /** The kit's detector (made on first use, from the `detect` option). */
   readonly detector: Detector
-  /** Listen for `created`, `ended`, `expired`, `evicted`; returns the unsubscribe function. */
+  /** Listen for `created`, `ended`, `expired`, `evicted`, `rotated`; returns the unsubscribe function. */
   on<E extends KitEventName>(event: E, listener: (payload: KitEvents[E]) => void): () => void
   /** Stops listening to the store and closes it (a memory store with snapshots saves one). */
   close(): Promise<void>
@@ -115,7 +149,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     options: resolved,
     queue: createKeyedQueue(),
     events: createEmitter(),
-    counters: { created: 0, ended: 0, expired: 0, evicted: 0, hits: 0, misses: 0 },
+    counters: { created: 0, ended: 0, expired: 0, evicted: 0, rotated: 0, hits: 0, misses: 0 },
   }
   const unsubscribe = store.subscribe?.((event: RemovalEvent) => onRemoval(core, event))
   const handle = (meta: RecordMeta) => new SessionHandle<P, S>(core, meta)
@@ -127,69 +161,86 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
   }
 
   async function create(opts: CreateSessionOptions = {}): Promise<Session<P, S>> {
-    if (opts.userId !== undefined) assertRecordId(opts.userId, 'userId')
-    if (opts.deviceId !== undefined) assertRecordId(opts.deviceId, 'deviceId')
-    if (opts.id !== undefined) assertSessionId(opts.id)
-    const id = opts.id ?? createSessionId()
-    const now = core.clock.now()
-    const data: SessionData = {
-      ...(opts.userId === undefined ? {} : { u: opts.userId }),
-      ...(opts.deviceId === undefined ? {} : { d: opts.deviceId }),
-      ...(resolved.absoluteMs === undefined ? {} : { a: now + resolved.absoluteMs }),
-    }
-    const expiresAt = Math.min(now + resolved.idleMs, data.a ?? Number.POSITIVE_INFINITY)
-    if (!(await store.create(id, { expiresAt, data }))) {
-      throw new SessionKitError(
-        'CONFLICT',
-        `session id ${id} is taken by a live session; pick another or omit id`,
-      )
-    }
-    if (opts.userId !== undefined) await attachToUser(core, opts.userId, id, opts.deviceId, now)
-    core.counters.created++
-    core.events.emit('created', { sessionId: id, userId: opts.userId })
-    return handle({ id, createdAt: now, expiresAt, data })
+    const meta = await createSessionRecord(core, opts)
+    if (meta === undefined) throw idTaken()
+    return handle(meta)
+  }
+
+  /** The handle of a live header, after the access check (`FORBIDDEN`, see `checkAccess`). */
+  function found(meta: RecordMeta, access: AccessOptions | undefined): Session<P, S> {
+    if (meta.data.u !== undefined) checkAccess(meta, access)
+    core.counters.hits++
+    return handle(meta)
+  }
+
+  function missed(): undefined {
+    core.counters.misses++
+    return undefined
   }
 
   // Not `async`: one promise hop instead of three, since this is the call made on every request.
   function get(id: string, opts?: GetSessionOptions): Promise<Session<P, S> | undefined> {
-    if (!isValidSessionId(id)) return Promise.reject(sessionIdError(id))
-    const found = store.meta(id).then((meta) => {
-      if (meta === undefined) {
-        core.counters.misses++
-        return undefined
+    if (!isValidSessionId(id)) {
+      if (typeof id !== 'string') return Promise.reject(invalidArgument('session id must be a string'))
+      return Promise.resolve(missed())
+    }
+    if (opts?.touch !== true) return store.meta(id).then((meta) => (meta ? found(meta, opts) : missed()))
+    if (store.touchMeta !== undefined) {
+      // Read and touch in one store call, capped at the absolute end (`a`); a session the caller
+      // may not reach is left untouched (and refused by found()): a bound one needs its user, or
+      // `trusted` without a user.
+      const anyone = opts.trusted === true && opts.userId === undefined
+      const touchOptions = {
+        notAfter: 'a',
+        ...(anyone ? {} : { ifDataAbsentOr: { u: opts.userId ?? null } }),
       }
-      const owner = meta.data.u
-      if (opts?.userId !== undefined && owner !== undefined && owner !== opts.userId) {
-        throw new SessionKitError(
-          'FORBIDDEN',
-          'this session belongs to another user; create a new one instead',
-        )
-      }
-      core.counters.hits++
-      return handle(meta)
+      return store
+        .touchMeta(id, core.clock.now() + resolved.idleMs, touchOptions)
+        .then((result) => (result ? found(result.meta, opts) : missed()))
+    }
+    return store.meta(id).then(async (meta) => {
+      if (meta === undefined) return missed()
+      const session = found(meta, opts)
+      return (await session.touch()) ? session : undefined
     })
-    if (opts?.touch !== true) return found
-    return found.then(async (session) => {
-      if (session !== undefined && !(await session.touch())) return undefined
-      return session
-    })
+  }
+
+  /** The session under `id` made now, or found made by a concurrent call; `undefined` when `id` was issued before. */
+  async function adopt(
+    id: string,
+    opts: GetOrCreateOptions,
+  ): Promise<{ session: Session<P, S>; created: boolean } | undefined> {
+    const { userId, deviceId } = opts
+    const made = await createSessionRecord(core, { id, userId, deviceId })
+    if (made !== undefined) return { session: handle(made), created: true }
+    const raced = await get(id, opts)
+    return raced === undefined ? undefined : { session: raced, created: false }
   }
 
   async function getOrCreate(
     id: string | null | undefined,
-    opts: Omit<CreateSessionOptions, 'id'> = {},
+    opts: GetOrCreateOptions = {},
   ): Promise<{ session: Session<P, S>; created: boolean }> {
     if (isValidSessionId(id)) {
-      const found = await get(id, opts.userId === undefined ? undefined : { userId: opts.userId })
+      const found = await get(id, opts)
       if (found !== undefined) return { session: found, created: false }
-      try {
-        return { session: await create({ ...opts, id }), created: true }
-      } catch (error) {
-        // Taken between the lookup and the create: a fresh random id is the safe answer.
-        if (!isSessionKitError(error, 'CONFLICT')) throw error
-      }
+      const adopted = opts.adopt === true ? await adopt(id, opts) : undefined
+      if (adopted !== undefined) return adopted
     }
-    return { session: await create(opts), created: true }
+    return { session: await create({ userId: opts.userId, deviceId: opts.deviceId }), created: true }
+  }
+
+  /** The header of live session `id` the caller may reach; `NOT_FOUND` for a missing or invalid id. */
+  async function reach(id: string, access: AccessOptions | undefined, what: string): Promise<RecordMeta> {
+    const meta = isValidSessionId(id) ? await store.meta(id) : undefined
+    if (meta === undefined) {
+      throw new SessionKitError(
+        'NOT_FOUND',
+        `the session has expired, ended or been rotated; it cannot be ${what}`,
+      )
+    }
+    checkAccess(meta, access)
+    return meta
   }
 
   return {
@@ -197,31 +248,42 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     create,
     get,
     getOrCreate,
+    users: createUserData(core),
     get detector() {
       return detectorOf()
     },
-    async detect(request) {
+    async detect(request, access) {
       const detection = detectorOf().detect(request)
-      const { session, created } = await getOrCreate(detection.sessionId)
-      return { detection, session, created }
+      const id = detection.sessionId
+      const found = await get(id, access)
+      if (found !== undefined) return { detection, session: found, created: false }
+      const adopted = await adopt(id, access ?? {})
+      if (adopted !== undefined) return { detection, ...adopted }
+      if (detection.explicit) {
+        throw new SessionKitError(
+          'CONFLICT',
+          'the session of this explicitId has ended and ids are never issued twice; send a new explicitId',
+        )
+      }
+      // The detector still knew a conversation whose kit session ended: it starts a new one.
+      detectorOf().forget(id)
+      const fresh = detectorOf().detect(request)
+      const meta = await createSessionRecord(core, { id: fresh.sessionId, userId: access?.userId })
+      if (meta === undefined) throw idTaken()
+      return { detection: fresh, session: handle(meta), created: true }
     },
-    async end(id) {
-      const found = await get(id)
+    async end(id, access) {
+      const found = await get(id, access)
       return found === undefined ? false : found.end()
     },
     async link(id, userId, opts = {}) {
-      assertSessionId(id)
       assertRecordId(userId, 'userId')
       if (opts.deviceId !== undefined) assertRecordId(opts.deviceId, 'deviceId')
-      const patch = { u: userId, ...(opts.deviceId === undefined ? {} : { d: opts.deviceId }) }
-      const linked = await store.patchMeta(id, patch, { ifData: { u: null } })
-      const meta = linked ?? (await store.meta(id))
-      if (meta === undefined) throw new SessionKitError('NOT_FOUND', `session ${id} has expired or ended`)
-      if (meta.data.u !== userId) {
-        throw new SessionKitError('FORBIDDEN', 'this session belongs to another user; it cannot be linked')
-      }
-      await attachToUser(core, userId, id, (meta.data as SessionData).d, meta.createdAt)
-      return handle(meta)
+      const meta = await reach(id, { userId }, 'linked')
+      return handle(await rotate(core, meta, { userId, deviceId: opts.deviceId, renew: true }))
+    },
+    async regenerate(id, access) {
+      return handle(await rotate(core, await reach(id, access, 'regenerated'), { renew: false }))
     },
     async sessionsOf(userId) {
       assertRecordId(userId, 'userId')
@@ -237,9 +299,9 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     },
     async stats() {
       const [records, users] = await Promise.all([store.count(), store.count({ prefix: USER_RECORD_PREFIX })])
-      const { hits, misses, created, ended, expired, evicted } = core.counters
+      const { hits, misses, created, ended, expired, evicted, rotated } = core.counters
       const lookups = { hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses) }
-      return { active: records - users, created, ended, expired, evicted, lookups }
+      return { active: records - users, created, ended, expired, evicted, rotated, lookups }
     },
     on: (event, listener) => core.events.on(event, listener),
     async close() {
@@ -262,7 +324,7 @@ function onRemoval(core: KitCore, event: RemovalEvent): void {
   const userId = payload.userId
   if (userId !== undefined) {
     detachFromUser(core, userId, [event.id]).catch((error: unknown) => {
-      process.emitWarning(`sessionkit could not unlist session ${event.id} from its user: ${String(error)}`)
+      process.emitWarning(`sessionkit could not unlist an expired session from its user: ${String(error)}`)
     })
   }
 }

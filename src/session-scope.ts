@@ -9,8 +9,13 @@ import type { SessionStore } from './store/contract.js'
 export interface SessionScope {
   readonly store: SessionStore
   readonly clock: Clock
-  /** The session's record id (its session id). */
+  /** The session's record id (its session id). It changes when the session is rotated. */
   readonly sessionId: string
+  /**
+   * A name of the session that survives rotation (login, `regenerate`) and is no credential: a
+   * digest of the session's first id. What another record stores to refer to this session.
+   */
+  readonly sessionKey: string
   /** The user the session is bound to, when it is. */
   readonly userId: string | undefined
   /** The user scope's record id (`user:<userId>`), when the session is bound to a user. */

@@ -15,7 +15,15 @@
  *   ...
  * }
  */
-export { assertFieldName, assertPartName, assertRecordId, isRecordIdPrefix, RESERVED_NAMES } from '../ids.js'
+export {
+  assertFieldName,
+  assertPartName,
+  assertRecordId,
+  createSessionId,
+  idDigest,
+  isRecordIdPrefix,
+  RESERVED_NAMES,
+} from '../ids.js'
 export {
   checkCreateArgs,
   checkFieldNames,
@@ -32,7 +40,9 @@ export {
   checkVersion,
   checkWriteOptions,
 } from '../store/arguments.js'
+export { checkMergeValueArgs, checkTouchMetaArgs, mergeTooLarge } from '../store/arguments-combined.js'
 export * from '../store/contract.js'
+export { checkRenameArgs, renameTargetTaken } from '../store/rename-arguments.js'
 export {
   mapFieldsLimit,
   mapNumberLimit,

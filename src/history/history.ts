@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { invalidArgument, SessionKitError } from '../errors.js'
+import { validateMessage } from '../message/validate.js'
 import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
 import { buildContext, type ContextOptions, type ContextResult } from './context.js'
@@ -18,7 +19,6 @@ import {
   toMessage,
 } from './summary-store.js'
 import type { Tokenizer } from './tokens.js'
-import { validateMessage } from './validate-message.js'
 
 /** Options of `append`, passed after the messages. */
 export interface AppendOptions {

@@ -1,52 +1,7 @@
-import type { JsonValue } from '../store/contract.js'
+import type { MessageInput } from '../message/model.js'
 
-/** Who speaks in a message. */
-export type HistoryRole = 'system' | 'user' | 'assistant' | 'tool'
-
-/** A plain JSON object (tool call arguments, message metadata). */
-export type JsonObject = { readonly [key: string]: JsonValue }
-
-/** A run of text inside a message. */
-export interface TextPart {
-  readonly type: 'text'
-  readonly text: string
-}
-
-/** An image by reference: an `https:` URL or a `data:image/...;base64,` URL. Allowed on user messages. */
-export interface ImagePart {
-  readonly type: 'image'
-  readonly url: string
-}
-
-/** One piece of a message's content. */
-export type ContentPart = TextPart | ImagePart
-
-/** A tool the assistant asks to run; its result comes back as a `tool` message with the same `id`. */
-export interface ToolCall {
-  /** Unique within the message; the `toolCallId` of the answering tool message. */
-  readonly id: string
-  readonly name: string
-  /** The arguments as a JSON object (providers that send a string are parsed by `fromOpenAIMessages`). */
-  readonly arguments: JsonObject
-}
-
-/**
- * A message as the caller writes it. The store adds `seq`, `id` and `createdAt`.
- *
- * @example
- * const m: MessageInput = { role: 'user', content: 'Any 2BHK in Whitefield?' }
- */
-export interface MessageInput {
-  readonly role: HistoryRole
-  /** Text, or parts (text and, on user messages, images). May be empty only on an assistant message with tool calls. */
-  readonly content: string | readonly ContentPart[]
-  /** Assistant messages only: the tools it asks to run. */
-  readonly toolCalls?: readonly ToolCall[]
-  /** Tool messages only (required there): the `ToolCall.id` this result answers. */
-  readonly toolCallId?: string
-  /** Free JSON kept with the message and never sent to a provider. */
-  readonly metadata?: JsonObject
-}
+// History's files read the shared model through here (src/message/ is its home).
+export { contentText, type HistoryRole, type MessageInput, type ToolCall } from '../message/model.js'
 
 /**
  * A stored message: the input plus what the store assigned.
@@ -61,29 +16,4 @@ export interface HistoryMessage extends MessageInput {
   readonly id: string
   /** Epoch ms of the append, from the kit's clock. */
   readonly createdAt: number
-}
-
-/**
- * The text of a message's content: a string as is, parts' text joined by a newline (images left out).
- *
- * @example
- * contentText({ role: 'user', content: [{ type: 'text', text: 'hi' }] }) // 'hi'
- */
-export function contentText(message: Pick<MessageInput, 'content'>): string {
-  const { content } = message
-  if (typeof content === 'string') return content
-  let text = ''
-  for (const part of content) {
-    if (part.type !== 'text') continue
-    text = text === '' ? part.text : `${text}\n${part.text}`
-  }
-  return text
-}
-
-/** How many image parts a message holds. */
-export function imageCount(message: Pick<MessageInput, 'content'>): number {
-  if (typeof message.content === 'string') return 0
-  let n = 0
-  for (const part of message.content) if (part.type === 'image') n++
-  return n
 }

@@ -20,11 +20,11 @@ export interface HistoryStats {
   readonly lastAt: number | undefined
   /** `lastAt - firstAt` (0 when fewer than two messages). */
   readonly durationMs: number
-  /** Mean text length in characters. */
+  /** Mean visible text length in characters: text and refusals; reasoning is never counted. */
   readonly averageChars: number
   /** Tokens of all stored messages under the tokenizer (default: the estimate). */
   readonly estimatedTokens: number
-  /** Most frequent words of user and assistant text, stop words left out, most frequent first. */
+  /** Most frequent words of user and assistant visible text (never reasoning), stop words left out, most frequent first. */
   readonly topTopics: readonly TopicCount[]
 }
 

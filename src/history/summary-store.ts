@@ -51,6 +51,8 @@ export function toMessage(entry: ListEntry): HistoryMessage {
   }
   if (v.toolCalls !== undefined) m.toolCalls = v.toolCalls
   if (v.toolCallId !== undefined) m.toolCallId = v.toolCallId
+  if (v.isError !== undefined) m.isError = v.isError
+  if (v.isJson !== undefined) m.isJson = v.isJson
   if (v.metadata !== undefined) m.metadata = v.metadata
   return m
 }

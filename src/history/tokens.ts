@@ -1,53 +1,15 @@
 import { LRUCache } from 'lru-cache'
 import { invalidArgument, SessionKitError } from '../errors.js'
-import { contentText, imageCount, type MessageInput } from './message.js'
+import type { MessageInput } from '../message/model.js'
+import { countMessageTokens, estimateTokens, type Tokenizer } from '../message/tokens.js'
 
-/**
- * Counts the tokens of a text. Bring the tokenizer of your model for exact budgets; the default
- * is {@link estimateTokens}, which needs no download.
- *
- * @example
- * const tokenizer: Tokenizer = (text) => encoder.encode(text).length
- */
-export type Tokenizer = (text: string) => number
-
-/** Tokens added per message for the role and framing (what chat formats spend around each message). */
-export const MESSAGE_OVERHEAD_TOKENS = 4
-/** Tokens counted per image part: a middle estimate, since providers charge by image size. */
-export const IMAGE_TOKENS = 1_000
-
-/**
- * The default token estimate: a quarter token per ASCII character, one per other UTF-16 unit
- * (accented, CJK and emoji text costs more per character). It tends to count high for English
- * prose, which keeps a budget safe.
- *
- * @example
- * estimateTokens('Any 2BHK in Whitefield?') // 6
- */
-export function estimateTokens(text: string): number {
-  let ascii = 0
-  const n = text.length
-  for (let i = 0; i < n; i++) if (text.charCodeAt(i) < 128) ascii++
-  return Math.ceil(ascii / 4) + (n - ascii)
-}
-
-/**
- * Tokens of one message under `tokenizer`: the framing overhead, the text, each tool call's name
- * and JSON arguments, and a fixed cost per image. Not cached: see {@link createTokenCounter}.
- *
- * @example
- * countMessageTokens({ role: 'user', content: 'hello' }) // 4 + 2
- */
-export function countMessageTokens(message: MessageInput, tokenizer: Tokenizer = estimateTokens): number {
-  let tokens = MESSAGE_OVERHEAD_TOKENS + tokenizer(contentText(message)) + IMAGE_TOKENS * imageCount(message)
-  if (message.toolCalls !== undefined) {
-    for (const call of message.toolCalls) {
-      tokens += MESSAGE_OVERHEAD_TOKENS + tokenizer(call.name) + tokenizer(JSON.stringify(call.arguments))
-    }
-  }
-  if (message.role === 'tool' && message.toolCallId !== undefined) tokens += tokenizer(message.toolCallId)
-  return tokens
-}
+// History's files read the shared counting through here (src/message/ is its home).
+export {
+  countMessageTokens,
+  estimateTokens,
+  MESSAGE_OVERHEAD_TOKENS,
+  type Tokenizer,
+} from '../message/tokens.js'
 
 /** Counts message tokens once per message and remembers them. */
 export interface TokenCounter {

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js'
-import type { SessionStore } from '../store/contract.js'
+import type { RecordMeta, SessionStore } from '../store/contract.js'
 import type { KeyedQueue } from '../util/keyed-queue.js'
 import type { Emitter } from './events.js'
 import type { ResolvedKitOptions } from './options.js'
@@ -10,6 +10,7 @@ interface KitCounters {
   ended: number
   expired: number
   evicted: number
+  rotated: number
   hits: number
   misses: number
 }
@@ -30,8 +31,20 @@ export type SessionData = {
   readonly u?: string
   /** Device id. */
   readonly d?: string
-  /** Absolute end (epoch ms), when the kit has an absolute lifetime. */
+  /**
+   * Absolute end (epoch ms): `createdAt + ttl.absoluteMs`, or later after a login, which starts a
+   * new lifetime. Kept in the header so a store's read-and-touch (`touchMeta`, `notAfter: 'a'`)
+   * caps the sliding expiry in the same call. Sessions made before it was kept fall back to
+   * `createdAt + ttl.absoluteMs`.
+   */
   readonly a?: number
+  /** The session key (`SessionScope.sessionKey`), kept here from the first rotation on. */
+  readonly k?: string
+}
+
+/** The session's absolute end: its own (set at login), or `ttl.absoluteMs` after its creation. */
+export function absoluteEndOf(meta: RecordMeta, options: { readonly absoluteMs: number }): number {
+  return (meta.data as SessionData).a ?? meta.createdAt + options.absoluteMs
 }
 
 /** What every user record id starts with. Session ids cannot hold `:`, so the two never collide. */

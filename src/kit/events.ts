@@ -8,6 +8,8 @@ export interface SessionEvent {
   readonly reason?: RemovalReason | 'ended'
   /** For `evicted`: the limit that pushed it out (`maxSessions`, `maxBytes`, `user.maxSessions`). */
   readonly limit?: string
+  /** For `rotated`: the id the session had before (now ended; `sessionId` is the new one). */
+  readonly previousSessionId?: string
 }
 
 /** The events a kit emits. */
@@ -18,6 +20,8 @@ export interface KitEvents {
   expired: SessionEvent
   /** Only from stores whose `capabilities.expiryEvents` is true (the memory store), and user limits. */
   evicted: SessionEvent
+  /** A session moved to a new id (`kit.link` at login, `regenerate`); the old id is ended. */
+  rotated: SessionEvent
 }
 
 export type KitEventName = keyof KitEvents
@@ -34,6 +38,7 @@ export function createEmitter(): Emitter {
     ended: new Set(),
     expired: new Set(),
     evicted: new Set(),
+    rotated: new Set(),
   }
   return {
     on(event, listener) {

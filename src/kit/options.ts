@@ -32,7 +32,11 @@ export interface SessionKitOptions<P = Record<string, JsonValue>, S = JsonValue>
   readonly ttl?: {
     /** Sliding expiry: a session ends this long after its last activity [30 minutes]. */
     readonly idleMs?: number
-    /** Absolute lifetime from creation, whatever the activity [none]. */
+    /**
+     * Absolute lifetime from creation (or from the rotation at login), whatever the activity
+     * [24 hours, or `idleMs` when that is longer]. An ended id's tombstone lasts as long, so an
+     * id is never issued twice while it could still be live.
+     */
     readonly absoluteMs?: number
   }
   /** The user scope that lists a user's sessions across devices. */
@@ -78,7 +82,7 @@ export interface ResolvedKitOptions {
   readonly clock: Clock | undefined
   readonly maxSessions: number
   readonly idleMs: number
-  readonly absoluteMs: number | undefined
+  readonly absoluteMs: number
   readonly userTtlMs: number
   readonly userMaxSessions: number
   readonly preferences: PreferencesOptions
@@ -179,7 +183,7 @@ export function parseKitOptions(input: unknown): ResolvedKitOptions {
     clock: o.clock,
     maxSessions: o.maxSessions,
     idleMs: o.ttl.idleMs,
-    absoluteMs: o.ttl.absoluteMs,
+    absoluteMs: o.ttl.absoluteMs ?? Math.max(DAY, o.ttl.idleMs),
     userTtlMs: o.users.ttlMs,
     userMaxSessions: o.users.maxSessions,
     preferences: o.preferences,

@@ -1,4 +1,6 @@
+import { SessionKitError } from '../errors.js'
 import { createHistory, type HistoryModule } from '../history/history.js'
+import { idDigest } from '../ids.js'
 import { type Cart, createCart } from '../profile/cart.js'
 import { createPreferences, type Preferences } from '../profile/preferences.js'
 import { createResponseCache, type ResponseCache } from '../profile/response-cache.js'
@@ -7,7 +9,8 @@ import { createSeen, type SeenModule } from '../seen/seen-module.js'
 import type { SessionScope } from '../session-scope.js'
 import type { RecordMeta } from '../store/contract.js'
 import type { KitCore, SessionData } from './core.js'
-import { userRecordExpiresAt, userRecordId } from './core.js'
+import { absoluteEndOf, userRecordExpiresAt, userRecordId } from './core.js'
+import { rotate } from './rotate.js'
 import { detachFromUser } from './users.js'
 
 /** What `session.info()` reports. Times are epoch ms. */
@@ -19,8 +22,8 @@ export interface SessionInfo {
   /** Derived from the sliding expiry (`expiresAt - idleMs`); when the absolute lifetime capped it, a lower bound. */
   readonly lastActiveAt: number
   readonly expiresAt: number
-  /** The end set by `ttl.absoluteMs`, when there is one. */
-  readonly absoluteExpiresAt: number | undefined
+  /** The absolute end: `ttl.absoluteMs` after creation, or after the login that last rotated it. */
+  readonly absoluteExpiresAt: number
 }
 
 /**
@@ -50,6 +53,12 @@ export interface Session<P = Record<string, unknown>, S = unknown> {
   touch(): Promise<boolean>
   /** Ends the session now (emits `ended`); `false` when it was already gone. */
   end(): Promise<boolean>
+  /**
+   * Moves everything the session holds to a new server-issued id in one store call and ends this
+   * one (emits `rotated`); resolves the session under its new id, which the caller hands back (a
+   * new cookie). The absolute end stays. `NOT_FOUND` when the session is gone or was rotated.
+   */
+  regenerate(): Promise<Session<P, S>>
 }
 
 /** The one implementation of `Session`; it is also the `SessionScope` its modules see. */
@@ -59,7 +68,7 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
   readonly deviceId: string | undefined
   readonly createdAt: number
   readonly #core: KitCore
-  readonly #absoluteEnd: number
+  readonly #meta: RecordMeta
   #preferences: Preferences<P> | undefined
   #cart: Cart | undefined
   #state: TypedState<S> | undefined
@@ -74,7 +83,7 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
     this.userId = data.u
     this.deviceId = data.d
     this.createdAt = meta.createdAt
-    this.#absoluteEnd = data.a ?? Number.POSITIVE_INFINITY
+    this.#meta = meta
   }
 
   get store() {
@@ -86,11 +95,16 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
   get sessionId() {
     return this.id
   }
+  get sessionKey() {
+    // A session never rotated keeps no key in its header: its key is the digest of its id.
+    return (this.#meta.data as SessionData).k ?? idDigest(this.id)
+  }
   get userRecordId() {
     return this.userId === undefined ? undefined : userRecordId(this.userId)
   }
   activityExpiresAt(): number {
-    return Math.min(this.#core.clock.now() + this.#core.options.idleMs, this.#absoluteEnd)
+    const options = this.#core.options
+    return Math.min(this.#core.clock.now() + options.idleMs, absoluteEndOf(this.#meta, options))
   }
   userExpiresAt(): number {
     return userRecordExpiresAt(this.#core)
@@ -133,7 +147,7 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
 
   async info(): Promise<SessionInfo | undefined> {
     const meta = await this.#core.store.meta(this.id)
-    return meta === undefined ? undefined : describeSession(meta, this.#core.options.idleMs)
+    return meta === undefined ? undefined : describeSession(meta, this.#core.options)
   }
 
   touch(): Promise<boolean> {
@@ -149,18 +163,32 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
     }
     return removed
   }
+
+  async regenerate(): Promise<Session<P, S>> {
+    const meta = await this.#core.store.meta(this.id)
+    if (meta === undefined) {
+      throw new SessionKitError(
+        'NOT_FOUND',
+        'the session has expired, ended or been rotated; it cannot be regenerated',
+      )
+    }
+    return new SessionHandle<P, S>(this.#core, await rotate(this.#core, meta, { renew: false }))
+  }
 }
 
 /** `SessionInfo` from a stored header. */
-export function describeSession(meta: RecordMeta, idleMs: number): SessionInfo {
+export function describeSession(
+  meta: RecordMeta,
+  options: { readonly idleMs: number; readonly absoluteMs: number },
+): SessionInfo {
   const data = meta.data as SessionData
   return {
     id: meta.id,
     userId: data.u,
     deviceId: data.d,
     createdAt: meta.createdAt,
-    lastActiveAt: Math.max(meta.createdAt, meta.expiresAt - idleMs),
+    lastActiveAt: Math.max(meta.createdAt, meta.expiresAt - options.idleMs),
     expiresAt: meta.expiresAt,
-    absoluteExpiresAt: data.a,
+    absoluteExpiresAt: absoluteEndOf(meta, options),
   }
 }

@@ -5,7 +5,8 @@ import type { KitCore } from './core.js'
 import { userRecordExpiresAt, userRecordId } from './core.js'
 import { describeSession, type SessionInfo } from './session.js'
 
-const PART = 'sessions'
+/** The map part of a user record that lists its sessions (session id -> device and creation time). */
+export const SESSIONS_PART = 'sessions'
 
 /** How a user's record lists one session: device and creation time. */
 interface Listing {
@@ -34,7 +35,7 @@ export async function attachToUser(
   const set = { [sessionId]: listing as unknown as JsonValue }
   // LOST_RACE when the user is at the limit (another create may have taken the place just made).
   const list = () =>
-    store.updateMap(id, PART, { set }, { expiresAt, maxFields: options.userMaxSessions }).then(
+    store.updateMap(id, SESSIONS_PART, { set }, { expiresAt, maxFields: options.userMaxSessions }).then(
       () => undefined,
       (error: unknown) => {
         if (isSessionKitError(error, 'LIMIT_EXCEEDED')) return LOST_RACE
@@ -73,7 +74,7 @@ export async function detachFromUser(
 ): Promise<void> {
   if (sessionIds.length === 0) return
   try {
-    await core.store.updateMap(userRecordId(userId), PART, { delete: sessionIds })
+    await core.store.updateMap(userRecordId(userId), SESSIONS_PART, { delete: sessionIds })
   } catch (error) {
     if (!isSessionKitError(error, 'NOT_FOUND')) throw error
   }
@@ -84,7 +85,7 @@ export async function detachFromUser(
  * ended are pruned from the user record on the way.
  */
 export async function listUserSessions(core: KitCore, userId: string): Promise<SessionInfo[]> {
-  const { entries } = await core.store.getMap(userRecordId(userId), PART)
+  const { entries } = await core.store.getMap(userRecordId(userId), SESSIONS_PART)
   const ids = Object.keys(entries)
   const metas = await Promise.all(ids.map((id) => core.store.meta(id)))
   const live: SessionInfo[] = []
@@ -93,7 +94,7 @@ export async function listUserSessions(core: KitCore, userId: string): Promise<S
     const id = ids[i] as string
     // A listing whose session now belongs to someone else (ids are random, so only by reuse) is dead too.
     if (meta === undefined || meta.data.u !== userId) dead.push(id)
-    else live.push(describeSession(meta, core.options.idleMs))
+    else live.push(describeSession(meta, core.options))
   })
   await detachFromUser(core, userId, dead)
   return live.sort((a, b) => b.lastActiveAt - a.lastActiveAt || b.createdAt - a.createdAt)

@@ -26,7 +26,7 @@ export interface PostgresStoreOptions {
   readonly maxValueBytes?: number
   /** How often this store runs `sweep()` (one unref'd timer); `0`: never (call `sweep()` yourself). Default 60_000. */
   readonly sweepIntervalMs?: number
-  /** Rows `sweep()` deletes per statement (records, then parts), so no statement runs long. Default 500. */
+  /** Rows `sweep()` deletes per statement (of records, parts and tombstones each), so no statement runs long. Default 500. */
   readonly sweepBatchSize?: number
   /**
    * Rows stay this long after their expiry before the sweeper deletes them, so a process whose

@@ -2,9 +2,12 @@ import { assertRecordId } from '../ids.js'
 import { checkCreateArgs, checkPatchMetaArgs, checkTime } from '../store/arguments.js'
 import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta } from '../store/contract.js'
 import type { PostgresContext } from './context.js'
-import { decodeFacts, encodeFacts, throwForStatus } from './replies.js'
+import { decodeFacts, encodeFacts, splitPatch, throwForStatus } from './replies.js'
 
-/** `create`: one function call that refuses a live id and clears what an expired one left. */
+/**
+ * `create`: one function call that refuses a live id or a live tombstone, clears what an expired
+ * record left, and keeps the tombstone asked for with the new row.
+ */
 export async function createRecord(
   ctx: PostgresContext,
   id: string,
@@ -14,7 +17,13 @@ export async function createRecord(
   checkCreateArgs(id, options, now)
   const facts = options.data === undefined ? {} : encodeFacts(options.data, ctx.options.maxValueBytes, 'data')
   const data = JSON.stringify(facts)
-  const result = await ctx.run(ctx.sql.create, [id, now, options.expiresAt, data])
+  const result = await ctx.run(ctx.sql.create, [
+    id,
+    now,
+    options.expiresAt,
+    data,
+    options.tombstoneUntil ?? null,
+  ])
   return result.rows[0]?.r === true
 }
 
@@ -43,13 +52,7 @@ export async function patchMeta(
   const conditions = options.ifData ?? {}
   const max = ctx.options.maxValueBytes
   const ifData = encodeFacts(conditions, max, 'ifData')
-  const changes = encodeFacts(patch, max, 'patch')
-  const set: Record<string, string> = {}
-  const remove: string[] = []
-  for (const [name, text] of Object.entries(changes)) {
-    if (text === null) remove.push(name)
-    else set[name] = text
-  }
+  const { set, remove } = splitPatch(encodeFacts(patch, max, 'patch'))
   const reply = await ctx.reply(ctx.sql.patchMeta, [
     id,
     ctx.options.clock.now(),

@@ -38,6 +38,20 @@ export function encodeFacts(
   return out
 }
 
+/** Encoded header changes split into the facts to write and the names to remove (`null`). */
+export function splitPatch(changes: Readonly<Record<string, string | null>>): {
+  set: Record<string, string>
+  remove: string[]
+} {
+  const set: Record<string, string> = {}
+  const remove: string[] = []
+  for (const [name, text] of Object.entries(changes)) {
+    if (text === null) remove.push(name)
+    else set[name] = text
+  }
+  return { set, remove }
+}
+
 /** The `data` column read back: names and values parsed. */
 export function decodeFacts(data: unknown): Readonly<Record<string, JsonValue>> {
   const out: Record<string, JsonValue> = {}

@@ -1,4 +1,5 @@
 import type { StoreNames } from './names.js'
+import { readRecordText } from './read-record.js'
 
 /** One statement the store sends: prepared once per connection under `name`. */
 export interface Statement {
@@ -24,10 +25,12 @@ export function buildStatements(names: StoreNames) {
     name: `sessionkit:${names.schema}.${names.table}:${op}`,
     text,
   })
+  const held = 'NOT EXISTS (SELECT 1 FROM jsonb_each($5::jsonb) c WHERE t.data -> c.key <> c.value)'
+  const cap = `CASE WHEN t.data ->> $4::text ~ '^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$' THEN (t.data ->> $4::text)::float8 END`
   const livePart = `FROM ${records} r JOIN ${parts} p ON p.record_id = r.id AND p.name = $2
     WHERE r.id = $1 AND r.expires_at > $3 AND (p.expires_at IS NULL OR p.expires_at > $3)`
   return {
-    create: statement('create', fn('create', '$1::text, $2::float8, $3::float8, $4::jsonb')),
+    create: statement('create', fn('create', '$1::text, $2::float8, $3::float8, $4::jsonb, $5::float8')),
     meta: statement(
       'meta',
       `SELECT created_at, expires_at, data FROM ${records} WHERE id = $1 AND expires_at > $2::float8`,
@@ -36,11 +39,28 @@ export function buildStatements(names: StoreNames) {
       'patch_meta',
       fn('patch_meta', '$1::text, $2::float8, $3::float8, $4::jsonb, $5::jsonb, $6::text[]'),
     ),
+    // The header after an UPDATE that moves the expiry (capped by the `notAfter` fact `$4` when
+    // that holds a number) only when each `ifDataAbsentOr` fact of `$5` is absent or equal; else
+    // the row is rewritten as it was. One statement, the row locked for its length.
+    touchMeta: statement(
+      'touch_meta',
+      `UPDATE ${records} t SET expires_at = CASE WHEN ${held} THEN least($3::float8, ${cap}) ELSE t.expires_at END
+        WHERE t.id = $1 AND t.expires_at > $2::float8
+        RETURNING t.created_at, t.expires_at, t.data, ${held} AS touched`,
+    ),
     touch: statement(
       'touch',
       `UPDATE ${records} SET expires_at = $3::float8 WHERE id = $1 AND expires_at > $2::float8`,
     ),
     delete: statement('delete', fn('delete', '$1::text, $2::float8')),
+    rename: statement(
+      'rename',
+      fn(
+        'rename',
+        '$1::text, $2::text, $3::float8, $4::float8, $5::jsonb, $6::jsonb, $7::text[], $8::float8',
+      ),
+    ),
+    readRecord: statement('read_record', readRecordText(names)),
     getValue: statement(
       'get_value',
       `SELECT p.kind, p.version, p.value ${livePart.replaceAll('$3', '$3::float8')}`,
@@ -48,6 +68,10 @@ export function buildStatements(names: StoreNames) {
     setValue: statement(
       'set_value',
       fn('set_value', '$1::text, $2::text, $3::float8, $4::text, $5::bigint, $6::float8, $7::float8'),
+    ),
+    mergeValue: statement(
+      'merge_value',
+      fn('merge_value', '$1::text, $2::text, $3::float8, $4::text, $5::bigint, $6::float8, $7::float8'),
     ),
     deletePart: statement('delete_part', fn('delete_part', '$1::text, $2::text, $3::float8, $4::float8')),
     push: statement(
@@ -93,7 +117,7 @@ export function buildStatements(names: StoreNames) {
     ),
     sweep: statement(
       'sweep',
-      `SELECT records, parts FROM "${names.schema}"."${names.table}_sweep"($1::float8, $2::integer)`,
+      `SELECT records, parts, tombstones FROM "${names.schema}"."${names.table}_sweep"($1::float8, $2::integer)`,
     ),
   }
 }

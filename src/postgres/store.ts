@@ -1,9 +1,13 @@
+import { createSessionId } from '../ids.js'
 import type { SessionStore, StoreCapabilities } from '../store/contract.js'
+import { mergeValue, touchMeta } from './combined.js'
 import { createPostgresContext } from './context.js'
 import { push, range, rangeBySeq } from './lists.js'
 import { getMap, updateMap } from './maps.js'
 import { type PostgresStoreOptions, resolvePostgresOptions } from './options.js'
+import { readRecord } from './read-record.js'
 import { createRecord, deleteRecord, patchMeta, readMeta, touchRecord } from './records.js'
+import { renameRecord } from './rename.js'
 import { countIds, scanIds } from './scan.js'
 import { type SweepResult, startSweeper, sweep } from './sweeper.js'
 import { deletePart, getValue, setValue } from './values.js'
@@ -51,9 +55,14 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     meta: (id) => readMeta(ctx, id),
     patchMeta: (id, patch, patchOptions) => patchMeta(ctx, id, patch, patchOptions),
     touch: (id, expiresAt) => touchRecord(ctx, id, expiresAt),
+    touchMeta: (id, expiresAt, touchOptions) => touchMeta(ctx, id, expiresAt, touchOptions),
     delete: (id) => deleteRecord(ctx, id),
+    renameTarget: () => createSessionId(),
+    rename: (fromId, toId, renameOptions) => renameRecord(ctx, fromId, toId, renameOptions),
+    readRecord: (id) => readRecord(ctx, id),
     getValue: (id, part) => getValue(ctx, id, part),
     setValue: (id, part, value, setOptions) => setValue(ctx, id, part, value, setOptions),
+    mergeValue: (id, part, patch, mergeOptions) => mergeValue(ctx, id, part, patch, mergeOptions),
     push: (id, part, values, pushOptions) => push(ctx, id, part, values, pushOptions),
     range: (id, part, start, stop) => range(ctx, id, part, start, stop),
     rangeBySeq: (id, part, query) => rangeBySeq(ctx, id, part, query),

@@ -7,24 +7,28 @@ export interface SweepResult {
   readonly records: number
   /** Parts emptied because their own expiry passed (their records live on). */
   readonly parts: number
+  /** Tombstones deleted because they ended (their ids may be created again). */
+  readonly tombstones: number
 }
 
 /**
- * Deletes what expired more than `expiryGraceMs` ago, `sweepBatchSize` rows per statement, until a
- * statement finds less than a full batch. Each statement is its own short transaction and skips
+ * Deletes what expired (records, parts, tombstones) more than `expiryGraceMs` ago, up to
+ * `sweepBatchSize` rows of each per statement, until a statement finds less than a full batch. Each statement is its own short transaction and skips
  * rows another one holds, so sweeps from several processes neither block each other nor a write.
  */
 export async function sweep(ctx: PostgresContext): Promise<SweepResult> {
   const { clock, expiryGraceMs, sweepBatchSize } = ctx.options
-  let records = 0
-  let parts = 0
+  const total = { records: 0, parts: 0, tombstones: 0 }
   for (;;) {
     const result = await ctx.run(ctx.sql.sweep, [clock.now() - expiryGraceMs, sweepBatchSize])
     const row = result.rows[0] ?? {}
-    const batch = { records: Number(row.records ?? 0), parts: Number(row.parts ?? 0) }
-    records += batch.records
-    parts += batch.parts
-    if (batch.records < sweepBatchSize && batch.parts < sweepBatchSize) return { records, parts }
+    let full = false
+    for (const key of ['records', 'parts', 'tombstones'] as const) {
+      const removed = Number(row[key] ?? 0)
+      total[key] += removed
+      full ||= removed >= sweepBatchSize
+    }
+    if (!full) return total
   }
 }
 

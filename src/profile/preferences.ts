@@ -1,11 +1,11 @@
 import { invalidArgument } from '../errors.js'
 import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
+import { deepMerge } from '../util/deep-merge.js'
 import { checkJson } from '../util/json.js'
 import { type KeyedQueue, queuePart } from '../util/keyed-queue.js'
 import { type CasPolicy, casUpdate, replaceValue } from './cas.js'
 import { createValueCheck } from './checked-value.js'
-import { deepMerge } from './deep-merge.js'
 import type { StandardSchema } from './standard-schema.js'
 
 /** Deep partial of a preferences object, for `patch` (`null` removes a key). */
@@ -67,8 +67,21 @@ export function createPreferences<T>(
       if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
         throw invalidArgument('a preferences patch must be a plain object')
       }
+      const changes = patch as { [key: string]: JsonValue }
+      const store = scope.store
+      // Without a schema there is nothing to check the merged object against but its size, so a
+      // store that merges by itself does it in one call, with no read first.
+      if (options.schema === undefined && store.mergeValue !== undefined) {
+        const merged = await queuePart(scope, queue, PART, () =>
+          store.mergeValue!(scope.sessionId, PART, changes, {
+            maxBytes: options.maxBytes,
+            expiresAt: scope.activityExpiresAt(),
+          }),
+        )
+        return merged.value as T
+      }
       const merged = await casUpdate<JsonValue>(scope, queue, PART, cas, (current) =>
-        check(deepMerge(current, patch as { [key: string]: JsonValue })),
+        check(deepMerge(current, changes)),
       )
       return merged as T
     },

@@ -1,7 +1,9 @@
 import { SessionKitError } from '../errors.js'
+import { idDigest } from '../ids.js'
 import { recordNotFound, wrongPartKind } from '../store/store-errors.js'
 import type { ResolvedRedisOptions } from './options.js'
 import type { ScriptCall } from './script-call.js'
+import { keySlot, slotTags } from './slots.js'
 
 /** What every operation of the Redis store shares: options, the script call, key names. */
 export interface RedisContext {
@@ -11,6 +13,14 @@ export interface RedisContext {
   header(id: string): string
   /** `KEYS` of a part script: the header key and the part's key, `{<prefix>:<id>}:<part>`. */
   partKeys(id: string, part: string): [string, string]
+  /** `KEYS` of a script that may touch a list: the header, the part's key and its `#k` and `#o` keys. */
+  listKeys(id: string, part: string): [string, string, string, string]
+  /**
+   * The key of the tombstone that guards `id`: `{<prefix>:~<tag>}:tomb:<digest of id>`, where the
+   * tag hashes to the slot of the record's own keys, so one script can check the tombstone and
+   * write the record on a Cluster, and the key never names the id.
+   */
+  tombstone(id: string): string
   /** `ARGV[1]` and `ARGV[2]` of every script: the clock's now and the expiry grace. */
   base(): string[]
 }
@@ -21,13 +31,20 @@ export function createRedisContext(options: ResolvedRedisOptions, call: ScriptCa
   const grace = String(options.expiryGraceMs)
   const clock = options.clock
   const header = (id: string) => `${open}${id}}`
+  const tagOf = slotTags(options.prefix)
   return {
     options,
     call,
     header,
+    tombstone: (id) => `{${tagOf(keySlot(header(id)))}}:tomb:${idDigest(id)}`,
     partKeys: (id, part) => {
       const key = header(id)
       return [key, `${key}:${part}`]
+    },
+    listKeys: (id, part) => {
+      const key = header(id)
+      const list = `${key}:${part}`
+      return [key, list, `${list}#k`, `${list}#o`]
     },
     base: () => [String(clock.now()), grace],
   }
@@ -37,8 +54,9 @@ export function createRedisContext(options: ResolvedRedisOptions, call: ScriptCa
 export function asArray(reply: unknown, what: string): readonly unknown[] {
   if (Array.isArray(reply)) return reply
   throw new SessionKitError(
-    'STORE_UNAVAILABLE',
-    `Redis gave an unexpected reply to ${what}: ${String(reply)}`,
+    'STORE_REJECTED',
+    `Redis gave an unexpected reply to ${what}: ${String(reply)}; is the client a Redis server running sessionkit's scripts?`,
+    { details: { operation: what, reason: 'script' } },
   )
 }
 

@@ -1,21 +1,32 @@
 import { assertRecordId } from '../ids.js'
 import { checkCreateArgs, checkPatchMetaArgs } from '../store/arguments.js'
-import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta } from '../store/contract.js'
+import { checkTouchMetaArgs } from '../store/arguments-combined.js'
+import type {
+  CreateOptions,
+  JsonValue,
+  PatchMetaOptions,
+  RecordMeta,
+  TouchMetaOptions,
+  TouchMetaResult,
+} from '../store/contract.js'
 import { asArray, type RedisContext, throwForStatus } from './context.js'
 import { canonicalJsonArg, optionalArg, parseJson, timeArg } from './input.js'
 import { scripts } from './lua/scripts.js'
 
-/** `create`: one script that refuses a live id and clears what an expired one left behind. */
+/**
+ * `create`: one script that refuses a live id or a live tombstone, clears what an expired record
+ * left behind, and leaves the tombstone asked for.
+ */
 export async function createRecord(ctx: RedisContext, id: string, options: CreateOptions): Promise<boolean> {
   const args = ctx.base()
   checkCreateArgs(id, options, Number(args[0]))
-  args.push(String(options.expiresAt))
+  args.push(String(options.expiresAt), optionalArg(options.tombstoneUntil))
   if (options.data !== undefined) {
     for (const [name, value] of Object.entries(options.data)) {
       args.push(name, canonicalJsonArg(value, ctx.options.maxValueBytes, `data.${name}`))
     }
   }
-  return Number(await ctx.call(scripts.create, [ctx.header(id)], args)) === 1
+  return Number(await ctx.call(scripts.create, [ctx.header(id), ctx.tombstone(id)], args)) === 1
 }
 
 /** `meta`: the header of a live record, or `undefined`. */
@@ -57,6 +68,24 @@ export async function touchRecord(ctx: RedisContext, id: string, expiresAt: numb
   return Number(await ctx.call(scripts.touch, [ctx.header(id)], args)) === 1
 }
 
+/** `touchMeta`: moves the expiry (capped by `notAfter`, when `ifDataAbsentOr` holds) and reads the header, in one script. */
+export async function touchMeta(
+  ctx: RedisContext,
+  id: string,
+  expiresAt: number,
+  options: TouchMetaOptions = {},
+): Promise<TouchMetaResult | undefined> {
+  assertRecordId(id)
+  checkTouchMetaArgs(expiresAt, options)
+  const args = [...ctx.base(), String(expiresAt), options.notAfter ?? '']
+  for (const [name, value] of Object.entries(options.ifDataAbsentOr ?? {})) {
+    args.push(name, canonicalJsonArg(value, ctx.options.maxValueBytes, `ifDataAbsentOr.${name}`))
+  }
+  const reply = asArray(await ctx.call(scripts.touchMeta, [ctx.header(id)], args), 'touchMeta')
+  if (reply.length === 0) return undefined
+  return { meta: toMeta(id, reply, 1), touched: reply[0] === 'ok' }
+}
+
 /** `delete`: removes every key of the record; `true` when it was live. */
 export async function deleteRecord(ctx: RedisContext, id: string): Promise<boolean> {
   assertRecordId(id)
@@ -64,7 +93,7 @@ export async function deleteRecord(ctx: RedisContext, id: string): Promise<boole
 }
 
 /** Reads `createdAt, expiresAt, name, json ...` starting at `from`. */
-function toMeta(id: string, reply: readonly unknown[], from: number): RecordMeta {
+export function toMeta(id: string, reply: readonly unknown[], from: number): RecordMeta {
   const data: Record<string, JsonValue> = Object.create(null)
   for (let i = from + 2; i < reply.length; i += 2) data[String(reply[i])] = parseJson(reply[i + 1])
   return { id, createdAt: Number(reply[from]), expiresAt: Number(reply[from + 1]), data }

@@ -6,9 +6,10 @@ import { scripts } from './lua/scripts.js'
 import { withDeadline } from './script-call.js'
 
 /**
- * Every live record id starting with `prefix`: SCAN on every master (no index key), filtered by
- * the store's clock inside the same script, and de-duplicated (SCAN may repeat a key while Redis
- * resizes its table).
+ * Every live record id starting with `prefix`: SCAN on every master (no index key), each header
+ * found then asked whether it is live by the store's clock (one keyed call per record, sent
+ * together, so every key a script reads is in its KEYS), de-duplicated (SCAN may repeat a key
+ * while Redis resizes its table).
  */
 export async function* scanIds(
   ctx: RedisContext,
@@ -22,7 +23,8 @@ export async function* scanIds(
   const match = `${open}${idPrefix}*}`
   const seen = new Set<string>()
   let batch: string[] = []
-  const masters = await withDeadline(ctx.options.client.masters(), ctx.options.commandTimeoutMs, 'scan')
+  const { client, commandTimeoutMs, prefix } = ctx.options
+  const masters = await withDeadline(client.masters(), commandTimeoutMs, 'scan', prefix)
   if (masters.length === 0) {
     throw new SessionKitError(
       'STORE_UNAVAILABLE',
@@ -35,9 +37,11 @@ export async function* scanIds(
       const args = [...ctx.base(), cursor, match, String(count)]
       const reply = asArray(await ctx.call(scripts.scan, [], args, master), 'scan')
       cursor = String(reply[0])
-      for (let i = 1; i < reply.length; i++) {
-        const id = String(reply[i]).slice(open.length, -1)
-        if (seen.has(id)) continue
+      const found = reply.slice(1).map(String)
+      const live = await Promise.all(found.map((key) => ctx.call(scripts.live, [key], ctx.base())))
+      for (const [i, key] of found.entries()) {
+        const id = key.slice(open.length, -1)
+        if (Number(live[i]) === 0 || seen.has(id)) continue
         seen.add(id)
         batch.push(id)
         if (batch.length === count) {

@@ -1,9 +1,13 @@
 import { SessionKitError } from '../errors.js'
 import { withDeadline as deadline } from '../util/deadline.js'
 import type { RedisScriptRunner } from './client.js'
+import { redisFailure } from './errors.js'
 import type { LuaScript } from './lua/scripts.js'
 
-/** Runs one script with a deadline; every failure becomes `STORE_UNAVAILABLE` with the client's error as cause. */
+/**
+ * Runs one script with a deadline. Failures become `STORE_UNAVAILABLE` or `STORE_REJECTED` (see
+ * errors.ts) with the client's error as cause.
+ */
 export type ScriptCall = (
   script: LuaScript,
   keys: readonly string[],
@@ -12,22 +16,55 @@ export type ScriptCall = (
 ) => Promise<unknown>
 
 /**
+ * How often a call is sent again with the keys its script asked for. Each time the record gained
+ * a part between two sends; eight in a row means something keeps adding parts.
+ */
+const MAX_KEY_ROUNDS = 8
+
+/**
  * EVALSHA first (the script's SHA-1 is known at build time), EVAL when the server answers
  * NOSCRIPT (after a restart, a failover, or on a node that never ran it): one round trip in the
- * common case, two the first time on each node.
+ * common case, two the first time on each node. A script that must touch keys it was not given
+ * (see the prelude, _lib.lua) writes nothing and names them; the call is sent again with them.
  */
-export function createScriptCall(client: RedisScriptRunner, timeoutMs: number): ScriptCall {
-  return (script, keys, args, runner = client) => {
-    const reply = runner.evalsha(script.sha1, keys, args).catch((error: unknown) => {
+export function createScriptCall(client: RedisScriptRunner, timeoutMs: number, prefix: string): ScriptCall {
+  const once = (
+    script: LuaScript,
+    keys: readonly string[],
+    args: readonly string[],
+    runner: RedisScriptRunner,
+  ) =>
+    runner.evalsha(script.sha1, keys, args).catch((error: unknown) => {
       if (!isNoScript(error)) throw error
       return runner.eval(script.source, keys, args)
     })
-    return withDeadline(reply, timeoutMs, script.name)
+  return (script, keys, args, runner = client) => {
+    const work = async () => {
+      let sent = keys
+      for (let round = 0; ; round++) {
+        const reply = await once(script, sent, args, runner)
+        if (!Array.isArray(reply) || reply[0] !== 'keys') return reply
+        if (round === MAX_KEY_ROUNDS) {
+          throw new SessionKitError(
+            'CONFLICT',
+            `${script.name} found new parts of the record on each of ${round + 1} tries; retry the call`,
+            { details: { operation: script.name } },
+          )
+        }
+        sent = [...sent, ...(reply.slice(1) as string[])]
+      }
+    }
+    return withDeadline(work(), timeoutMs, script.name, prefix)
   }
 }
 
 /** Like `createScriptCall`'s deadline, for other client calls (listing a Cluster's masters). */
-export function withDeadline<T>(work: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+export function withDeadline<T>(
+  work: Promise<T>,
+  timeoutMs: number,
+  what: string,
+  prefix: string,
+): Promise<T> {
   return deadline(
     work,
     timeoutMs,
@@ -37,20 +74,10 @@ export function withDeadline<T>(work: Promise<T>, timeoutMs: number, what: strin
         `Redis did not answer ${what} within ${timeoutMs} ms (commandTimeoutMs); check that Redis is up and reachable`,
         { details: { operation: what, timeoutMs } },
       ),
-    (error) => unavailable(error, what),
+    (error) => redisFailure(error, what, prefix),
   )
 }
 
 function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT')
-}
-
-function unavailable(error: unknown, what: string): SessionKitError {
-  if (error instanceof SessionKitError) return error
-  const message = error instanceof Error ? error.message : String(error)
-  return new SessionKitError(
-    'STORE_UNAVAILABLE',
-    `Redis failed ${what}: ${message}; check that Redis is up, reachable and not out of memory`,
-    { cause: error, details: { operation: what } },
-  )
 }

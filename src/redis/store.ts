@@ -4,10 +4,12 @@ import { createRedisContext } from './context.js'
 import { push, range, rangeBySeq } from './lists.js'
 import { getMap, updateMap } from './maps.js'
 import { type RedisStoreOptions, resolveRedisOptions } from './options.js'
-import { createRecord, deleteRecord, patchMeta, readMeta, touchRecord } from './records.js'
+import { readRecord } from './read-record.js'
+import { createRecord, deleteRecord, patchMeta, readMeta, touchMeta, touchRecord } from './records.js'
+import { renameRecord, renameTarget } from './rename.js'
 import { countIds, scanIds } from './scan.js'
 import { createScriptCall, type ScriptCall } from './script-call.js'
-import { deletePart, getValue, setValue } from './values.js'
+import { deletePart, getValue, mergeValue, setValue } from './values.js'
 
 /** A `SessionStore` on Redis; see {@link createRedisStore}. */
 export interface RedisStore extends SessionStore {
@@ -36,7 +38,7 @@ const capabilities: StoreCapabilities = Object.freeze({
  */
 export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const resolved = resolveRedisOptions(options)
-  const run = createScriptCall(resolved.client, resolved.commandTimeoutMs)
+  const run = createScriptCall(resolved.client, resolved.commandTimeoutMs, resolved.prefix)
   let closed = false
   const call: ScriptCall = (script, keys, args, runner) =>
     closed
@@ -56,9 +58,14 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     meta: (id) => readMeta(ctx, id),
     patchMeta: (id, patch, patchOptions) => patchMeta(ctx, id, patch, patchOptions),
     touch: (id, expiresAt) => touchRecord(ctx, id, expiresAt),
+    touchMeta: (id, expiresAt, touchOptions) => touchMeta(ctx, id, expiresAt, touchOptions),
     delete: (id) => deleteRecord(ctx, id),
+    renameTarget: (fromId) => renameTarget(ctx, fromId),
+    rename: (fromId, toId, renameOptions) => renameRecord(ctx, fromId, toId, renameOptions),
+    readRecord: (id) => readRecord(ctx, id),
     getValue: (id, part) => getValue(ctx, id, part),
     setValue: (id, part, value, setOptions) => setValue(ctx, id, part, value, setOptions),
+    mergeValue: (id, part, patch, mergeOptions) => mergeValue(ctx, id, part, patch, mergeOptions),
     push: (id, part, values, pushOptions) => push(ctx, id, part, values, pushOptions),
     range: (id, part, start, stop) => range(ctx, id, part, start, stop),
     rangeBySeq: (id, part, query) => rangeBySeq(ctx, id, part, query),

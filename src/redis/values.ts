@@ -1,6 +1,14 @@
 import { assertPartName, assertRecordId } from '../ids.js'
 import { checkSetValueArgs, checkWriteOptions } from '../store/arguments.js'
-import type { CasResult, JsonValue, SetValueOptions, Versioned, WriteOptions } from '../store/contract.js'
+import { checkMergeValueArgs, mergeTooLarge } from '../store/arguments-combined.js'
+import type {
+  CasResult,
+  JsonValue,
+  MergeValueOptions,
+  SetValueOptions,
+  Versioned,
+  WriteOptions,
+} from '../store/contract.js'
 import { asArray, type RedisContext, throwForStatus } from './context.js'
 import { jsonArg, optionalArg, parseJson, writeArgs } from './input.js'
 import { scripts } from './lua/scripts.js'
@@ -41,6 +49,28 @@ export async function setValue(
   return { ok: reply[0] === 'ok', version: Number(reply[1]) }
 }
 
+/** `mergeValue`: a JSON merge patch applied by the script to the stored text, so no separate read. */
+export async function mergeValue(
+  ctx: RedisContext,
+  id: string,
+  part: string,
+  patch: Readonly<Record<string, JsonValue>>,
+  options: MergeValueOptions = {},
+): Promise<Versioned<Readonly<Record<string, JsonValue>>>> {
+  assertRecordId(id)
+  assertPartName(part)
+  checkMergeValueArgs(patch, options)
+  const max = ctx.options.maxValueBytes
+  const text = jsonArg(patch, max, 'patch')
+  const maxBytes = Math.min(options.maxBytes ?? max, max)
+  const [expiresAt, partExpiresAt] = writeArgs(options)
+  const args = [...ctx.base(), part, text, String(maxBytes), expiresAt, partExpiresAt]
+  const reply = asArray(await ctx.call(scripts.mergeValue, ctx.partKeys(id, part), args), 'mergeValue')
+  throwForStatus(reply, id, part)
+  if (reply[0] === 'limit') throw mergeTooLarge(part, Number(reply[1]), maxBytes)
+  return { value: parseJson(reply[2]) as Record<string, JsonValue>, version: Number(reply[1]) }
+}
+
 /** `deletePart`: removes the part's keys; a list keeps its seq counter in the header. */
 export async function deletePart(
   ctx: RedisContext,
@@ -53,6 +83,6 @@ export async function deletePart(
   checkWriteOptions(options)
   const [expiresAt] = writeArgs(options)
   const args = [...ctx.base(), part, expiresAt]
-  const reply = asArray(await ctx.call(scripts.deletePart, ctx.partKeys(id, part), args), 'deletePart')
+  const reply = asArray(await ctx.call(scripts.deletePart, ctx.listKeys(id, part), args), 'deletePart')
   throwForStatus(reply, id, part)
 }

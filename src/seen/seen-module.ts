@@ -66,7 +66,7 @@ const noMark: SeenMarkResult = { generation: 0, dropped: 0, duplicate: false }
  * const seen = createSeen(scope, parseSeenOptions({ maxItems: 128 }))
  */
 export function createSeen(scope: SessionScope, options: SeenOptions): SeenModule {
-  const { store, clock, sessionId } = scope
+  const { store, clock, sessionId, sessionKey } = scope
   const userLevel = options.user
   const userRecord = userLevel === undefined ? undefined : scope.userRecordId
 
@@ -84,7 +84,7 @@ export function createSeen(scope: SessionScope, options: SeenOptions): SeenModul
       if (userRecord === undefined || userLevel === undefined) return markResult(await sessionPush)
       const userExpiresAt = scope.userExpiresAt()
       const pushUser = () =>
-        store.push(userRecord, SEEN_PART, [encodeGeneration({ ...generation, s: sessionId })], {
+        store.push(userRecord, SEEN_PART, [encodeGeneration({ ...generation, s: sessionKey })], {
           max: userLevel.maxGenerations,
           expiresAt: userExpiresAt,
           partExpiresAt: Math.min(now + userLevel.ttlMs, userExpiresAt),
@@ -119,7 +119,7 @@ export function createSeen(scope: SessionScope, options: SeenOptions): SeenModul
         now,
         policy,
         { entries: session.entries, lastSeq: session.lastSeq, maxItems: options.maxItems },
-        userLevelInput(user, userLevel, sessionId),
+        userLevelInput(user, userLevel, sessionKey),
       )
       return createSeenView(folded, policy, now)
     },
@@ -148,14 +148,14 @@ function markResult(pushed: PushResult): SeenMarkResult {
 function userLevelInput(
   user: RangeResult<unknown> | undefined,
   level: SeenOptions['user'],
-  sessionId: string,
+  sessionKey: string,
 ) {
   if (user === undefined || level === undefined) return undefined
   return {
     entries: user.entries,
     lastSeq: user.lastSeq,
     maxItems: level.maxItems,
-    skipSession: sessionId,
+    skipSession: sessionKey,
     horizonMs: level.ttlMs,
   }
 }

@@ -44,7 +44,7 @@ export function checkWriteOptions(options: WriteOptions | undefined): void {
 
 /**
  * Checks the arguments of `create`: the id, options with an `expiresAt` after `now` (the store's
- * clock), and header `data` whose keys are field names (its values are checked as the store
+ * clock) and an optional `tombstoneUntil` time, and header `data` whose keys are field names (its values are checked as the store
  * serialises them, against its byte limit).
  *
  * @example
@@ -58,8 +58,9 @@ export function checkCreateArgs(
   assertRecordId(id)
   if (typeof options !== 'object' || options === null)
     throw invalidArgument('create needs options with expiresAt')
-  const { expiresAt, data } = options as CreateOptions
+  const { expiresAt, data, tombstoneUntil } = options as CreateOptions
   checkTime(expiresAt, 'expiresAt')
+  if (tombstoneUntil !== undefined) checkTime(tombstoneUntil, 'tombstoneUntil')
   if (expiresAt <= now) {
     throw invalidArgument(`expiresAt (${expiresAt}) must be after now (${now}); pass now + a TTL in ms`)
   }

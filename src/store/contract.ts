@@ -170,6 +170,58 @@ export interface CreateOptions {
   readonly expiresAt: number
   /** Small facts to keep with the header. */
   readonly data?: Readonly<Record<string, JsonValue>>
+  /**
+   * Also leave a tombstone on `id` until this epoch ms, in the same atomic step: until then
+   * `create` and `rename` refuse the id, even after the record is deleted or expires, so an id is
+   * never issued twice. A tombstone holds nothing but its end and is keyed by a digest of the id
+   * (`idDigest`), so it names no id; reads, `scan` and `count` never see it; a later
+   * `tombstoneUntil` extends it, an earlier one never shortens it. Default: no tombstone (user
+   * records, which are made again after erasure).
+   */
+  readonly tombstoneUntil?: number
+}
+
+/** Options of `rename`. */
+export interface RenameOptions {
+  /**
+   * Required. Both ids get a tombstone until this epoch ms (one already later is kept): the old id
+   * can never be created again before then, nor the new one once it ends.
+   */
+  readonly tombstoneUntil: number
+  /** The moved record's new expiry (activity), in the same step. Default: unchanged. */
+  readonly expiresAt?: number
+  /** Header facts to change on the way (`null` removes one), as `patchMeta`. */
+  readonly patch?: Readonly<Record<string, JsonValue>>
+  /** Rename only when each named header fact holds this value (`null`: is absent), as `patchMeta`. */
+  readonly ifData?: Readonly<Record<string, JsonValue>>
+}
+
+/** One part as `readRecord` returns it; `expiresAt` only when the part has its own expiry. */
+export type PartDump =
+  | {
+      readonly kind: 'value'
+      readonly value: JsonValue
+      readonly version: number
+      readonly expiresAt?: number
+    }
+  | {
+      readonly kind: 'list'
+      readonly entries: readonly ListEntry[]
+      readonly lastSeq: number
+      readonly expiresAt?: number
+    }
+  | {
+      readonly kind: 'map'
+      readonly entries: Readonly<Record<string, JsonValue>>
+      readonly version: number
+      readonly expiresAt?: number
+    }
+
+/** Everything one record holds, as `readRecord` returns it. */
+export interface RecordDump {
+  readonly meta: RecordMeta
+  /** Part name -> content, in a prototype-free object; parts past their own expiry are absent. */
+  readonly parts: Readonly<Record<string, PartDump>>
 }
 
 /** Options of `patchMeta`. */
@@ -178,6 +230,32 @@ export interface PatchMetaOptions {
   readonly expiresAt?: number
   /** Patch only when each named field currently holds this value (`null`: is absent). */
   readonly ifData?: Readonly<Record<string, JsonValue>>
+}
+
+/** Options of `touchMeta`. */
+export interface TouchMetaOptions {
+  /** A header fact holding an epoch ms the expiry never moves past (an absolute end), when it holds a number. */
+  readonly notAfter?: string
+  /**
+   * Move the expiry only when each named header fact is absent or holds this value (an owner
+   * check: `{ u: userId }`; `null` means "only when absent"). Otherwise nothing moves and the
+   * result says `touched: false`.
+   */
+  readonly ifDataAbsentOr?: Readonly<Record<string, JsonValue>>
+}
+
+/** Outcome of `touchMeta` on a live record. */
+export interface TouchMetaResult {
+  /** The header after the call (with the new `expiresAt` when touched). */
+  readonly meta: RecordMeta
+  /** `false` when an `ifDataAbsentOr` condition failed and the expiry was left as it was. */
+  readonly touched: boolean
+}
+
+/** Options of `mergeValue`. */
+export interface MergeValueOptions extends WriteOptions {
+  /** Largest JSON size of the merged value, in bytes: past it `INVALID_ARGUMENT`, nothing written. */
+  readonly maxBytes?: number
 }
 
 /**
@@ -190,6 +268,7 @@ export interface PatchMetaOptions {
  * - a write to a part of a missing or expired record throws `NOT_FOUND` and never resurrects it;
  * - reads of a missing or expired record return `undefined` (or an empty shape), never throw;
  * - a part may expire before its record, never after it;
+ * - an id with a live tombstone cannot be created or renamed to (see `CreateOptions.tombstoneUntil`);
  * - every call is atomic on its own;
  * - ids are checked with `assertRecordId`, part names with `assertPartName`.
  * - values handed back are read-only: copy before changing them.
@@ -199,7 +278,10 @@ export interface SessionStore {
   /** The time source the store expires records by; the facade uses the same one. */
   readonly clock: Clock
 
-  /** Make a record. Resolves `false` (and changes nothing) when a live record already holds `id`. */
+  /**
+   * Make a record. Resolves `false` (and changes nothing) when a live record or a live tombstone
+   * holds `id`; the check and the write are one atomic step, never check-then-create.
+   */
   create(id: string, options: CreateOptions): Promise<boolean>
   /** The record's header, or `undefined` when missing or expired. */
   meta(id: string): Promise<RecordMeta | undefined>
@@ -214,11 +296,61 @@ export interface SessionStore {
   ): Promise<RecordMeta | undefined>
   /** Set the record's expiry to `expiresAt` without rewriting it or its parts; `false` when missing. */
   touch(id: string, expiresAt: number): Promise<boolean>
-  /** Remove a record and all its parts; `false` when it was not there. */
+  /**
+   * `touch` and `meta` in one atomic step (one round trip on a server): moves the expiry to
+   * `expiresAt` (capped by `notAfter`, when `ifDataAbsentOr` holds) and resolves the header, or
+   * `undefined` when the record is missing or expired. Optional: without it the facade calls
+   * `meta` then `touch`.
+   */
+  touchMeta?(id: string, expiresAt: number, options?: TouchMetaOptions): Promise<TouchMetaResult | undefined>
+  /** Remove a record and all its parts; `false` when it was not there. A tombstone on `id` stays. */
   delete(id: string): Promise<boolean>
+
+  /**
+   * A fresh id that `rename(fromId, id)` accepts: 22 base64url characters, as `createSessionId()`,
+   * with at least 110 random bits. Stores that can move a record anywhere in one step return
+   * `createSessionId()`; the Redis store draws one whose key falls in the Cluster slot of `fromId`'s.
+   * Synchronous; it does not reach the store.
+   */
+  renameTarget(fromId: string): string
+  /**
+   * Moves record `fromId` to `toId` in one atomic step and ends `fromId`: the header (`createdAt`
+   * kept, `data` patched by `options.patch`, expiry moved by `options.expiresAt`) and every part
+   * with all its state (values and their versions; list entries, sequence numbers, the last seq of
+   * a deleted list and the idempotency keys; map fields and versions; own part expiries). Both ids
+   * get a tombstone until `options.tombstoneUntil`. Afterwards nothing is left under `fromId`:
+   * reads see a missing record, writes throw `NOT_FOUND`, `create(fromId)` resolves `false`.
+   *
+   * Resolves the moved header (`id` is `toId`), or `undefined` when an `ifData` condition failed
+   * (nothing changed). Throws `NOT_FOUND` when `fromId` is missing or expired, `CONFLICT` when a
+   * live record or a live tombstone holds `toId` (a store may also refuse an id whose expired
+   * record it has not cleared yet), and `INVALID_ARGUMENT` for bad ids, `toId === fromId`, or a
+   * `toId` this store cannot move `fromId` to in one step (draw it with `renameTarget`). Every
+   * failure changes nothing.
+   */
+  rename(fromId: string, toId: string, options: RenameOptions): Promise<RecordMeta | undefined>
+  /**
+   * Everything record `id` holds: its header and every part with data (what a data access
+   * request returns), or `undefined` when the record is missing or expired. Parts past their own
+   * expiry are absent, as is a deleted list that only keeps its sequence counter; idempotency keys
+   * are not returned. One consistent read.
+   */
+  readRecord(id: string): Promise<RecordDump | undefined>
 
   getValue<T = JsonValue>(id: string, part: string): Promise<Versioned<T> | undefined>
   setValue(id: string, part: string, value: JsonValue, options?: SetValueOptions): Promise<CasResult>
+  /**
+   * Merges `patch` into the value part in one atomic step, without a separate read: plain objects
+   * merge key by key, `null` removes a key, anything else (arrays too) replaces; a part that is
+   * missing or not an object counts as `{}`. Resolves the merged value and its new version.
+   * Optional: without it the facade reads and writes with compare-and-set.
+   */
+  mergeValue?(
+    id: string,
+    part: string,
+    patch: Readonly<Record<string, JsonValue>>,
+    options?: MergeValueOptions,
+  ): Promise<Versioned<Readonly<Record<string, JsonValue>>>>
 
   push(id: string, part: string, values: readonly JsonValue[], options: PushOptions): Promise<PushResult>
   /** Entries by index, both ends inclusive, negative counting from the end (like `LRANGE`). */

@@ -6,6 +6,7 @@ import type { RemovalEvent } from './contract.js'
 import { createExpiryBuckets } from './expiry-buckets.js'
 import type { ResolvedMemoryOptions } from './memory-options.js'
 import { type ListPart, type MemoryRecord, PART_OVERHEAD, type Part } from './memory-record.js'
+import { createTombstones } from './memory-tombstones.js'
 
 /**
  * The synchronous heart of the memory store: the LRU of records, their expiry buckets, byte
@@ -46,6 +47,10 @@ export interface MemoryEngine {
   checkBytes(record: MemoryRecord, delta: number): void
   /** Accounts a committed change of `delta` bytes, evicting least recently used records over `maxBytes`. */
   addBytes(record: MemoryRecord, delta: number): void
+  /** Whether `id` has a live tombstone: `create` and `rename` refuse it. */
+  tombstoned(id: string, now: number): boolean
+  /** Leaves (or extends) a tombstone on `id` until `until`; its bytes count in `maxBytes`. */
+  tombstone(id: string, until: number): void
   /** Purges every record and part expired by now (within one bucket). */
   sweep(): void
   /** Delivers queued removal events to listeners; a listener that throws becomes a process warning. */
@@ -60,6 +65,7 @@ export interface MemoryEngine {
 export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine {
   const now = coarseNow(options.clock)
   const buckets = createExpiryBuckets()
+  const tombstones = createTombstones(options.maxSessions)
   const listeners = new Set<(event: RemovalEvent) => void>()
   if (options.onRemove !== undefined) listeners.add(options.onRemove)
   const pending: RemovalEvent[] = []
@@ -207,6 +213,11 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
       )
     },
     addBytes,
+    tombstoned: (id, at) => tombstones.has(id, at),
+    tombstone(id, until) {
+      totalBytes += tombstones.add(id, until, now())
+      enforceBytes()
+    },
     sweep() {
       const at = now()
       buckets.sweep(at, (record) => {
@@ -245,6 +256,7 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
   function enforceBytes(): void {
     const max = options.maxBytes
     if (max === undefined) return
+    while (totalBytes > max && tombstones.size > 0) totalBytes -= tombstones.dropOldest()
     evictLimit = 'maxBytes'
     try {
       // The record just written is the most recently used, so it is the last one pop() would take.

@@ -5,7 +5,7 @@ import type { MemoryEngine } from './memory-engine.js'
 import { storeFields } from './memory-input.js'
 import { EMPTY_DATA, headerData, jsonEqual, metaOf, newRecord, valueBytes } from './memory-record.js'
 
-/** Makes record `id`; `false` (nothing changed) when a live record holds the id. */
+/** Makes record `id`; `false` (nothing changed) when a live record or a live tombstone holds the id. */
 export function createRecord(engine: MemoryEngine, id: string, options: CreateOptions): boolean {
   const now = engine.now()
   checkCreateArgs(id, options, now)
@@ -16,10 +16,11 @@ export function createRecord(engine: MemoryEngine, id: string, options: CreateOp
     data = headerData(stored.fields)
     for (const key in stored.bytes) dataBytes += stored.bytes[key]!
   }
-  if (engine.find(id, now) !== undefined) return false
+  if (engine.find(id, now) !== undefined || engine.tombstoned(id, now)) return false
   const record = newRecord(id, now, options.expiresAt, data, dataBytes)
   engine.checkBytes(record, 0)
   engine.insert(record)
+  if (options.tombstoneUntil !== undefined) engine.tombstone(id, options.tombstoneUntil)
   return true
 }
 

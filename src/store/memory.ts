@@ -1,4 +1,5 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
+import { createSessionId } from '../ids.js'
 import { checkScanOptions, checkTime } from './arguments.js'
 import type {
   MapSnapshot,
@@ -8,12 +9,15 @@ import type {
   StoreCapabilities,
   Versioned,
 } from './contract.js'
+import { mergeRecordValue, touchRecordMeta } from './memory-combined.js'
+import { dumpRecord } from './memory-dump.js'
 import { createMemoryEngine, type MemoryEngine } from './memory-engine.js'
 import { createRecord, deleteRecordPart, patchRecordMeta } from './memory-header.js'
 import { pushList, rangeList, rangeListBySeq } from './memory-lists.js'
 import { readMap, updateMap } from './memory-maps.js'
 import { type MemoryStoreOptions, resolveMemoryOptions } from './memory-options.js'
 import { metaOf } from './memory-record.js'
+import { renameRecord } from './memory-rename.js'
 import { createSnapshotter } from './memory-snapshots.js'
 import { readValue, writeValue } from './memory-values.js'
 
@@ -112,6 +116,7 @@ export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
         return Promise.reject(error)
       }
     },
+    touchMeta: (id, expiresAt, opts) => run(() => touchRecordMeta(engine, id, expiresAt, opts)),
     patchMeta: (id, patch, opts) => run(() => patchRecordMeta(engine, id, patch, opts)),
     delete: (id) =>
       run(() => {
@@ -120,10 +125,15 @@ export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
         engine.remove(record, 'deleted')
         return true
       }),
+    // Any id will do: a memory record moves anywhere in one step.
+    renameTarget: () => createSessionId(),
+    rename: (fromId, toId, opts) => run(() => renameRecord(engine, fromId, toId, opts)),
+    readRecord: (id) => run(() => dumpRecord(engine, id)),
     getValue<T>(id: string, part: string) {
       return run(() => readValue(engine, id, part) as Versioned<T> | undefined)
     },
     setValue: (id, part, value, opts) => run(() => writeValue(engine, id, part, value, opts)),
+    mergeValue: (id, part, patch, opts) => run(() => mergeRecordValue(engine, id, part, patch, opts)),
     push: (id, part, values, opts) => run(() => pushList(engine, id, part, values, opts)),
     range<T>(id: string, part: string, start: number, stop: number) {
       return run(() => rangeList(engine, id, part, start, stop) as RangeResult<T>)

@@ -1,9 +1,13 @@
 import { createManualClock } from '../clock.js'
+import { combinedChecks } from './suite-combined.js'
 import { assertOnClock, explainFailure } from './suite-hints.js'
 import { listChecks } from './suite-lists.js'
 import { mapChecks } from './suite-maps.js'
+import { readRecordChecks } from './suite-read-record.js'
 import { recordChecks } from './suite-records.js'
+import { renameChecks } from './suite-rename.js'
 import { scanChecks } from './suite-scan.js'
+import { tombstoneChecks } from './suite-tombstones.js'
 import type { MakeStore, StoreCheck, StoreSuiteOptions, SuiteApi } from './suite-types.js'
 import { checkContext } from './suite-types.js'
 import { validationChecks } from './suite-validation.js'
@@ -29,6 +33,10 @@ export const storeChecks: Readonly<Record<string, readonly StoreCheck[]>> = Obje
   lists: listChecks,
   maps: mapChecks,
   'scan and count': scanChecks,
+  'read-and-touch, merge (optional calls)': combinedChecks,
+  tombstones: tombstoneChecks,
+  rename: renameChecks,
+  readRecord: readRecordChecks,
   validation: validationChecks,
 })
 
@@ -36,8 +44,9 @@ export const storeChecks: Readonly<Record<string, readonly StoreCheck[]>> = Obje
  * Registers the `SessionStore` conformance suite with your test framework: one test per rule of
  * the contract (expiry by the injected clock, touch, per-part expiry, NOT_FOUND without
  * resurrection, compare-and-set, capped and idempotent pushes, ranges, map limits, scan, count,
- * validation). `makeStore` must return a store that expires records by `ctx.clock` (a manual clock
- * starting at the current time, which checks move forward); the suite closes it after each check.
+ * tombstones, rename, readRecord, validation). `makeStore` must return a store that expires records
+ * by `ctx.clock` (a manual clock starting at the current time, which checks move forward); the
+ * suite closes it after each check.
  * Checks use ids under a prefix unique to each check, so stores may share a database. A failure
  * names the rule it broke and its usual cause; a store that does not tell time by `ctx.clock`
  * fails every check with that one message.

@@ -19,6 +19,14 @@ const groupHints: Readonly<Record<string, string>> = {
   maps: 'work out the whole update before writing: a conflict, a limit or a bad increment must leave the map as it was',
   'scan and count':
     'scan and count read the records themselves (filtered by the store clock), in batches, each id once',
+  'read-and-touch, merge (optional calls)':
+    'touchMeta and mergeValue are one atomic step each: read, decide and write the record under one lock (or script), capping the move at the notAfter fact',
+  tombstones:
+    'create must check the tombstone and write the record in one atomic step; a tombstone holds only its end time, keyed by a digest of the id',
+  rename:
+    'rename moves the header and every part in one atomic step, locking both ids, and leaves a tombstone under the old id; check the target is free in that same step',
+  readRecord:
+    'readRecord reads the header and every live part in one consistent snapshot, skipping parts past their own expiry',
   validation:
     'check arguments before touching data, with the checks of sessionkit/adapter (assertRecordId, assertPartName, checkJson, checkPushArgs, checkUpdateMapArgs, ...)',
 }

@@ -12,18 +12,19 @@ forEachStore((fixture) => {
       const { kit } = await makeKit(fixture)
       const s = await kit.create({ userId: 'u1', deviceId: 'web' })
       expect(s.id).toMatch(/^[A-Za-z0-9_-]{22}$/)
-      const again = await kit.get(s.id)
+      const again = await kit.get(s.id, { userId: 'u1' })
       expect(again?.id).toBe(s.id)
       expect(again?.userId).toBe('u1')
       expect(again?.deviceId).toBe('web')
       expect(again?.createdAt).toBe(T0)
     })
 
-    it('returns undefined for an unknown session and throws INVALID_ARGUMENT for a malformed id', async () => {
+    it('returns undefined for an unknown or malformed id (a cookie is client input); INVALID_ARGUMENT for a non-string', async () => {
       const { kit } = await makeKit(fixture)
       expect(await kit.get('AAAAAAAAAAAAAAAAAAAAAA')).toBeUndefined()
-      await expect(kit.get('bad id!')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
-      await expect(kit.get('short')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
+      expect(await kit.get('bad id!')).toBeUndefined()
+      expect(await kit.get('short')).toBeUndefined()
+      await expect(kit.get(42 as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
     })
 
     it('expires after the idle TTL, and writes through modules count as activity', async () => {
@@ -67,6 +68,21 @@ forEachStore((fixture) => {
       expect(await kit.get(s.id)).toBeUndefined()
     })
 
+    it("get({ touch }) never slides past the absolute end, and leaves another user's session untouched", async () => {
+      const { kit, clock } = await makeKit(fixture, { ttl: { idleMs: 30 * MIN, absoluteMs: 40 * MIN } })
+      const s = await kit.create({ userId: 'u1' })
+      clock.advance(20 * MIN)
+      expect((await kit.get(s.id, { touch: true, userId: 'u1' }))?.id).toBe(s.id)
+      expect((await s.info())?.expiresAt).toBe(T0 + 40 * MIN)
+      const other = await kit.create({ userId: 'u1' })
+      clock.advance(5 * MIN)
+      await expect(kit.get(other.id, { touch: true, userId: 'u2' })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+      })
+      expect((await other.info())?.expiresAt).toBe(T0 + 50 * MIN)
+      expect((await kit.stats()).lookups).toMatchObject({ hits: 1 })
+    })
+
     it('info() reports the header with last activity derived from the sliding expiry', async () => {
       const { kit, clock } = await makeKit(fixture, { ttl: { idleMs: 30 * MIN } })
       const s = await kit.create({ userId: 'u9', deviceId: 'ios' })
@@ -79,7 +95,7 @@ forEachStore((fixture) => {
         createdAt: T0,
         lastActiveAt: T0 + 5 * MIN,
         expiresAt: T0 + 35 * MIN,
-        absoluteExpiresAt: undefined,
+        absoluteExpiresAt: T0 + 24 * 60 * MIN,
       })
     })
 
@@ -101,7 +117,7 @@ forEachStore((fixture) => {
       expect(isSessionKitError(error, 'CONFLICT')).toBe(true)
     })
 
-    it('getOrCreate keeps a live session, and creates one for unknown, expired or invalid ids', async () => {
+    it('getOrCreate keeps a live session, and gives a fresh server id for unknown, expired or invalid ids', async () => {
       const { kit, clock } = await makeKit(fixture, { ttl: { idleMs: 10 * MIN } })
       const first = await kit.getOrCreate(undefined)
       expect(first.created).toBe(true)
@@ -110,21 +126,36 @@ forEachStore((fixture) => {
       expect(same.session.id).toBe(first.session.id)
       const chosen = await kit.getOrCreate('client-cookie-value')
       expect(chosen).toMatchObject({ created: true })
-      expect(chosen.session.id).toBe('client-cookie-value')
+      expect(chosen.session.id).not.toBe('client-cookie-value')
+      expect(await kit.get('client-cookie-value')).toBeUndefined()
       clock.advance(11 * MIN)
       const revived = await kit.getOrCreate(first.session.id)
       expect(revived.created).toBe(true)
-      expect(revived.session.id).toBe(first.session.id)
+      expect(revived.session.id).not.toBe(first.session.id)
       const invalid = await kit.getOrCreate('no good!')
       expect(invalid.created).toBe(true)
       expect(invalid.session.id).not.toBe('no good!')
+    })
+
+    it('getOrCreate with adopt makes an unknown id under that id, but never one issued before', async () => {
+      const { kit, clock } = await makeKit(fixture, { ttl: { idleMs: 10 * MIN, absoluteMs: 60 * MIN } })
+      const adopted = await kit.getOrCreate('gateway-signed-id-1', { adopt: true })
+      expect(adopted).toMatchObject({ created: true, session: { id: 'gateway-signed-id-1' } })
+      expect((await kit.getOrCreate('gateway-signed-id-1', { adopt: true })).created).toBe(false)
+      clock.advance(11 * MIN)
+      const after = await kit.getOrCreate('gateway-signed-id-1', { adopt: true })
+      expect(after.created).toBe(true)
+      expect(after.session.id).not.toBe('gateway-signed-id-1')
+      clock.advance(50 * MIN)
+      const later = await kit.getOrCreate('gateway-signed-id-1', { adopt: true })
+      expect(later.session.id).toBe('gateway-signed-id-1')
     })
 
     it('stats() counts creations, ends and lookups, and active sessions from the store', async () => {
       const { kit } = await makeKit(fixture)
       const a = await kit.create({ userId: 'u1' })
       await kit.create()
-      await kit.get(a.id)
+      await kit.get(a.id, { userId: 'u1' })
       await kit.get('missing-session-id')
       await a.end()
       expect(await kit.stats()).toEqual({
@@ -133,6 +164,7 @@ forEachStore((fixture) => {
         ended: 1,
         expired: 0,
         evicted: 0,
+        rotated: 0,
         lookups: { hits: 1, misses: 1, hitRate: 0.5 },
       })
     })

@@ -14,17 +14,21 @@ forEachStore((fixture) => {
       await expect(kit.getOrCreate(s.id, { userId: 'mallory' })).rejects.toMatchObject({ code: 'FORBIDDEN' })
     })
 
-    it('link binds an anonymous session at login, once', async () => {
+    it('link binds an anonymous session at login and moves it to a new id; the old id is dead', async () => {
       const { kit } = await makeKit(fixture)
       const anon = await kit.create({ deviceId: 'web' })
       await anon.cart.add({ sku: 'SKU-1', name: 'Mug', unitPrice: 900 })
       const linked = await kit.link(anon.id, 'bob')
       expect(linked.userId).toBe('bob')
+      expect(linked.id).not.toBe(anon.id)
       expect(await linked.cart.totals()).toMatchObject({ quantity: 1 })
-      expect((await kit.link(anon.id, 'bob')).userId).toBe('bob')
-      await expect(kit.link(anon.id, 'eve')).rejects.toMatchObject({ code: 'FORBIDDEN' })
-      await expect(kit.get(anon.id, { userId: 'eve' })).rejects.toMatchObject({ code: 'FORBIDDEN' })
-      expect((await kit.sessionsOf('bob')).map((i) => i.id)).toEqual([anon.id])
+      expect(await kit.get(anon.id)).toBeUndefined()
+      await expect(kit.link(anon.id, 'bob')).rejects.toMatchObject({ code: 'NOT_FOUND' })
+      const again = await kit.link(linked.id, 'bob')
+      expect(again.id).not.toBe(linked.id)
+      await expect(kit.link(again.id, 'eve')).rejects.toMatchObject({ code: 'FORBIDDEN' })
+      await expect(kit.get(again.id, { userId: 'eve' })).rejects.toMatchObject({ code: 'FORBIDDEN' })
+      expect((await kit.sessionsOf('bob')).map((i) => i.id)).toEqual([again.id])
       await expect(kit.link('unknown-session-1', 'bob')).rejects.toMatchObject({ code: 'NOT_FOUND' })
     })
 
@@ -80,7 +84,7 @@ forEachStore((fixture) => {
       const d = await kit.create({ userId: 'u1' })
       expect((await kit.sessionsOf('u1')).map((i) => i.id)).toEqual([d.id, c.id])
       expect(evicted).toEqual([`${a.id}:user.maxSessions`])
-      expect(await kit.get(a.id)).toBeUndefined()
+      expect(await kit.get(a.id, { userId: 'u1' })).toBeUndefined()
     })
 
     it('concurrent creates past users.maxSessions all succeed, and the user keeps its limit', async () => {

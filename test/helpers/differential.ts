@@ -71,6 +71,33 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc
     .record({
       id,
+      patch: fc.dictionary(fc.constantFrom('k', 'z', 'n'), fc.oneof(json, fc.constant({ k: null }))),
+      maxBytes: opt(fc.integer({ min: 1, max: 60 })),
+      ttl: opt(writeTtl),
+    })
+    .map((a) =>
+      step(`mergeValue ${JSON.stringify(a)}`, (s, c) =>
+        s.mergeValue!(a.id, 'v1', a.patch, { maxBytes: a.maxBytes, expiresAt: at(c, a.ttl) }),
+      ),
+    ),
+  fc
+    .record({
+      id,
+      ttl: fc.integer({ min: -10, max: 120_000 }),
+      cap: opt(fc.constantFrom('u', 'd')),
+      owner: opt(json),
+    })
+    .map((a) =>
+      step(`touchMeta ${JSON.stringify(a)}`, (s, c) =>
+        s.touchMeta!(a.id, c.now() + a.ttl, {
+          notAfter: a.cap,
+          ifDataAbsentOr: a.owner === undefined ? undefined : { u: a.owner },
+        }),
+      ),
+    ),
+  fc
+    .record({
+      id,
       values: fc.array(json, { maxLength: 4 }),
       max: fc.integer({ min: 1, max: 5 }),
       key: opt(fc.constantFrom('k1', 'k2')),

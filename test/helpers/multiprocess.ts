@@ -1,9 +1,8 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { createSessionKit, type SessionKit } from '../../src/kit.js'
 import type { SessionStore } from '../../src/store/contract.js'
+import { runProcesses } from './processes.js'
 
 const worker = join(import.meta.dirname, 'fixtures/store-worker.ts')
 const PROCESSES = 4
@@ -17,46 +16,9 @@ interface Summary {
   readonly failures: readonly string[]
 }
 
-/** Starts `PROCESSES` workers, releases them together, and resolves their summaries. */
-async function runWorkers(target: readonly string[], sessionId: string, mode: string): Promise<Summary[]> {
-  const children: ChildProcessWithoutNullStreams[] = []
-  const ready: Promise<void>[] = []
-  const done: Promise<Summary>[] = []
-  for (let i = 0; i < PROCESSES; i++) {
-    const args = ['--import', 'tsx', worker, ...target, sessionId, mode, String(PER_PROCESS)]
-    const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] })
-    children.push(child)
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString()
-    })
-    const lines = createInterface({ input: child.stdout })
-    ready.push(
-      new Promise((resolve, reject) => {
-        lines.on('line', (line) => line === 'ready' && resolve())
-        child.once('exit', (code) => reject(new Error(`worker exited (${code}) before ready: ${stderr}`)))
-      }),
-    )
-    done.push(
-      new Promise((resolve, reject) => {
-        let summary: Summary | undefined
-        lines.on('line', (line) => {
-          if (line.startsWith('done ')) summary = JSON.parse(line.slice(5)) as Summary
-        })
-        child.once('exit', (code) => {
-          if (code === 0 && summary !== undefined) resolve(summary)
-          else reject(new Error(`worker exited with ${code}: ${stderr}`))
-        })
-      }),
-    )
-  }
-  try {
-    await Promise.all(ready)
-    for (const child of children) child.stdin.write('go\n')
-    return await Promise.all(done)
-  } finally {
-    for (const child of children) if (child.exitCode === null) child.kill()
-  }
+/** Starts `PROCESSES` workers on the session, releases them together, and resolves their summaries. */
+function runWorkers(target: readonly string[], sessionId: string, mode: string): Promise<Summary[]> {
+  return runProcesses<Summary>(worker, [...target, sessionId, mode, String(PER_PROCESS)], PROCESSES)
 }
 
 /**

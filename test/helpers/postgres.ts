@@ -74,7 +74,7 @@ export function usePostgres(): {
         ...store,
         async close() {
           await store.close()
-          const tables = ['', '_parts', '_entries', '_fields', '_keys'].map(
+          const tables = ['', '_parts', '_entries', '_fields', '_keys', '_tombstones'].map(
             (t) => `"${schema}"."records${t}"`,
           )
           await get().query(`TRUNCATE ${tables.join(', ')}`)

@@ -1,5 +1,5 @@
 import type { Clock } from '../../src/clock.js'
-import { createSessionId } from '../../src/ids.js'
+import { createSessionId, idDigest } from '../../src/ids.js'
 import { userRecordId } from '../../src/kit/core.js'
 import type { SessionScope } from '../../src/session-scope.js'
 import type { SessionStore } from '../../src/store/contract.js'
@@ -32,6 +32,7 @@ export async function makeScope(
     store,
     clock,
     sessionId,
+    sessionKey: idDigest(sessionId),
     userId,
     userRecordId: userRecord,
     activityExpiresAt: () => clock.now() + idleMs,

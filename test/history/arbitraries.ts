@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import type { MessageInput } from '../../src/history/index.js'
+import type { MessageInput } from '../../src/index.js'
 
 const word = fc.constantFrom(
   'flat',

@@ -9,11 +9,11 @@ import {
   parseHistoryOptions,
   selectContext,
   toOpenAIMessages,
-} from '../../src/history/index.js'
+} from '../../src/index.js'
+import { expectOpenAIMessages } from '../formats/provider-shapes.js'
 import { makeScope } from '../helpers/scope.js'
 import { forEachStore, type StoreFixture } from '../helpers/stores.js'
 import { history } from './arbitraries.js'
-import { expectOpenAIMessages } from './provider-shapes.js'
 import { IDLE_MS, T0 } from './scope.js'
 
 const limits = fc.record({

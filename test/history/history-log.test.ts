@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import type { HistoryOptionsInput, MessageInput } from '../../src/history/index.js'
+import type { HistoryOptionsInput, MessageInput } from '../../src/index.js'
 import { forEachStore } from '../helpers/stores.js'
 import { IDLE_MS, makeHistory, T0 } from './scope.js'
 

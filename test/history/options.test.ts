@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { estimateTokens, parseHistoryOptions } from '../../src/history/index.js'
+import { estimateTokens, parseHistoryOptions } from '../../src/index.js'
 
 describe('parseHistoryOptions', () => {
   it('fills the defaults', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { computeHistoryStats, type HistoryMessage } from '../../src/history/index.js'
+import { computeHistoryStats, type HistoryMessage } from '../../src/index.js'
 
 let seq = 0
 const msg = (role: HistoryMessage['role'], content: string, createdAt: number, extra = {}): HistoryMessage =>
@@ -41,5 +41,21 @@ describe('computeHistoryStats', () => {
     expect(stats.byRole).toEqual({ system: 1, user: 2, assistant: 1, tool: 1 })
     expect(stats.toolCalls).toBe(1)
     expect(stats.durationMs).toBe(3_600_000)
+  })
+
+  it('never counts reasoning as visible text', () => {
+    const reasoning = [
+      { type: 'reasoning', text: 'metro metro metro metro metro metro', signature: 'sig' },
+      { type: 'text', text: 'A flat.' },
+    ]
+    const stats = computeHistoryStats([
+      { seq: 1, id: 'a', createdAt: 0, role: 'assistant', content: reasoning } as HistoryMessage,
+    ])
+    expect(stats.averageChars).toBe('A flat.'.length)
+    expect(stats.topTopics).toEqual([{ word: 'flat', count: 1 }])
+    // A model reads reasoning back inside a tool loop: the token budget counts it.
+    expect(stats.estimatedTokens).toBeGreaterThan(
+      computeHistoryStats([msg('assistant', 'A flat.', 0)]).estimatedTokens,
+    )
   })
 })

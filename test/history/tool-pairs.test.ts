@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkToolPairs, DEFAULT_TOOL_PLACEHOLDER, type MessageInput } from '../../src/history/index.js'
+import { checkToolPairs, DEFAULT_TOOL_PLACEHOLDER, type MessageInput } from '../../src/index.js'
 
 const call = (id: string) => ({ id, name: 'lookup', arguments: { id } })
 const ask: MessageInput = { role: 'user', content: 'Is the flat free?' }

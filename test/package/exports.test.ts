@@ -12,9 +12,11 @@ const entries = Object.entries(pkg.exports as Record<string, unknown>).filter(
 )
 const tsupEntries = readFileSync(join(root, 'tsup.config.ts'), 'utf8')
 
-// Bytes of the ESM bundle of the main entry (unminified, shared chunks included) it may not pass:
-// about 10% above its size at 0.1.0 (209 KB), so growth is a decision, not an accident.
-const MAX_MAIN_BYTES = 230_000
+// Bytes of the ESM bundle of the main entry (unminified, each shared chunk counted once) it may not
+// pass: about 5% above its size after the last deliberate growth, so growth is a decision, not an
+// accident. 209 KB at 0.1.0; 269 KB with the security rules, read-with-touch, the merge patch and
+// the provider converters of src/formats/.
+const MAX_MAIN_BYTES = 282_000
 
 type Conditions = { import: { types: string; default: string }; require: { types: string; default: string } }
 
@@ -76,15 +78,29 @@ describe('package exports map', () => {
 
   it('keeps the main bundle under its byte limit', () => {
     const main = (pkg.exports['.'] as Conditions).import.default
-    const chunks = readFileSync(join(root, main), 'utf8').match(/from ["']\.\/(chunk-[\w-]+\.js)["']/g) ?? []
+    const chunks = new Set(
+      readFileSync(join(root, main), 'utf8').match(/from ["']\.\/(chunk-[\w-]+\.js)["']/g) ?? [],
+    )
     const bytes =
       statSync(join(root, main)).size +
-      chunks.reduce(
+      [...chunks].reduce(
         (sum, c) =>
           sum + statSync(join(root, 'dist', c.replace(/^from ["']\.\//, '').replace(/["']$/, ''))).size,
         0,
       )
     expect(bytes).toBeLessThan(MAX_MAIN_BYTES)
+  })
+
+  it('ships the Redis scripts’ shared Lua prelude once per format, not once per script', () => {
+    const dist = join(root, 'dist')
+    for (const ext of ['.js', '.cjs']) {
+      const files = readdirSync(dist).filter((file) => file.endsWith(ext))
+      const copies = files.reduce(
+        (n, file) => n + readFileSync(join(dist, file), 'utf8').split('-- Shared prelude').length - 1,
+        0,
+      )
+      expect([ext, copies]).toEqual([ext, 1])
+    }
   })
 
   it('declares what the package promises: no side effects, dist only, Node >= 20, two runtime deps', () => {

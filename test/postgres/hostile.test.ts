@@ -68,6 +68,42 @@ describe.runIf(postgresUrl !== undefined)('Postgres store under hostile input an
     expect(patched?.data['a\u0000b']).toBe(undefined)
   })
 
+  it('merges values holding NUL and lone surrogates exactly (the merge is then done with compare-and-set)', async () => {
+    const store = await postgres.makeStore(createManualClock(Date.now()))
+    await store.create('m', { expiresAt: store.clock.now() + MINUTE })
+    await store.setValue('m', 'prefs', { 'a\u0000b': '\ud800', keep: { x: 1 } })
+    const merged = await store.mergeValue!('m', 'prefs', { keep: { y: '\u0000' }, '\udc00': 1 })
+    const expected = { 'a\u0000b': '\ud800', keep: { x: 1, y: '\u0000' }, '\udc00': 1 }
+    expect(merged).toEqual({ value: expected, version: 2 })
+    expect(await store.getValue('m', 'prefs')).toEqual({ value: expected, version: 2 })
+    // Back to plain text: the server merges again.
+    await store.setValue('m', 'prefs', { plain: 1 })
+    expect(await store.mergeValue!('m', 'prefs', { more: [1] })).toEqual({
+      value: { plain: 1, more: [1] },
+      version: 4,
+    })
+  })
+
+  it('stores a merged value as the text JSON.stringify gives it, untouched members byte for byte', async () => {
+    const store = await postgres.makeStore(createManualClock(Date.now()))
+    await store.create('t', { expiresAt: store.clock.now() + MINUTE })
+    const base = {
+      n: 1e21,
+      small: -1.5e-7,
+      s: 'a"\\\n\u0001é💥',
+      deep: { a: [1, { b: null }], c: {} },
+      gone: 1,
+    }
+    await store.setValue('t', 'prefs', base)
+    const patch = { deep: { c: { d: 'x' }, a: null }, gone: null, 'new"key': { z: null, y: [] } }
+    await store.mergeValue!('t', 'prefs', patch)
+    const stored = await postgres
+      .pool()
+      .query(`SELECT value FROM "${store.schema}".records_parts WHERE record_id = 't' AND name = 'prefs'`)
+    const expected = { n: 1e21, small: -1.5e-7, s: base.s, deep: { c: { d: 'x' } }, 'new"key': { y: [] } }
+    expect(stored.rows[0].value).toBe(JSON.stringify(expected))
+  })
+
   it('takes the longest field names and keys the contract allows', async () => {
     const store = await postgres.makeStore(createManualClock(Date.now()))
     await store.create('long', { expiresAt: store.clock.now() + MINUTE })
@@ -114,9 +150,17 @@ describe.runIf(postgresUrl !== undefined)('Postgres store under hostile input an
         () => store.updateMap('one', 'cart', { set: { a: 1 }, incr: { n: 2 }, setIfAbsent: { t: 1 } }),
       ],
       ['getMap', () => store.getMap('one', 'cart')],
+      ['touchMeta', () => store.touchMeta!('one', Date.now() + MINUTE, { ifDataAbsentOr: { u: 'x' } })],
+      [
+        'mergeValue',
+        () => store.mergeValue!('one', 'prefs', { a: { b: 1 } }, { expiresAt: Date.now() + MINUTE }),
+      ],
+      ['readRecord', () => store.readRecord('one')],
       ['deletePart', () => store.deletePart('one', 'state')],
       ['count', () => store.count()],
-      ['delete', () => store.delete('one')],
+      ['rename', () => store.rename('one', 'two', { tombstoneUntil: Date.now() + MINUTE })],
+      ['delete', () => store.delete('two')],
+      ['create over a tombstone', () => store.create('one', { expiresAt: Date.now() + MINUTE })],
     ]
     for (const [name, call] of calls) {
       sent.length = 0

@@ -40,10 +40,10 @@ describe.runIf(postgresUrl !== undefined)('Postgres sweeper', () => {
     clock.advance(MINUTE)
     // Expired, so never returned, but within the grace: still on disk.
     expect(await store.meta('gone0')).toBe(undefined)
-    expect(await store.sweep()).toEqual({ records: 0, parts: 0 })
+    expect(await store.sweep()).toEqual({ records: 0, parts: 0, tombstones: 0 })
     expect(await rows(schema, '')).toBe(6)
     clock.advance(MINUTE)
-    expect(await store.sweep()).toEqual({ records: 5, parts: 0 })
+    expect(await store.sweep()).toEqual({ records: 5, parts: 0, tombstones: 0 })
     expect(await rows(schema, '')).toBe(1)
     for (const table of ['_parts', '_entries']) expect(await rows(schema, table)).toBe(1)
     for (const table of ['_fields', '_keys']) expect(await rows(schema, table)).toBe(0)
@@ -58,11 +58,31 @@ describe.runIf(postgresUrl !== undefined)('Postgres sweeper', () => {
     await store.updateMap('r', 'cart', { set: { a: 1 } }, { partExpiresAt: clock.now() + MINUTE })
     await store.setValue('r', 'state', 'stays')
     clock.advance(MINUTE)
-    expect(await store.sweep()).toEqual({ records: 0, parts: 2 })
+    expect(await store.sweep()).toEqual({ records: 0, parts: 2, tombstones: 0 })
     expect(await rows(schema, '_entries')).toBe(0)
     expect(await rows(schema, '_fields')).toBe(0)
     expect((await store.push('r', 'log', [4], { max: 10 })).firstSeq).toBe(4)
     expect((await store.getValue('r', 'state'))?.value).toBe('stays')
+    await store.close()
+  })
+
+  it('leaves the tombstone of a record it deletes, and deletes tombstones once they end, in batches', async () => {
+    const { clock, schema, store } = await sweepable({ sweepBatchSize: 2, expiryGraceMs: 0 })
+    for (const id of ['t1', 't2', 't3']) {
+      await store.create(id, { expiresAt: clock.now() + MINUTE, tombstoneUntil: clock.now() + 5 * MINUTE })
+    }
+    await store.create('plain', { expiresAt: clock.now() + MINUTE })
+    clock.advance(MINUTE)
+    expect(await store.sweep()).toEqual({ records: 4, parts: 0, tombstones: 0 })
+    expect(await rows(schema, '')).toBe(0)
+    expect(await rows(schema, '_tombstones')).toBe(3)
+    expect(await store.create('t1', { expiresAt: clock.now() + MINUTE })).toBe(false)
+    expect(await store.create('plain', { expiresAt: clock.now() + MINUTE })).toBe(true)
+    clock.advance(4 * MINUTE)
+    // The new 'plain' has expired too.
+    expect(await store.sweep()).toEqual({ records: 1, parts: 0, tombstones: 3 })
+    expect(await rows(schema, '_tombstones')).toBe(0)
+    expect(await store.create('t1', { expiresAt: clock.now() + MINUTE })).toBe(true)
     await store.close()
   })
 
@@ -102,6 +122,16 @@ describe.runIf(postgresUrl !== undefined)('Postgres sweeper', () => {
     expect(indexes.rows.map((r) => r.indexdef).sort()).toEqual([
       `CREATE INDEX records_expiry_minute ON ${schema}.records USING btree (expiry_minute)`,
       `CREATE INDEX records_parts_expires_at ON ${schema}.records_parts USING btree (expires_at) WHERE (expires_at IS NOT NULL)`,
+    ])
+    const ends = await postgres
+      .pool()
+      .query('SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2', [
+        schema,
+        'records_tombstones',
+      ])
+    expect(ends.rows.map((r) => r.indexdef).sort()).toEqual([
+      `CREATE INDEX records_tombstones_until ON ${schema}.records_tombstones USING btree (until)`,
+      `CREATE UNIQUE INDEX records_tombstones_pkey ON ${schema}.records_tombstones USING btree (digest)`,
     ])
   })
 })

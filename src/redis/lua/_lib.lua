@@ -1,25 +1,52 @@
--- Shared prelude, prepended to every script by scripts/gen-lua.mjs.
--- Layout: KEYS[1] is the record's header hash `{prefix:id}`; each part lives at `{prefix:id}:<part>`,
--- a list's idempotency keys at `<part key>#k` (key -> "first:last") and `<part key>#o` (their order).
--- Header fields: `c` createdAt, `e` expiresAt, `d:<name>` header facts (JSON), and per part
--- `k:<part>` kind (v, l, m), `x:<part>` own expiry, `v:<part>` version, `s:<part>` last list seq.
+-- Shared prelude: scripts/gen-lua.mjs ships it once, and the store puts it before every script.
+--
+-- Key layout of a record; every key carries the hash tag {prefix:id}, so a record is in one slot:
+--   {prefix:id}           hash    header: `c` createdAt, `e` expiresAt, `d:<name>` header facts (JSON),
+--                                 per part `k:<part>` kind (v, l, m), `x:<part>` own expiry,
+--                                 `v:<part>` version, `s:<part>` last list seq
+--   {prefix:id}:<part>    string (a value's JSON), list (one JSON entry per element) or hash (a map)
+--   {prefix:id}:<part>#k  hash    a list's idempotency keys -> "first:last"
+--   {prefix:id}:<part>#o  list    those keys, oldest first
+--
+-- KEYS[1] is the header; then every other key the call may touch. The caller passes the keys of
+-- the part it names (a list's three, any other part's one). When a call finds it must touch keys
+-- it was not given (moving the expiry pushes every part's TTL, a delete removes every part, a write
+-- clears an expired part that was of another kind), it writes nothing and replies
+-- { 'keys', key ... }; the caller sends it again with those keys added. So every key a script
+-- touches is in KEYS, and Redis routes or refuses each call whole while a Cluster slot migrates.
 -- ARGV[1] is the caller's clock (`now`, epoch ms) and ARGV[2] how long keys outlive their logical
 -- expiry in Redis (grace ms), so a store on a manual or skewed clock never loses a live record.
 local header = KEYS[1]
 local now = tonumber(ARGV[1])
 local grace = tonumber(ARGV[2])
-
--- The record's expiresAt when it is live by the caller's clock, else nil.
-local function live_until()
-  local e = redis.call('HGET', header, 'e')
-  if not e then return nil end
-  e = tonumber(e)
-  if e <= now then return nil end
-  return e
+local given = {}
+for i = 1, #KEYS do
+  given[KEYS[i]] = true
 end
 
 local function part_key(part)
   return header .. ':' .. part
+end
+
+-- Appends the keys of `part`, a part of `kind`, to `out`.
+local function add_keys(out, part, kind)
+  local key = part_key(part)
+  out[#out + 1] = key
+  if kind == 'l' then
+    out[#out + 1] = key .. '#k'
+    out[#out + 1] = key .. '#o'
+  end
+  return out
+end
+
+-- nil when every key of `keys` was given; else the reply that asks for the others.
+local function ask_for(keys)
+  local reply = { 'keys' }
+  for i = 1, #keys do
+    if not given[keys[i]] then reply[#reply + 1] = keys[i] end
+  end
+  if #reply == 1 then return nil end
+  return reply
 end
 
 -- Milliseconds a key should live in Redis when it expires logically at `at`.
@@ -29,78 +56,31 @@ local function physical_ttl(at)
   return math.floor(t + grace)
 end
 
--- The part's kind, whether it holds data now (its own expiry, if any, still ahead), that expiry,
--- and its version (a value's or a map's; 0 for a list or a missing part).
-local function part_state(part)
-  local fields = redis.call('HMGET', header, 'k:' .. part, 'x:' .. part, 'v:' .. part)
-  local kind = fields[1]
-  if not kind then return false, false, nil, 0 end
-  local x = fields[2] and tonumber(fields[2])
-  local version = tonumber(fields[3]) or 0
-  if x and x <= now then return kind, false, x, version end
-  return kind, true, x, version
-end
-
--- Removes what is left of a part whose own expiry passed, so a write starts from empty.
-local function clear_part(part)
-  local key = part_key(part)
-  redis.call('DEL', key, key .. '#k', key .. '#o')
-  redis.call('HDEL', header, 'k:' .. part, 'x:' .. part, 'v:' .. part)
-end
-
--- Opens a write of kind `want` (v, l, m) to `part`; a part whose own expiry passed is cleared first.
--- Returns the reply to give back at once ({ 'missing' } or { 'kind', kind }), or nil, the record's
--- expiresAt, whether the part exists (false when new), its own expiry and its version (0 when new).
-local function open_write(part, want)
-  local record_expires_at = live_until()
-  if not record_expires_at then return { 'missing' } end
-  local kind, present, x, version = part_state(part)
-  if not present then
-    if kind then clear_part(part) end
-    return nil, record_expires_at, false, nil, 0
-  end
-  if kind ~= want then return { 'kind', kind } end
-  return nil, record_expires_at, true, x, version
-end
-
--- Opens a read of list `part` at KEYS[2]. Returns the reply to give back at once (nothing stored:
--- { 0, lastSeq, 0 }, the list's seq counter outliving its entries; { 'kind', kind }), or nil, the
--- list's length and its last seq.
-local function open_list(part)
-  if not live_until() then return { 0, 0, 0 } end
-  local kind, present = part_state(part)
-  local last = tonumber(redis.call('HGET', header, 's:' .. part) or '0')
-  if not present then return { 0, last, 0 } end
-  if kind ~= 'l' then return { 'kind', kind } end
-  return nil, redis.call('LLEN', KEYS[2]), last
-end
-
--- Every part name the header knows (also lists that were deleted but keep their seq counter).
-local function part_names()
-  local names, seen = {}, {}
-  local fields = redis.call('HKEYS', header)
-  for i = 1, #fields do
-    local f = fields[i]
-    local tag = string.sub(f, 1, 2)
-    if tag == 'k:' or tag == 's:' then
-      local part = string.sub(f, 3)
-      if not seen[part] then
-        seen[part] = true
-        names[#names + 1] = part
-      end
+-- Every part of the record, from the header's fields (an HGETALL reply): part -> { kind, own expiry }.
+local function parts_of(all)
+  local parts = {}
+  for i = 1, #all, 2 do
+    local tag = string.sub(all[i], 1, 2)
+    if tag == 'k:' then
+      local part = string.sub(all[i], 3)
+      parts[part] = parts[part] or {}
+      parts[part][1] = all[i + 1]
+    elseif tag == 'x:' then
+      local part = string.sub(all[i], 3)
+      parts[part] = parts[part] or {}
+      parts[part][2] = tonumber(all[i + 1])
     end
   end
-  return names
+  return parts
 end
 
--- Deletes the header and every key of the record.
-local function purge()
-  local names = part_names()
-  for i = 1, #names do
-    local key = part_key(names[i])
-    redis.call('DEL', key, key .. '#k', key .. '#o')
+-- Every key of the parts in `parts` (see parts_of).
+local function keys_of_parts(parts)
+  local keys = {}
+  for part, p in pairs(parts) do
+    if p[1] then add_keys(keys, part, p[1]) end
   end
-  redis.call('DEL', header)
+  return keys
 end
 
 -- Sets the Redis expiry of one part's keys (a list's idempotency keys too).
@@ -115,44 +95,123 @@ end
 
 -- Redis-side lifetime. The header's TTL is the record's horizon, shared by every part key without
 -- an earlier own expiry. It is pushed out in steps (what is needed plus an eighth), so most calls
--- that move the expiry change one field and leave every TTL alone; keys outlive their logical
--- expiry by at most the grace plus that step, and reads never see them after it.
-local function set_horizon(ttl)
-  redis.call('PEXPIRE', header, ttl + math.floor(ttl / 8))
-end
-
--- Moves the record's expiry; when the horizon falls short, pushes it and every part key out.
-local function move_expiry(expires_at)
-  redis.call('HSET', header, 'e', expires_at)
-  local e = tonumber(expires_at)
+-- that move the expiry set one field and leave every TTL alone; keys outlive their logical expiry
+-- by at most the grace plus that step, and reads never see them after it.
+-- Moves the horizon for a record expiring at `e`, and every part key of `parts` with it.
+local function push_horizon(e, parts)
   local need = physical_ttl(e)
-  if redis.call('PTTL', header) >= need then return end
-  set_horizon(need)
-  local horizon = redis.call('PTTL', header)
-  local all = redis.call('HGETALL', header)
-  local kinds, own = {}, {}
-  for i = 1, #all, 2 do
-    local tag = string.sub(all[i], 1, 2)
-    if tag == 'k:' then
-      kinds[string.sub(all[i], 3)] = all[i + 1]
-    elseif tag == 'x:' then
-      own[string.sub(all[i], 3)] = tonumber(all[i + 1])
-    end
-  end
-  for part, kind in pairs(kinds) do
-    local x = own[part]
-    if x and x < e then
-      expire_keys(part, kind, physical_ttl(x))
-    else
-      expire_keys(part, kind, horizon)
+  local horizon = need + math.floor(need / 8)
+  redis.call('PEXPIRE', header, horizon)
+  for part, p in pairs(parts) do
+    if p[1] then
+      if p[2] and p[2] < e then
+        expire_keys(part, p[1], physical_ttl(p[2]))
+      else
+        expire_keys(part, p[1], horizon)
+      end
     end
   end
 end
 
--- Header facts as a flat list: createdAt, expiresAt, name, json, name, json ... The times stay
--- strings: a Lua number would come back as an integer reply, cutting a fractional clock.
-local function meta_reply()
-  local all = redis.call('HGETALL', header)
+-- Plans moving the record's expiry to `expires_at` ('' to keep). Returns the reply asking for keys
+-- when the horizon must be pushed and the caller did not give every part key; else nil, the header's
+-- TTL now and, when the horizon must be pushed, every part (see parts_of). `all` is the header as
+-- an HGETALL reply when the caller has read it already.
+local function plan_expiry(expires_at, all)
+  local ttl = redis.call('PTTL', header)
+  if expires_at == '' or ttl >= physical_ttl(tonumber(expires_at)) then return nil, ttl, nil end
+  local parts = parts_of(all or redis.call('HGETALL', header))
+  local ask = ask_for(keys_of_parts(parts))
+  if ask then return ask end
+  return nil, ttl, parts
+end
+
+-- Removes what is left of a part of `kind` (its keys must be given).
+local function clear_part(part, kind)
+  local keys = add_keys({}, part, kind)
+  redis.call('DEL', unpack(keys))
+  redis.call('HDEL', header, 'k:' .. part, 'x:' .. part, 'v:' .. part)
+end
+
+-- Opens a write of kind `want` to `part` that moves the record's expiry to `expires_at` ('' to
+-- keep). Returns a reply to give back at once ({ 'missing' }, { 'kind', kind } or { 'keys', ... }),
+-- or nil and the write's state: `e` the record's expiresAt, `known` whether the part holds data,
+-- `x` its own expiry, `version` (0 when new), `ttl` the header's TTL and `parts` every part when
+-- the horizon must be pushed. A part whose own expiry passed is cleared first, whatever its kind.
+local function open_write(part, want, expires_at)
+  local f = redis.call('HMGET', header, 'e', 'k:' .. part, 'x:' .. part, 'v:' .. part)
+  local e = tonumber(f[1])
+  if not e or e <= now then return { 'missing' } end
+  local kind = f[2]
+  local x = tonumber(f[3])
+  local stale = kind and x and x <= now
+  if kind and not stale and kind ~= want then return { 'kind', kind } end
+  local keys = add_keys({}, part, want)
+  if stale and kind ~= want then add_keys(keys, part, kind) end
+  local ask = ask_for(keys)
+  if ask then return ask end
+  local refused, ttl, parts = plan_expiry(expires_at)
+  if refused then return refused end
+  if stale then
+    clear_part(part, kind)
+    kind, x = false, nil
+  end
+  local w = { e = e, known = kind and true or false, x = x, version = 0, ttl = ttl, parts = parts }
+  if kind then w.version = tonumber(f[4]) or 0 end
+  return nil, w
+end
+
+-- Ends a write opened by open_write: sets the header fields `fields` (a flat name, value list, such
+-- as the new version), the part's kind when new, its own expiry `part_expires_at` and the record's
+-- `expires_at` (each '' to keep) in one HSET, then gives the part's keys their Redis expiry when
+-- they may lack it (`fresh`: a key this write created) or it changed.
+local function finish_write(part, kind, w, fields, part_expires_at, expires_at, fresh)
+  if not w.known then
+    fields[#fields + 1] = 'k:' .. part
+    fields[#fields + 1] = kind
+  end
+  local x = w.x
+  if part_expires_at ~= '' then
+    fields[#fields + 1] = 'x:' .. part
+    fields[#fields + 1] = part_expires_at
+    x = tonumber(part_expires_at)
+  end
+  local e = w.e
+  if expires_at ~= '' then
+    fields[#fields + 1] = 'e'
+    fields[#fields + 1] = expires_at
+    e = tonumber(expires_at)
+  end
+  if #fields > 0 then redis.call('HSET', header, unpack(fields)) end
+  if w.parts then
+    w.parts[part] = { kind, x }
+    push_horizon(e, w.parts)
+    return
+  end
+  if w.known and not fresh and part_expires_at == '' then return end
+  if x and x < e then
+    expire_keys(part, kind, physical_ttl(x))
+  else
+    expire_keys(part, kind, w.ttl)
+  end
+end
+
+-- Opens a read of `part`, which should be of kind `want`. Returns a reply for a missing record or
+-- part (`empty`) or { 'kind', kind }, or nil and the header fields read (e, kind, own expiry,
+-- version or last seq: `fourth` names that field).
+local function open_read(part, want, empty, fourth)
+  local f = redis.call('HMGET', header, 'e', 'k:' .. part, 'x:' .. part, fourth .. part)
+  local e = tonumber(f[1])
+  if not e or e <= now then return empty end
+  local x = tonumber(f[3])
+  if not f[2] or (x and x <= now) then return empty, f end
+  if f[2] ~= want then return { 'kind', f[2] } end
+  return nil, f
+end
+
+-- Header facts as a flat list from an HGETALL reply: createdAt, expiresAt, name, json ... The times
+-- stay strings: a Lua number would come back as an integer reply, cutting a fractional clock.
+local function meta_reply(all)
   local out = { '0', '0' }
   for i = 1, #all, 2 do
     local f = all[i]
@@ -168,23 +227,45 @@ local function meta_reply()
   return out
 end
 
--- After a write to `part` (`known`: it existed before; `x`: its own expiry, nil for none): records
--- its kind and a new own expiry (`part_expires_at`, '' to keep), moves the record's expiry
--- (`expires_at`, '' to keep) as activity, and gives the part's keys their Redis expiry.
-local function finish_write(part, kind, known, x, part_expires_at, expires_at, record_expires_at)
-  if not known then redis.call('HSET', header, 'k:' .. part, kind) end
-  if part_expires_at ~= '' then
-    redis.call('HSET', header, 'x:' .. part, part_expires_at)
-    x = tonumber(part_expires_at)
+-- The value of field `name` in an HGETALL reply, or nil.
+local function field_of(all, name)
+  for i = 1, #all, 2 do
+    if all[i] == name then return all[i + 1] end
   end
-  local e = record_expires_at
-  if expires_at ~= '' then
-    move_expiry(expires_at)
-    e = tonumber(expires_at)
+  return nil
+end
+
+-- Every part name in the header's fields (an HGETALL reply), also of lists that were deleted but
+-- keep their seq counter, sorted (the order in which a caller passes their keys).
+local function part_names(all)
+  local names, seen = {}, {}
+  for i = 1, #all, 2 do
+    local tag = string.sub(all[i], 1, 2)
+    if tag == 'k:' or tag == 's:' then
+      local part = string.sub(all[i], 3)
+      if not seen[part] then
+        seen[part] = true
+        names[#names + 1] = part
+      end
+    end
   end
-  if x and x < e then
-    expire_keys(part, kind, physical_ttl(x))
-  else
-    expire_keys(part, kind, redis.call('PTTL', header))
-  end
+  table.sort(names)
+  return names
+end
+
+-- A tombstone is a string key (named by a digest of the id it guards, passed in KEYS) holding the
+-- epoch ms until which that id may not be created again.
+local function tombstone_live(key)
+  local until_ms = redis.call('GET', key)
+  return until_ms ~= false and tonumber(until_ms) > now
+end
+
+-- Leaves a tombstone at `key` until `until_ms` (a later one already there is kept); Redis expires
+-- it by itself, with the grace.
+local function extend_tombstone(key, until_ms)
+  local u = tonumber(until_ms)
+  if u <= now then return end
+  local current = redis.call('GET', key)
+  if current and tonumber(current) >= u then return end
+  redis.call('SET', key, until_ms, 'PX', math.max(physical_ttl(u), 1))
 end

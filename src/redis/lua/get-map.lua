@@ -1,10 +1,8 @@
 -- getMap(id, part): KEYS[2] hash key; ARGV[3] part, [4] 'all' or 'some', [5...] the fields for 'some'.
 -- { version, field, json ... }; { 'kind', kind } for another kind of part.
-if not live_until() then return { 0 } end
-local kind, present, _, version = part_state(ARGV[3])
-if not present then return { 0 } end
-if kind ~= 'm' then return { 'kind', kind } end
-local out = { version }
+local refused, f = open_read(ARGV[3], 'm', { 0 }, 'v:')
+if refused then return refused end
+local out = { tonumber(f[4]) or 0 }
 if ARGV[4] == 'all' then
   local all = redis.call('HGETALL', KEYS[2])
   for i = 1, #all do out[#out + 1] = all[i] end

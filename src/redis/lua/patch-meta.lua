@@ -1,11 +1,13 @@
 -- patchMeta(id): ARGV[3] expiresAt or '', ARGV[4] number of conditions, then name, json pairs
 -- ('' = must be absent), then name, json pairs to write ('' = remove).
--- { 'ok', meta... }, { 'failed' } when a condition does not hold, { 'missing' }.
-if not live_until() then return { 'missing' } end
+-- { 'ok', meta... }, { 'failed' } when a condition does not hold, { 'missing' }, { 'keys', ... }.
+local all = redis.call('HGETALL', header)
+local e = tonumber(field_of(all, 'e'))
+if not e or e <= now then return { 'missing' } end
 local conditions = tonumber(ARGV[4])
 local i = 5
 for _ = 1, conditions do
-  local current = redis.call('HGET', header, 'd:' .. ARGV[i])
+  local current = field_of(all, 'd:' .. ARGV[i])
   local wanted = ARGV[i + 1]
   if wanted == '' then
     if current then return { 'failed' } end
@@ -14,15 +16,25 @@ for _ = 1, conditions do
   end
   i = i + 2
 end
+local refused, _, parts = plan_expiry(ARGV[3], all)
+if refused then return refused end
+local set, removed = {}, {}
 while i <= #ARGV do
   if ARGV[i + 1] == '' then
-    redis.call('HDEL', header, 'd:' .. ARGV[i])
+    removed[#removed + 1] = 'd:' .. ARGV[i]
   else
-    redis.call('HSET', header, 'd:' .. ARGV[i], ARGV[i + 1])
+    set[#set + 1] = 'd:' .. ARGV[i]
+    set[#set + 1] = ARGV[i + 1]
   end
   i = i + 2
 end
-if ARGV[3] ~= '' then move_expiry(ARGV[3]) end
-local out = meta_reply()
+if ARGV[3] ~= '' then
+  set[#set + 1] = 'e'
+  set[#set + 1] = ARGV[3]
+end
+if #removed > 0 then redis.call('HDEL', header, unpack(removed)) end
+if #set > 0 then redis.call('HSET', header, unpack(set)) end
+if parts then push_horizon(tonumber(ARGV[3]), parts) end
+local out = meta_reply(redis.call('HGETALL', header))
 table.insert(out, 1, 'ok')
 return out

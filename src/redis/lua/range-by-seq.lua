@@ -1,8 +1,13 @@
 -- rangeBySeq(id, part): KEYS[2] list key; ARGV[3] part, [4] afterSeq or '', [5] beforeSeq or '',
 -- [6] limit, [7] '1' for the newest `limit` entries of the window, '0' for the oldest.
 -- { length, lastSeq, firstIndex, json ... } as range.lua; { 'kind', kind }.
-local refused, length, last = open_list(ARGV[3])
-if refused then return refused end
+local refused, f = open_read(ARGV[3], 'l', { 0, 0, 0 }, 's:')
+if refused then
+  if f then return { 0, tonumber(f[4]) or 0, 0 } end
+  return refused
+end
+local last = tonumber(f[4]) or 0
+local length = redis.call('LLEN', KEYS[2])
 local first_seq = last - length + 1
 local lo, hi = first_seq, last
 if ARGV[4] ~= '' then lo = math.max(lo, tonumber(ARGV[4]) + 1) end

@@ -1,4 +1,9 @@
--- touch(id): ARGV[3] expiresAt. Moves the expiry of the header and every part key; 1, or 0 when missing.
-if not live_until() then return 0 end
-move_expiry(ARGV[3])
+-- touch(id): ARGV[3] expiresAt. Moves the record's expiry (and, when the horizon falls short, the
+-- TTL of every key); 1, or 0 when missing.
+local e = tonumber(redis.call('HGET', header, 'e'))
+if not e or e <= now then return 0 end
+local refused, _, parts = plan_expiry(ARGV[3])
+if refused then return refused end
+redis.call('HSET', header, 'e', ARGV[3])
+if parts then push_horizon(tonumber(ARGV[3]), parts) end
 return 1

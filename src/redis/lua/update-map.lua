@@ -4,14 +4,15 @@
 -- field, delta to increment. Deletes, then sets, then set-if-absent, then increments.
 -- { 'ok', version, count, field, number ... (count pairs), field, json ... (the value of each
 -- set-if-absent field after the update) }, { 'conflict', version }, { 'limit', what, field },
--- { 'notint', field }, { 'missing' }, { 'kind', kind }.
+-- { 'notint', field }, { 'missing' }, { 'kind', kind }, { 'keys', ... }.
 local part = ARGV[3]
 local map = KEYS[2]
-local refused, record_expires_at, known, x, version = open_write(part, 'm')
+local refused, w = open_write(part, 'm', ARGV[7])
 if refused then return refused end
+local version = w.version
 -- ifVersion 0 means "only when the map is empty or missing", whatever its version.
 if ARGV[4] == '0' then
-  if known and redis.call('HLEN', map) > 0 then return { 'conflict', version } end
+  if w.known and redis.call('HLEN', map) > 0 then return { 'conflict', version } end
 elseif ARGV[4] ~= '' and tonumber(ARGV[4]) ~= version then
   return { 'conflict', version }
 end
@@ -78,8 +79,8 @@ for _, field in ipairs(order) do
   end
 end
 version = version + 1
-redis.call('HSET', header, 'v:' .. part, version)
-finish_write(part, 'm', known, x, ARGV[8], ARGV[7], record_expires_at)
+-- The map's key may be new (or emptied and made again), so its TTL is always set.
+finish_write(part, 'm', w, { 'v:' .. part, version }, ARGV[8], ARGV[7], true)
 local out = { 'ok', version, #numbers / 2 }
 for n = 1, #numbers do out[#out + 1] = numbers[n] end
 for _, field in ipairs(kept) do

@@ -23,7 +23,7 @@ export function expectOpenAIMessages(messages: unknown): void {
     switch (role) {
       case 'system':
         keysWithin(raw, ['role', 'content'], where)
-        expect(typeof raw.content).toBe('string')
+        expect(typeof raw.content === 'string' || Array.isArray(raw.content)).toBe(true)
         break
       case 'user':
         keysWithin(raw, ['role', 'content'], where)
@@ -33,6 +33,9 @@ export function expectOpenAIMessages(messages: unknown): void {
             if (part.type === 'text') {
               keysWithin(part, ['type', 'text'], where)
               expect(typeof part.text).toBe('string')
+            } else if (part.type === 'file') {
+              keysWithin(part, ['type', 'file'], where)
+              expect((part.file as Obj).file_data).toMatch(/^data:application\/pdf;base64,/)
             } else {
               expect(part.type).toBe('image_url')
               keysWithin(part, ['type', 'image_url'], where)
@@ -42,11 +45,14 @@ export function expectOpenAIMessages(messages: unknown): void {
         }
         break
       case 'assistant': {
-        keysWithin(raw, ['role', 'content', 'tool_calls'], where)
+        keysWithin(raw, ['role', 'content', 'tool_calls', 'refusal'], where)
         const calls = raw.tool_calls as Obj[] | undefined
-        if (raw.content === null)
-          expect(calls?.length ?? 0, `${where}: null content needs tool_calls`).toBeGreaterThan(0)
-        else expect(typeof raw.content).toBe('string')
+        if (raw.content === null) {
+          expect(
+            (calls?.length ?? 0) > 0 || typeof raw.refusal === 'string',
+            `${where}: null content needs tool_calls or a refusal`,
+          ).toBe(true)
+        } else expect(typeof raw.content === 'string' || Array.isArray(raw.content)).toBe(true)
         if (calls !== undefined) {
           expect(calls.length).toBeGreaterThan(0)
           open = new Set()
@@ -66,7 +72,7 @@ export function expectOpenAIMessages(messages: unknown): void {
       }
       case 'tool':
         keysWithin(raw, ['role', 'content', 'tool_call_id'], where)
-        expect(typeof raw.content).toBe('string')
+        expect(typeof raw.content === 'string' || Array.isArray(raw.content)).toBe(true)
         expect(
           open,
           `${where}: a tool message must follow an assistant message with tool_calls`,
@@ -89,7 +95,7 @@ const mediaTypes = ['image/jpeg', 'image/png', 'image/gif', 'image/webp']
 export function expectAnthropicPayload(payload: unknown): void {
   const p = payload as Obj
   keysWithin(p, ['system', 'messages'], 'payload')
-  if ('system' in p) expect(typeof p.system).toBe('string')
+  if ('system' in p) expect(typeof p.system === 'string' || Array.isArray(p.system)).toBe(true)
   const turns = p.messages as Obj[]
   expect(Array.isArray(turns)).toBe(true)
   let pending: string[] = []
@@ -97,6 +103,11 @@ export function expectAnthropicPayload(payload: unknown): void {
     const where = `messages[${i}]`
     keysWithin(turn, ['role', 'content'], where)
     expect(turn.role).toBe(i % 2 === 0 ? 'user' : 'assistant')
+    if (typeof turn.content === 'string') {
+      expect(turn.content.length, `${where}: string content must be non-empty`).toBeGreaterThan(0)
+      expect(pending.length, `${where}: tool_use blocks left unanswered`).toBe(0)
+      continue
+    }
     const blocks = turn.content as Obj[]
     expect(
       Array.isArray(blocks) && blocks.length > 0,
@@ -148,9 +159,18 @@ export function expectAnthropicPayload(payload: unknown): void {
           break
         case 'tool_result':
           expect(turn.role).toBe('user')
-          keysWithin(b, ['type', 'tool_use_id', 'content'], where)
+          keysWithin(b, ['type', 'tool_use_id', 'content', 'is_error'], where)
           expect(b.tool_use_id).toMatch(idPattern)
-          if ('content' in b) expect(typeof b.content).toBe('string')
+          if ('content' in b) expect(typeof b.content === 'string' || Array.isArray(b.content)).toBe(true)
+          break
+        case 'thinking':
+          expect(turn.role).toBe('assistant')
+          keysWithin(b, ['type', 'thinking', 'signature'], where)
+          expect(typeof b.signature).toBe('string')
+          break
+        case 'redacted_thinking':
+          expect(turn.role).toBe('assistant')
+          keysWithin(b, ['type', 'data'], where)
           break
         default:
           throw new Error(`${where}: unknown block type ${String(b.type)}`)

@@ -1,6 +1,7 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
 import { checkJson } from '../util/json.js'
-import type { ContentPart, HistoryRole, JsonObject, MessageInput, ToolCall } from './message.js'
+import type { ContentPart, HistoryRole, JsonObject, MessageInput, ToolCall } from './model.js'
+import { readContent } from './validate-parts.js'
 
 /** Limits a message must keep, from the history options. */
 export interface MessageLimits {
@@ -8,13 +9,19 @@ export interface MessageLimits {
   readonly maxMessageBytes: number
 }
 
-/** Most content parts in one message. */
-const MAX_PARTS = 256
 /** Most tool calls in one assistant message. */
 const MAX_TOOL_CALLS = 128
 
 const roles: ReadonlySet<string> = new Set<HistoryRole>(['system', 'user', 'assistant', 'tool'])
-const messageKeys: ReadonlySet<string> = new Set(['role', 'content', 'toolCalls', 'toolCallId', 'metadata'])
+const messageKeys: ReadonlySet<string> = new Set([
+  'role',
+  'content',
+  'toolCalls',
+  'toolCallId',
+  'isError',
+  'isJson',
+  'metadata',
+])
 const hints: Readonly<Record<string, string>> = {
   tool_calls: 'toolCalls (or convert the whole array with fromOpenAIMessages)',
   tool_call_id: 'toolCallId (or convert the whole array with fromOpenAIMessages)',
@@ -23,7 +30,6 @@ const hints: Readonly<Record<string, string>> = {
   createdAt: 'nothing: the store assigns seq, id and createdAt',
 }
 const toolNamePattern = /^[A-Za-z0-9_.:-]{1,128}$/
-const imageUrlPattern = /^(https?:\/\/\S+|data:image\/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]+)$/i
 
 /**
  * Checks one message written by a caller and returns a clean copy holding only the known
@@ -42,7 +48,7 @@ export function validateMessage(input: unknown, limits: MessageLimits, what: str
     if (messageKeys.has(key)) continue
     const hint = hints[key]
     throw invalidArgument(
-      `${what} has an unknown field "${key}"${hint === undefined ? '' : `; use ${hint}`}. Fields: role, content, toolCalls, toolCallId, metadata`,
+      `${what} has an unknown field "${key}"${hint === undefined ? '' : `; use ${hint}`}. Fields: role, content, toolCalls, toolCallId, isError, isJson, metadata`,
     )
   }
   const role = raw.role
@@ -64,9 +70,14 @@ export function validateMessage(input: unknown, limits: MessageLimits, what: str
   let toolCallId: string | undefined
   if (role === 'tool') {
     toolCallId = readId(raw.toolCallId, `${what}.toolCallId`)
-  } else if (raw.toolCallId !== undefined) {
-    throw invalidArgument(`${what}.toolCallId is only allowed on tool messages`)
+  } else {
+    for (const key of ['toolCallId', 'isError', 'isJson']) {
+      if (raw[key] !== undefined) throw invalidArgument(`${what}.${key} is only allowed on tool messages`)
+    }
   }
+  const isError = readFlag(raw.isError, `${what}.isError`)
+  const isJson = readFlag(raw.isJson, `${what}.isJson`)
+  if (isJson === true) checkJsonContent(content, what)
   const metadata = raw.metadata === undefined ? undefined : readObject(raw.metadata, `${what}.metadata`)
 
   const message: MessageInput = {
@@ -74,6 +85,8 @@ export function validateMessage(input: unknown, limits: MessageLimits, what: str
     content,
     ...(toolCalls === undefined ? {} : { toolCalls }),
     ...(toolCallId === undefined ? {} : { toolCallId }),
+    ...(isError === undefined ? {} : { isError }),
+    ...(isJson === undefined ? {} : { isJson }),
     ...(metadata === undefined ? {} : { metadata }),
   }
   const bytes = messageBytes(message, what)
@@ -95,22 +108,25 @@ export function validateMessage(input: unknown, limits: MessageLimits, what: str
 function messageBytes(m: MessageInput, what: string): number {
   let bytes = 40
   if (typeof m.content === 'string') bytes += jsonStringBytes(m.content)
-  else for (const p of m.content) bytes += 24 + jsonStringBytes(p.type === 'text' ? p.text : p.url)
+  else for (const p of m.content) bytes += partBytes(p)
   if (m.toolCalls !== undefined) {
-    for (const [i, c] of m.toolCalls.entries()) {
-      const args = checkJson(
-        c.arguments,
-        { maxBytes: Number.POSITIVE_INFINITY },
-        `${what}.toolCalls[${i}].arguments`,
-      )
-      bytes += 48 + jsonStringBytes(c.id) + jsonStringBytes(c.name) + Buffer.byteLength(args, 'utf8')
+    for (const c of m.toolCalls) {
+      bytes += 64 + jsonStringBytes(c.id) + jsonStringBytes(c.name) + jsonStringBytes(c.arguments as string)
+      if (c.itemId !== undefined) bytes += jsonStringBytes(c.itemId)
     }
   }
-  if (m.toolCallId !== undefined) bytes += 16 + jsonStringBytes(m.toolCallId)
+  if (m.toolCallId !== undefined) bytes += 32 + jsonStringBytes(m.toolCallId)
   if (m.metadata !== undefined) {
     const text = checkJson(m.metadata, { maxBytes: Number.POSITIVE_INFINITY }, `${what}.metadata`)
     bytes += 16 + Buffer.byteLength(text, 'utf8')
   }
+  return bytes
+}
+
+/** Bytes of a part's fields as JSON: every field of a checked part is a string. */
+function partBytes(part: ContentPart): number {
+  let bytes = 16
+  for (const value of Object.values(part)) bytes += 8 + jsonStringBytes(value as string)
   return bytes
 }
 
@@ -130,30 +146,6 @@ function isEmpty(content: string | readonly ContentPart[]): boolean {
   return content.every((part) => part.type === 'text' && part.text.length === 0)
 }
 
-function readContent(value: unknown, role: HistoryRole, what: string): string | readonly ContentPart[] {
-  if (typeof value === 'string') return value
-  if (!Array.isArray(value)) {
-    throw invalidArgument(`${what}.content must be a string or an array of { type: 'text', text } parts`)
-  }
-  if (value.length > MAX_PARTS)
-    throw invalidArgument(`${what}.content has ${value.length} parts; at most ${MAX_PARTS}`)
-  return value.map((part: unknown, i): ContentPart => {
-    const where = `${what}.content[${i}]`
-    if (typeof part !== 'object' || part === null) throw invalidArgument(`${where} must be an object`)
-    const p = part as Record<string, unknown>
-    const keys = Object.keys(p).length
-    if (p.type === 'text' && typeof p.text === 'string' && keys === 2) return { type: 'text', text: p.text }
-    if (p.type === 'image' && typeof p.url === 'string' && keys === 2) {
-      if (role !== 'user') throw invalidArgument(`${where}: images are only allowed on user messages`)
-      if (!imageUrlPattern.test(p.url)) {
-        throw invalidArgument(`${where}.url must be an http(s) URL or a data:image/...;base64, URL`)
-      }
-      return { type: 'image', url: p.url }
-    }
-    throw invalidArgument(`${where} must be { type: 'text', text: string } or { type: 'image', url: string }`)
-  })
-}
-
 function readToolCalls(value: unknown, what: string): readonly ToolCall[] | undefined {
   if (value === undefined) return undefined
   if (!Array.isArray(value) || value.length === 0 || value.length > MAX_TOOL_CALLS) {
@@ -169,8 +161,8 @@ function readToolCalls(value: unknown, what: string): readonly ToolCall[] | unde
     }
     const c = call as Record<string, unknown>
     for (const key of Object.keys(c)) {
-      if (key !== 'id' && key !== 'name' && key !== 'arguments') {
-        throw invalidArgument(`${where} has an unknown field "${key}"; fields: id, name, arguments`)
+      if (key !== 'id' && key !== 'name' && key !== 'arguments' && key !== 'itemId') {
+        throw invalidArgument(`${where} has an unknown field "${key}"; fields: id, name, arguments, itemId`)
       }
     }
     const id = readId(c.id, `${where}.id`)
@@ -179,7 +171,9 @@ function readToolCalls(value: unknown, what: string): readonly ToolCall[] | unde
     if (typeof c.name !== 'string' || !toolNamePattern.test(c.name)) {
       throw invalidArgument(`${where}.name must be 1 to 128 of A-Z a-z 0-9 _ . : -`)
     }
-    return { id, name: c.name, arguments: readObject(c.arguments ?? {}, `${where}.arguments`) }
+    const args = readArguments(c.arguments, `${where}.arguments`)
+    if (c.itemId === undefined) return { id, name: c.name, arguments: args }
+    return { id, name: c.name, arguments: args, itemId: readId(c.itemId, `${where}.itemId`) }
   })
 }
 
@@ -188,6 +182,45 @@ function readId(value: unknown, where: string): string {
     throw invalidArgument(`${where} must be a string of 1 to 256 characters`)
   }
   return value
+}
+
+/**
+ * Arguments as the exact JSON text of an object: a string is checked and kept byte for byte (big
+ * integers and key order intact, never encoded again); an object is checked and serialised once.
+ */
+function readArguments(value: unknown, where: string): string {
+  if (value === undefined) return '{}'
+  if (typeof value !== 'string')
+    return checkJson(readObject(value, where), { maxBytes: Number.POSITIVE_INFINITY }, where)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(value)
+  } catch (cause) {
+    throw new SessionKitError(
+      'INVALID_ARGUMENT',
+      `${where} is not valid JSON; repair or drop the call first`,
+      {
+        cause,
+      },
+    )
+  }
+  checkJson(readObject(parsed, where), { maxBytes: Number.POSITIVE_INFINITY }, where)
+  return value
+}
+
+function checkJsonContent(content: string | readonly ContentPart[], what: string): void {
+  if (typeof content === 'string') {
+    try {
+      JSON.parse(content)
+      return
+    } catch {}
+  }
+  throw invalidArgument(`${what}.isJson is set, so content must be a string of valid JSON`)
+}
+
+function readFlag(value: unknown, where: string): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value
+  throw invalidArgument(`${where} must be true, false or left out`)
 }
 
 function readObject(value: unknown, where: string): JsonObject {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { validateMessage } from '../../src/history/validate-message.js'
+import { validateMessage } from '../../src/message/validate.js'
 
 const limits = { maxMessageBytes: 1_024 }
 const check = (m: unknown) => validateMessage(m, limits, 'message 1')
@@ -25,7 +25,7 @@ describe('validateMessage', () => {
       content: '',
       toolCalls: [{ id: 'c1', name: 'search', arguments: { q: 'x' } }],
     })
-    expect(call.toolCalls).toEqual([{ id: 'c1', name: 'search', arguments: { q: 'x' } }])
+    expect(call.toolCalls).toEqual([{ id: 'c1', name: 'search', arguments: '{"q":"x"}' }])
     expect(check({ role: 'tool', toolCallId: 'c1', content: '' })).toEqual({
       role: 'tool',
       toolCallId: 'c1',
@@ -66,12 +66,51 @@ describe('validateMessage', () => {
         /name must be/,
       ],
       [
-        { role: 'assistant', content: 'x', toolCalls: [{ id: 'a', name: 'f', arguments: '{}' }] },
+        { role: 'assistant', content: 'x', toolCalls: [{ id: 'a', name: 'f', arguments: '[1]' }] },
         /arguments must be a JSON object/,
       ],
       [
+        { role: 'assistant', content: 'x', toolCalls: [{ id: 'a', name: 'f', arguments: '{"a":' }] },
+        /arguments is not valid JSON/,
+      ],
+      [
+        { role: 'user', content: [{ type: 'image', url: 'data:image/svg+xml;base64,PHN2Zz4=' }] },
+        /image\/svg\+xml image; the providers accept image\/png, image\/jpeg, image\/gif, image\/webp/,
+      ],
+      [
+        { role: 'user', content: [{ type: 'image', url: 'data:image/jpg;base64,AAAA' }] },
+        /write image\/jpeg/,
+      ],
+      [{ role: 'user', content: [{ type: 'image', url: 'data:image/png;base64,<script>' }] }, /not base64/],
+      [
+        { role: 'user', content: [{ type: 'image', url: 'https://x.test/a.png', detail: 'max' }] },
+        /detail must be/,
+      ],
+      [
+        {
+          role: 'user',
+          content: [{ type: 'file', url: 'data:text/html;base64,AAAA', mediaType: 'application/pdf' }],
+        },
+        /data:application\/pdf/,
+      ],
+      [{ role: 'user', content: [{ type: 'reasoning', text: 'x', signature: 's' }] }, /not allowed on user/],
+      [
+        { role: 'assistant', content: [{ type: 'reasoning', text: 'x', signature: 's', itemId: 'rs_1' }] },
+        /from one provider/,
+      ],
+      [{ role: 'assistant', content: [{ type: 'reasoning', text: 'x', redactedData: 'd' }] }, /empty text/],
+      [
+        { role: 'assistant', content: [{ type: 'reasoning', text: '', encryptedContent: 'e' }] },
+        /needs the itemId/,
+      ],
+      [{ role: 'assistant', content: [{ type: 'text', text: 'x', extra: 1 }] }, /unknown field "extra"/],
+      [{ role: 'assistant', content: [{ type: '__proto__', text: 'x' }] }, /part types/],
+      [{ role: 'user', content: 'x', isError: true }, /only allowed on tool messages/],
+      [{ role: 'tool', toolCallId: 'c', content: 'not json', isJson: true }, /valid JSON/],
+      [{ role: 'tool', toolCallId: 'c', content: 'x', isError: 'yes' }, /isError must be true, false/],
+      [
         { role: 'assistant', content: [{ type: 'image', url: 'https://x.test/a.png' }] },
-        /only allowed on user/,
+        /not allowed on assistant/,
       ],
       [
         { role: 'user', content: [{ type: 'image', url: 'javascript:alert(1)' }] },
@@ -90,6 +129,30 @@ describe('validateMessage', () => {
         expect((e as { code: string }).code).toBe('INVALID_ARGUMENT')
       }
     }
+  })
+
+  it('keeps arguments text byte for byte and reasoning with its provider data', () => {
+    const text = '{"b":1,"a":12345678901234567890}'
+    const m = check({
+      role: 'assistant',
+      content: [
+        { type: 'reasoning', text: 'Let me check.', signature: 'EqQBCgIYAhIM' },
+        { type: 'reasoning', text: '', redactedData: 'EmwKAhgBEgy3va3pzix' },
+        { type: 'text', text: 'Checking.' },
+      ],
+      toolCalls: [{ id: 'toolu_1', name: 'lookup', arguments: text }],
+    })
+    expect(m.toolCalls![0]!.arguments).toBe(text)
+    expect(m.content).toHaveLength(3)
+    expect(
+      check({ role: 'tool', toolCallId: 'c', content: '{"ok":true}', isJson: true, isError: false }),
+    ).toEqual({
+      role: 'tool',
+      toolCallId: 'c',
+      content: '{"ok":true}',
+      isError: false,
+      isJson: true,
+    })
   })
 
   it('refuses a message larger than maxMessageBytes with LIMIT_EXCEEDED', () => {

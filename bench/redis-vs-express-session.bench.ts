@@ -1,0 +1,190 @@
+// The common web request on Redis, beside what users pick instead: express-session with
+// connect-redis, on the same client library and the same server. One request: read the session
+// (about 1 KB) counting as activity, then write one field. sessionkit: `kit.get(id, { touch: true })`
+// then `session.preferences.patch({ field })`; express-session: `store.get(sid)` then
+// `store.set(sid, session)` with the field changed (what its middleware does for a modified
+// session; the write refreshes the TTL). Throughput at 1 and 64 requests in flight, median of
+// interleaved rounds; round trips and server commands per request from INFO commandstats before
+// and after a batch. Target: sessionkit >= 0.7x. Both on ioredis (connect-redis 10 speaks
+// node-redis, so it gets a three-method adapter onto the same ioredis client) and on node-redis.
+// Starts its own redis-server on a free 127.0.0.1 port; skips with a notice when there is none.
+import { RedisStore } from 'connect-redis'
+import type { SessionData } from 'express-session'
+import { Redis } from 'ioredis'
+import { createClient } from 'redis'
+import { createSessionKit, type SessionKit } from '../src/kit.js'
+import { createRedisStore, fromIoredis, fromNodeRedis, type RedisClientLike } from '../src/redis/index.js'
+import { redisServerAvailable, startRedisServer } from '../test/integration/redis-harness.js'
+
+const TARGET = 0.7
+const SESSIONS = 200
+const ROUNDS = 5
+const REQUESTS = { 1: 2_000, 64: 16_000 } as const
+const TTL_S = 1800
+
+if (!redisServerAvailable()) {
+  console.log('REDIS BENCHMARK SKIPPED: redis-server not found on PATH (apt-get install -y redis-server)')
+  process.exit(0)
+}
+
+/** About 1 KB of session data, the same for both. */
+function sessionData(i: number) {
+  return {
+    userId: `user-${i}`,
+    locale: 'en-GB',
+    theme: 'dark',
+    budget: { min: 500_00, max: 1000_00, currency: 'GBP' },
+    brands: ['acme', 'globex', 'initech', 'umbrella', 'hooli', 'stark'],
+    sizes: { top: 'M', bottom: '32/32', shoe: '9' },
+    recent: Array.from({ length: 12 }, (_, n) => `SKU-${1000 + n}-BLUE-M`),
+    notes: 'x'.repeat(420),
+  }
+}
+
+type Request = (i: number) => Promise<unknown>
+
+async function sessionkitRequests(
+  client: RedisClientLike,
+  prefix: string,
+): Promise<{ kit: SessionKit; request: Request }> {
+  const kit = createSessionKit({ store: createRedisStore({ client, prefix }), ttl: { idleMs: TTL_S * 1000 } })
+  const ids: string[] = []
+  for (let i = 0; i < SESSIONS; i++) {
+    const s = await kit.create()
+    await s.preferences.replace(sessionData(i))
+    ids.push(s.id)
+  }
+  return {
+    kit,
+    request: async (i) => {
+      const session = await kit.get(ids[i % SESSIONS]!, { touch: true })
+      await session!.preferences.patch({ lastSeen: i })
+    },
+  }
+}
+
+/** The store calls express-session's middleware makes for a request that changes its session. */
+async function expressRequests(store: RedisStore): Promise<Request> {
+  const sids: string[] = []
+  for (let i = 0; i < SESSIONS; i++) {
+    const sid = `sid-${i}-${Math.random().toString(36).slice(2)}`
+    const cookie = {
+      originalMaxAge: TTL_S * 1000,
+      expires: new Date(Date.now() + TTL_S * 1000),
+      httpOnly: true,
+      path: '/',
+    }
+    await store.set(sid, { cookie, ...sessionData(i) } as unknown as SessionData)
+    sids.push(sid)
+  }
+  return async (i) => {
+    const sid = sids[i % SESSIONS]!
+    const session = (await store.get(sid)) as (SessionData & { lastSeen?: number }) | null
+    session!.lastSeen = i
+    await store.set(sid, session!)
+  }
+}
+
+/** Requests per second, `total` requests with `inFlight` at a time. */
+async function throughput(request: Request, total: number, inFlight: number): Promise<number> {
+  let next = 0
+  const start = process.hrtime.bigint()
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      for (let i = next++; i < total; i = next++) await request(i)
+    }),
+  )
+  return (total / Number(process.hrtime.bigint() - start)) * 1e9
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+/** Command name -> calls, from INFO commandstats. */
+async function commandStats(admin: Redis): Promise<Map<string, number>> {
+  const stats = new Map<string, number>()
+  for (const line of (await admin.info('commandstats')).split('\n')) {
+    const match = /^cmdstat_([^:]+):calls=(\d+)/.exec(line)
+    if (match) stats.set(match[1]!, Number(match[2]))
+  }
+  return stats
+}
+
+/**
+ * Round trips and server commands per request, from INFO commandstats around `count` requests.
+ * `sent` names the commands the client sends itself (each one round trip: these requests send
+ * one at a time); the rest ran inside scripts.
+ */
+async function perRequest(admin: Redis, request: Request, count: number, sent: readonly string[]) {
+  const before = await commandStats(admin)
+  for (let i = 0; i < count; i++) await request(i)
+  const after = await commandStats(admin)
+  const calls: Record<string, number> = {}
+  for (const [name, n] of after) {
+    const delta = n - (before.get(name) ?? 0)
+    if (delta > 0 && name !== 'info') calls[name] = delta / count
+  }
+  const trips = sent.reduce((sum, name) => sum + (calls[name] ?? 0), 0)
+  const all = Object.values(calls).reduce((sum, n) => sum + n, 0)
+  return { sent: trips, all, calls }
+}
+
+const server = await startRedisServer()
+const admin = new Redis({ host: '127.0.0.1', port: server.port })
+const ioredis = new Redis({ host: '127.0.0.1', port: server.port })
+const nodeRedis = await createClient({ socket: { host: '127.0.0.1', port: server.port } }).connect()
+
+// connect-redis 10 calls node-redis's `get`, `set(key, value, { expiration })` and `expire`.
+const ioredisForConnectRedis = {
+  get: (key: string) => ioredis.get(key),
+  set: (key: string, value: string, options?: { expiration: { type: 'EX'; value: number } }) =>
+    options === undefined ? ioredis.set(key, value) : ioredis.set(key, value, 'EX', options.expiration.value),
+  expire: (key: string, seconds: number) => ioredis.expire(key, seconds),
+}
+
+let passed = true
+for (const [label, wrapped, forConnectRedis] of [
+  ['ioredis', fromIoredis(ioredis), ioredisForConnectRedis],
+  ['node-redis', fromNodeRedis(nodeRedis), nodeRedis],
+] as const) {
+  const ours = await sessionkitRequests(wrapped, `bench-${label}`)
+  const theirs = await expressRequests(
+    new RedisStore({ client: forConnectRedis as never, prefix: `sess-${label}:`, ttl: TTL_S }),
+  )
+  // Warm both (scripts loaded, JIT), then the per-request counts.
+  await throughput(ours.request, 500, 8)
+  await throughput(theirs, 500, 8)
+  const oursCounts = await perRequest(admin, ours.request, 200, ['evalsha', 'eval'])
+  const theirCounts = await perRequest(admin, theirs, 200, ['get', 'set', 'expire'])
+  console.log(`\n${label}, one server; a request reads a ~1 KB session with touch and writes one field`)
+  const show = (name: string, c: typeof oursCounts) =>
+    console.log(
+      `  ${name.padEnd(34)} ${c.sent.toFixed(1)} round trips, ${c.all.toFixed(1)} server commands per request: ${Object.entries(
+        c.calls,
+      )
+        .map(([cmd, n]) => `${cmd} ${n.toFixed(2)}`)
+        .join(', ')}`,
+    )
+  show('sessionkit', oursCounts)
+  show('express-session + connect-redis', theirCounts)
+  for (const inFlight of [1, 64] as const) {
+    const a: number[] = []
+    const b: number[] = []
+    for (let r = 0; r < ROUNDS; r++) {
+      a.push(await throughput(ours.request, REQUESTS[inFlight], inFlight))
+      b.push(await throughput(theirs, REQUESTS[inFlight], inFlight))
+    }
+    const ratio = median(a) / median(b)
+    const pass = ratio >= TARGET
+    passed &&= pass
+    console.log(
+      `  ${String(inFlight).padStart(2)} in flight: sessionkit ${Math.round(median(a))} req/s, express-session ${Math.round(median(b))} req/s, ratio ${ratio.toFixed(2)}x  ${pass ? 'PASS' : 'MISS'} (target >= ${TARGET}x)`,
+    )
+  }
+  await ours.kit.close()
+}
+
+admin.disconnect()
+ioredis.disconnect()
+await nodeRedis.close()
+await server.stop()
+if (!passed) console.log('\nsessionkit missed the target against express-session + connect-redis')

@@ -1,0 +1,28 @@
+-- touchMeta(id): ARGV[3] expiresAt, ARGV[4] the header fact that caps it ('' for none), then name,
+-- json pairs: move only when each named fact is absent or holds that json.
+-- { 'ok', meta... } after the move, { 'held', meta... } unmoved when a condition failed, {} when
+-- missing or expired.
+local all = redis.call('HGETALL', header)
+local e = tonumber(field_of(all, 'e'))
+if not e or e <= now then return {} end
+for i = 5, #ARGV, 2 do
+  local current = field_of(all, 'd:' .. ARGV[i])
+  if current and current ~= ARGV[i + 1] then
+    local out = meta_reply(all)
+    table.insert(out, 1, 'held')
+    return out
+  end
+end
+local target = ARGV[3]
+if ARGV[4] ~= '' then
+  local cap = tonumber(field_of(all, 'd:' .. ARGV[4]))
+  if cap and cap < tonumber(target) then target = field_of(all, 'd:' .. ARGV[4]) end
+end
+local refused, _, parts = plan_expiry(target, all)
+if refused then return refused end
+redis.call('HSET', header, 'e', target)
+if parts then push_horizon(tonumber(target), parts) end
+local out = meta_reply(all)
+out[2] = target
+table.insert(out, 1, 'ok')
+return out
