@@ -75,7 +75,7 @@ export async function mergeValue(
   throwForStatus(reply, id, part)
   if (reply[0] === 'limit') throw mergeTooLarge(part, Number(reply[1]), maxBytes)
   if (reply[0] === 'text') return mergeHere(ctx, id, part, patch, options, maxBytes)
-  return { value: JSON.parse(String(reply[2])) as Record<string, JsonValue>, version: Number(reply[1]) }
+  return { value: reply[2] as Record<string, JsonValue>, version: Number(reply[1]) }
 }
 
 // Tries before a merge done here gives up: each retry means another write landed in between.

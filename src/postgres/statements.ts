@@ -25,7 +25,9 @@ export function buildStatements(names: StoreNames) {
     name: `sessionkit:${names.schema}.${names.table}:${op}`,
     text,
   })
-  const held = 'NOT EXISTS (SELECT 1 FROM jsonb_each($5::jsonb) c WHERE t.data -> c.key <> c.value)'
+  // Each fact of `$5` absent or equal: the facts are JSON strings (or null for "absent"), so the
+  // header with them written over it still holds all of it exactly when none differs.
+  const held = '(t.data || $5::jsonb) @> t.data'
   const cap = `CASE WHEN t.data ->> $4::text ~ '^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$' THEN (t.data ->> $4::text)::float8 END`
   const livePart = `FROM ${records} r JOIN ${parts} p ON p.record_id = r.id AND p.name = $2
     WHERE r.id = $1 AND r.expires_at > $3 AND (p.expires_at IS NULL OR p.expires_at > $3)`

@@ -7,61 +7,96 @@
 -- The object text `p_patch` merged into the object text `p_base`: members of the base in their
 -- order (replaced where the patch has a value, merged where both hold objects, gone where the
 -- patch holds null), then the patch's new members in its order, nulls dropped at every level.
+-- PL/pgSQL, so the query's plan is made once per connection, not on every call.
 CREATE FUNCTION {{schema}}.{{table}}_merge(p_base json, p_patch json) RETURNS text
-LANGUAGE sql IMMUTABLE AS $$
-  SELECT '{' || coalesce(string_agg(
-      to_json(coalesce(b.key, p.key))::text || ':' ||
-      CASE
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  v_out text;
+BEGIN
+  SELECT string_agg(
+      to_json(coalesce(b.key, p.key))::text || ':' || CASE
         WHEN p.key IS NULL THEN b.value::text
-        WHEN json_typeof(p.value) = 'object' THEN {{schema}}.{{table}}_merge(
+        WHEN p.type = 'object' THEN {{schema}}.{{table}}_merge(
           CASE WHEN json_typeof(b.value) = 'object' THEN b.value ELSE '{}'::json END, p.value)
         ELSE p.value::text
       END,
-      ',' ORDER BY b.ord IS NULL, coalesce(b.ord, p.ord)), '') || '}'
-  FROM json_each(p_base) WITH ORDINALITY b(key, value, ord)
-  FULL JOIN json_each(p_patch) WITH ORDINALITY p(key, value, ord) ON p.key = b.key
-  WHERE p.key IS NULL OR json_typeof(p.value) <> 'null'
+      ',' ORDER BY b.ord IS NULL, coalesce(b.ord, p.ord))
+    INTO v_out
+    FROM json_each(p_base) WITH ORDINALITY b(key, value, ord)
+    FULL JOIN (
+      SELECT e.key, e.value, e.ord, json_typeof(e.value) AS type
+        FROM json_each(p_patch) WITH ORDINALITY e(key, value, ord)
+    ) p ON p.key = b.key
+    WHERE p.key IS NULL OR p.type <> 'null';
+  RETURN '{' || coalesce(v_out, '') || '}';
+END
 $$;
 
 -- mergeValue: merges the object text `p_patch` into the part (missing, or not an object: `{}`),
--- writes it with the next version and moves the expiries, as setValue does.
--- ["ok", version, merged json text], ["limit", bytes], ["text"] (the texts hold an escape that
--- PostgreSQL text cannot take, NUL or a lone surrogate: nothing changed, the caller merges),
--- ["missing"] or ["kind", kind].
+-- writes it with the next version and moves the expiries, as setValue does. It opens the part
+-- inline (see {{table}}_open), the record's expiry moved by the statement that locks it.
+-- ["ok", version, merged json] (the merged text itself, not quoted), ["limit", bytes], ["text"]
+-- (the texts hold an escape that PostgreSQL text cannot take, NUL or a lone surrogate: the
+-- caller merges), ["missing"] or ["kind", kind]. A failure after the expiry moved is raised instead, undoing the move.
 CREATE FUNCTION {{schema}}.{{table}}_merge_value(
   p_id text, p_part text, p_now double precision, p_patch text, p_max_bytes bigint,
   p_expires_at double precision, p_part_expires_at double precision
 ) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
-  o {{schema}}.{{table}}_parts;
+  v_exists boolean;
+  v_last_seq bigint;
+  v_kind "char";
+  v_version bigint;
+  v_part_expires_at double precision;
+  v_value text;
   v_merged text;
   v_bytes integer;
 BEGIN
-  o := {{schema}}.{{table}}_open(p_id, p_part, p_now);
-  IF o.record_id IS NULL THEN
+  IF p_expires_at IS NULL THEN
+    PERFORM 1 FROM {{schema}}.{{table}} WHERE id = p_id AND expires_at > p_now FOR NO KEY UPDATE;
+  ELSE
+    UPDATE {{schema}}.{{table}} SET expires_at = p_expires_at WHERE id = p_id AND expires_at > p_now;
+  END IF;
+  IF NOT FOUND THEN
     RETURN '["missing"]';
   END IF;
-  IF o.kind <> 'v' THEN
-    RETURN json_build_array('kind', o.kind)::text;
+  SELECT kind, version, expires_at, value, last_seq
+    INTO v_kind, v_version, v_part_expires_at, v_value, v_last_seq
+    FROM {{schema}}.{{table}}_parts WHERE record_id = p_id AND name = p_part;
+  v_exists := FOUND;
+  IF v_part_expires_at <= p_now THEN
+    PERFORM {{schema}}.{{table}}_clear_part(p_id, p_part);
+    -- clear_part keeps the row of a part that once held a list (its sequence counter).
+    v_exists := v_last_seq <> 0;
+    v_kind := NULL;
   END IF;
-  IF p_patch ~ '\\u(0000|d[89a-f])' OR o.value ~ '\\u(0000|d[89a-f])' THEN
-    RETURN '["text"]';
+  IF v_kind IS NULL THEN
+    v_version := 0;
+    v_value := NULL;
+  END IF;
+  IF v_kind <> 'v' THEN
+    RETURN {{schema}}.{{table}}_fail(p_expires_at, json_build_array('kind', v_kind)::text);
+  END IF;
+  IF p_patch ~ '\\u(0000|d[89a-f])' OR v_value ~ '\\u(0000|d[89a-f])' THEN
+    RETURN {{schema}}.{{table}}_fail(p_expires_at, '["text"]');
   END IF;
   v_merged := {{schema}}.{{table}}_merge(
-    CASE WHEN left(o.value, 1) = '{' THEN o.value::json ELSE '{}'::json END, p_patch::json);
+    CASE WHEN left(v_value, 1) = '{' THEN v_value::json ELSE '{}'::json END, p_patch::json);
   v_bytes := octet_length(v_merged);
   IF v_bytes > p_max_bytes THEN
-    RETURN json_build_array('limit', v_bytes)::text;
+    RETURN {{schema}}.{{table}}_fail(p_expires_at, json_build_array('limit', v_bytes)::text);
   END IF;
-  INSERT INTO {{schema}}.{{table}}_parts AS p (record_id, name, kind, version, expires_at, value)
-    VALUES (p_id, p_part, 'v', o.version + 1, p_part_expires_at, v_merged)
-    ON CONFLICT (record_id, name) DO UPDATE
-    SET kind = 'v', version = excluded.version, value = excluded.value,
-        expires_at = coalesce(p_part_expires_at, p.expires_at);
-  IF p_expires_at IS NOT NULL THEN
-    UPDATE {{schema}}.{{table}} SET expires_at = p_expires_at WHERE id = p_id;
+  IF v_exists THEN
+    UPDATE {{schema}}.{{table}}_parts
+      SET kind = 'v', version = v_version + 1, value = v_merged,
+          expires_at = coalesce(p_part_expires_at, expires_at)
+      WHERE record_id = p_id AND name = p_part;
+  ELSE
+    -- No other write adds a part while the record's row is locked.
+    INSERT INTO {{schema}}.{{table}}_parts (record_id, name, kind, version, expires_at, value)
+      VALUES (p_id, p_part, 'v', 1, p_part_expires_at, v_merged);
   END IF;
-  RETURN json_build_array('ok', o.version + 1, v_merged)::text;
+  RETURN '["ok",' || (v_version + 1) || ',' || v_merged || ']';
 END
 $$;
