@@ -4,7 +4,8 @@
 // Starts its own redis-server on a free 127.0.0.1 port; skips with a notice when there is none.
 import { Redis } from 'ioredis'
 import { createSessionKit } from '../src/kit.js'
-import { createRedisStore, fromIoredis, type RedisClientLike } from '../src/redis/index.js'
+import { createRedisStore, fromIoredis } from '../src/redis/index.js'
+import { countingClient } from '../test/helpers/counting-client.js'
 import { redisServerAvailable, startRedisServer } from '../test/integration/redis-harness.js'
 
 const TARGET = 0.7
@@ -17,38 +18,9 @@ if (!redisServerAvailable()) {
   process.exit(0)
 }
 
-/**
- * Wraps a client so every script sent (EVALSHA or EVAL) is counted, with how many were in flight
- * at once (scripts sent together cost one round-trip time).
- */
-function counting(client: RedisClientLike) {
-  let calls = 0
-  let inFlight = 0
-  let most = 0
-  const track = <T>(sent: Promise<T>): Promise<T> => {
-    calls++
-    most = Math.max(most, ++inFlight)
-    return sent.finally(() => inFlight--)
-  }
-  const wrapped: RedisClientLike = {
-    evalsha: (...args) => track(client.evalsha(...args)),
-    eval: (...args) => track(client.eval(...args)),
-    masters: () => client.masters(),
-  }
-  return {
-    client: wrapped,
-    calls: () => calls,
-    mostAtOnce: () => most,
-    reset: () => {
-      calls = 0
-      most = 0
-    },
-  }
-}
-
 const server = await startRedisServer()
 const raw = new Redis({ host: '127.0.0.1', port: server.port })
-const counter = counting(fromIoredis(raw))
+const counter = countingClient(fromIoredis(raw))
 const kit = createSessionKit({
   store: createRedisStore({ client: counter.client, prefix: 'bench' }),
   ttl: { idleMs: IDLE_MS },

@@ -12,6 +12,8 @@ import {
   type ContextResult,
   createSessionKit,
   isSessionKitError,
+  type LimitResult,
+  rateLimitHeaders,
   type Session,
   type SessionKit,
 } from '../src/index.js'
@@ -27,7 +29,11 @@ export type Responder = (input: {
 
 /** Options of {@link createChatServer}. */
 export interface ChatServerOptions {
-  /** The kit sessions live in. Default: `createSessionKit({ history: { maxMessages: 500, ttlMs: 2 h } })`. */
+  /**
+   * The kit sessions live in. Default: `createSessionKit({ history: { maxMessages: 500, ttlMs: 2 h },
+   * limits })` with 30 queries a minute per session and 10 login attempts per 15 minutes per client
+   * address. A kit whose rules charge no `queries` (or `logins`) leaves that limit out.
+   */
   readonly kit?: SessionKit
   /** Default: {@link standInResponder}, which needs no network. */
   readonly responder?: Responder
@@ -79,7 +85,18 @@ class HttpError extends Error {
  * const server = createChatServer({ secret: process.env.LOGIN_SECRET }); server.listen(3000)
  */
 export function createChatServer(options: ChatServerOptions = {}): Server {
-  const kit = options.kit ?? createSessionKit({ history: { maxMessages: 500, ttlMs: 2 * 3_600_000 } })
+  const kit =
+    options.kit ??
+    createSessionKit({
+      history: { maxMessages: 500, ttlMs: 2 * 3_600_000 },
+      limits: {
+        rules: [
+          { name: 'queries', per: 'session', limit: 30, windowMs: 60_000 },
+          // Password guessing: attempts per client address, whether or not they succeed.
+          { name: 'logins', per: 'ip', limit: 10, windowMs: 15 * 60_000 },
+        ],
+      },
+    })
   const responder = options.responder ?? standInResponder
   const maxTokens = options.maxTokens ?? 3_000
   const authenticate = options.authenticate ?? demoAuthenticate
@@ -93,6 +110,13 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
       'set-cookie',
       cookies.map((c) => `${c}; ${cookieFlags}`),
     )
+  const charges = (cost: string) => kit.limits.rules.some((rule) => rule.cost === cost)
+
+  /** Sets the RateLimit headers of `limit`; a refusal is 429 with `Retry-After`. */
+  function enforce(res: ServerResponse, limit: LimitResult, what: string): void {
+    for (const [name, value] of Object.entries(rateLimitHeaders(limit))) res.setHeader(name, value)
+    if (!limit.allowed) throw new HttpError(429, 'RATE_LIMITED', `too many ${what}; see Retry-After`)
+  }
 
   /** The logged-in user, `undefined` when anonymous; a token that is present but invalid is 401. */
   function caller(req: IncomingMessage): string | undefined {
@@ -105,6 +129,8 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
   }
 
   async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (charges('logins'))
+      enforce(res, await kit.limits.consume({ ip: clientAddress(req) }, { logins: 1 }), 'logins')
     const body = await readJson(req)
     const user = typeof body.user === 'string' ? body.user : ''
     const password = typeof body.password === 'string' ? body.password : ''
@@ -160,6 +186,7 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
       const wanted = typeof body.sessionId === 'string' ? body.sessionId : cookie(req, COOKIE)
       const { session, created } = await kit.getOrCreate(wanted, owner)
       if (created) setCookies(res, [`${COOKIE}=${session.id}`])
+      if (charges('queries')) enforce(res, await session.limits.consume({ queries: 1 }), 'queries')
       const context = await session.history.context({ maxTokens, reserveTokens: 500 })
       const answer = await responder({ question, context, session })
       const key = header(req, 'idempotency-key')
@@ -328,6 +355,14 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
     if (k === name && v !== undefined && v !== '') return v
   }
   return undefined
+}
+
+/**
+ * The peer's address as a rate-limit subject id (an IPv6 zone's `%` is not one of its characters).
+ * Behind a reverse proxy, use the client address that proxy forwards, and only from a proxy you trust.
+ */
+function clientAddress(req: IncomingMessage): string {
+  return (req.socket.remoteAddress ?? 'unknown').replace(/[^0-9A-Za-z.:]/g, '_')
 }
 
 function intParam(url: URL, name: string): number | undefined {

@@ -11,6 +11,7 @@ export * from './formats/index.js'
 export * from './history/index.js'
 export { assertRecordId, assertSessionId, createSessionId, idDigest, isValidSessionId } from './ids.js'
 export type { KitEventName, KitEvents, SessionEvent } from './kit/events.js'
+export type { SessionLimits } from './kit/limits.js'
 export type { SessionKitOptions } from './kit/options.js'
 export type { Session, SessionInfo } from './kit/session.js'
 export {
@@ -26,6 +27,7 @@ export {
   type UserData,
   type UserDataOptions,
 } from './kit.js'
+export * from './limits/index.js'
 export * from './message/index.js'
 export type { Cart, CartOptions, CartTotals } from './profile/cart.js'
 export type { CartLine, CartLineInput } from './profile/cart-line.js'
@@ -37,3 +39,11 @@ export * from './seen/index.js'
 export type { SessionScope } from './session-scope.js'
 export * from './store/contract.js'
 export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './store/memory.js'
+export type {
+  RateCharge,
+  RateFailure,
+  RateLimitBackend,
+  RateOutcome,
+  RateRuleSpec,
+  RateSettlement,
+} from './store/rate-limit-backend.js'

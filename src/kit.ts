@@ -1,4 +1,5 @@
 import { createDetector } from './detect/detector.js'
+import type { SharedDetector } from './detect/shared-detector.js'
 import type { Detection, Detector, DetectRequest } from './detect/types.js'
 import { invalidArgument, SessionKitError } from './errors.js'
 import { assertRecordId, isValidSessionId } from './ids.js'
@@ -7,11 +8,13 @@ import type { KitCore, SessionData } from './kit/core.js'
 import { USER_RECORD_PREFIX } from './kit/core.js'
 import { createEmitter, type KitEventName, type KitEvents } from './kit/events.js'
 import { type CreateSessionOptions, createSessionRecord, idTaken } from './kit/lifecycle.js'
+import { lazyLimiter } from './kit/limits.js'
 import { parseKitOptions, type SessionKitOptions } from './kit/options.js'
 import { rotate } from './kit/rotate.js'
 import { type Session, SessionHandle, type SessionInfo } from './kit/session.js'
 import { createUserData, type UserData } from './kit/user-data.js'
 import { detachFromUser, listUserSessions } from './kit/users.js'
+import type { RateLimiter } from './limits/limiter.js'
 import type { JsonValue, RecordMeta, RemovalEvent, SessionStore } from './store/contract.js'
 import { createMemoryStore } from './store/memory.js'
 import { createKeyedQueue } from './util/keyed-queue.js'
@@ -115,11 +118,20 @@ export interface SessionKit<P = Record<string, JsonValue>, S = JsonValue> {
    * when new, so history and the other modules work on it. When that id's kit session has ended,
    * ids are not issued twice: the detector forgets it and the request starts a new conversation,
    * or, for an `explicitId`, `CONFLICT` asks the client for a new one. Pass the upstream's reply to
-   * `kit.detector.bindReply(detection, reply)`.
+   * `kit.detector.bindReply(detection, reply)` (await it: on a store with a shared detection index
+   * it returns a promise).
    */
   detect(request: DetectRequest, options?: AccessOptions): Promise<KitDetection<P, S>>
-  /** The kit's detector (made on first use, from the `detect` option). */
-  readonly detector: Detector
+  /**
+   * The kit's detector (made on first use, from the `detect` option): on the store's shared
+   * detection index when it has one (Redis: every replica places a conversation alike), else in process.
+   */
+  readonly detector: Detector | SharedDetector
+  /**
+   * The kit's rate limiter (from the `limits` option; state in the store when it keeps any), for
+   * subjects without a session: `kit.limits.consume({ tenant: apiKeyId }, { requests: 1 })`.
+   */
+  readonly limits: RateLimiter
   /** Listen for `created`, `ended`, `expired`, `evicted`, `rotated`; returns the unsubscribe function. */
   on<E extends KitEventName>(event: E, listener: (payload: KitEvents[E]) => void): () => void
   /** Stops listening to the store and closes it (a memory store with snapshots saves one). */
@@ -150,13 +162,22 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     queue: createKeyedQueue(),
     events: createEmitter(),
     counters: { created: 0, ended: 0, expired: 0, evicted: 0, rotated: 0, hits: 0, misses: 0 },
+    limiter: lazyLimiter(resolved.limits, store, store.clock),
   }
   const unsubscribe = store.subscribe?.((event: RemovalEvent) => onRemoval(core, event))
   const handle = (meta: RecordMeta) => new SessionHandle<P, S>(core, meta)
-  let detector: Detector | undefined
+  let detector: Detector | SharedDetector | undefined
   // Made on first use: a kit that never detects never holds the detector's index.
   const detectorOf = () => {
-    detector ??= createDetector({ clock: core.clock, ...resolved.detect })
+    if (detector === undefined) {
+      // The store's shared index unless the `detect` option names one.
+      const index = resolved.detect?.index ?? store.detectionIndex?.()
+      detector = createDetector({
+        clock: core.clock,
+        ...resolved.detect,
+        ...(index === undefined ? {} : { index }),
+      })
+    }
     return detector
   }
 
@@ -252,8 +273,12 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     get detector() {
       return detectorOf()
     },
+    get limits() {
+      return core.limiter()
+    },
     async detect(request, access) {
-      const detection = detectorOf().detect(request)
+      const detector = detectorOf()
+      const detection = await detector.detect(request)
       const id = detection.sessionId
       const found = await get(id, access)
       if (found !== undefined) return { detection, session: found, created: false }
@@ -266,8 +291,8 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
         )
       }
       // The detector still knew a conversation whose kit session ended: it starts a new one.
-      detectorOf().forget(id)
-      const fresh = detectorOf().detect(request)
+      await detector.forget(id, detection.tenant)
+      const fresh = await detector.detect(request)
       const meta = await createSessionRecord(core, { id: fresh.sessionId, userId: access?.userId })
       if (meta === undefined) throw idTaken()
       return { detection: fresh, session: handle(meta), created: true }

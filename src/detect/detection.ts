@@ -4,7 +4,7 @@ import type { Detection, DetectionKind } from './types.js'
 
 /** What `bindReply` needs from a detection: hidden from logs, `JSON.stringify` and inspection. */
 export interface BindState {
-  /** The session's slot, and its id (the slot may be reused once the session is gone). */
+  /** The session's slot (-1 in a shared index), and its id (the slot may be reused once the session is gone). */
   readonly s: number
   readonly sessionId: string
   /** The request's prefix hashes, extended by the reply. */
@@ -28,6 +28,7 @@ export class DetectionRecord implements Detection {
   readonly previousSessionId: string | undefined
   readonly explicit: boolean
   readonly tenant: string
+  readonly degraded: boolean
   readonly #bind: BindState | undefined
 
   constructor(
@@ -37,6 +38,7 @@ export class DetectionRecord implements Detection {
     reset: boolean,
     tenant: string,
     bind: BindState | undefined,
+    degraded = false,
   ) {
     this.sessionId = sessionId
     this.kind = p.kind
@@ -49,6 +51,7 @@ export class DetectionRecord implements Detection {
     this.previousSessionId = p.previousSessionId
     this.explicit = bind === undefined
     this.tenant = tenant
+    this.degraded = degraded
     this.#bind = bind
   }
 

@@ -5,13 +5,27 @@ import { DetectionRecord } from './detection.js'
 import { deriveExplicitId, ownKey } from './hash.js'
 import { type HashContext, hashRequest, pieceFingerprint, pieceOf } from './hashed-request.js'
 import { DetectorCounters } from './metrics.js'
-import { type DetectorOptionsInput, parseDetectorOptions } from './options.js'
+import { type DetectorOptions, type DetectorOptionsInput, parseDetectorOptions } from './options.js'
 import { Placer } from './placement.js'
 import { checkReply, checkRequest, systemPrefixLength } from './request.js'
 import { createResetMatcher } from './reset.js'
 import { REPLY, SessionTable } from './session-table.js'
+import { createSharedDetector, type SharedDetector } from './shared-detector.js'
+import type { DetectionIndex } from './shared-index.js'
 import type { Detection, Detector, DetectorMetrics, DetectRequest } from './types.js'
 
+/**
+ * Creates a session detector on an index shared by every replica of a gateway: the same rules,
+ * with `detect()` and `bindReply()` returning promises (one round trip each, usually). See the
+ * overload below for the rest.
+ *
+ * @example
+ * const detector = createDetector({ index: redisDetectionIndex({ client: fromIoredis(redis) }) })
+ * const d = await detector.detect({ messages: body.messages, tenant: apiKeyId })
+ */
+export function createDetector(
+  options: DetectorOptionsInput & { readonly index: DetectionIndex },
+): SharedDetector
 /**
  * Creates a session detector for a stateless LLM gateway: each request carries the whole message
  * array, and `detect()` says which conversation it belongs to, in O(new messages) map lookups
@@ -24,8 +38,16 @@ import type { Detection, Detector, DetectorMetrics, DetectRequest } from './type
  * const d = detector.detect({ messages: body.messages, tenant: apiKeyId })
  * detector.bindReply(d, completion.choices[0].message)
  */
-export function createDetector(options?: DetectorOptionsInput): Detector {
+export function createDetector(options?: DetectorOptionsInput): Detector
+export function createDetector(options?: DetectorOptionsInput): Detector | SharedDetector {
   const o = parseDetectorOptions(options)
+  // With a shared index, the local one answers only while the shared one fails (its detections
+  // say `degraded`); it is bounded like any detector.
+  return o.index === undefined ? inProcess(o, false) : createSharedDetector(o, o.index, inProcess(o, true))
+}
+
+// The in-process detector; `degraded` marks its detections as a shared index's fallback.
+function inProcess(o: DetectorOptions, degraded: boolean): Detector {
   const cfg: CanonicalConfig = {
     extraKeys: new Set(o.messageKeys),
     ignoredKeys: new Set(o.ignoredKeys),
@@ -76,10 +98,10 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
       previousSessionId: undefined,
     } as const
     counters.placed(kind)
-    return new DetectionRecord(placed, sessionId, position, reset, tenant, undefined)
+    return new DetectionRecord(placed, sessionId, position, reset, tenant, undefined, degraded)
   }
 
-  return {
+  const detector: Detector = {
     detect(request) {
       checkRequest(request)
       const now = o.clock.now()
@@ -110,7 +132,7 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
         position: req.n,
         branch: placed.branch,
       }
-      return new DetectionRecord(placed, sessionId, req.n, reset, tenant, bind)
+      return new DetectionRecord(placed, sessionId, req.n, reset, tenant, bind, degraded)
     },
 
     bindReply(detection, reply) {
@@ -154,4 +176,5 @@ export function createDetector(options?: DetectorOptionsInput): Detector {
       return table.size
     },
   }
+  return detector
 }

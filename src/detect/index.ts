@@ -13,6 +13,9 @@ export {
   parseDetectorOptions,
   type ResetOptionsInput,
 } from './options.js'
+export { createReplyAssembler, type ReplyAssembler, type ReplyAssemblerOptions } from './reply-stream.js'
+export type { SharedDetector, SharedDetectorMetrics } from './shared-detector.js'
+export type { BindInput, DetectionIndex, IndexRules, PlaceInput, PlaceOutcome } from './shared-index.js'
 export {
   type ChatMessage,
   type Detection,

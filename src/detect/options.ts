@@ -10,6 +10,7 @@ import {
   defaultVolatilePatterns,
 } from './defaults.js'
 import { type DetectorHash, sha256Hash } from './hash.js'
+import type { DetectionIndex } from './shared-index.js'
 
 /**
  * Options of `createDetector`. Every field is optional.
@@ -50,8 +51,17 @@ export interface DetectorOptionsInput {
   readonly volatileScope?: 'system' | 'all'
   /** The hash function. Default SHA-256 (`crypto.hash`), truncated to 128 bits. */
   readonly hash?: DetectorHash
-  /** Secret mixed into every prefix hash. Default 16 random bytes per detector. */
+  /**
+   * Secret mixed into every prefix hash. Default 16 random bytes per detector; with `index`, the
+   * index's seed (the same on every replica), and this one only for the local fallback.
+   */
   readonly seed?: string
+  /**
+   * An index shared by every replica of a gateway (`redisDetectionIndex()` from
+   * `sessionkit/redis`): `detect()` and `bindReply()` then return promises, and the in-process
+   * index only answers while the shared one fails (`degraded: true`). Default: none.
+   */
+  readonly index?: DetectionIndex
 }
 
 /** Option `reset`. */
@@ -101,6 +111,7 @@ export interface DetectorOptions {
   readonly volatileScope: 'system' | 'all'
   readonly hash: DetectorHash
   readonly seed: string
+  readonly index: DetectionIndex | undefined
 }
 
 const keyList = z.array(z.string().min(1).max(128)).max(64)
@@ -149,6 +160,16 @@ const schema = z.strictObject({
     )
     .optional(),
   seed: z.string().min(1).max(256).optional(),
+  index: z
+    .custom<DetectionIndex>(
+      (v) =>
+        typeof v === 'object' &&
+        v !== null &&
+        typeof (v as DetectionIndex).place === 'function' &&
+        typeof (v as DetectionIndex).seed === 'function',
+      'must be a detection index, such as redisDetectionIndex({ client }) from sessionkit/redis',
+    )
+    .optional(),
 })
 
 /**
@@ -194,5 +215,6 @@ export function parseDetectorOptions(input: unknown): DetectorOptions {
     volatileScope: o.volatileScope,
     hash: o.hash ?? sha256Hash,
     seed: o.seed ?? randomBytes(16).toString('base64'),
+    index: o.index,
   }
 }

@@ -89,6 +89,12 @@ export interface Detection {
   readonly explicit: boolean
   /** The tenant the session belongs to (`''` when none was given). */
   readonly tenant: string
+  /**
+   * The shared index did not answer within its timeout (Redis down or slow): the detection comes
+   * from this replica's local index, which knows only what it placed itself. Always `false`
+   * without a shared index.
+   */
+  readonly degraded: boolean
 }
 
 /** A p50/p99 pair over the most recent samples, in milliseconds. */

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js'
+import type { RateLimiter } from '../limits/limiter.js'
 import type { RecordMeta, SessionStore } from '../store/contract.js'
 import type { KeyedQueue } from '../util/keyed-queue.js'
 import type { Emitter } from './events.js'
@@ -23,6 +24,8 @@ export interface KitCore {
   readonly queue: KeyedQueue
   readonly events: Emitter
   readonly counters: KitCounters
+  /** The kit's rate limiter, made on first use. */
+  readonly limiter: () => RateLimiter
 }
 
 /** Header facts of a session record, under short names to keep records small. */

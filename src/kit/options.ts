@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js'
 import { type DetectorOptionsInput, parseDetectorOptions } from '../detect/options.js'
 import { invalidConfig } from '../errors.js'
 import { type HistoryOptions, type HistoryOptionsInput, parseHistoryOptions } from '../history/options.js'
+import { type LimitsOptionsInput, parseLimitsOptions, type ResolvedLimitsOptions } from '../limits/options.js'
 import { firstOptionIssue } from '../options.js'
 import type { CartOptions } from '../profile/cart.js'
 import type { CasPolicy } from '../profile/cas.js'
@@ -74,6 +75,8 @@ export interface SessionKitOptions<P = Record<string, JsonValue>, S = JsonValue>
   readonly history?: HistoryOptionsInput
   /** Session detection for `kit.detect()` (see the gateway section). */
   readonly detect?: DetectorOptionsInput
+  /** Rate limits and quotas for `session.limits` and `kit.limits` (see docs/rate-limits.md) [no rules]. */
+  readonly limits?: LimitsOptionsInput
 }
 
 /** Options after validation and defaults: what the kit runs on. */
@@ -94,6 +97,7 @@ export interface ResolvedKitOptions {
   readonly history: HistoryOptions
   /** Checked here, as given: the detector is made from it on the first `kit.detect()`. */
   readonly detect: DetectorOptionsInput | undefined
+  readonly limits: ResolvedLimitsOptions | undefined
 }
 
 const ms = z
@@ -158,6 +162,7 @@ const kitSchema = z.strictObject({
   seen: z.unknown().optional(),
   history: z.unknown().optional(),
   detect: z.unknown().optional(),
+  limits: z.unknown().optional(),
 })
 
 /** Validates kit options once; `INVALID_CONFIG` names the first bad option. */
@@ -194,5 +199,13 @@ export function parseKitOptions(input: unknown): ResolvedKitOptions {
     seen: parseSeenOptions(o.seen),
     history: parseHistoryOptions(o.history),
     detect: o.detect as DetectorOptionsInput | undefined,
+    limits:
+      o.limits === undefined
+        ? undefined
+        : parseLimitsOptions(o.limits, {
+            what: 'createSessionKit option',
+            prefix: ['limits'],
+            inMemory: o.store?.rateLimits === undefined,
+          }),
   }
 }

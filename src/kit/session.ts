@@ -10,6 +10,7 @@ import type { SessionScope } from '../session-scope.js'
 import type { RecordMeta } from '../store/contract.js'
 import type { KitCore, SessionData } from './core.js'
 import { absoluteEndOf, userRecordExpiresAt, userRecordId } from './core.js'
+import { type SessionLimits, sessionLimits } from './limits.js'
 import { rotate } from './rotate.js'
 import { detachFromUser } from './users.js'
 
@@ -47,6 +48,11 @@ export interface Session<P = Record<string, unknown>, S = unknown> {
   readonly seen: SeenModule
   /** The conversation: an append-only log, context windows, summaries, stats. */
   readonly history: HistoryModule
+  /**
+   * Rate limits and quotas of this session and its user (kit option `limits`). The session is
+   * counted under its key, which survives rotation: a login or `regenerate` keeps its windows.
+   */
+  readonly limits: SessionLimits
   /** The session's header as stored now, or `undefined` when it has expired or ended. */
   info(): Promise<SessionInfo | undefined>
   /** Counts as activity: moves the sliding expiry. `false` when the session is gone. */
@@ -75,6 +81,7 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
   #cache: ResponseCache | undefined
   #seen: SeenModule | undefined
   #history: HistoryModule | undefined
+  #limits: SessionLimits | undefined
 
   constructor(core: KitCore, meta: RecordMeta) {
     const data = meta.data as SessionData
@@ -143,6 +150,10 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
   get history(): HistoryModule {
     this.#history ??= createHistory(this, this.#core.options.history)
     return this.#history
+  }
+  get limits(): SessionLimits {
+    this.#limits ??= sessionLimits(this.#core.limiter(), this.sessionKey, this.userId)
+    return this.#limits
   }
 
   async info(): Promise<SessionInfo | undefined> {

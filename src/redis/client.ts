@@ -23,4 +23,9 @@ export interface RedisScriptRunner {
 export interface RedisClientLike extends RedisScriptRunner {
   /** The masters to scan, each running scripts on that node only. Standalone: `[this]`. */
   masters(): Promise<readonly RedisScriptRunner[]>
+  /**
+   * `false` for one server, where one script may touch keys of any slot; `true` (or absent) for a
+   * Cluster, where the keys of one script must share a slot.
+   */
+  readonly cluster?: boolean
 }

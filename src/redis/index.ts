@@ -6,6 +6,7 @@
  * const store = createRedisStore({ client: fromIoredis(new Redis()) })
  */
 export type { RedisClientLike, RedisScriptRunner } from './client.js'
+export { type RedisDetectionIndexOptions, redisDetectionIndex } from './detection/detection-index.js'
 export { fromIoredis, type IoredisClusterLike, type IoredisLike } from './ioredis.js'
 export { fromNodeRedis, type NodeRedisClusterLike, type NodeRedisLike } from './node-redis.js'
 export type { RedisStoreOptions } from './options.js'

@@ -37,6 +37,7 @@ export function fromIoredis(client: IoredisLike | IoredisClusterLike): RedisClie
   const cluster = 'nodes' in client && typeof client.nodes === 'function' ? client : undefined
   return {
     ...runner,
+    cluster: cluster !== undefined,
     async masters() {
       if (cluster === undefined) return [runner]
       // A Cluster learns its masters when it connects; a scan right after `new Cluster()` waits

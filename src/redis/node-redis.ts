@@ -39,6 +39,7 @@ export function fromNodeRedis<Node>(client: NodeRedisLike | NodeRedisClusterLike
   const cluster = 'nodeClient' in client && typeof client.nodeClient === 'function' ? client : undefined
   return {
     ...runner,
+    cluster: cluster !== undefined,
     async masters() {
       if (cluster === undefined) return [runner]
       const clients = await Promise.all(cluster.masters.map((node) => cluster.nodeClient(node)))

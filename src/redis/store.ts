@@ -1,6 +1,10 @@
+import type { DetectionIndex } from '../detect/shared-index.js'
 import { SessionKitError } from '../errors.js'
 import type { SessionStore, StoreCapabilities } from '../store/contract.js'
+import type { RedisScriptRunner } from './client.js'
 import { createRedisContext } from './context.js'
+import { redisDetectionIndex } from './detection/detection-index.js'
+import { createRedisLimits } from './limits/backend.js'
 import { push, range, rangeBySeq } from './lists.js'
 import { getMap, updateMap } from './maps.js'
 import { type RedisStoreOptions, resolveRedisOptions } from './options.js'
@@ -10,6 +14,13 @@ import { renameRecord, renameTarget } from './rename.js'
 import { countIds, scanIds } from './scan.js'
 import { createScriptCall, type ScriptCall } from './script-call.js'
 import { deletePart, getValue, mergeValue, setValue } from './values.js'
+
+function closedError(): SessionKitError {
+  return new SessionKitError(
+    'STORE_UNAVAILABLE',
+    'the store is closed; make a new one with createRedisStore()',
+  )
+}
 
 /** A `SessionStore` on Redis; see {@link createRedisStore}. */
 export interface RedisStore extends SessionStore {
@@ -32,6 +43,9 @@ const capabilities: StoreCapabilities = Object.freeze({
  * `expiryGraceMs`) so memory is reclaimed without a sweeper. A call that gets no answer within
  * `commandTimeoutMs` (default 2000), or fails on the connection, rejects with `STORE_UNAVAILABLE`.
  * `close()` makes later calls reject and leaves the client open: it is yours to close.
+ * `detectionIndex()` is the shared session-detection index on the same client and prefix, which
+ * `kit.detect()` uses. The store also keeps rate-limit state for `createRateLimiter({ store })`
+ * (`rateLimits`), beside the records.
  *
  * @example
  * const store = createRedisStore({ client: fromIoredis(new Redis(process.env.REDIS_URL)), prefix: 'shop' })
@@ -41,15 +55,9 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const run = createScriptCall(resolved.client, resolved.commandTimeoutMs, resolved.prefix)
   let closed = false
   const call: ScriptCall = (script, keys, args, runner) =>
-    closed
-      ? Promise.reject(
-          new SessionKitError(
-            'STORE_UNAVAILABLE',
-            'the store is closed; make a new one with createRedisStore()',
-          ),
-        )
-      : run(script, keys, args, runner)
+    closed ? Promise.reject(closedError()) : run(script, keys, args, runner)
   const ctx = createRedisContext(resolved, call)
+  let index: DetectionIndex | undefined
   return {
     capabilities,
     clock: resolved.clock,
@@ -74,6 +82,23 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     deletePart: (id, part, writeOptions) => deletePart(ctx, id, part, writeOptions),
     scan: (scanOptions) => scanIds(ctx, scanOptions),
     count: (countOptions) => countIds(ctx, countOptions),
+    detectionIndex() {
+      // Its calls are refused once the store is closed, like the store's own.
+      const client: RedisScriptRunner = {
+        evalsha: (sha1, keys, args) =>
+          closed ? Promise.reject(closedError()) : resolved.client.evalsha(sha1, keys, args),
+        eval: (script, keys, args) =>
+          closed ? Promise.reject(closedError()) : resolved.client.eval(script, keys, args),
+      }
+      index ??= redisDetectionIndex({
+        client,
+        prefix: resolved.prefix,
+        commandTimeoutMs: resolved.commandTimeoutMs,
+        expiryGraceMs: resolved.expiryGraceMs,
+      })
+      return index
+    },
+    rateLimits: createRedisLimits(ctx),
     async close() {
       closed = true
     },

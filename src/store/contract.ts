@@ -1,4 +1,6 @@
 import type { Clock } from '../clock.js'
+import type { DetectionIndex } from '../detect/shared-index.js'
+import type { RateLimitBackend } from './rate-limit-backend.js'
 
 /** A value a store can hold: what `JSON.stringify` writes and `JSON.parse` reads back. */
 export type JsonValue =
@@ -368,8 +370,19 @@ export interface SessionStore {
   scan(options?: { readonly prefix?: string; readonly batchSize?: number }): AsyncIterable<readonly string[]>
   /** How many live records start with `prefix` (default: all). */
   count(options?: { readonly prefix?: string }): Promise<number>
+  /**
+   * Rate-limit state kept beside the records (Redis: one script per consume), for
+   * `createRateLimiter({ store })`; absent, the limiter keeps its state in process memory.
+   */
+  readonly rateLimits?: RateLimitBackend
   /** Listen for expiries and evictions, when `capabilities.expiryEvents`; returns the unsubscribe function. */
   subscribe?(listener: (event: RemovalEvent) => void): () => void
+  /**
+   * A session-detection index on the same server, shared by every process that uses this store
+   * (the Redis store has one), so `kit.detect()` places a conversation's requests in one session
+   * whichever replica receives them. Stores without one leave it out: the kit detects in process.
+   */
+  detectionIndex?(): DetectionIndex
   /** Flush what needs flushing (a snapshot) and release timers and connections. */
   close(): Promise<void>
 }

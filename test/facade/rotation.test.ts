@@ -79,7 +79,7 @@ forEachStore((fixture) => {
     it('a conversation whose kit session ended starts a new one under a new id', async () => {
       const { kit } = await makeKit(fixture)
       const a = await kit.detect({ messages: first, tenant: 't' })
-      kit.detector.bindReply(a.detection, reply)
+      await kit.detector.bindReply(a.detection, reply)
       await a.session.end()
       const b = await kit.detect({ messages: next, tenant: 't' })
       expect(b.created).toBe(true)

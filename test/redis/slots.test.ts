@@ -61,13 +61,18 @@ describe.runIf(redisClusterNodes !== undefined)('slots agree with the Cluster (C
     // The Cluster refuses a script whose KEYS span slots (CROSSSLOT), so each create and rename above
     // already proved its tombstones sit beside the record; here they are, one per id.
     const tombstones: string[] = []
+    // Every page of the cursor: other suites' keys share these masters, so one page may not cover them.
     for (const master of await connection.client.masters()) {
-      const reply = (await master.eval(
-        "return redis.call('SCAN', '0', 'MATCH', ARGV[1], 'COUNT', 10000)",
-        [],
-        [`{${prefix}:~*`],
-      )) as [string, string[]]
-      tombstones.push(...reply[1])
+      let cursor = '0'
+      do {
+        const reply = (await master.eval(
+          "return redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', 10000)",
+          [],
+          [cursor, `{${prefix}:~*`],
+        )) as [string, string[]]
+        cursor = reply[0]
+        tombstones.push(...reply[1])
+      } while (cursor !== '0')
     }
     expect(tombstones).toHaveLength(40)
   })

@@ -1,0 +1,304 @@
+import { isSessionKitError, SessionKitError } from '../errors.js'
+import { assertSessionId, createSessionId } from '../ids.js'
+import { type CanonicalConfig, plainText } from './canonical.js'
+import { chainStart } from './chain.js'
+import { DetectionRecord } from './detection.js'
+import { deriveExplicitId, ownKey } from './hash.js'
+import {
+  fingerprintAt,
+  type HashContext,
+  type HashedRequest,
+  hashRequest,
+  pieceFingerprint,
+  pieceOf,
+  roleAt,
+  systemFp,
+} from './hashed-request.js'
+import { DetectorCounters } from './metrics.js'
+import type { DetectorOptions } from './options.js'
+import { checkReply, checkRequest, systemPrefixLength } from './request.js'
+import { createResetMatcher } from './reset.js'
+import { REPLY } from './session-table.js'
+import type { DetectionIndex, IndexRules, PlaceInput, PlaceOutcome } from './shared-index.js'
+import type { Detection, Detector, DetectorMetrics, DetectRequest } from './types.js'
+
+/**
+ * What `metrics()` of a detector on a shared index reports: the counters of this replica, plus
+ * its degraded answers and round trips. `active` and `indexKeys` are those of its local index
+ * (the shared one is not counted: that would take a scan).
+ */
+export interface SharedDetectorMetrics extends DetectorMetrics {
+  /** Detections answered from the local index because the shared one failed or timed out. */
+  readonly degraded: number
+  /** Round trips to the shared index (detect, bindReply, forget and the seed, once). */
+  readonly roundTrips: number
+}
+
+/**
+ * A detector whose index is shared by every replica (`createDetector({ index })`): the same
+ * rules as the in-process one, with `detect()` and `bindReply()` returning promises.
+ *
+ * @example
+ * const d = await detector.detect({ messages, tenant }); await detector.bindReply(d, reply)
+ */
+export interface SharedDetector {
+  /**
+   * Places a request in one round trip (two for a request its last three states do not place).
+   * Throws `INVALID_ARGUMENT` when it is not a chat request; never rejects for the index: when it
+   * fails or does not answer within its timeout, the detection comes from the local index
+   * (`degraded: true`).
+   */
+  detect(request: DetectRequest): Promise<Detection>
+  /**
+   * Indexes the upstream's reply, in one round trip. Resolves `false` when the session is gone or
+   * the detection came from an `explicitId`; rejects with `STORE_UNAVAILABLE` when the index
+   * fails (fire and forget with `.catch(onError)`).
+   */
+  bindReply(
+    detection: Detection,
+    reply: { readonly role: string; readonly content?: unknown },
+  ): Promise<boolean>
+  /**
+   * Removes a session of `tenant` (default `''`) from the shared index and from the local one;
+   * `true` when it was live in the shared index.
+   */
+  forget(sessionId: string, tenant?: string): Promise<boolean>
+  metrics(): SharedDetectorMetrics
+}
+
+const SYSTEM_MEMO = 1024
+
+/**
+ * The detector on a shared index: hashes requests here (as the in-process detector does), places
+ * them in the index, and falls back to a local in-process detector when the index fails.
+ */
+export function createSharedDetector(
+  o: DetectorOptions,
+  index: DetectionIndex,
+  local: Detector,
+): SharedDetector {
+  const cfg: CanonicalConfig = {
+    extraKeys: new Set(o.messageKeys),
+    ignoredKeys: new Set(o.ignoredKeys),
+    volatilePatterns: o.volatilePatterns,
+    volatileEverywhere: o.volatileScope === 'all',
+  }
+  const rules: IndexRules = {
+    idleMs: o.idleMs,
+    retryWindowMs: o.retryWindowMs,
+    splitResets: o.reset?.mode === 'split',
+    fuzzy: o.fuzzy,
+  }
+  const counters = new DetectorCounters()
+  const resets = o.reset === undefined ? undefined : createResetMatcher(o.reset.phrases, o.reset.maxChars)
+  // The blanked system prompt's fingerprint by the prompt's fingerprint as sent: regular
+  // expressions and a digest only for a prompt this replica has not seen yet.
+  const systemMemo = new Map<number, number>()
+  let degraded = 0
+  let ctx: Promise<HashContext> | undefined
+  const context = (): Promise<HashContext> => {
+    ctx ??= index.seed().then(
+      (seed) => ({ cfg, hash: o.hash, seed, maxProbe: o.maxProbe }),
+      (error: unknown) => {
+        ctx = undefined
+        throw error
+      },
+    )
+    return ctx
+  }
+
+  // The index's answer, made into a detection by the caller (after the timeout race, so a late
+  // answer is not counted).
+  async function place(request: DetectRequest, reset: boolean, now: number): Promise<() => Detection> {
+    const tenant = request.tenant ?? ''
+    if (request.explicitId !== undefined) {
+      const id = request.explicitId
+      const position = request.messages.length - systemPrefixLength(request.messages)
+      const out = await index.explicit(tenant, rules, {
+        now,
+        id,
+        derivedId: deriveExplicitId(tenant, id),
+        position,
+      })
+      return () => {
+        counters.explicit++
+        if (out.created) counters.totalCreated++
+        counters.grew(out.added, out.length)
+        const kind = out.created ? 'new' : 'continued'
+        counters.placed(kind)
+        const placed = {
+          s: -1,
+          kind,
+          branch: 0,
+          newMessages: out.added,
+          similarity: out.created ? 0 : 1,
+          systemChanged: false,
+          previousSessionId: undefined,
+        } as const
+        return new DetectionRecord(placed, out.sessionId, position, reset, tenant, undefined)
+      }
+    }
+    const t0 = performance.now()
+    const req = hashRequest(request, await context(), reset, now)
+    const first = placeInput(req, false)
+    const t1 = performance.now()
+    // The last three states place nearly every request; the rest need every key and fingerprint.
+    const out =
+      (await index.place(tenant, rules, first)) ?? (await index.place(tenant, rules, placeInput(req, true)))
+    if (out === undefined) {
+      throw new SessionKitError(
+        'STORE_UNAVAILABLE',
+        'the detection index asked twice for more keys: it is not the index this detector expects',
+      )
+    }
+    const t2 = performance.now()
+    return () => {
+      if (counters.requests <= 1_024 || (counters.requests & 7) === 0) {
+        counters.hash.add(t1 - t0)
+        counters.lookup.add(t2 - t1)
+      }
+      counters.bytesHashed += req.bytes + req.chain.bytes
+      return record(req, out, reset, tenant)
+    }
+  }
+
+  function placeInput(req: HashedRequest, all: boolean): PlaceInput {
+    const n = req.n
+    const low = all ? req.lowest : Math.max(req.lowest, chainStart(n))
+    const keys: { pos: number; key: string }[] = []
+    for (let p = n; p >= low; p--) keys.push({ pos: p, key: req.chain.key(p) })
+    const fps: { pos: number; fp: string }[] = []
+    let roles = ''
+    for (let q = 1; q <= n; q++) roles += roleAt(req, q) === 'assistant' ? 'a' : 'o'
+    // Fingerprints placement may need: replies among the probed positions (a continuation adds
+    // them), and, for fuzzy matching, the request's last `window` replies.
+    const window = all && o.fuzzy !== undefined ? o.fuzzy.window : 0
+    let replies = 0
+    for (let q = n; q >= 1 && q >= req.firstAssistant; q--) {
+      if (roles.charCodeAt(q - 1) !== 0x61) continue
+      replies++
+      if (q >= low || replies <= window) fps.push({ pos: q, fp: fingerprintAt(req, q) })
+      else if (q < low) break
+    }
+    const rawSysFp = req.rawSysFp
+    let sysFp = rawSysFp === 0 ? undefined : systemMemo.get(rawSysFp)
+    if (sysFp === undefined) {
+      sysFp = systemFp(req)
+      if (rawSysFp !== 0) {
+        if (systemMemo.size >= SYSTEM_MEMO) systemMemo.clear()
+        systemMemo.set(rawSysFp, sysFp)
+      }
+    }
+    return {
+      now: req.now,
+      newId: createSessionId(),
+      n,
+      lowest: req.lowest,
+      firstAssistant: req.firstAssistant,
+      roles,
+      reset: req.reset,
+      rawSysFp,
+      sysFp,
+      keys,
+      fps,
+      keysComplete: low === req.lowest,
+      fpsComplete: all || req.firstAssistant === 0 || req.firstAssistant >= low,
+    }
+  }
+
+  function record(req: HashedRequest, out: PlaceOutcome, reset: boolean, tenant: string): Detection {
+    counters.placed(out.kind)
+    if (out.created) counters.totalCreated++
+    if (out.systemChanged) counters.systemChanged++
+    counters.grew(out.added, out.length)
+    const placed = { ...out, s: -1 }
+    const bind = {
+      s: -1,
+      sessionId: out.sessionId,
+      chain: req.chain,
+      header: req.header,
+      position: req.n,
+      branch: out.branch,
+    }
+    return new DetectionRecord(placed, out.sessionId, req.n, reset, tenant, bind)
+  }
+
+  // Waits for the index at most its timeout (both round trips of a detect() together).
+  function withinTimeout<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new SessionKitError(
+              'STORE_UNAVAILABLE',
+              `the detection index did not answer within ${index.timeoutMs} ms`,
+            ),
+          ),
+        index.timeoutMs,
+      )
+    })
+    return Promise.race([work, late]).finally(() => clearTimeout(timer))
+  }
+
+  return {
+    async detect(request) {
+      checkRequest(request)
+      if (request.explicitId !== undefined) assertSessionId(request.explicitId, 'explicitId')
+      const now = o.clock.now()
+      counters.requests++
+      const last = request.messages[request.messages.length - 1]!
+      const reset = resets !== undefined && last.role === 'user' && resets.test(plainText(last.content))
+      if (reset) counters.resets++
+      try {
+        return (await withinTimeout(place(request, reset, now)))()
+      } catch (error) {
+        if (!isSessionKitError(error, 'STORE_UNAVAILABLE')) throw error
+        degraded++
+        const d = local.detect(request)
+        counters.placed(d.kind)
+        return d
+      }
+    },
+
+    async bindReply(detection, reply) {
+      // A degraded detection was placed in the local index, and binds there.
+      if (detection?.degraded === true) return local.bindReply(detection, reply)
+      const bind = DetectionRecord.bindOf(detection)
+      if (bind === undefined) {
+        if (detection?.explicit === true) return false
+        throw new SessionKitError(
+          'INVALID_ARGUMENT',
+          'bindReply() takes the detection detect() returned, unchanged (not a copy)',
+        )
+      }
+      checkReply(reply)
+      const piece = pieceOf(reply, cfg)
+      const extended = bind.chain.extendedKey(piece)
+      const fp = reply.role === 'assistant' ? ownKey(pieceFingerprint(o.hash, bind.header, piece)) : undefined
+      counters.bytesHashed += extended.bytes + (fp === undefined ? 0 : bind.header.length + piece.length)
+      const bound = await index.bind(detection.tenant, rules, {
+        now: o.clock.now(),
+        sessionId: bind.sessionId,
+        key: ownKey(extended.key),
+        pos: bind.position + 1,
+        tag: bind.branch * 8 + REPLY,
+        fp,
+      })
+      if (bound) counters.repliesBound++
+      return bound
+    },
+
+    forget(sessionId, tenant = '') {
+      assertSessionId(sessionId)
+      // A degraded detection may have placed it in the local index too.
+      local.forget(sessionId)
+      return index.forget(tenant, rules, sessionId, o.clock.now())
+    },
+
+    metrics() {
+      const l = local.metrics()
+      return { ...counters.snapshot(l.active, l.indexKeys), degraded, roundTrips: index.roundTrips }
+    },
+  }
+}

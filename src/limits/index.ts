@@ -1,0 +1,6 @@
+export { rateLimitHeaders } from './headers.js'
+export type { Costs, Subjects } from './input.js'
+export { createRateLimiter, type LimiterStats, type RateLimiter } from './limiter.js'
+export type { LimiterMemoryOptions, LimitsOptionsInput, RateLimiterOptions } from './options.js'
+export type { LimitResult, Reservation, RuleResult } from './result.js'
+export type { RateRule, SlidingWindowRule, StoreErrorPolicy, TokenBucketRule } from './rules.js'

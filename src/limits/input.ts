@@ -1,0 +1,126 @@
+import { invalidArgument, SessionKitError } from '../errors.js'
+import { assertRecordId, RESERVED_NAMES } from '../ids.js'
+import type { RateCharge } from '../store/rate-limit-backend.js'
+import type { Reservation } from './result.js'
+import { type CompiledRule, MAX_AMOUNT } from './rules.js'
+
+/**
+ * Who a `consume` is for, by kind: `{ session: s.id, user: 'u1', tenant: apiKeyId }`. Each id is
+ * 1 to 128 of `A-Z a-z 0-9 _ - . : @` (hash anything else, an API key above all, before passing it).
+ */
+export type Subjects = Readonly<Record<string, string | undefined>>
+
+/** Costs by key: `{ requests: 1, tokens: 800 }`; each a whole number from 0 to 10^12. */
+export type Costs = Readonly<Record<string, number>>
+
+/** A charge of one of the limiter's rules. */
+export interface LimiterCharge extends RateCharge {
+  readonly rule: CompiledRule
+}
+
+/** What the limiter checks calls against: its rules, and the kinds and cost keys they use. */
+export interface LimiterShape {
+  readonly rules: readonly CompiledRule[]
+  readonly kinds: ReadonlySet<string>
+  readonly costKeys: ReadonlySet<string>
+}
+
+/**
+ * The charges of a `consume`: one per rule whose subject is named and whose cost is given.
+ * `INVALID_ARGUMENT` for an unknown kind or cost key (a typo would silently skip a rule), a bad
+ * id or cost; `LIMIT_EXCEEDED` for a cost no window or bucket of its rule could ever admit.
+ */
+export function chargesOf(shape: LimiterShape, subjects: Subjects, costs: Costs): LimiterCharge[] {
+  if (typeof subjects !== 'object' || subjects === null) {
+    throw invalidArgument('consume needs subjects: { session: id } or { user, tenant, ... }')
+  }
+  if (typeof costs !== 'object' || costs === null) {
+    throw invalidArgument('consume needs costs: { requests: 1 } or { tokens: 800 }')
+  }
+  // for-in, not Object.keys: no array per call on the hot path (inherited keys are checked too).
+  for (const kind in subjects) {
+    if (!shape.kinds.has(kind)) {
+      throw invalidArgument(
+        `subject kind "${kind.slice(0, 40)}" is used by no rule; known kinds: ${[...shape.kinds].join(', ')}`,
+      )
+    }
+  }
+  for (const key in costs) {
+    if (!shape.costKeys.has(key)) {
+      throw invalidArgument(
+        `cost "${key.slice(0, 40)}" is charged by no rule; rules charge: ${[...shape.costKeys].join(', ') || 'nothing (configure them: createSessionKit({ limits: { rules } }) or createRateLimiter({ rules }))'}`,
+      )
+    }
+    checkAmount(costs[key], `cost ${key}`)
+  }
+  const charges: LimiterCharge[] = []
+  for (const rule of shape.rules) {
+    const id = subjects[rule.per]
+    const cost = costs[rule.cost]
+    if (id === undefined || cost === undefined) continue
+    if (!isSubjectId(id)) assertRecordId(id, `subjects.${rule.per}`)
+    if (cost > rule.burst) {
+      throw new SessionKitError(
+        'LIMIT_EXCEEDED',
+        `cost ${rule.cost} = ${cost} is more than rule "${rule.name}" can ever admit (${rule.burst}); split the request or raise the rule's ${rule.algorithm === 'token-bucket' ? 'burst' : 'limit'}`,
+        { details: { rule: rule.name, cost, limit: rule.burst } },
+      )
+    }
+    charges.push({ rule, subject: `${rule.per}:${id}`, cost })
+  }
+  return charges
+}
+
+/**
+ * The record-id rule (1 to 128 of `A-Z a-z 0-9 _ - . : @`, not a reserved word) as a character
+ * loop: it runs on every consume. `assertRecordId` gives the message when it fails.
+ */
+function isSubjectId(id: unknown): boolean {
+  if (typeof id !== 'string' || id.length === 0 || id.length > 128) return false
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i)
+    const ok =
+      (c >= 97 && c <= 122) || // a-z
+      (c >= 64 && c <= 90) || // @ A-Z
+      (c >= 45 && c <= 58) || // - . / 0-9 :
+      c === 95 // _
+    if (!ok || c === 47) return false // not /
+  }
+  return !RESERVED_NAMES.has(id)
+}
+
+/** Checks a cost or an actual amount: a whole number from 0 to 10^12. */
+export function checkAmount(value: unknown, what: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_AMOUNT) {
+    throw invalidArgument(`${what} must be a whole number from 0 to 10^12; got ${String(value).slice(0, 40)}`)
+  }
+}
+
+/**
+ * Checks a reservation handed back to `settle` (it may have crossed a process boundary as JSON):
+ * every charge names one of the rules and a well-formed subject. Returns each charge with its rule.
+ */
+export function checkReservation(
+  byName: ReadonlyMap<string, CompiledRule>,
+  reservation: Reservation,
+): { rule: CompiledRule; charge: Reservation['charges'][number] }[] {
+  const charges = (reservation as { charges?: unknown } | null)?.charges
+  if (!Array.isArray(charges) || charges.length > byName.size) {
+    throw invalidArgument('settle needs the reservation that consume returned (result.reservation)')
+  }
+  return charges.map((charge: Reservation['charges'][number], i: number) => {
+    const rule = byName.get(charge?.rule)
+    if (rule === undefined) throw invalidArgument(`reservation charge [${i}] names no rule of this limiter`)
+    const subject = typeof charge.subject === 'string' ? charge.subject : ''
+    if (!subject.startsWith(`${rule.per}:`)) {
+      throw invalidArgument(`reservation charge [${i}] has no ${rule.per} subject for rule "${rule.name}"`)
+    }
+    assertRecordId(subject.slice(rule.per.length + 1), `reservation charge [${i}] subject`)
+    checkAmount(charge.cost, `reservation charge [${i}] cost`)
+    checkAmount(charge.seq, `reservation charge [${i}] seq`)
+    if (typeof charge.at !== 'number' || !Number.isFinite(charge.at)) {
+      throw invalidArgument(`reservation charge [${i}] at must be a time in epoch ms`)
+    }
+    return { rule, charge }
+  })
+}

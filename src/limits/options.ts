@@ -1,0 +1,172 @@
+import { z } from 'zod'
+import type { Clock } from '../clock.js'
+import { invalidConfig } from '../errors.js'
+import { firstOptionIssue } from '../options.js'
+import type { SessionStore } from '../store/contract.js'
+import { ENTRY_BYTES } from './memory-sizes.js'
+import {
+  BUILT_IN_KINDS,
+  type CompiledRule,
+  KIND_PATTERN,
+  MAX_AMOUNT,
+  NAME_PATTERN,
+  type RateRule,
+} from './rules.js'
+
+/**
+ * Bounds of the state a limiter keeps in process memory (when its store keeps none).
+ *
+ * @example
+ * createRateLimiter({ rules, memory: { maxKeys: 50_000, maxBytes: 32 * 1024 * 1024 } })
+ */
+export interface LimiterMemoryOptions {
+  /** Most subjects (session, user, tenant ...) with state; the least recently used go first [100_000]. */
+  readonly maxKeys?: number
+  /** Most bytes of state, estimated; the least recently used subjects go first [64 MiB]. */
+  readonly maxBytes?: number
+}
+
+/**
+ * The kit option `limits`: the rules every session's `session.limits` applies.
+ *
+ * @example
+ * createSessionKit({ limits: { rules: [{ name: 'requests', per: 'session', limit: 60, windowMs: 60_000 }] } })
+ */
+export interface LimitsOptionsInput {
+  readonly rules: readonly RateRule[]
+  readonly memory?: LimiterMemoryOptions
+}
+
+/**
+ * Options of `createRateLimiter`.
+ *
+ * @example
+ * createRateLimiter({ store, rules: [{ name: 'requests', per: 'tenant', limit: 600, windowMs: 60_000 }] })
+ */
+export interface RateLimiterOptions extends LimitsOptionsInput {
+  /** Where the state lives: a store that offers `rateLimits` (Redis) keeps it; otherwise process memory [memory]. */
+  readonly store?: SessionStore
+  /** Time source [the store's clock, else `systemClock`]. */
+  readonly clock?: Clock
+}
+
+/** Limiter options after validation. */
+export interface ResolvedLimitsOptions {
+  readonly rules: readonly CompiledRule[]
+  readonly maxKeys: number
+  readonly maxBytes: number
+}
+
+const DAY = 86_400_000
+const amount = z.number().int().min(1).max(MAX_AMOUNT)
+// Names become keys of the caller's subjects and costs objects: none may be one every object inherits.
+const name = (pattern: RegExp, shape: string) =>
+  z
+    .string()
+    .regex(pattern, `must be ${shape}`)
+    .refine(
+      (n) => !(n in Object.prototype),
+      'must not be a name every object has (constructor, toString, ...)',
+    )
+const ruleName = name(NAME_PATTERN, 'a lower-case letter, then up to 63 of A-Z a-z 0-9 _ -')
+const base = {
+  name: ruleName,
+  per: name(KIND_PATTERN, 'a lower-case letter, then up to 31 of a-z 0-9 _ -'),
+  cost: ruleName.optional(),
+  onStoreError: z.enum(['allow', 'deny']).default('deny'),
+  limit: amount,
+  windowMs: z
+    .number()
+    .int()
+    .min(1)
+    .max(366 * DAY),
+}
+const ruleSchema = z.discriminatedUnion(
+  'algorithm',
+  [
+    z.strictObject({ ...base, algorithm: z.literal('sliding-window').default('sliding-window') }),
+    z.strictObject({ ...base, algorithm: z.literal('token-bucket'), burst: amount.optional() }),
+  ],
+  { error: "algorithm must be 'sliding-window' (the default) or 'token-bucket'" },
+)
+const schema = z.strictObject({
+  rules: z.array(ruleSchema).min(1).max(64),
+  memory: z
+    .strictObject({
+      maxKeys: z.number().int().min(1).max(100_000_000).default(100_000),
+      maxBytes: z
+        .number()
+        .int()
+        .min(1 << 16)
+        .max(2 ** 40)
+        .default(64 * 1024 * 1024),
+    })
+    .prefault({}),
+})
+
+/** Who is parsing, for the messages: `createRateLimiter option rules.0.limit`, `createSessionKit option limits.rules.0.limit`. */
+export interface OptionsSource {
+  readonly what: string
+  readonly prefix: readonly string[]
+  /** The state will live in process memory, so a sliding window's worst-case log must fit in `memory.maxBytes`. */
+  readonly inMemory: boolean
+}
+
+/**
+ * Checks limiter options once, at construction: `INVALID_CONFIG` naming the option (unique names,
+ * ranges, a sliding window whose log could not fit in `memory.maxBytes`).
+ *
+ * @example
+ * const { rules } = parseLimitsOptions({ rules: [{ name: 'requests', per: 'session', limit: 60, windowMs: 60_000 }] })
+ */
+export function parseLimitsOptions(
+  input: unknown,
+  source: OptionsSource = { what: 'createRateLimiter option', prefix: [], inMemory: true },
+): ResolvedLimitsOptions {
+  const parsed = schema.safeParse(input)
+  const fail = (path: string, message: string) =>
+    invalidConfig(`${source.what} ${path}: ${message}`, { option: path })
+  if (!parsed.success) {
+    const { path, message } = firstOptionIssue(parsed.error, source.prefix)
+    throw invalidConfig(`${source.what} ${path}: ${message}`, {
+      option: path,
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    })
+  }
+  const { rules, memory } = parsed.data
+  const names = new Set<string>()
+  const compiled = rules.map((rule, i): CompiledRule => {
+    const at = [...source.prefix, 'rules', String(i)].join('.')
+    if (names.has(rule.name))
+      throw fail(`${at}.name`, `"${rule.name}" is used by an earlier rule; names are unique`)
+    names.add(rule.name)
+    const burst = rule.algorithm === 'token-bucket' ? (rule.burst ?? rule.limit) : rule.limit
+    // A log holds at most one entry per unit of cost: its worst case must fit in memory.
+    if (
+      source.inMemory &&
+      rule.algorithm === 'sliding-window' &&
+      rule.limit * ENTRY_BYTES > memory.maxBytes
+    ) {
+      throw fail(
+        `${at}.limit`,
+        `a window of ${rule.limit} may log ${rule.limit} entries (${ENTRY_BYTES} bytes each), more than memory.maxBytes; raise memory.maxBytes or use a token bucket`,
+      )
+    }
+    return {
+      name: rule.name,
+      per: rule.per,
+      cost: rule.cost ?? rule.name,
+      onStoreError: rule.onStoreError,
+      algorithm: rule.algorithm,
+      limit: rule.limit,
+      windowMs: rule.windowMs,
+      burst,
+    }
+  })
+  return { rules: compiled, maxKeys: memory.maxKeys, maxBytes: memory.maxBytes }
+}
+
+/** Every subject kind a `consume` may name: the built-in ones and those the rules use. */
+export function knownKinds(rules: readonly CompiledRule[]): ReadonlySet<string> {
+  return new Set([...BUILT_IN_KINDS, ...rules.map((rule) => rule.per)])
+}

@@ -1,0 +1,242 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { DetectionIndex, IndexRules, PlaceOutcome } from '../../detect/shared-index.js'
+import type { DetectionKind } from '../../detect/types.js'
+import { invalidConfig, SessionKitError } from '../../errors.js'
+import type { RedisScriptRunner } from '../client.js'
+import { asArray } from '../context.js'
+import { createScriptCall } from '../script-call.js'
+import { detectionScripts } from './lua/scripts.js'
+
+/**
+ * Options of `redisDetectionIndex`.
+ *
+ * @example
+ * redisDetectionIndex({ client: fromIoredis(redis), prefix: 'gw', commandTimeoutMs: 250 })
+ */
+export interface RedisDetectionIndexOptions {
+  /** The client, through `fromIoredis(...)` or `fromNodeRedis(...)`. The index never closes it. */
+  readonly client: RedisScriptRunner
+  /**
+   * Start of every key: a tenant's detection keys live under `{<prefix>:d:<tenant tag>}`. 1 to 64
+   * of `A-Z a-z 0-9 _ - . @ /`. Default `'sk'` (the store's default: the two never collide).
+   */
+  readonly prefix?: string
+  /**
+   * A call that gets no answer in this many ms fails, and the detector answers from its local
+   * index (`degraded: true`). Default 500: a gateway must keep forwarding.
+   */
+  readonly commandTimeoutMs?: number
+  /** Keys outlive their idle expiry by this many ms (a clock behind Redis's loses nothing). Default 60,000. */
+  readonly expiryGraceMs?: number
+  /**
+   * The secret mixed into every chain key, the same on every replica. Default: 16 random bytes
+   * stored once at `{<prefix>:d}:seed:v1` by the first replica and read by the others.
+   */
+  readonly seed?: string
+}
+
+const prefixPattern = /^[A-Za-z0-9_\-.@/]{1,64}$/
+const TAGS_CACHED = 4096
+
+/**
+ * The detection index on Redis or Redis Cluster, shared by every replica of a gateway:
+ * `createDetector({ index: redisDetectionIndex({ client }) })`. Each `detect()` is one Lua script
+ * (two for a request its last three states do not place: an edited or truncated history), each
+ * `bindReply()` one, atomic across replicas. A tenant's keys share one Cluster slot; every key
+ * expires `idleMs` after its last write; there is no global index and no SCAN.
+ *
+ * @example
+ * const index = redisDetectionIndex({ client: fromIoredis(new Redis(process.env.REDIS_URL)) })
+ * const detector = createDetector({ index, idleMs: 3_600_000 })
+ */
+export function redisDetectionIndex(options: RedisDetectionIndexOptions): DetectionIndex {
+  const o = resolve(options)
+  let trips = 0
+  const run = createScriptCall(o.client, o.commandTimeoutMs, o.prefix)
+  const call = (
+    script: (typeof detectionScripts)[keyof typeof detectionScripts],
+    keys: string[],
+    args: string[],
+  ) => {
+    trips++
+    return run(script, keys, args)
+  }
+  const grace = String(o.expiryGraceMs)
+  const tags = new Map<string, string>()
+  // Every key of a tenant under one hash tag: one slot per call.
+  const baseOf = (tenant: string): string => {
+    let base = tags.get(tenant)
+    if (base === undefined) {
+      if (tags.size >= TAGS_CACHED) tags.clear()
+      const tag = createHash('sha256')
+        .update(`sessionkit/detect\u0000${tenant}`)
+        .digest('base64url')
+        .slice(0, 12)
+      base = `{${o.prefix}:d:${tag}}`
+      tags.set(tenant, base)
+    }
+    return base
+  }
+  const head = (now: number, rules: IndexRules, base: string) => [
+    String(now),
+    String(rules.idleMs),
+    grace,
+    base,
+  ]
+  let seed: Promise<string> | undefined = o.seed === undefined ? undefined : Promise.resolve(o.seed)
+
+  return {
+    timeoutMs: o.commandTimeoutMs,
+    get roundTrips() {
+      return trips
+    },
+    seed() {
+      seed ??= call(
+        detectionScripts.seed,
+        [`{${o.prefix}:d}:seed:v1`],
+        ['0', '0', '0', '', randomBytes(16).toString('base64')],
+      ).then(String, (error: unknown) => {
+        seed = undefined
+        throw error
+      })
+      return seed
+    },
+
+    async place(tenant, rules, input) {
+      const base = baseOf(tenant)
+      const f = rules.fuzzy
+      const keys = [`${base}:s:${input.newId}`]
+      const args = head(input.now, rules, base)
+      args.push(
+        String(rules.retryWindowMs),
+        rules.splitResets ? '1' : '0',
+        String(f?.threshold ?? 1),
+        String(f?.window ?? 1),
+        String(f?.band ?? 0),
+        String(f?.maxCandidates ?? 0),
+        f === undefined ? '0' : '1',
+        String(input.n),
+        String(input.lowest),
+        String(input.firstAssistant),
+        input.reset ? '1' : '0',
+        String(input.rawSysFp),
+        String(input.sysFp),
+        input.newId,
+        input.roles,
+        input.keysComplete ? '1' : '0',
+        input.fpsComplete ? '1' : '0',
+        String(input.keys.length),
+      )
+      for (const k of input.keys) {
+        keys.push(`${base}:k:${encode(k.key)}`)
+        args.push(String(k.pos))
+      }
+      args.push(String(input.fps.length))
+      for (const f of input.fps) {
+        keys.push(`${base}:r:${encode(f.fp)}`)
+        args.push(String(f.pos))
+      }
+      const reply = asArray(await call(detectionScripts.place, keys, args), 'detection place')
+      return reply[0] === 'more' ? undefined : toOutcome(reply)
+    },
+
+    async bind(tenant, rules, input) {
+      const base = baseOf(tenant)
+      const keys = [`${base}:s:${input.sessionId}`, `${base}:k:${encode(input.key)}`]
+      if (input.fp !== undefined) keys.push(`${base}:r:${encode(input.fp)}`)
+      const args = head(input.now, rules, base)
+      args.push(input.sessionId, String(input.pos), String(input.tag), String(rules.fuzzy?.window ?? 1))
+      const reply = asArray(await call(detectionScripts.bind, keys, args), 'detection bind')
+      return Number(reply[0]) === 1
+    },
+
+    async explicit(tenant, rules, input) {
+      const base = baseOf(tenant)
+      const keys = [`${base}:s:${input.id}`, `${base}:s:${input.derivedId}`]
+      const args = head(input.now, rules, base)
+      args.push(input.id, input.derivedId, String(input.position))
+      const reply = asArray(await call(detectionScripts.explicit, keys, args), 'detection explicit id')
+      return {
+        sessionId: String(reply[0]),
+        created: Number(reply[1]) === 1,
+        added: Number(reply[2]),
+        length: Number(reply[3]),
+      }
+    },
+
+    async forget(tenant, rules, sessionId, now) {
+      const base = baseOf(tenant)
+      const args = head(now, rules, base)
+      args.push(sessionId)
+      return Number(await call(detectionScripts.forget, [`${base}:s:${sessionId}`], args)) === 1
+    },
+  }
+}
+
+// A 16-character binary key as it appears in a Redis key name.
+function encode(key: string): string {
+  return Buffer.from(key, 'latin1').toString('base64url')
+}
+
+function toOutcome(reply: readonly unknown[]): PlaceOutcome {
+  const previous = String(reply[7])
+  return {
+    kind: String(reply[1]) as DetectionKind,
+    sessionId: String(reply[2]),
+    branch: Number(reply[3]),
+    newMessages: Number(reply[4]),
+    similarity: Number(reply[5]),
+    systemChanged: Number(reply[6]) === 1,
+    previousSessionId: previous === '' ? undefined : previous,
+    added: Number(reply[8]),
+    length: Number(reply[9]),
+    created: Number(reply[10]) === 1,
+  }
+}
+
+function resolve(options: RedisDetectionIndexOptions): Required<Omit<RedisDetectionIndexOptions, 'seed'>> & {
+  seed: string | undefined
+} {
+  if (typeof options !== 'object' || options === null) {
+    throw invalidConfig('redisDetectionIndex needs options: { client: fromIoredis(redis) }')
+  }
+  const known = new Set(['client', 'prefix', 'commandTimeoutMs', 'expiryGraceMs', 'seed'])
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) throw invalidConfig(`redisDetectionIndex: unknown option "${key}"`, { option: key })
+  }
+  const client = options.client
+  if (typeof client?.evalsha !== 'function' || typeof client.eval !== 'function') {
+    throw invalidConfig('client must be wrapped: redisDetectionIndex({ client: fromIoredis(redis) })', {
+      option: 'client',
+    })
+  }
+  const prefix = options.prefix ?? 'sk'
+  if (typeof prefix !== 'string' || !prefixPattern.test(prefix)) {
+    throw invalidConfig('prefix must be 1 to 64 of A-Z a-z 0-9 _ - . @ / (no ":")', { option: 'prefix' })
+  }
+  const seed = options.seed
+  if (seed !== undefined && (typeof seed !== 'string' || seed.length === 0 || seed.length > 256)) {
+    throw invalidConfig('seed must be a string of 1 to 256 characters', { option: 'seed' })
+  }
+  return {
+    client,
+    prefix,
+    commandTimeoutMs: positive(options.commandTimeoutMs, 500, 'commandTimeoutMs'),
+    expiryGraceMs: positive(options.expiryGraceMs, 60_000, 'expiryGraceMs', 0),
+    seed,
+  }
+}
+
+function positive(value: unknown, fallback: number, option: string, min = 1): number {
+  if (value === undefined) return fallback
+  if (!Number.isSafeInteger(value) || (value as number) < min) {
+    throw new SessionKitError(
+      'INVALID_CONFIG',
+      `${option} must be an integer of at least ${min}; got ${String(value)}`,
+      {
+        details: { option },
+      },
+    )
+  }
+  return value as number
+}
