@@ -61,6 +61,26 @@ BEGIN
   IF NOT FOUND THEN
     RETURN '["missing"]';
   END IF;
+  -- The common case in one statement: a live value part holding an object. Reading the value in
+  -- the UPDATE itself is safe without a read first: the record's row is locked, so no other write
+  -- changes the part until this statement ends.
+  IF strpos(p_patch, '\u') = 0 THEN
+    UPDATE {{schema}}.{{table}}_parts
+      SET version = version + 1, value = {{schema}}.{{table}}_merge(value::json, p_patch::json),
+          expires_at = coalesce(p_part_expires_at, expires_at)
+      WHERE record_id = p_id AND name = p_part AND kind = 'v' AND left(value, 1) = '{'
+        AND (expires_at IS NULL OR expires_at > p_now)
+        AND (strpos(value, '\u') = 0 OR value !~ '\\u(0000|d[89a-f])')
+      RETURNING version, value INTO v_version, v_merged;
+    IF FOUND THEN
+      v_bytes := octet_length(v_merged);
+      IF v_bytes > p_max_bytes THEN
+        -- Written already: raised, so the statement is undone.
+        RAISE EXCEPTION USING ERRCODE = 'SK001', MESSAGE = json_build_array('limit', v_bytes)::text;
+      END IF;
+      RETURN '["ok",' || v_version || ',' || v_merged || ']';
+    END IF;
+  END IF;
   SELECT kind, version, expires_at, value, last_seq
     INTO v_kind, v_version, v_part_expires_at, v_value, v_last_seq
     FROM {{schema}}.{{table}}_parts WHERE record_id = p_id AND name = p_part;
