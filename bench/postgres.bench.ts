@@ -7,7 +7,7 @@
 // `expiresAt`. The others read the whole session object and write it back with the field
 // changed, which is how they work. Throughput at 1 and 32 requests in flight (median of
 // interleaved rounds) as a ratio to each peer; statements per request counted on the pool; and
-// server time per statement from pg_stat_statements, which a loaded machine moves less than
+// server time (planning + execution) per statement from pg_stat_statements, which a loaded machine moves less than
 // throughput. Target: ratio >= 1. Starts its own PostgreSQL (fsync off, the same for all);
 // skips with a notice without one.
 import KeyvPostgres from '@keyv/postgres'
@@ -34,7 +34,9 @@ if (!postgresAvailable()) {
   process.exit(0)
 }
 
-const server = await startPostgres({ settings: { shared_preload_libraries: 'pg_stat_statements' } })
+const server = await startPostgres({
+  settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_planning': 'on' },
+})
 const pool = new pg.Pool({ connectionString: server.url, max: 32 })
 await pool.query('CREATE EXTENSION pg_stat_statements')
 // Every statement any of them sends goes through here, so it is counted the same way.
@@ -142,10 +144,13 @@ for (const [name, request] of Object.entries(requests)) {
   serverUs[name] = time.perRequestUs
   console.log(
     `\n${name}: ${(statements / 500).toFixed(1)} statements per request (read + write), ` +
-      `${time.perRequestUs.toFixed(0)} µs of server time per request (pg_stat_statements, 500 requests, 1 in flight)`,
+      `${time.perRequestUs.toFixed(0)} µs of server time per request (planning + execution, pg_stat_statements, 500 requests, 1 in flight)`,
   )
   for (const row of time.statements) {
-    console.log(`  ${row.perRequest.toFixed(1)} x ${row.meanUs.toFixed(0).padStart(4)} µs  ${row.text}`)
+    const plan = row.planUs.toFixed(0).padStart(3)
+    console.log(
+      `  ${row.perRequest.toFixed(1)} x (${plan} + ${row.execUs.toFixed(0).padStart(4)} µs)  ${row.text}`,
+    )
   }
 }
 console.log('\nserver time per request, sessionkit / peer (lower is cheaper):')
