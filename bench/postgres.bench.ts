@@ -7,9 +7,9 @@
 // `expiresAt`. The others read the whole session object and write it back with the field
 // changed, which is how they work. Throughput at 1 and 32 requests in flight (median of
 // interleaved rounds) as a ratio to each peer; statements per request counted on the pool; and
-// server time (planning + execution) per statement from pg_stat_statements, which a loaded machine moves less than
-// throughput. Target: ratio >= 1. Starts its own PostgreSQL (fsync off, the same for all);
-// skips with a notice without one.
+// server time (planning + execution) per statement from pg_stat_statements, which a loaded
+// machine moves less than throughput. Target: ratio >= 1. Starts its own PostgreSQL (fsync off,
+// the same for all); skips with a notice without one.
 import KeyvPostgres from '@keyv/postgres'
 import connectPgSimple from 'connect-pg-simple'
 import session from 'express-session'
