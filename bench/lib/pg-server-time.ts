@@ -3,7 +3,7 @@
 // Planning counts: a statement prepared once (named, as sessionkit sends them) is planned once per
 // connection, an unnamed one (as the peers send them) on every call.
 
-/** One statement a request sends: how often per request, its mean planning and execution time, its text. */
+/** One statement a request sends: how often per request, its mean planning and execution times, its text. */
 export interface StatementTime {
   readonly text: string
   readonly perRequest: number
@@ -15,9 +15,9 @@ type Run = (text: string) => Promise<{ rows: Record<string, unknown>[] }>
 
 /**
  * Resets pg_stat_statements, sends `count` requests one at a time, and reads what they cost the
- * server: planning and execution time per request (µs, nested function statements included in their
- * caller's; needs `pg_stat_statements.track_planning` on for the planning part)
- * and each top-level statement's share. `run` sends the two admin queries outside any counter.
+ * server: planning and execution time per request (µs, nested function statements included in
+ * their caller's; the planning part needs `pg_stat_statements.track_planning` on) and each
+ * top-level statement's share. `run` sends the two admin queries outside any counter.
  *
  * @example
  * const { perRequestUs } = await serverTime((sql) => pool.query(sql), 500, request)

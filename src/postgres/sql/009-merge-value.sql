@@ -37,7 +37,8 @@ $$;
 -- inline (see {{table}}_open), the record's expiry moved by the statement that locks it.
 -- ["ok", version, merged json] (the merged text itself, not quoted), ["limit", bytes], ["text"]
 -- (the texts hold an escape that PostgreSQL text cannot take, NUL or a lone surrogate: the
--- caller merges), ["missing"] or ["kind", kind]. A failure after the expiry moved is raised instead, undoing the move.
+-- caller merges), ["missing"] or ["kind", kind]. A failure after the expiry moved is raised
+-- instead, undoing the move.
 CREATE FUNCTION {{schema}}.{{table}}_merge_value(
   p_id text, p_part text, p_now double precision, p_patch text, p_max_bytes bigint,
   p_expires_at double precision, p_part_expires_at double precision
