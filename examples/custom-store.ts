@@ -3,7 +3,7 @@
 // database, one row or key), read, changed and written back by every call. Calls run synchronously
 // to completion, so each is atomic inside the process (`atomicity: 'process'`); a database adapter
 // would make the same read-change-write one transaction or one conditional write.
-// test/testing/custom-store.test.ts runs the conformance suite on it: 75 of 75 (it leaves out the
+// test/testing/custom-store.test.ts runs the conformance suite on it: 76 of 76 (it leaves out the
 // optional touchMeta and mergeValue, whose checks then pass trivially).
 import {
   assertPartName,

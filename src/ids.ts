@@ -89,6 +89,7 @@ export function isValidSessionId(id: unknown): id is string {
  * idDigest('q3Vx0c6yBv1bJm2Lh9Zk4A') // 22 characters, never the id itself
  */
 export function idDigest(id: string): string {
+  if (typeof id !== 'string') throw invalidArgument('idDigest takes an id string')
   return sha256(id).subarray(0, 16).toString('base64url')
 }
 

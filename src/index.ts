@@ -38,7 +38,13 @@ export type { TypedState } from './profile/state.js'
 export * from './seen/index.js'
 export type { SessionScope } from './session-scope.js'
 export * from './store/contract.js'
-export { createMemoryStore, type MemoryStore, type MemoryStoreOptions } from './store/memory.js'
+export {
+  createMemoryStore,
+  type MemorySnapshotCall,
+  type MemorySnapshotOptions,
+  type MemoryStore,
+  type MemoryStoreOptions,
+} from './store/memory.js'
 export type {
   RateCharge,
   RateFailure,

@@ -29,6 +29,7 @@ export {
   checkFieldNames,
   checkFields,
   checkInteger,
+  checkOptionKeys,
   checkPatchMetaArgs,
   checkPushArgs,
   checkRangeArgs,

@@ -45,6 +45,11 @@ export function sessionLimits(
 ): SessionLimits {
   return {
     consume(costs, subjects) {
+      if (subjects !== undefined && (typeof subjects !== 'object' || subjects === null)) {
+        return Promise.reject(
+          invalidArgument('session.limits.consume(costs, subjects?): subjects is an object'),
+        )
+      }
       // The session and its user come from the session itself, never from the caller.
       if (subjects !== undefined && (subjects.session !== undefined || subjects.user !== undefined)) {
         return Promise.reject(

@@ -1,5 +1,6 @@
 import { type Clock, systemClock } from '../clock.js'
 import { invalidArgument, invalidConfig, isSessionKitError } from '../errors.js'
+import { checkKnownKeys, type OptionSource, optionError } from '../options.js'
 import type { SessionStore } from '../store/contract.js'
 import type { RateLimitBackend, RateSettlement } from '../store/rate-limit-backend.js'
 import { decide, refundsOf } from './decide.js'
@@ -64,6 +65,8 @@ export interface RateLimiter {
   stats(): LimiterStats
 }
 
+const source: OptionSource = { what: 'createRateLimiter', code: 'INVALID_CONFIG' }
+
 /**
  * Makes a rate limiter. Its state lives where the store keeps it (`store.rateLimits`: Redis, one
  * script per consume) or, for a store that keeps none or no store, in this process's memory,
@@ -83,22 +86,23 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   if (typeof options !== 'object' || options === null) {
     throw invalidConfig('createRateLimiter needs options: { rules: [{ name, per, limit, windowMs }] }')
   }
+  checkKnownKeys(options, ['store', 'clock', 'rules', 'memory'], source)
   const { store, clock, ...rest } = options
   if (
     store !== undefined &&
     (typeof store !== 'object' || store === null || typeof store.meta !== 'function')
   ) {
-    throw invalidConfig('createRateLimiter option store must be a SessionStore', { option: 'store' })
+    throw optionError(source, 'store', 'must be a SessionStore')
   }
   if (
     clock !== undefined &&
     (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function')
   ) {
-    throw invalidConfig('createRateLimiter option clock must have a now() method', { option: 'clock' })
+    throw optionError(source, 'clock', 'must have a now() method')
   }
   const backend = store?.rateLimits
   const resolved = parseLimitsOptions(rest, {
-    what: 'createRateLimiter option',
+    what: 'createRateLimiter',
     prefix: [],
     inMemory: backend === undefined,
   })

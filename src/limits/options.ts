@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import type { Clock } from '../clock.js'
-import { invalidConfig } from '../errors.js'
-import { firstOptionIssue } from '../options.js'
+import { type OptionSource, optionError, parseOptions } from '../options.js'
 import type { SessionStore } from '../store/contract.js'
 import { ENTRY_BYTES } from './memory-sizes.js'
 import {
@@ -104,8 +103,9 @@ const schema = z.strictObject({
     .prefault({}),
 })
 
-/** Who is parsing, for the messages: `createRateLimiter option rules.0.limit`, `createSessionKit option limits.rules.0.limit`. */
+/** Who is parsing, for the messages: `createRateLimiter option "rules.0.limit"`, `createSessionKit option "limits.rules.0.limit"`. */
 export interface OptionsSource {
+  /** The factory: `createRateLimiter` or `createSessionKit`. */
   readonly what: string
   readonly prefix: readonly string[]
   /** The state will live in process memory, so a sliding window's worst-case log must fit in `memory.maxBytes`. */
@@ -121,19 +121,11 @@ export interface OptionsSource {
  */
 export function parseLimitsOptions(
   input: unknown,
-  source: OptionsSource = { what: 'createRateLimiter option', prefix: [], inMemory: true },
+  source: OptionsSource = { what: 'createRateLimiter', prefix: [], inMemory: true },
 ): ResolvedLimitsOptions {
-  const parsed = schema.safeParse(input)
-  const fail = (path: string, message: string) =>
-    invalidConfig(`${source.what} ${path}: ${message}`, { option: path })
-  if (!parsed.success) {
-    const { path, message } = firstOptionIssue(parsed.error, source.prefix)
-    throw invalidConfig(`${source.what} ${path}: ${message}`, {
-      option: path,
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    })
-  }
-  const { rules, memory } = parsed.data
+  const errors: OptionSource = { what: source.what, code: 'INVALID_CONFIG' }
+  const { rules, memory } = parseOptions(schema, input, errors, source.prefix)
+  const fail = (path: string, message: string) => optionError(errors, path, message)
   const names = new Set<string>()
   const compiled = rules.map((rule, i): CompiledRule => {
     const at = [...source.prefix, 'rules', String(i)].join('.')

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { invalidConfig, SessionKitError } from '../errors.js'
-import { checkNames, renderSql, type StoreNames } from './names.js'
-import { DEFAULT_SCHEMA, DEFAULT_TABLE } from './options.js'
+import { renderSql, type StoreNames } from './names.js'
+import { resolveStoreNames } from './options.js'
 import type { PgPoolClientLike, PgPoolLike } from './pool.js'
 import { migrationTemplates } from './sql/migrations.js'
 
@@ -35,7 +35,7 @@ export interface PostgresMigration {
  * for (const m of postgresMigrations({ table: 'sessions' })) writeFileSync(`${m.version}-${m.name}.sql`, m.sql)
  */
 export function postgresMigrations(options: MigrateOptions = {}): readonly PostgresMigration[] {
-  const names = namesOf(options, 'postgresMigrations')
+  const names = resolveStoreNames(options, 'postgresMigrations')
   return migrationTemplates.map(({ version, name, template }) => ({
     version,
     name,
@@ -56,7 +56,7 @@ export async function migrate(pool: PgPoolLike, options: MigrateOptions = {}): P
   if (typeof pool !== 'object' || pool === null || typeof pool.connect !== 'function') {
     throw invalidConfig('migrate needs a pg Pool: migrate(pool, { schema, table })', { option: 'pool' })
   }
-  const names = namesOf(options, 'migrate')
+  const names = resolveStoreNames(options, 'migrate')
   const client = await step('connecting', () => pool.connect())
   let failed: unknown
   try {
@@ -109,13 +109,6 @@ async function applyMissing(client: PgPoolClientLike, names: StoreNames): Promis
 function lockKey(names: StoreNames): string {
   const digest = createHash('sha256').update(`sessionkit:${names.schema}.${names.table}`).digest()
   return digest.readBigInt64BE(0).toString()
-}
-
-function namesOf(options: MigrateOptions, where: string): StoreNames {
-  if (typeof options !== 'object' || options === null) {
-    throw invalidConfig(`${where} options must be an object: { schema, table }`, { option: 'options' })
-  }
-  return checkNames(options.schema ?? DEFAULT_SCHEMA, options.table ?? DEFAULT_TABLE, where)
 }
 
 async function step<T>(what: string, work: () => Promise<T>): Promise<T> {

@@ -21,13 +21,6 @@ export interface PostgresStore extends SessionStore {
   sweep(): Promise<SweepResult>
 }
 
-const capabilities: StoreCapabilities = Object.freeze({
-  atomicity: 'shared',
-  scan: true,
-  expiryEvents: false,
-  durable: true,
-})
-
 /**
  * The session store on PostgreSQL, through your `pg` pool. Every call is one statement (one round
  * trip): writes call a function the migrations installed, which locks the record's row (that row
@@ -46,6 +39,14 @@ const capabilities: StoreCapabilities = Object.freeze({
 export function createPostgresStore(options: PostgresStoreOptions): PostgresStore {
   const ctx = createPostgresContext(resolvePostgresOptions(options))
   const stopSweeper = startSweeper(ctx)
+  // The kit's queued updates wait at most this long by default, as one call may.
+  const capabilities: StoreCapabilities = Object.freeze({
+    atomicity: 'shared',
+    scan: true,
+    expiryEvents: false,
+    durable: true,
+    commandTimeoutMs: ctx.options.commandTimeoutMs,
+  })
   return {
     capabilities,
     clock: ctx.options.clock,

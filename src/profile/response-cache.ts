@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { invalidArgument, isSessionKitError } from '../errors.js'
+import { checkCallOptions } from '../options.js'
 import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
 import { checkJson } from '../util/json.js'
@@ -77,6 +78,9 @@ export function createResponseCache(
   cas: CasPolicy,
 ): ResponseCache {
   const { store, sessionId, clock } = scope
+  // Every write of the cache goes through one queue: a write to a full cache is a compare-and-set,
+  // and a plain write running beside it would make it lose its race again and again.
+  const lock = <T>(task: () => Promise<T>) => queuePart(scope, queue, PART, task)
 
   async function read(field: string): Promise<Entry | undefined> {
     const { entries } = await store.getMap<Entry>(sessionId, PART, [field])
@@ -88,6 +92,10 @@ export function createResponseCache(
     checkJson(value, { maxBytes: options.maxBytes }, 'cached value')
     if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0)
       throw invalidArgument('cache ttlMs must be a positive integer')
+    await lock(() => writeNow(field, value, ttlMs))
+  }
+
+  async function writeNow(field: string, value: JsonValue, ttlMs: number): Promise<void> {
     const now = clock.now()
     const entry: Entry = { v: value, e: now + ttlMs, t: now }
     const set = { [field]: entry as unknown as JsonValue }
@@ -124,6 +132,7 @@ export function createResponseCache(
       return (await read(fieldOf(key)))?.v as T | undefined
     },
     async set(key, value, opts) {
+      checkCallOptions(opts, ['ttlMs'], 'cache.set()')
       await write(fieldOf(key), value, opts?.ttlMs ?? options.ttlMs)
     },
     async getOrSet<T extends JsonValue>(
@@ -132,6 +141,8 @@ export function createResponseCache(
       opts?: { readonly ttlMs?: number },
     ) {
       const field = fieldOf(key)
+      checkCallOptions(opts, ['ttlMs'], 'cache.getOrSet()')
+      if (typeof compute !== 'function') throw invalidArgument('cache.getOrSet needs a compute function')
       return queuePart(scope, queue, `${PART}\u0000${field}`, async () => {
         const hit = await read(field)
         if (hit !== undefined) return { value: hit.v as T, cached: true }
@@ -142,12 +153,14 @@ export function createResponseCache(
     },
     async delete(key) {
       const field = fieldOf(key)
-      if ((await store.getMap(sessionId, PART, [field])).entries[field] === undefined) return false
-      await store.updateMap(sessionId, PART, { delete: [field] }, { expiresAt: scope.activityExpiresAt() })
-      return true
+      return lock(async () => {
+        if ((await store.getMap(sessionId, PART, [field])).entries[field] === undefined) return false
+        await store.updateMap(sessionId, PART, { delete: [field] }, { expiresAt: scope.activityExpiresAt() })
+        return true
+      })
     },
     async clear() {
-      await store.deletePart(sessionId, PART, { expiresAt: scope.activityExpiresAt() })
+      await lock(() => store.deletePart(sessionId, PART, { expiresAt: scope.activityExpiresAt() }))
     },
   }
 }

@@ -1,4 +1,4 @@
-import type { RedisClientLike, RedisScriptRunner } from './client.js'
+import { assertClient, type RedisClientLike, type RedisScriptRunner } from './client.js'
 
 /**
  * The part of an ioredis `Redis` or `Cluster` the store uses (structural: sessionkit never imports
@@ -33,6 +33,7 @@ export interface IoredisClusterLike extends IoredisLike {
  * const store = createRedisStore({ client: fromIoredis(new Redis(process.env.REDIS_URL)) })
  */
 export function fromIoredis(client: IoredisLike | IoredisClusterLike): RedisClientLike {
+  assertClient(client, 'fromIoredis', 'an ioredis Redis or Cluster', ['evalsha', 'eval'])
   const runner = toRunner(client)
   const cluster = 'nodes' in client && typeof client.nodes === 'function' ? client : undefined
   return {

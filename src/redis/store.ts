@@ -28,13 +28,6 @@ export interface RedisStore extends SessionStore {
   readonly prefix: string
 }
 
-const capabilities: StoreCapabilities = Object.freeze({
-  atomicity: 'shared',
-  scan: true,
-  expiryEvents: false,
-  durable: true,
-})
-
 /**
  * The session store on Redis, standalone or Cluster. Every call is one Lua script (one round
  * trip), atomic across every process that shares the server; every key of a record sits in one
@@ -57,6 +50,13 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const call: ScriptCall = (script, keys, args, runner) =>
     closed ? Promise.reject(closedError()) : run(script, keys, args, runner)
   const ctx = createRedisContext(resolved, call)
+  const capabilities: StoreCapabilities = Object.freeze({
+    atomicity: 'shared',
+    scan: true,
+    expiryEvents: false,
+    durable: true,
+    commandTimeoutMs: resolved.commandTimeoutMs,
+  })
   let index: DetectionIndex | undefined
   return {
     capabilities,

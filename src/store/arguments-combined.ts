@@ -1,6 +1,6 @@
 import { invalidArgument, type SessionKitError } from '../errors.js'
 import { assertFieldName } from '../ids.js'
-import { checkFields, checkInteger, checkTime, checkWriteOptions } from './arguments.js'
+import { checkFields, checkInteger, checkOptionKeys, checkTime, checkWriteOptions } from './arguments.js'
 import type { MergeValueOptions, TouchMetaOptions } from './contract.js'
 
 /**
@@ -20,6 +20,7 @@ export function checkTouchMetaArgs(expiresAt: unknown, options: TouchMetaOptions
   if (typeof options !== 'object' || options === null) {
     throw invalidArgument('touchMeta options must be an object')
   }
+  checkOptionKeys(options, ['notAfter', 'ifDataAbsentOr'], 'touchMeta')
   if (options.notAfter !== undefined) assertFieldName(options.notAfter)
   if (options.ifDataAbsentOr !== undefined) checkFields(options.ifDataAbsentOr, 'ifDataAbsentOr')
 }
@@ -31,7 +32,7 @@ export function checkTouchMetaArgs(expiresAt: unknown, options: TouchMetaOptions
  * checkMergeValueArgs({ theme: 'dark' }, { maxBytes: 4096 })
  */
 export function checkMergeValueArgs(patch: unknown, options: MergeValueOptions | undefined): void {
-  checkWriteOptions(options)
+  checkWriteOptions(options, ['maxBytes'], 'mergeValue')
   if (options?.maxBytes !== undefined) checkInteger(options.maxBytes, 'maxBytes', 1)
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
     throw invalidArgument('a merge patch must be a plain object')

@@ -2,8 +2,9 @@ import { assertPartName } from '../ids.js'
 import { checkCreateArgs, checkPatchMetaArgs, checkWriteOptions } from './arguments.js'
 import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta, WriteOptions } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
-import { storeFields } from './memory-input.js'
-import { EMPTY_DATA, headerData, jsonEqual, metaOf, newRecord, valueBytes } from './memory-record.js'
+import { factBytes, storeFields } from './memory-input.js'
+import { EMPTY_DATA, headerData, jsonEqual, metaOf, newRecord } from './memory-record.js'
+import { valueBytes } from './memory-size.js'
 
 /** Makes record `id`; `false` (nothing changed) when a live record or a live tombstone holds the id. */
 export function createRecord(engine: MemoryEngine, id: string, options: CreateOptions): boolean {
@@ -50,7 +51,7 @@ export function patchRecordMeta(
   let delta = 0
   for (const key in changes.fields) {
     const value = changes.fields[key]!
-    if (Object.hasOwn(next, key)) delta -= key.length + valueBytes(next[key]!)
+    if (Object.hasOwn(next, key)) delta -= factBytes(key, valueBytes(next[key]!))
     if (value === null) delete next[key]
     else {
       next[key] = value

@@ -1,11 +1,14 @@
+import { deepFreeze } from '../util/deep-freeze.js'
 import { checkJsonSized } from '../util/json.js'
 import { checkFields } from './arguments.js'
 import type { JsonValue } from './contract.js'
-import { deepFreeze } from './memory-record.js'
+import { FACT_OVERHEAD, ITEM_OVERHEAD } from './memory-record.js'
+import { heapOverhead } from './memory-size.js'
 
 /** A value checked, cloned and frozen for storing, with its estimated size. */
 export interface StoredJson {
   readonly value: JsonValue
+  /** Estimated heap bytes: the JSON text plus what its objects, arrays and strings cost. */
   readonly bytes: number
 }
 
@@ -16,7 +19,8 @@ export interface StoredJson {
  */
 export function storeJson(value: unknown, maxBytes: number, what: string): StoredJson {
   const { text, bytes } = checkJsonSized(value, { maxBytes }, what)
-  return { value: deepFreeze(JSON.parse(text) as JsonValue), bytes }
+  const stored = deepFreeze(JSON.parse(text) as JsonValue)
+  return { value: stored, bytes: bytes + heapOverhead(stored) }
 }
 
 /**
@@ -34,7 +38,17 @@ export function storeFields(
   for (const key of Object.keys(value)) {
     const stored = storeJson(value[key], maxBytes, `${what}.${key}`)
     fields[key] = stored.value
-    bytes[key] = stored.bytes + key.length
+    bytes[key] = factBytes(key, stored.bytes)
   }
   return { fields, bytes }
+}
+
+/** Bytes counted for one map field whose value takes `valueBytes` (a map is a dictionary object). */
+export function fieldBytes(name: string, valueBytes: number): number {
+  return name.length + ITEM_OVERHEAD + valueBytes
+}
+
+/** Bytes counted for one header fact whose value takes `valueBytes` (a header is a small plain object). */
+export function factBytes(name: string, valueBytes: number): number {
+  return name.length + FACT_OVERHEAD + valueBytes
 }

@@ -1,7 +1,8 @@
+import { getHeapStatistics } from 'node:v8'
 import { z } from 'zod'
 import { type Clock, systemClock } from '../clock.js'
-import { invalidConfig, type SessionKitError } from '../errors.js'
-import { firstOptionIssue } from '../options.js'
+import type { SessionKitError } from '../errors.js'
+import { parseOptions } from '../options.js'
 import type { RemovalEvent } from './contract.js'
 
 /**
@@ -11,15 +12,24 @@ import type { RemovalEvent } from './contract.js'
  * createMemoryStore({ snapshot: { path: './sessions.snap', intervalMs: 30_000 } })
  */
 export interface MemorySnapshotOptions {
-  /** The snapshot file. Restored at start when it exists; written atomically (temp file + rename). */
+  /**
+   * The snapshot file. Restored at start when it exists (read a line at a time: no size limit);
+   * written in chunks to a temp file that replaces it (fsync, rename). Temp files left by a killed
+   * save are removed at start.
+   */
   readonly path: string
-  /** Save every this many ms (unref'd timer); `0`: only on `close()` and `snapshot()`. Default 60_000. */
+  /** Save every this many ms (unref'd timer); `0`: only on `close()` and `snapshot()`. 0 to 2^31 - 1; default 60_000. */
   readonly intervalMs?: number
-  /** Throw from the factory on a corrupt or unreadable file instead of starting empty. Default `false`. */
+  /**
+   * Throw from the factory when the file cannot be read (damaged, truncated, a newer layout
+   * version) instead of starting empty. Either way the file is left as it is. Default `false`.
+   */
   readonly strict?: boolean
   /**
-   * Receives a corrupt file at start (the store then starts empty and the file is moved aside to
-   * `<path>.corrupt-<time>`) and failures of interval saves. Default: `process.emitWarning`.
+   * Receives a file that cannot be read at start (the store then starts empty and refuses to save
+   * over that file until it is moved away or `snapshot({ overwrite: true })` is called), a
+   * restore that kept fewer records than the file held, and failures of interval saves.
+   * Default: `process.emitWarning`.
    */
   readonly onError?: (error: SessionKitError) => void
 }
@@ -33,13 +43,25 @@ export interface MemorySnapshotOptions {
 export interface MemoryStoreOptions {
   /** Time source for expiry. Default `systemClock`. */
   readonly clock?: Clock
-  /** Most records held; past it the least recently used is evicted (`reason: 'evicted'`). Default 100_000. */
+  /**
+   * Most session records held (ids without `:`); past it the least recently used is evicted
+   * (`reason: 'evicted'`, `limit: 'maxSessions'`). 1 to 10_000_000; default 100_000.
+   */
   readonly maxSessions?: number
-  /** Most estimated bytes held (JSON bytes of headers and parts plus a fixed overhead). Default: no byte limit. */
+  /**
+   * Most scope records held (ids with `:`, such as the kit's `user:<id>`), capped apart from
+   * sessions so they never take a session's place. 1 to 10_000_000; default `maxSessions`.
+   */
+  readonly maxScopes?: number
+  /**
+   * Most estimated heap bytes held (JSON text plus what its objects and strings cost; see the
+   * size estimate in docs/stores.md); past it the least recently used records are evicted
+   * (`limit: 'maxBytes'`). 1024 to 2^53 - 1; default a quarter of the V8 heap limit.
+   */
   readonly maxBytes?: number
-  /** Largest JSON size of one value, list entry, map field or header field. Default 1_048_576 (1 MiB). */
+  /** Largest JSON size of one value, list entry, map field or header field. 1 to 67_108_864; default 1_048_576 (1 MiB). */
   readonly maxValueBytes?: number
-  /** How often the sweeper purges expired records (one unref'd timer); `0`: never (call `sweep()`). Default 1000. */
+  /** How often the sweeper purges expired records (one unref'd timer); `0`: never (call `sweep()`). 0 to 2^31 - 1; default 1000. */
   readonly sweepIntervalMs?: number
   /** Called for every expiry and eviction, like a `subscribe()` listener. */
   readonly onRemove?: (event: RemovalEvent) => void
@@ -51,7 +73,8 @@ export interface MemoryStoreOptions {
 export interface ResolvedMemoryOptions {
   readonly clock: Clock
   readonly maxSessions: number
-  readonly maxBytes: number | undefined
+  readonly maxScopes: number
+  readonly maxBytes: number
   readonly maxValueBytes: number
   readonly sweepIntervalMs: number
   readonly onRemove: ((event: RemovalEvent) => void) | undefined
@@ -65,8 +88,22 @@ export interface ResolvedMemoryOptions {
     | undefined
 }
 
+/** Largest `maxSessions` and `maxScopes`: the LRU reserves about 24 bytes per slot up front. */
+export const MAX_RECORDS = 10_000_000
+/** Smallest `maxBytes`. */
+export const MIN_BYTES = 1024
+/** Largest `maxValueBytes`. */
+export const MAX_VALUE_BYTES = 64 * 1024 * 1024
+/** Share of the V8 heap limit the default `maxBytes` takes: the rest is for the service itself. */
+export const DEFAULT_HEAP_SHARE = 0.25
+
+/** The default `maxBytes`: a quarter of this process's heap limit (`--max-old-space-size`). */
+export function defaultMaxBytes(): number {
+  return Math.floor(getHeapStatistics().heap_size_limit * DEFAULT_HEAP_SHARE)
+}
+
 const isFunction = (v: unknown): boolean => typeof v === 'function'
-const positiveInt = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
+const records = z.number().int().min(1).max(MAX_RECORDS)
 const nonNegativeInt = z
   .number()
   .int()
@@ -79,9 +116,10 @@ const schema = z.strictObject({
       error: 'must be an object with a now() method',
     })
     .optional(),
-  maxSessions: positiveInt.max(2 ** 30).optional(),
-  maxBytes: positiveInt.optional(),
-  maxValueBytes: positiveInt.optional(),
+  maxSessions: records.optional(),
+  maxScopes: records.optional(),
+  maxBytes: z.number().int().min(MIN_BYTES).max(Number.MAX_SAFE_INTEGER).optional(),
+  maxValueBytes: z.number().int().min(1).max(MAX_VALUE_BYTES).optional(),
   sweepIntervalMs: nonNegativeInt.optional(),
   onRemove: z.custom<(event: RemovalEvent) => void>(isFunction, { error: 'must be a function' }).optional(),
   snapshot: z
@@ -98,19 +136,13 @@ const schema = z.strictObject({
 
 /** Checks the options of `createMemoryStore` and fills in defaults; throws `INVALID_CONFIG` naming the option. */
 export function resolveMemoryOptions(options: MemoryStoreOptions | undefined): ResolvedMemoryOptions {
-  const parsed = schema.safeParse(options ?? {})
-  if (!parsed.success) {
-    const { path, message } = firstOptionIssue(parsed.error)
-    throw invalidConfig(
-      `createMemoryStore: option "${path}" is wrong: ${message}. See the memory-store options in the README.`,
-      { option: path },
-    )
-  }
-  const o = parsed.data
+  const o = parseOptions(schema, options ?? {}, { what: 'createMemoryStore', code: 'INVALID_CONFIG' })
+  const maxSessions = o.maxSessions ?? 100_000
   return {
     clock: o.clock ?? systemClock,
-    maxSessions: o.maxSessions ?? 100_000,
-    maxBytes: o.maxBytes,
+    maxSessions,
+    maxScopes: o.maxScopes ?? maxSessions,
+    maxBytes: o.maxBytes ?? defaultMaxBytes(),
     maxValueBytes: o.maxValueBytes ?? 1_048_576,
     sweepIntervalMs: o.sweepIntervalMs ?? 1000,
     onRemove: o.onRemove,

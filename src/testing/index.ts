@@ -1,4 +1,5 @@
 import { createManualClock } from '../clock.js'
+import { invalidArgument } from '../errors.js'
 import { combinedChecks } from './suite-combined.js'
 import { assertOnClock, explainFailure } from './suite-hints.js'
 import { listChecks } from './suite-lists.js'
@@ -56,6 +57,18 @@ export const storeChecks: Readonly<Record<string, readonly StoreCheck[]>> = Obje
  * defineStoreSuite({ describe, it, expect }, ({ clock }) => createMemoryStore({ clock }))
  */
 export function defineStoreSuite(api: SuiteApi, makeStore: MakeStore, options: StoreSuiteOptions = {}): void {
+  const ok =
+    typeof api?.describe === 'function' &&
+    typeof api.it === 'function' &&
+    typeof api.expect === 'function' &&
+    typeof makeStore === 'function' &&
+    typeof options === 'object' &&
+    options !== null
+  if (!ok) {
+    throw invalidArgument(
+      'defineStoreSuite({ describe, it, expect }, ({ clock }) => makeStore(clock), options?)',
+    )
+  }
   const timeout = options.timeoutMs ?? 30_000
   api.describe(options.title ?? 'SessionStore conformance', () => {
     for (const [group, checks] of Object.entries(storeChecks)) {

@@ -25,12 +25,12 @@ describe('parseHistoryOptions', () => {
       [{ maxMessageBytes: 10 }, 'history.maxMessageBytes'],
       [{ tokenizer: 'bpe' }, 'history.tokenizer'],
       [{ summarize: 'llm' }, 'history.summarize'],
-      [{ maxMesages: 5 }, 'history'],
+      [{ maxMesages: 5 }, 'history.maxMesages'],
     ] as const) {
       expect(() => parseHistoryOptions(input)).toThrow(
         expect.objectContaining({
           code: 'INVALID_CONFIG',
-          message: expect.stringContaining(`option ${name}`),
+          message: expect.stringContaining(`option "${name}"`),
         }),
       )
     }

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { z } from 'zod'
 import type { DetectionIndex, IndexRules, PlaceOutcome } from '../../detect/shared-index.js'
 import type { DetectionKind } from '../../detect/types.js'
-import { invalidConfig, SessionKitError } from '../../errors.js'
+import { invalidConfig } from '../../errors.js'
+import { type OptionSource, parseOptions } from '../../options.js'
 import type { RedisScriptRunner } from '../client.js'
 import { asArray } from '../context.js'
 import { createScriptCall } from '../script-call.js'
@@ -194,49 +196,26 @@ function toOutcome(reply: readonly unknown[]): PlaceOutcome {
   }
 }
 
-function resolve(options: RedisDetectionIndexOptions): Required<Omit<RedisDetectionIndexOptions, 'seed'>> & {
-  seed: string | undefined
-} {
+const source: OptionSource = { what: 'redisDetectionIndex', code: 'INVALID_CONFIG' }
+
+const schema = z.strictObject({
+  client: z.custom<RedisScriptRunner>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      typeof (v as RedisScriptRunner).evalsha === 'function' &&
+      typeof (v as RedisScriptRunner).eval === 'function',
+    'must be wrapped: redisDetectionIndex({ client: fromIoredis(redis) })',
+  ),
+  prefix: z.string().regex(prefixPattern, 'must be 1 to 64 of A-Z a-z 0-9 _ - . @ / (no ":")').default('sk'),
+  commandTimeoutMs: z.number().int().min(1).max(600_000).default(500),
+  expiryGraceMs: z.number().int().min(0).max(86_400_000).default(60_000),
+  seed: z.string().min(1).max(256).optional(),
+})
+
+function resolve(options: RedisDetectionIndexOptions): z.output<typeof schema> {
   if (typeof options !== 'object' || options === null) {
     throw invalidConfig('redisDetectionIndex needs options: { client: fromIoredis(redis) }')
   }
-  const known = new Set(['client', 'prefix', 'commandTimeoutMs', 'expiryGraceMs', 'seed'])
-  for (const key of Object.keys(options)) {
-    if (!known.has(key)) throw invalidConfig(`redisDetectionIndex: unknown option "${key}"`, { option: key })
-  }
-  const client = options.client
-  if (typeof client?.evalsha !== 'function' || typeof client.eval !== 'function') {
-    throw invalidConfig('client must be wrapped: redisDetectionIndex({ client: fromIoredis(redis) })', {
-      option: 'client',
-    })
-  }
-  const prefix = options.prefix ?? 'sk'
-  if (typeof prefix !== 'string' || !prefixPattern.test(prefix)) {
-    throw invalidConfig('prefix must be 1 to 64 of A-Z a-z 0-9 _ - . @ / (no ":")', { option: 'prefix' })
-  }
-  const seed = options.seed
-  if (seed !== undefined && (typeof seed !== 'string' || seed.length === 0 || seed.length > 256)) {
-    throw invalidConfig('seed must be a string of 1 to 256 characters', { option: 'seed' })
-  }
-  return {
-    client,
-    prefix,
-    commandTimeoutMs: positive(options.commandTimeoutMs, 500, 'commandTimeoutMs'),
-    expiryGraceMs: positive(options.expiryGraceMs, 60_000, 'expiryGraceMs', 0),
-    seed,
-  }
-}
-
-function positive(value: unknown, fallback: number, option: string, min = 1): number {
-  if (value === undefined) return fallback
-  if (!Number.isSafeInteger(value) || (value as number) < min) {
-    throw new SessionKitError(
-      'INVALID_CONFIG',
-      `${option} must be an integer of at least ${min}; got ${String(value)}`,
-      {
-        details: { option },
-      },
-    )
-  }
-  return value as number
+  return parseOptions(schema, options, source)
 }
