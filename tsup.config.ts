@@ -6,6 +6,8 @@ export default defineConfig({
     testing: 'src/testing/index.ts',
     redis: 'src/redis/index.ts',
     http: 'src/http/index.ts',
+    postgres: 'src/postgres/index.ts',
+    adapter: 'src/adapter/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

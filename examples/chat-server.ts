@@ -3,7 +3,8 @@
 // over HTTP, answers streamed over Server-Sent Events (POST /query/stream; a client abort keeps the
 // partial answer, marked as interrupted), and a login (a signed token in a second HttpOnly cookie)
 // that moves the session to a new id. `npx tsx examples/chat-server.ts` listens on PORT (default
-// 3000); set LOGIN_SECRET.
+// 3000); set LOGIN_SECRET. With DATABASE_URL set, sessions live in that PostgreSQL (migrated at
+// start-up), else in memory.
 //   curl -N -c jar -b jar -H 'content-type: application/json' -d '{"q":"And near a metro?"}' localhost:3000/query/stream
 //   curl -c jar -b jar -H 'content-type: application/json' -d '{"q":"Any 2BHK in Whitefield?"}' localhost:3000/query
 //   curl -c jar -b jar -H 'content-type: application/json' -d '{"user":"asha","password":"asha-demo-password"}' localhost:3000/login
@@ -22,6 +23,7 @@ import {
 import { type Authenticate, createTokens, demoAuthenticate, processSecret } from './chat-auth.js'
 import { clientAddress, cookie, HttpError, header, intParam, readJson } from './chat-request.js'
 import { type StreamingResponder, standInStream, streamAnswer } from './chat-stream.js'
+import { connectPostgresKit } from './postgres-kit.js'
 
 /** Writes the assistant's answer from the question and the context sessionkit built. */
 export type Responder = (input: {
@@ -339,7 +341,17 @@ function iso(ms: number): string {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const port = Number(process.env.PORT ?? 3000)
   const secret = process.env.LOGIN_SECRET
-  createChatServer(secret === undefined ? {} : { secret }).listen(port, '127.0.0.1', () =>
-    console.log(`chat backend on http://127.0.0.1:${port}`),
+  // Sessions in PostgreSQL when DATABASE_URL is set, in memory otherwise.
+  const url = process.env.DATABASE_URL
+  const kit =
+    url === undefined
+      ? undefined
+      : (await connectPostgresKit(url, { history: { maxMessages: 500, ttlMs: 2 * 3_600_000 } })).kit
+  const store = url === undefined ? 'memory' : 'PostgreSQL'
+  createChatServer({
+    ...(secret === undefined ? {} : { secret }),
+    ...(kit === undefined ? {} : { kit }),
+  }).listen(port, '127.0.0.1', () =>
+    console.log(`chat backend on http://127.0.0.1:${port} (sessions in ${store})`),
   )
 }

@@ -8,7 +8,12 @@ import type { MergeValueOptions, TouchMetaOptions } from './contract.js'
  * stores so they refuse the same input with the same message.
  */
 
-/** Checks `touchMeta(id, expiresAt, options)`'s time and options. */
+/**
+ * Checks `touchMeta(id, expiresAt, options)`'s time and options (the id is checked apart).
+ *
+ * @example
+ * assertRecordId(id); checkTouchMetaArgs(expiresAt, { notAfter: 'absoluteEnd', ifDataAbsentOr: { u: userId } })
+ */
 export function checkTouchMetaArgs(expiresAt: unknown, options: TouchMetaOptions | undefined): void {
   checkTime(expiresAt, 'expiresAt')
   if (options === undefined) return
@@ -20,7 +25,12 @@ export function checkTouchMetaArgs(expiresAt: unknown, options: TouchMetaOptions
   if (options.ifDataAbsentOr !== undefined) checkFields(options.ifDataAbsentOr, 'ifDataAbsentOr')
 }
 
-/** Checks `mergeValue`'s patch shape and options (the patch's JSON is checked where it is serialised). */
+/**
+ * Checks `mergeValue`'s patch shape and options (the patch's JSON is checked where it is serialised).
+ *
+ * @example
+ * checkMergeValueArgs({ theme: 'dark' }, { maxBytes: 4096 })
+ */
 export function checkMergeValueArgs(patch: unknown, options: MergeValueOptions | undefined): void {
   checkWriteOptions(options, ['maxBytes'], 'mergeValue')
   if (options?.maxBytes !== undefined) checkInteger(options.maxBytes, 'maxBytes', 1)
@@ -29,7 +39,12 @@ export function checkMergeValueArgs(patch: unknown, options: MergeValueOptions |
   }
 }
 
-/** The error of a merge whose result would pass `maxBytes`; nothing was written. */
+/**
+ * The error of a merge whose result would pass `maxBytes`; nothing was written.
+ *
+ * @example
+ * if (bytes > maxBytes) throw mergeTooLarge('prefs', bytes, maxBytes)
+ */
 export function mergeTooLarge(part: string, bytes: number, maxBytes: number): SessionKitError {
   return invalidArgument(
     `part "${part}" would be ${bytes} bytes as JSON after the merge; the limit is ${maxBytes}; nothing was written`,

@@ -1,9 +1,11 @@
 import { invalidArgument } from '../errors.js'
-import { assertFieldName } from '../ids.js'
+import { assertFieldName, assertRecordId } from '../ids.js'
 import { checkKnownKeys } from '../options.js'
 import type {
+  CreateOptions,
   JsonValue,
   MapOps,
+  PatchMetaOptions,
   PushOptions,
   SeqQuery,
   SetValueOptions,
@@ -58,6 +60,50 @@ export function checkWriteOptions(
   checkOptionKeys(options, extra.length === 0 ? WRITE_KEYS : [...WRITE_KEYS, ...extra], call)
   if (options.expiresAt !== undefined) checkTime(options.expiresAt, 'expiresAt')
   if (options.partExpiresAt !== undefined) checkTime(options.partExpiresAt, 'partExpiresAt')
+}
+
+/**
+ * Checks the arguments of `create`: the id, options with an `expiresAt` after `now` (the store's
+ * clock), an optional `tombstoneUntil` time and no other key, and header `data` whose keys are
+ * field names (its values are checked as the store serialises them, against its byte limit).
+ *
+ * @example
+ * checkCreateArgs(id, options, clock.now())
+ */
+export function checkCreateArgs(
+  id: unknown,
+  options: unknown,
+  now: number,
+): asserts options is CreateOptions {
+  assertRecordId(id)
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument('create needs options with expiresAt')
+  checkOptionKeys(options, ['expiresAt', 'data', 'tombstoneUntil'], 'create')
+  const { expiresAt, data, tombstoneUntil } = options as CreateOptions
+  checkTime(expiresAt, 'expiresAt')
+  if (tombstoneUntil !== undefined) checkTime(tombstoneUntil, 'tombstoneUntil')
+  if (expiresAt <= now) {
+    throw invalidArgument(`expiresAt (${expiresAt}) must be after now (${now}); pass now + a TTL in ms`)
+  }
+  if (data !== undefined) checkFields(data, 'data')
+}
+
+/**
+ * Checks the arguments of `patchMeta` other than the JSON of its values: the id, a patch and
+ * `ifData` whose keys are field names, and options with an optional `expiresAt` and no other key.
+ *
+ * @example
+ * checkPatchMetaArgs(id, { plan: 'pro' }, { ifData: { plan: null } })
+ */
+export function checkPatchMetaArgs(id: unknown, patch: unknown, options: PatchMetaOptions | undefined): void {
+  assertRecordId(id)
+  checkFields(patch, 'patch')
+  if (options === undefined) return
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument('patchMeta options must be an object')
+  checkOptionKeys(options, ['expiresAt', 'ifData'], 'patchMeta')
+  if (options.expiresAt !== undefined) checkTime(options.expiresAt, 'expiresAt')
+  if (options.ifData !== undefined) checkFields(options.ifData, 'ifData')
 }
 
 /**

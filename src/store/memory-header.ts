@@ -1,6 +1,5 @@
-import { invalidArgument } from '../errors.js'
-import { assertPartName, assertRecordId } from '../ids.js'
-import { checkOptionKeys, checkTime, checkWriteOptions } from './arguments.js'
+import { assertPartName } from '../ids.js'
+import { checkCreateArgs, checkPatchMetaArgs, checkWriteOptions } from './arguments.js'
 import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta, WriteOptions } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
 import { factBytes, storeFields } from './memory-input.js'
@@ -9,18 +8,8 @@ import { valueBytes } from './memory-size.js'
 
 /** Makes record `id`; `false` (nothing changed) when a live record or a live tombstone holds the id. */
 export function createRecord(engine: MemoryEngine, id: string, options: CreateOptions): boolean {
-  assertRecordId(id)
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument('create needs options with expiresAt')
-  checkOptionKeys(options, ['expiresAt', 'data', 'tombstoneUntil'], 'create')
-  checkTime(options.expiresAt, 'expiresAt')
-  if (options.tombstoneUntil !== undefined) checkTime(options.tombstoneUntil, 'tombstoneUntil')
   const now = engine.now()
-  if (options.expiresAt <= now) {
-    throw invalidArgument(
-      `expiresAt (${options.expiresAt}) must be after now (${now}); pass now + a TTL in ms`,
-    )
-  }
+  checkCreateArgs(id, options, now)
   let data = EMPTY_DATA
   let dataBytes = 0
   if (options.data !== undefined) {
@@ -43,14 +32,11 @@ export function patchRecordMeta(
   patch: Readonly<Record<string, JsonValue>>,
   options: PatchMetaOptions = {},
 ): RecordMeta | undefined {
+  checkPatchMetaArgs(id, patch, options)
   const maxBytes = engine.options.maxValueBytes
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument('patchMeta options must be an object')
-  checkOptionKeys(options, ['expiresAt', 'ifData'], 'patchMeta')
   const changes = storeFields(patch, maxBytes, 'patch')
   const conditions =
     options.ifData === undefined ? undefined : storeFields(options.ifData, maxBytes, 'ifData').fields
-  if (options.expiresAt !== undefined) checkTime(options.expiresAt, 'expiresAt')
   const now = engine.now()
   const record = engine.require(id, now)
   if (conditions !== undefined) {

@@ -33,7 +33,12 @@ export function checkRenameArgs(
   if (given.ifData !== undefined) checkFields(given.ifData, 'ifData')
 }
 
-/** The error of a `rename` whose target is held by a live record or a live tombstone. */
+/**
+ * The error (`CONFLICT`) of a `rename` whose target is held by a live record or a live tombstone.
+ *
+ * @example
+ * if (taken) throw renameTargetTaken(toId)
+ */
 export function renameTargetTaken(toId: string): SessionKitError {
   return new SessionKitError(
     'CONFLICT',

@@ -6,6 +6,7 @@ import { selectContext } from '../../src/history/index.js'
 import type { Session } from '../../src/kit/session.js'
 import { createSessionKit, type SessionKit } from '../../src/kit.js'
 import { createRateLimiter } from '../../src/limits/limiter.js'
+import { createPostgresStore, migrate, type PgPoolLike } from '../../src/postgres/index.js'
 import { createRedisStore, type RedisClientLike, redisDetectionIndex } from '../../src/redis/index.js'
 import { createMemoryStore } from '../../src/store/memory.js'
 
@@ -19,10 +20,16 @@ const client: RedisClientLike = {
   masters: async () => [],
 }
 
+const pool: PgPoolLike = {
+  query: () => Promise.reject(new Error('not called')),
+  connect: () => Promise.reject(new Error('not called')),
+}
+
 const factories: Record<string, (options: object) => unknown> = {
   createSessionKit: (o) => createSessionKit(o as never),
   createMemoryStore: (o) => createMemoryStore(o as never),
   createRedisStore: (o) => createRedisStore({ client, ...o } as never),
+  createPostgresStore: (o) => createPostgresStore({ pool, sweepIntervalMs: 0, ...o } as never),
   createDetector: (o) => createDetector(o as never),
   createRateLimiter: (o) => createRateLimiter({ rules, ...o } as never),
   redisDetectionIndex: (o) => redisDetectionIndex({ client, ...o } as never),
@@ -58,6 +65,8 @@ describe('option errors, one format for every factory', () => {
     ['createMemoryStore', { maxByte: 10 }, 'maxByte', 'maxBytes'],
     ['createMemoryStore', { snapshot: { path: 'x', interval: 5 } }, 'snapshot.interval', 'intervalMs'],
     ['createRedisStore', { commandTimeout: 5 }, 'commandTimeout', 'commandTimeoutMs'],
+    ['createPostgresStore', { tabel: 'x' }, 'tabel', 'table'],
+    ['createPostgresStore', { sweepIntervalMS: 0 }, 'sweepIntervalMS', 'sweepIntervalMs'],
     ['createDetector', { maxSesions: 5 }, 'maxSesions', 'maxSessions'],
     ['createDetector', { reset: { phrase: [] } }, 'reset.phrase', 'phrases'],
     ['createSessionKit', { limits: { rule: [] } }, 'limits.rule', 'rules'],
@@ -83,6 +92,13 @@ describe('option errors, one format for every factory', () => {
     ],
     ['createMemoryStore', { maxBytes: 1.5 }, 'maxBytes', 'must be an integer; got 1.5'],
     ['createRedisStore', { scanCount: 0 }, 'scanCount', 'must be at least 1; got 0'],
+    ['createPostgresStore', { sweepBatchSize: 1.5 }, 'sweepBatchSize', 'must be an integer; got 1.5'],
+    [
+      'createPostgresStore',
+      { schema: 'Public' },
+      'schema',
+      'must be 1 to 40 of a-z 0-9 _, not starting with a digit; got "Public"',
+    ],
     ['createDetector', { idleMs: 1e15 }, 'idleMs', 'must be at most 315360000000; got 1000000000000000'],
     [
       'createSessionKit',
@@ -98,9 +114,10 @@ describe('option errors, one format for every factory', () => {
   })
 
   it.each(Object.keys(factories))('%s refuses options that are not an object', (factory) => {
-    if (factory === 'createRedisStore') {
-      expect(() => createRedisStore(null as never)).toThrow(
-        /createRedisStore option "options" must be an object; got null/,
+    if (factory === 'createRedisStore' || factory === 'createPostgresStore') {
+      const create = factory === 'createRedisStore' ? createRedisStore : createPostgresStore
+      expect(() => create(null as never)).toThrow(
+        new RegExp(`${factory} option "options" must be an object; got null`),
       )
       return
     }
@@ -114,6 +131,19 @@ describe('option errors, one format for every factory', () => {
     expect(() => factories[factory]!([] as never)).toThrow(
       new RegExp(`${factory} option "options" must be an object`),
     )
+  })
+})
+
+describe('migrate() checks its options as the Postgres store does', () => {
+  it('refuses an unknown key naming the closest valid one, before it connects', async () => {
+    const error = await migrate(pool, { tabel: 'sessions' } as never).catch((e: unknown) => e)
+    expect(isSessionKitError(error, 'INVALID_CONFIG')).toBe(true)
+    expect((error as Error).message).toBe('migrate option "tabel" is not an option; did you mean "table"?')
+  })
+
+  it('refuses a name that would need quoting', async () => {
+    const error = await migrate(pool, { schema: 'a"b' }).catch((e: unknown) => e)
+    expect((error as Error).message).toMatch(/^migrate option "schema" must be 1 to 40 of a-z 0-9 _/)
   })
 })
 

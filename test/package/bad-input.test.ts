@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as api from '../../src/index.js'
+import * as postgres from '../../src/postgres/index.js'
 import * as redis from '../../src/redis/index.js'
 import * as testing from '../../src/testing/index.js'
 
@@ -69,8 +70,8 @@ function methodsOf(object: object): [string, (...args: unknown[]) => unknown][] 
 }
 
 describe('bad input is a SessionKitError everywhere', () => {
-  it('for every exported function of sessionkit, sessionkit/redis and sessionkit/testing', async () => {
-    const exported = { ...api, ...redis, ...testing } as Record<string, unknown>
+  it('for every exported function of sessionkit, sessionkit/redis, sessionkit/postgres and sessionkit/testing', async () => {
+    const exported = { ...api, ...redis, ...postgres, ...testing } as Record<string, unknown>
     const failures: string[] = []
     for (const [name, value] of Object.entries(exported)) {
       // Classes (SessionKitError) are not helpers; defineStoreSuite would register tests.

@@ -34,7 +34,9 @@ describe('package exports map', () => {
 
   it('names, for every subpath, ESM and CJS files with types that the build produced', () => {
     expect(entries.map(([key]) => key)).toContain('.')
-    expect(entries.map(([key]) => key)).toContain('./testing')
+    expect(entries.map(([key]) => key)).toEqual(
+      expect.arrayContaining(['./testing', './redis', './postgres', './adapter']),
+    )
     for (const [key, value] of entries) {
       const conditions = value as Conditions
       for (const file of [
@@ -48,6 +50,25 @@ describe('package exports map', () => {
       const name = key === '.' ? 'index' : key.slice(2)
       expect(tsupEntries, `tsup entry for ${key}`).toContain(`${name}:`)
     }
+  })
+
+  it('maps every subpath for node10 resolution (typesVersions) to the CJS types the build produced', () => {
+    const mapped = pkg.typesVersions['*'] as Record<string, string[]>
+    const subpaths = entries.map(([key]) => key).filter((key) => key !== '.')
+    expect(Object.keys(mapped).sort()).toEqual(subpaths.map((key) => key.slice(2)).sort())
+    for (const key of subpaths) {
+      const types = (pkg.exports[key] as Conditions).require.types
+      expect(mapped[key.slice(2)], key).toEqual([types])
+    }
+  })
+
+  it('imports no client library: pg, ioredis and redis are brought by the user', () => {
+    for (const file of readdirSync(join(root, 'dist')).filter((f) => /\.(c?js)$/.test(f))) {
+      const code = readFileSync(join(root, 'dist', file), 'utf8')
+      expect(code, file).not.toMatch(/(from |require\()["'](pg|ioredis|redis)["']/)
+    }
+    expect(pkg.peerDependencies.pg).toBeDefined()
+    expect(pkg.peerDependenciesMeta.pg.optional).toBe(true)
   })
 
   it('gives the same exports through import and require', async () => {

@@ -8,6 +8,7 @@ import { createReplyAssembler } from '../../src/detect/reply-stream.js'
 import { isSessionKitError } from '../../src/errors.js'
 import { createSessionKit } from '../../src/kit.js'
 import { createRateLimiter } from '../../src/limits/limiter.js'
+import { createPostgresStore, type PgPoolLike } from '../../src/postgres/index.js'
 import { createRedisStore, type RedisClientLike, redisDetectionIndex } from '../../src/redis/index.js'
 import { createMemoryStore } from '../../src/store/memory.js'
 
@@ -20,6 +21,13 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }))
 const doc = readFileSync(fileURLToPath(new URL('../../docs/limits.md', import.meta.url)), 'utf8')
 const TEN_YEARS = 10 * 365 * 86_400_000
 const client: RedisClientLike = { evalsha: async () => 0, eval: async () => 0, masters: async () => [] }
+// Never queried: a store only checks its options when made, and the sweeper is turned off below.
+const pool: PgPoolLike = {
+  query: async () => ({ rows: [], rowCount: 0 }),
+  connect: async () => {
+    throw new Error('no server in this test')
+  },
+}
 
 interface Row {
   readonly factory: string
@@ -108,6 +116,9 @@ function build(factory: string, option: string, value: number): () => unknown {
       return () => createMemoryStore(options)
     case 'createRedisStore':
       return () => createRedisStore({ client, ...options })
+    case 'createPostgresStore':
+      // The sweep interval's own row sets it; elsewhere no sweep runs against the fake pool.
+      return () => createPostgresStore({ pool, sweepIntervalMs: 0, ...options })
     case 'createDetector':
       return () => createDetector(options)
     case 'createRateLimiter':
@@ -141,6 +152,7 @@ describe('docs/limits.md', () => {
         'createSessionKit',
         'createMemoryStore',
         'createRedisStore',
+        'createPostgresStore',
         'createDetector',
         'createRateLimiter',
         'redisDetectionIndex',
