@@ -3,11 +3,14 @@ import { idDigest } from '../ids.js'
 import type { ResolvedRedisOptions } from './options.js'
 import type { ScriptCall } from './script-call.js'
 import { keySlot, slotTags } from './slots.js'
+import { createValueCache, type ValueCache } from './value-cache.js'
 
 /** What every operation of the Redis store shares: options, the script call, key names. */
 export interface RedisContext {
   readonly options: ResolvedRedisOptions
   readonly call: ScriptCall
+  /** The value texts this process last read or wrote, for `mergeValue` (see value-cache.ts). */
+  readonly values: ValueCache
   /** The record's header key, `{<prefix>:<id>}`: the braces put every key of the record in one slot. */
   header(id: string): string
   /** `KEYS` of a part script: the header key and the part's key, `{<prefix>:<id>}:<part>`. */
@@ -34,6 +37,7 @@ export function createRedisContext(options: ResolvedRedisOptions, call: ScriptCa
   return {
     options,
     call,
+    values: createValueCache(options.valueCacheBytes),
     header,
     tombstone: (id) => `{${tagOf(keySlot(header(id)))}}:tomb:${idDigest(id)}`,
     partKeys: (id, part) => {

@@ -30,6 +30,13 @@ export interface RedisStoreOptions {
   readonly maxValueBytes?: number
   /** Keys asked for per SCAN step in `scan`/`count`. Default 500. */
   readonly scanCount?: number
+  /**
+   * Bytes of value texts this process keeps (the last it read or wrote of each value part, newest
+   * records first), so `mergeValue` (`preferences.patch`) merges on the client and the server only
+   * checks the text it started from is still stored; without a copy, or with a stale one, the
+   * server merges. `0` turns it off. Default 4_194_304 (4 MiB).
+   */
+  readonly valueCacheBytes?: number
 }
 
 /** Options with every default filled in. */
@@ -41,6 +48,7 @@ export interface ResolvedRedisOptions {
   readonly expiryGraceMs: number
   readonly maxValueBytes: number
   readonly scanCount: number
+  readonly valueCacheBytes: number
 }
 
 const prefixPattern = /^[A-Za-z0-9_\-.@/]{1,64}$/
@@ -79,6 +87,7 @@ export function resolveRedisOptions(options: RedisStoreOptions): ResolvedRedisOp
     expiryGraceMs: integer(options.expiryGraceMs, 60_000, 0, 'expiryGraceMs'),
     maxValueBytes: integer(options.maxValueBytes, 1_048_576, 1, 'maxValueBytes'),
     scanCount: integer(options.scanCount, 500, 1, 'scanCount'),
+    valueCacheBytes: integer(options.valueCacheBytes, 4_194_304, 0, 'valueCacheBytes'),
   }
 }
 

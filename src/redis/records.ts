@@ -102,7 +102,9 @@ export async function touchMeta(
 /** `delete`: removes every key of the record; `true` when it was live. */
 export async function deleteRecord(ctx: RedisContext, id: string): Promise<boolean> {
   assertRecordId(id)
-  return Number(await ctx.call(scripts.delete, [ctx.header(id)], ctx.base())) === 1
+  const header = ctx.header(id)
+  ctx.values.deleteRecord(header)
+  return Number(await ctx.call(scripts.delete, [header], ctx.base())) === 1
 }
 
 /** Reads `createdAt, expiresAt, name, json ...` starting at `from`. */

@@ -16,7 +16,7 @@ const pinned: Record<string, string> = {
   getMap: 'f061ae99d6cd4ad3a8575993c90431d73ce7588c',
   getValue: '24274c2c6bedcd73e2775801d2c6ba9335a3aea6',
   live: '30dc3a15be3059b2dc63ffa8d8b9cc0a2e3b9110',
-  mergeValue: 'c9dd3853eee1ed5e87d49e6a9043e03adbe3e496',
+  mergeValue: '4e6901c67ccfa7920b7f49a19f9a6bf86e6e75e2',
   meta: 'b9056271993d2e0422e19cdb0dd81334d1720fb2',
   patchMeta: '9e025a57a481bfd9cae67018dfc0d25789fc9d82',
   push: '869a3cf3ff45fa8ddbbbf29492f71bc76fedfc94',
