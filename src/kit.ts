@@ -323,7 +323,10 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       return undefined
     },
     async stats() {
-      const [records, users] = await Promise.all([store.count(), store.count({ prefix: USER_RECORD_PREFIX })])
+      // Counters where the store keeps them (no scan), else a count.
+      const count = (prefix: string) =>
+        store.estimateCount === undefined ? store.count({ prefix }) : store.estimateCount({ prefix })
+      const [records, users] = await Promise.all([count(''), count(USER_RECORD_PREFIX)])
       const { hits, misses, created, ended, expired, evicted, rotated } = core.counters
       const lookups = { hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses) }
       return { active: records - users, created, ended, expired, evicted, rotated, lookups }

@@ -48,7 +48,7 @@ export async function renameRecord(
       const to = `${fixed[1]}:${name}`
       keys.push(from, `${from}#k`, `${from}#o`, to, `${to}#k`, `${to}#o`)
     }
-    return ctx.call(scripts.rename, keys, [...args, String(names.length), ...names])
+    return ctx.call(scripts.rename, ctx.counted(fromId, keys), [...args, String(names.length), ...names])
   })
   throwForStatus(reply, fromId, '')
   if (reply[0] === 'taken') throw renameTargetTaken(toId)

@@ -3,6 +3,7 @@ import { SessionKitError } from '../errors.js'
 import type { SessionStore, StoreCapabilities } from '../store/contract.js'
 import type { RedisScriptRunner } from './client.js'
 import { createRedisContext } from './context.js'
+import { estimateCount } from './counter.js'
 import { redisDetectionIndex } from './detection/detection-index.js'
 import { createRedisLimits } from './limits/backend.js'
 import { push, range, rangeBySeq } from './lists.js'
@@ -82,6 +83,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     deletePart: (id, part, writeOptions) => deletePart(ctx, id, part, writeOptions),
     scan: (scanOptions) => scanIds(ctx, scanOptions),
     count: (countOptions) => countIds(ctx, countOptions),
+    estimateCount: (countOptions) => estimateCount(ctx, countOptions),
     detectionIndex() {
       // Its calls are refused once the store is closed, like the store's own.
       const client: RedisScriptRunner = {

@@ -46,7 +46,7 @@ export async function setValue(
   const [expiresAt, partExpiresAt] = writeArgs(options)
   const args = [...ctx.base(), part, text, optionalArg(options.ifVersion), expiresAt, partExpiresAt]
   const keys = ctx.partKeys(id, part)
-  const reply = asArray(await ctx.call(scripts.setValue, keys, args), 'setValue')
+  const reply = asArray(await ctx.call(scripts.setValue, ctx.counted(id, keys), args), 'setValue')
   throwForStatus(reply, id, part)
   const ok = reply[0] === 'ok'
   if (ok) ctx.values.set(keys[0], part, text)
@@ -76,7 +76,7 @@ export async function mergeValue(
   const base = ctx.values.get(keys[0], part)
   const ours = base === undefined ? '' : mergeJsonText(base, text)
   const args = [...ctx.base(), part, text, String(maxBytes), expiresAt, partExpiresAt, base ?? '', ours]
-  const reply = asArray(await ctx.call(scripts.mergeValue, keys, args), 'mergeValue')
+  const reply = asArray(await ctx.call(scripts.mergeValue, ctx.counted(id, keys), args), 'mergeValue')
   throwForStatus(reply, id, part)
   if (reply[0] === 'limit') {
     ctx.values.delete(keys[0], part)
@@ -101,6 +101,6 @@ export async function deletePart(
   const args = [...ctx.base(), part, expiresAt]
   const keys = ctx.listKeys(id, part)
   ctx.values.delete(keys[0], part)
-  const reply = asArray(await ctx.call(scripts.deletePart, keys, args), 'deletePart')
+  const reply = asArray(await ctx.call(scripts.deletePart, ctx.counted(id, keys), args), 'deletePart')
   throwForStatus(reply, id, part)
 }

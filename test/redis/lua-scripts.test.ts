@@ -10,25 +10,26 @@ const dir = join(import.meta.dirname, '../../src/redis/lua')
 // A script's SHA is how a running Redis caches it: pinning them makes every change to a script
 // a deliberate one (bump the pin in the same change), never a side effect.
 const pinned: Record<string, string> = {
-  create: '94848480eb5eb78f82a64d0e22f436ab76058eb1',
-  deletePart: '0e446b7f0f4e4f24d830163be350e02e174f78dd',
-  delete: '717d56e0faafdde4db74e0f7f73bb25b2808e148',
+  countLive: 'e7140e76d3dd1c51426dc00b77a8f73e9892469b',
+  create: '887d033c94f1604f564b35ac7ebfa0cbf9f6fb8b',
+  deletePart: 'e9bbb8170789b0f1ed845560af5839f9077a6461',
+  delete: '364f7f481cbb0cf64393c42ace3cb07aafcb66ed',
   getMap: 'f061ae99d6cd4ad3a8575993c90431d73ce7588c',
   getValue: '24274c2c6bedcd73e2775801d2c6ba9335a3aea6',
   live: '30dc3a15be3059b2dc63ffa8d8b9cc0a2e3b9110',
-  mergeValue: '4e6901c67ccfa7920b7f49a19f9a6bf86e6e75e2',
+  mergeValue: 'bbfe1940116340968e01ad20624aa32cef47a951',
   meta: 'b9056271993d2e0422e19cdb0dd81334d1720fb2',
-  patchMeta: '9e025a57a481bfd9cae67018dfc0d25789fc9d82',
-  push: '869a3cf3ff45fa8ddbbbf29492f71bc76fedfc94',
+  patchMeta: 'b8acbb5174c37d2ea667a5b479c3bec97f48abb2',
+  push: '77f9b09bac65da2464d8cb1dc42127ee456b5dda',
   rangeBySeq: '2f44ddf15480b1404b2c94bb80a80942476f63ec',
   range: '6e50cc98f91485c0b62026c08bc74ba7e9455010',
   readRecord: '6b04cb7ea08e31f0dc22e18822aec2f25baa0a08',
-  rename: '437c4b9e1232a2816e1ae0813ddc271ad49fdb9a',
+  rename: 'b20b5bb8f295ad70b0a9991fd1dc6be4a415564c',
   scan: 'f7d911082a88e4df9e164da076b756eb52614dde',
-  setValue: 'a3b0378ea4db066392fc50b28da7d2498898a21b',
-  touchMeta: 'd14283602cf0e361cc776972d88c778141207d0b',
-  touch: '876d78d41367a51ee8bfe6e2dd0ebaf0cd2f5fdd',
-  updateMap: 'c01563dadb422ea8b87537bb4ca1e0d3b919fc9d',
+  setValue: 'a4e327335cb1916f1f13528e6adf13a40dde7aeb',
+  touchMeta: 'd620b875f72cec4554a000de772940b5ceb2720c',
+  touch: '00e23560a1b5621d285d1e3a4e15948e2ae97e7f',
+  updateMap: 'f1a6f0c088d40ff182770583570d3f5ee55673e6',
 }
 
 describe('Redis Lua scripts', () => {

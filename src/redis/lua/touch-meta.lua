@@ -27,6 +27,7 @@ end
 local refused, _, parts = plan_expiry(target, all)
 if refused then return refused end
 redis.call('HSET', header, 'e', target)
+count_move(class_of(header), e, tonumber(target))
 if parts then push_horizon(tonumber(target), parts) end
 local out = meta_reply(all)
 out[2] = target
