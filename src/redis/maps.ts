@@ -59,7 +59,10 @@ export async function updateMap(
   const incr = Object.entries(ops.incr ?? {})
   args.push(String(incr.length))
   for (const [field, delta] of incr) args.push(field, String(delta))
-  const reply = asArray(await ctx.call(scripts.updateMap, ctx.counted(id, ctx.partKeys(id, part)), args), 'updateMap')
+  const reply = asArray(
+    await ctx.call(scripts.updateMap, ctx.counted(id, ctx.partKeys(id, part)), args),
+    'updateMap',
+  )
   throwForStatus(reply, id, part)
   const status = reply[0]
   if (status === 'conflict') return { ok: false, version: Number(reply[1]) }

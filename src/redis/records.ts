@@ -35,7 +35,9 @@ export async function createRecord(ctx: RedisContext, id: string, options: Creat
       args.push(name, canonicalJsonArg(value, ctx.options.maxValueBytes, `data.${name}`))
     }
   }
-  return Number(await ctx.call(scripts.create, ctx.counted(id, [ctx.header(id), ctx.tombstone(id)]), args)) === 1
+  return (
+    Number(await ctx.call(scripts.create, ctx.counted(id, [ctx.header(id), ctx.tombstone(id)]), args)) === 1
+  )
 }
 
 /** `meta`: the header of a live record, or `undefined`. */
@@ -69,7 +71,10 @@ export async function patchMeta(
   for (const [name, value] of Object.entries(patch)) {
     args.push(name, value === null ? '' : canonicalJsonArg(value, max, `patch.${name}`))
   }
-  const reply = asArray(await ctx.call(scripts.patchMeta, ctx.counted(id, [ctx.header(id)]), args), 'patchMeta')
+  const reply = asArray(
+    await ctx.call(scripts.patchMeta, ctx.counted(id, [ctx.header(id)]), args),
+    'patchMeta',
+  )
   throwForStatus(reply, id, '')
   return reply[0] === 'failed' ? undefined : toMeta(id, reply, 1)
 }
@@ -94,7 +99,10 @@ export async function touchMeta(
   for (const [name, value] of Object.entries(options.ifDataAbsentOr ?? {})) {
     args.push(name, canonicalJsonArg(value, ctx.options.maxValueBytes, `ifDataAbsentOr.${name}`))
   }
-  const reply = asArray(await ctx.call(scripts.touchMeta, ctx.counted(id, [ctx.header(id)]), args), 'touchMeta')
+  const reply = asArray(
+    await ctx.call(scripts.touchMeta, ctx.counted(id, [ctx.header(id)]), args),
+    'touchMeta',
+  )
   if (reply.length === 0) return undefined
   return { meta: toMeta(id, reply, 1), touched: reply[0] === 'ok' }
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/clock.js'
 import { createSessionId } from '../../src/ids.js'
-import { createRedisStore } from '../../src/redis/index.js'
 import { createSessionKit } from '../../src/kit.js'
+import { createRedisStore } from '../../src/redis/index.js'
 import {
   connectIoredis,
   connectIoredisCluster,
