@@ -37,6 +37,13 @@ export interface RedisStoreOptions {
    * server merges. `0` turns it off. Default 4_194_304 (4 MiB).
    */
   readonly valueCacheBytes?: number
+  /**
+   * Report Redis's expiries as `expired` events (`store.subscribe`, `kit.on('expired')`) from
+   * keyspace notifications, which the server must have on (`notify-keyspace-events Ex`). At most
+   * once, late by `expiryGraceMs` or more, every process that listens hears every expiry; one
+   * connection per master. The client must offer `subscribeExpired` (both adapters do). Default `false`.
+   */
+  readonly expiryEvents?: boolean
 }
 
 /** Options with every default filled in. */
@@ -49,6 +56,7 @@ export interface ResolvedRedisOptions {
   readonly maxValueBytes: number
   readonly scanCount: number
   readonly valueCacheBytes: number
+  readonly expiryEvents: boolean
 }
 
 const prefixPattern = /^[A-Za-z0-9_\-.@/]{1,64}$/
@@ -79,8 +87,19 @@ export function resolveRedisOptions(options: RedisStoreOptions): ResolvedRedisOp
   if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') {
     throw invalidConfig('clock must have a now() method returning epoch ms', { option: 'clock' })
   }
+  const expiryEvents = options.expiryEvents ?? false
+  if (typeof expiryEvents !== 'boolean') {
+    throw invalidConfig('expiryEvents must be true or false', { option: 'expiryEvents' })
+  }
+  if (expiryEvents && typeof client.subscribeExpired !== 'function') {
+    throw invalidConfig(
+      'expiryEvents needs a client that can subscribe (subscribeExpired): wrap it with fromIoredis or fromNodeRedis',
+      { option: 'expiryEvents' },
+    )
+  }
   return {
     client,
+    expiryEvents,
     prefix,
     clock,
     commandTimeoutMs: integer(options.commandTimeoutMs, 2000, 1, 'commandTimeoutMs'),

@@ -5,6 +5,7 @@ import type { RedisScriptRunner } from './client.js'
 import { createRedisContext } from './context.js'
 import { estimateCount } from './counter.js'
 import { redisDetectionIndex } from './detection/detection-index.js'
+import { createExpiryEvents } from './expiry-events.js'
 import { createRedisLimits } from './limits/backend.js'
 import { push, range, rangeBySeq } from './lists.js'
 import { getMap, updateMap } from './maps.js'
@@ -29,12 +30,8 @@ export interface RedisStore extends SessionStore {
   readonly prefix: string
 }
 
-const capabilities: StoreCapabilities = Object.freeze({
-  atomicity: 'shared',
-  scan: true,
-  expiryEvents: false,
-  durable: true,
-})
+const capabilities = (expiryEvents: boolean): StoreCapabilities =>
+  Object.freeze({ atomicity: 'shared', scan: true, expiryEvents, durable: true })
 
 /**
  * The session store on Redis, standalone or Cluster. Every call is one Lua script (one round
@@ -59,8 +56,9 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     closed ? Promise.reject(closedError()) : run(script, keys, args, runner)
   const ctx = createRedisContext(resolved, call)
   let index: DetectionIndex | undefined
+  const events = resolved.expiryEvents ? createExpiryEvents(resolved.client, resolved.prefix) : undefined
   return {
-    capabilities,
+    capabilities: capabilities(resolved.expiryEvents),
     clock: resolved.clock,
     prefix: resolved.prefix,
     create: (id, createOptions) => createRecord(ctx, id, createOptions),
@@ -101,8 +99,10 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       return index
     },
     rateLimits: createRedisLimits(ctx),
+    ...(events === undefined ? {} : { subscribe: events.subscribe }),
     async close() {
       closed = true
+      await events?.close()
     },
   }
 }

@@ -1,0 +1,129 @@
+import { Redis } from 'ioredis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createSessionId } from '../../src/ids.js'
+import { createSessionKit } from '../../src/kit.js'
+import { createRedisStore } from '../../src/redis/index.js'
+import type { RemovalEvent } from '../../src/store/contract.js'
+import {
+  connectIoredis,
+  connectIoredisCluster,
+  connectNodeRedis,
+  connectNodeRedisCluster,
+  ignoreConnectionErrors,
+  redisClusterNodes,
+  redisPort,
+  type TestClient,
+  uniquePrefix,
+  useConnection,
+} from '../helpers/redis-clients.js'
+
+// Redis reports a key it expired on the node that held it, only when keyspace notifications are
+// on. Each test waits for Redis's own expiry cycle (10 times a second), so about a second each.
+
+const topologies: [string, () => Promise<TestClient>, { host: string; port: number }[] | undefined][] = [
+  [
+    'ioredis, standalone',
+    connectIoredis,
+    redisPort === undefined ? undefined : [{ host: '127.0.0.1', port: redisPort }],
+  ],
+  [
+    'node-redis, standalone',
+    connectNodeRedis,
+    redisPort === undefined ? undefined : [{ host: '127.0.0.1', port: redisPort }],
+  ],
+  [
+    'ioredis, 3-master Cluster',
+    connectIoredisCluster,
+    redisClusterNodes ? [...redisClusterNodes] : undefined,
+  ],
+  [
+    'node-redis, 3-master Cluster',
+    connectNodeRedisCluster,
+    redisClusterNodes ? [...redisClusterNodes] : undefined,
+  ],
+]
+
+async function until(check: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms
+  while (!check() && Date.now() < end) await new Promise((resolve) => setTimeout(resolve, 20))
+}
+
+for (const [name, connect, nodes] of topologies) {
+  describe.runIf(nodes !== undefined)(`expired events from keyspace notifications (${name})`, () => {
+    const connection = useConnection(connect)
+    const admins: Redis[] = []
+    beforeAll(async () => {
+      for (const node of nodes ?? []) {
+        const admin = new Redis(node).on('error', ignoreConnectionErrors)
+        admins.push(admin)
+        await admin.config('SET', 'notify-keyspace-events', 'Ex')
+      }
+    })
+    afterAll(() => {
+      for (const admin of admins) admin.disconnect()
+    })
+
+    it('reports each record Redis expires once, on every master; a deleted record is not reported', async () => {
+      const store = createRedisStore({
+        client: connection.client,
+        prefix: uniquePrefix(),
+        expiryGraceMs: 0,
+        expiryEvents: true,
+      })
+      expect(store.capabilities.expiryEvents).toBe(true)
+      const events: RemovalEvent[] = []
+      const unsubscribe = store.subscribe!((event) => events.push(event))
+      // The subscribers connect in the background.
+      // 24 random ids: every master holds some (all three miss one with odds of 1 in 50,000).
+      const ids = Array.from({ length: 24 }, () => createSessionId())
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      const end = Date.now() + 500
+      for (const id of ids) await store.create(id, { expiresAt: end })
+      // A record with a part: the header's expiry is the one reported.
+      await store.setValue(ids[0]!, 'state', { a: 1 })
+      const deleted = createSessionId()
+      await store.create(deleted, { expiresAt: end })
+      await store.delete(deleted)
+      await until(() => events.length >= ids.length, 5_000)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      expect(events.map((e) => e.id).sort()).toEqual([...ids].sort())
+      expect(events.every((e) => e.reason === 'expired')).toBe(true)
+      unsubscribe()
+      await store.close()
+    })
+  })
+}
+
+describe.runIf(redisPort !== undefined)('kit.on(expired) on Redis', () => {
+  const connection = useConnection(connectIoredis)
+
+  it('a kit on a store with expiryEvents hears its sessions expire and counts them', async () => {
+    const admin = new Redis({ host: '127.0.0.1', port: redisPort! }).on('error', ignoreConnectionErrors)
+    await admin.config('SET', 'notify-keyspace-events', 'Ex')
+    const store = createRedisStore({
+      client: connection.client,
+      prefix: uniquePrefix(),
+      expiryGraceMs: 0,
+      expiryEvents: true,
+    })
+    const kit = createSessionKit({ store, ttl: { idleMs: 100 } })
+    const heard: string[] = []
+    kit.on('expired', (event) => heard.push(event.sessionId))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const session = await kit.create()
+    await until(() => heard.length > 0, 5_000)
+    expect(heard).toEqual([session.id])
+    expect((await kit.stats()).expired).toBe(1)
+    await kit.close()
+    admin.disconnect()
+  })
+})
+
+describe('expiryEvents option', () => {
+  it('needs a client that can subscribe', () => {
+    const client = { evalsha: async () => 0, eval: async () => 0, masters: async () => [] }
+    expect(() => createRedisStore({ client, expiryEvents: true })).toThrow(/subscribeExpired/)
+    expect(createRedisStore({ client }).capabilities.expiryEvents).toBe(false)
+    expect(createRedisStore({ client }).subscribe).toBeUndefined()
+  })
+})
