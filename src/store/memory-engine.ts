@@ -196,7 +196,6 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
       if (expiresAt === record.expiresAt) return
       if (expiresAt < record.expiresAt) buckets.fileEarlier(record, expiresAt)
       record.expiresAt = expiresAt
-      record.meta = undefined
     },
     setPartExpiry(record, part, expiresAt) {
       part.expiresAt = expiresAt
