@@ -30,7 +30,7 @@ describe('frozenJsonCopy (memory store writes, no parse round trip)', () => {
     await expect(
       store.setValue('s', 'p', {
         get f() {
-          return () => 1
+          return (() => 1) as never
         },
       }),
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' })
