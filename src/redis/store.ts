@@ -42,7 +42,8 @@ const capabilities = (expiryEvents: boolean): StoreCapabilities =>
  * `commandTimeoutMs` (default 2000), or fails on the connection, rejects with `STORE_UNAVAILABLE`.
  * `close()` makes later calls reject and leaves the client open: it is yours to close.
  * `detectionIndex()` is the shared session-detection index on the same client and prefix, which
- * `kit.detect()` uses. The store also keeps rate-limit state for `createRateLimiter({ store })`
+ * `kit.detect()` uses. `estimateCount()` reads live-record counters the scripts keep (no scan);
+ * with `expiryEvents: true`, `subscribe()` reports Redis's expiries (keyspace notifications). The store also keeps rate-limit state for `createRateLimiter({ store })`
  * (`rateLimits`), beside the records.
  *
  * @example
