@@ -92,7 +92,8 @@ for (let round = 0; round < 3; round++) {
     ['express', express],
   ] as const) {
     for (const typical of [false, true]) {
-      ;(heap[`${name} ${typical ? 'typical' : 'empty'}`] ??= []).push(await run(typical))
+      const key = `${name} ${typical ? 'typical' : 'empty'}`
+      heap[key] = [...(heap[key] ?? []), await run(typical)]
       held.length = 0
     }
   }
@@ -142,7 +143,7 @@ for (let round = 0; round < 8; round++) {
   for (const [name, run] of Object.entries(cases)) {
     const t0 = performance.now()
     await run()
-    if (round > 0) (rates[name] ??= []).push(OPS / ((performance.now() - t0) / 1000))
+    if (round > 0) rates[name] = [...(rates[name] ?? []), OPS / ((performance.now() - t0) / 1000)]
   }
 }
 const r = (name: string) => median(rates[name]!)

@@ -47,7 +47,11 @@ describe('frozenJsonCopy (memory store writes, no parse round trip)', () => {
     expect(() => frozenJsonCopy({ [Symbol('s')]: 1 }, 32, 'v')).toThrow(/symbol/)
     const deep: unknown[] = []
     let at = deep
-    for (let i = 0; i < 40; i++) at = (at[0] = []) as unknown[]
+    for (let i = 0; i < 40; i++) {
+      const inner: unknown[] = []
+      at[0] = inner
+      at = inner
+    }
     expect(() => frozenJsonCopy(deep, 32, 'v')).toThrow(/nests too deep/)
     const cycle: Record<string, unknown> = {}
     cycle.self = cycle
