@@ -37,5 +37,10 @@ export interface RedisClientLike extends RedisScriptRunner {
   subscribeExpired?(onKey: (key: string) => void): Promise<() => Promise<void>>
 }
 
-/** The keyspace-notification channel pattern of expired keys, any database. */
+/**
+ * The keyspace-notification channel pattern of expired keys, any database.
+ *
+ * @example
+ * await subscriber.psubscribe(EXPIRED_CHANNELS)
+ */
 export const EXPIRED_CHANNELS = '__keyevent@*__:expired'

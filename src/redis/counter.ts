@@ -15,6 +15,9 @@ const classPattern = /^[A-Za-z0-9_\-.@]+:$/
  * (_lib.lua, `count_move`), without a scan: one call on a single server, one per slot on a
  * Cluster (16,384, sent `CONCURRENCY` at a time). Exact but for records that expired in the
  * current minute, which still count.
+ *
+ * @example
+ * const sessions = (await estimateCount(ctx, {})) - (await estimateCount(ctx, { prefix: 'user:' }))
  */
 export async function estimateCount(
   ctx: RedisContext,

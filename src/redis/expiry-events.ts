@@ -16,6 +16,9 @@ const noData: Readonly<Record<string, never>> = Object.freeze({})
  * expiry while a subscriber is disconnected is never reported, and only where the server has
  * notifications on (`notify-keyspace-events` with `E` and `x`). Listening starts with the first
  * listener (one connection per master) and stops with the last.
+ *
+ * @example
+ * const events = createExpiryEvents(client, 'sk'); const stop = events.subscribe((e) => log(e.id))
  */
 export function createExpiryEvents(client: RedisClientLike, prefix: string): ExpiryEvents {
   const listeners = new Set<(event: RemovalEvent) => void>()

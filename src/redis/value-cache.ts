@@ -23,6 +23,9 @@ const ENTRY_OVERHEAD = 64
 /**
  * A cache of at most `maxBytes` (UTF-16 code units x 2 plus a fixed cost per part), records
  * evicted oldest first; `0` keeps nothing.
+ *
+ * @example
+ * const values = createValueCache(4_194_304); values.set('{sk:abc}', 'preferences', '{"theme":"dark"}')
  */
 export function createValueCache(maxBytes: number): ValueCache {
   // Insertion order is age: a write moves the record to the end, eviction takes the front.
