@@ -14,9 +14,10 @@ export default defineConfig({
       // Users compile against the built .d.ts: only the type tests' own errors count here.
       ignoreSourceErrors: true,
     },
-    // One redis-server and one 3-master Cluster for the whole run (skipped with a notice when absent).
-    globalSetup: ['test/setup/redis-global.ts'],
-    // Registers the `redis` store fixture, so every forEachStore suite also runs on Redis.
-    setupFiles: ['test/helpers/redis-fixtures.ts'],
+    // One redis-server, one 3-master Cluster and one PostgreSQL server for the whole run (each
+    // skipped with a notice when absent).
+    globalSetup: ['test/setup/redis-global.ts', 'test/setup/postgres-global.ts'],
+    // Register the `redis` and `postgres` store fixtures, so every forEachStore suite also runs on both.
+    setupFiles: ['test/helpers/redis-fixtures.ts', 'test/helpers/postgres-fixtures.ts'],
   },
 })

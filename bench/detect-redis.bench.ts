@@ -39,17 +39,43 @@ async function pool<T>(items: readonly T[], inFlight: number, work: (item: T) =>
   )
 }
 
-// Wall time per request, in microseconds, of `op` over every conversation's last request.
-async function perRequest(inFlight: number, op: (c: Conversation) => Promise<unknown>): Promise<number> {
-  const start = performance.now()
-  if (inFlight === 1) for (const c of all) await op(c)
-  else await pool(all, inFlight, op)
-  return ((performance.now() - start) * 1000) / all.length
+// Calls and server time (us) of one command so far, from INFO commandstats: far less sensitive to
+// the machine's load than wall time.
+async function serverStat(command: string): Promise<{ calls: number; usec: number }> {
+  const m = new RegExp(`cmdstat_${command}:calls=(\\d+),usec=(\\d+)`).exec(await redis.info('commandstats'))
+  return { calls: Number(m?.[1] ?? 0), usec: Number(m?.[2] ?? 0) }
+}
+
+// The least any index of one script per call costs: in-process detect() plus a script that returns
+// at once, sent with the keys and arguments detect() sends for the same request (captured from a
+// run of the shared detector below). What it misses of the floor is Redis's fixed cost of running
+// a script and of the arguments, not work the index does.
+const emptyScript = String(await redis.script('LOAD', 'return 1'))
+const sent = new Map<Conversation, { keys: readonly string[]; args: readonly string[] }>()
+{
+  let current: Conversation | undefined
+  const capture = { ...client }
+  capture.evalsha = (sha1, keys, args) => {
+    if (current !== undefined && keys.length > 1) sent.set(current, { keys, args })
+    return client.evalsha(sha1, keys, args)
+  }
+  const index = redisDetectionIndex({ client: capture, prefix: 'bench-capture', commandTimeoutMs: 10_000 })
+  const shared = createDetector({ index, maxSessions: 2 * CONVERSATIONS })
+  await prime(shared, all)
+  for (const c of all) {
+    current = c
+    await shared.detect({ messages: c.messages, tenant: c.tenant })
+  }
 }
 
 const floorUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
+const emptyUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
+const emptyServerUs: number[] = []
+const getServerUs: number[] = []
+const placeServerUs: number[] = []
 const oursUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
 let prefixes = 0
+const CHUNK = 100
 for (let r = 0; r < ROUNDS; r++) {
   for (const inFlight of [1, IN_FLIGHT]) {
     // Fresh, primed detectors for each measure: every timed request is a turn after bindReply.
@@ -58,15 +84,56 @@ for (let r = 0; r < ROUNDS; r++) {
     const local = createDetector({ maxSessions: 2 * CONVERSATIONS })
     await prime(shared, all)
     await prime(local, all)
-    floorUs[inFlight]!.push(
-      await perRequest(inFlight, async (c) => {
-        local.detect({ messages: c.messages, tenant: c.tenant })
-        await redis.get('bench:floor-key')
-      }),
-    )
-    oursUs[inFlight]!.push(
-      await perRequest(inFlight, (c) => shared.detect({ messages: c.messages, tenant: c.tenant })),
-    )
+    const measures = [
+      {
+        wall: floorUs,
+        server: getServerUs,
+        command: 'get',
+        op: async (c: Conversation) => {
+          local.detect({ messages: c.messages, tenant: c.tenant })
+          await redis.get('bench:floor-key')
+        },
+      },
+      {
+        wall: emptyUs,
+        server: emptyServerUs,
+        command: 'evalsha',
+        op: async (c: Conversation) => {
+          local.detect({ messages: c.messages, tenant: c.tenant })
+          const call = sent.get(c)!
+          await client.evalsha(emptyScript, call.keys, call.args)
+        },
+      },
+      {
+        wall: oursUs,
+        server: placeServerUs,
+        command: 'evalsha',
+        op: (c: Conversation) => shared.detect({ messages: c.messages, tenant: c.tenant }),
+      },
+    ]
+    // The three take turns on chunks of the requests (in a rotating order), so that a change in the
+    // machine's load falls on all of them alike.
+    const us = measures.map(() => 0)
+    const server = measures.map(() => ({ calls: 0, usec: 0 }))
+    for (let from = 0, turn = 0; from < all.length; from += CHUNK, turn++) {
+      const chunk = all.slice(from, from + CHUNK)
+      for (let k = 0; k < measures.length; k++) {
+        const i = (k + turn) % measures.length
+        const m = measures[i]!
+        const before = await serverStat(m.command)
+        const start = performance.now()
+        if (inFlight === 1) for (const c of chunk) await m.op(c)
+        else await pool(chunk, inFlight, m.op)
+        us[i]! += (performance.now() - start) * 1000
+        const after = await serverStat(m.command)
+        server[i]!.calls += after.calls - before.calls
+        server[i]!.usec += after.usec - before.usec
+      }
+    }
+    measures.forEach((m, i) => {
+      m.wall[inFlight]!.push(us[i]! / all.length)
+      m.server.push(server[i]!.usec / server[i]!.calls)
+    })
   }
 }
 // Round 0 warms up and is left out.
@@ -81,7 +148,14 @@ for (const inFlight of [1, IN_FLIGHT]) {
   console.log(
     `${inFlight === 1 ? 'sequential' : `${inFlight} in flight`}: detect() on Redis ${ours.toFixed(1)} us per request, floor (in-process detect() + one GET) ${floor.toFixed(1)} us = ${ratio.toFixed(2)}x (target >= 0.75x) ${ratio >= 0.75 ? 'PASS' : 'MISS'}`,
   )
+  const empty = median(emptyUs[inFlight]!)
+  console.log(
+    `  the least a one-script index costs (in-process detect() + an empty script with the same keys and arguments) ${empty.toFixed(1)} us = ${(floor / empty).toFixed(2)}x of the floor; detect() = ${(empty / ours).toFixed(2)}x of it`,
+  )
 }
+console.log(
+  `server time per call (INFO commandstats usec_per_call, median): the place script ${median(placeServerUs).toFixed(1)} us, an empty script with its keys and arguments ${median(emptyServerUs).toFixed(1)} us, the floor's GET ${median(getServerUs).toFixed(1)} us`,
+)
 
 // Commands sent to Redis per call, counted by MONITOR (commands a script runs inside Redis are
 // reported with source "lua" and not counted: they are not round trips).
@@ -115,7 +189,7 @@ async function commandsPer(work: () => Promise<number>): Promise<{ commands: num
     return fresh.length
   })
   console.log(
-    `round trips (MONITOR): ${(turns.commands / turns.calls).toFixed(2)} per turn after bindReply (detect() + bindReply()); ${(unseen.commands / unseen.calls).toFixed(2)} per detect() of a request nothing matches (a second round trip carries every key and fingerprint)`,
+    `round trips (MONITOR): ${(turns.commands / turns.calls).toFixed(2)} per turn after bindReply (detect() + bindReply()); ${(unseen.commands / unseen.calls).toFixed(2)} per detect() of a request nothing matches`,
   )
 }
 

@@ -60,7 +60,7 @@ function lookupAt(live: number): { lookupUs: number; detectUs: number } {
     batches.push((used.user + used.system) / 1_024)
   }
   batches.sort((a, b) => a - b)
-  return { lookupUs: detector.metrics().lookupMs.p50 * 1000, detectUs: batches[4]! }
+  return { lookupUs: detector.stats().lookupMs.p50 * 1000, detectUs: batches[4]! }
 }
 
 // A warm-up run first (the JIT), then each size twice, keeping the better run (a busy machine).
@@ -92,7 +92,7 @@ const after = memoryUsed()
 const heap = (after.heap - before.heap) / SESSIONS
 const arrays = (after.arrays - before.arrays) / SESSIONS
 const perSession = heap + arrays
-const m = detector.metrics()
+const m = detector.stats()
 console.log(
   `memory per typical session (5 turns, 10 messages, replies bound; ${m.indexKeys.toLocaleString('en-US')} keys for ${m.active.toLocaleString('en-US')} sessions): ${Math.round(perSession).toLocaleString('en-US')} bytes = ${Math.round(heap).toLocaleString('en-US')} heap + ${Math.round(arrays).toLocaleString('en-US')} typed arrays (target <= 2,048) ${perSession <= 2048 ? 'PASS' : 'MISS'}`,
 )

@@ -1,7 +1,11 @@
 // A chatbot backend on node:http with sessionkit: sessions in an HttpOnly cookie, every turn
 // stored, the next prompt built within a token budget, history, info, preferences and cart
-// over HTTP, and a login (a signed token in a second HttpOnly cookie) that moves the session to a
-// new id. `npx tsx examples/chat-server.ts` listens on PORT (default 3000); set LOGIN_SECRET.
+// over HTTP, answers streamed over Server-Sent Events (POST /query/stream; a client abort keeps the
+// partial answer, marked as interrupted), and a login (a signed token in a second HttpOnly cookie)
+// that moves the session to a new id. `npx tsx examples/chat-server.ts` listens on PORT (default
+// 3000); set LOGIN_SECRET. With DATABASE_URL set, sessions live in that PostgreSQL (migrated at
+// start-up), else in memory.
+//   curl -N -c jar -b jar -H 'content-type: application/json' -d '{"q":"And near a metro?"}' localhost:3000/query/stream
 //   curl -c jar -b jar -H 'content-type: application/json' -d '{"q":"Any 2BHK in Whitefield?"}' localhost:3000/query
 //   curl -c jar -b jar -H 'content-type: application/json' -d '{"user":"asha","password":"asha-demo-password"}' localhost:3000/login
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -17,6 +21,9 @@ import {
   type SessionKit,
 } from '../src/index.js'
 import { type Authenticate, createTokens, demoAuthenticate, processSecret } from './chat-auth.js'
+import { clientAddress, cookie, HttpError, header, intParam, readJson } from './chat-request.js'
+import { type StreamingResponder, standInStream, streamAnswer } from './chat-stream.js'
+import { connectPostgresKit } from './postgres-kit.js'
 
 /** Writes the assistant's answer from the question and the context sessionkit built. */
 export type Responder = (input: {
@@ -45,6 +52,14 @@ export interface ChatServerOptions {
   readonly authenticate?: Authenticate
   /** How long a login lasts. Default 12 hours. */
   readonly loginTtlMs?: number
+  /** Streams answers of `POST /query/stream`. Default: {@link standInStream}, which needs no network. */
+  readonly streamResponder?: StreamingResponder
+  /**
+   * When a client aborts a streamed answer, keep what was sent so far as the assistant's message,
+   * with `metadata: { interrupted: true }`, so the next turn's context is what the user saw.
+   * `false` keeps the question only. Default `true`.
+   */
+  readonly keepInterrupted?: boolean
 }
 
 /**
@@ -62,16 +77,6 @@ export const standInResponder: Responder = ({ question, context }) => {
 const MAX_BODY = 64 * 1024
 const COOKIE = 'sid'
 const AUTH_COOKIE = 'auth'
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message)
-  }
-}
 
 /**
  * The chat backend as an `http.Server` (not listening yet). Who is asking comes from the signed
@@ -99,6 +104,8 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
   const maxTokens = options.maxTokens ?? 3_000
   const authenticate = options.authenticate ?? demoAuthenticate
   const loginTtlMs = options.loginTtlMs ?? 12 * 3_600_000
+  const streamResponder = options.streamResponder ?? standInStream()
+  const keepInterrupted = options.keepInterrupted ?? true
   const tokens = createTokens(options.secret ?? processSecret(), loginTtlMs)
   // Logins expire by the kit's clock, like the sessions they go with.
   const now = () => kit.store.clock.now()
@@ -129,7 +136,7 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
   async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (charges('logins'))
       enforce(res, await kit.limits.consume({ ip: clientAddress(req) }, { logins: 1 }), 'logins')
-    const body = await readJson(req)
+    const body = await readJson(req, MAX_BODY)
     const user = typeof body.user === 'string' ? body.user : ''
     const password = typeof body.password === 'string' ? body.password : ''
     const userId = await authenticate({ user, password })
@@ -157,6 +164,21 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
     return send(res, 204)
   }
 
+  /** A question's session (the cookie's, a body's `sessionId`, or a new one) and its context. */
+  async function startTurn(req: IncomingMessage, res: ServerResponse, owner: { userId?: string }) {
+    const body = await readJson(req, MAX_BODY)
+    const question = body.q
+    if (typeof question !== 'string' || question.trim() === '' || question.length > 8_000) {
+      throw new HttpError(400, 'INVALID_ARGUMENT', 'q must be a non-empty string of at most 8000 characters')
+    }
+    const wanted = typeof body.sessionId === 'string' ? body.sessionId : cookie(req, COOKIE)
+    const { session, created } = await kit.getOrCreate(wanted, owner)
+    if (created) setCookies(res, [`${COOKIE}=${session.id}`])
+    if (charges('queries')) enforce(res, await session.limits.consume({ queries: 1 }), 'queries')
+    const context = await session.history.context({ maxTokens, reserveTokens: 500 })
+    return { session, question, context }
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost')
     const parts = url.pathname.split('/').filter(Boolean)
@@ -172,20 +194,7 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
       return send(res, 201, { sessionId: session.id })
     }
     if (method === 'POST' && url.pathname === '/query') {
-      const body = await readJson(req)
-      const question = body.q
-      if (typeof question !== 'string' || question.trim() === '' || question.length > 8_000) {
-        throw new HttpError(
-          400,
-          'INVALID_ARGUMENT',
-          'q must be a non-empty string of at most 8000 characters',
-        )
-      }
-      const wanted = typeof body.sessionId === 'string' ? body.sessionId : cookie(req, COOKIE)
-      const { session, created } = await kit.getOrCreate(wanted, owner)
-      if (created) setCookies(res, [`${COOKIE}=${session.id}`])
-      if (charges('queries')) enforce(res, await session.limits.consume({ queries: 1 }), 'queries')
-      const context = await session.history.context({ maxTokens, reserveTokens: 500 })
+      const { session, question, context } = await startTurn(req, res, owner)
       const answer = await responder({ question, context, session })
       const key = header(req, 'idempotency-key')
       const stored = await session.history.append(
@@ -198,6 +207,15 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
         answer: stored.messages[1]?.content ?? answer,
         seq: stored.messages[0]?.seq,
         duplicate: stored.duplicate,
+      })
+    }
+    if (method === 'POST' && url.pathname === '/query/stream') {
+      const turn = await startTurn(req, res, owner)
+      return streamAnswer(req, res, {
+        ...turn,
+        responder: streamResponder,
+        idempotencyKey: header(req, 'idempotency-key'),
+        keepInterrupted,
       })
     }
     if (parts[0] === 'sessions' && parts.length === 3) {
@@ -264,14 +282,14 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
         })
       }
       case 'POST preferences':
-        return send(res, 200, { preferences: await session.preferences.patch(await readJson(req)) })
+        return send(res, 200, { preferences: await session.preferences.patch(await readJson(req, MAX_BODY)) })
       case 'GET cart': {
         const [lines, totals] = await Promise.all([session.cart.list(), session.cart.totals()])
         return send(res, 200, { lines, totals })
       }
       case 'POST cart': {
         // The cart checks the line itself (INVALID_ARGUMENT names the bad field).
-        const line = await session.cart.add((await readJson(req)) as unknown as CartLineInput)
+        const line = await session.cart.add((await readJson(req, MAX_BODY)) as unknown as CartLineInput)
         return send(res, 201, { line, totals: await session.cart.totals() })
       }
       case 'DELETE cart':
@@ -316,60 +334,6 @@ function send(res: ServerResponse, status: number, body?: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body))
 }
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  // A cross-site form cannot send this type without a CORS preflight: with SameSite=Lax cookies,
-  // it keeps other sites from posting as the visitor (CSRF).
-  if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json')
-  }
-  let size = 0
-  const chunks: Buffer[] = []
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > MAX_BODY)
-      throw new HttpError(400, 'LIMIT_EXCEEDED', `the body is larger than ${MAX_BODY} bytes`)
-    chunks.push(chunk)
-  }
-  let value: unknown
-  try {
-    value = JSON.parse(Buffer.concat(chunks).toString('utf8'))
-  } catch {
-    throw new HttpError(400, 'INVALID_ARGUMENT', 'the body must be JSON')
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new HttpError(400, 'INVALID_ARGUMENT', 'the body must be a JSON object')
-  }
-  return value as Record<string, unknown>
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name]
-  return typeof value === 'string' && value !== '' ? value : undefined
-}
-
-function cookie(req: IncomingMessage, name: string): string | undefined {
-  for (const pair of (req.headers.cookie ?? '').split(';')) {
-    const [k, v] = pair.trim().split('=')
-    if (k === name && v !== undefined && v !== '') return v
-  }
-  return undefined
-}
-
-/**
- * The peer's address as a rate-limit subject id (an IPv6 zone's `%` is not one of its characters).
- * Behind a reverse proxy, use the client address that proxy forwards, and only from a proxy you trust.
- */
-function clientAddress(req: IncomingMessage): string {
-  return (req.socket.remoteAddress ?? 'unknown').replace(/[^0-9A-Za-z.:]/g, '_')
-}
-
-function intParam(url: URL, name: string): number | undefined {
-  const raw = url.searchParams.get(name)
-  if (raw === null) return undefined
-  if (!/^\d{1,9}$/.test(raw)) throw new HttpError(400, 'INVALID_ARGUMENT', `${name} must be a whole number`)
-  return Number(raw)
-}
-
 function iso(ms: number): string {
   return new Date(ms).toISOString()
 }
@@ -377,7 +341,17 @@ function iso(ms: number): string {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const port = Number(process.env.PORT ?? 3000)
   const secret = process.env.LOGIN_SECRET
-  createChatServer(secret === undefined ? {} : { secret }).listen(port, '127.0.0.1', () =>
-    console.log(`chat backend on http://127.0.0.1:${port}`),
+  // Sessions in PostgreSQL when DATABASE_URL is set, in memory otherwise.
+  const url = process.env.DATABASE_URL
+  const kit =
+    url === undefined
+      ? undefined
+      : (await connectPostgresKit(url, { history: { maxMessages: 500, ttlMs: 2 * 3_600_000 } })).kit
+  const store = url === undefined ? 'memory' : 'PostgreSQL'
+  createChatServer({
+    ...(secret === undefined ? {} : { secret }),
+    ...(kit === undefined ? {} : { kit }),
+  }).listen(port, '127.0.0.1', () =>
+    console.log(`chat backend on http://127.0.0.1:${port} (sessions in ${store})`),
   )
 }

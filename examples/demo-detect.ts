@@ -66,7 +66,7 @@ export async function demoDetect(log: (line: string) => void): Promise<void> {
   })
   show('explicit id "order-1234-chat" (globex)', e2)
 
-  const m = detector.metrics()
+  const m = detector.stats()
   log(
     `  metrics: ${m.active} active, ${m.totalCreated} created, hit rate ${m.hitRate.toFixed(2)}, ` +
       `kinds ${JSON.stringify(m.byKind)}, longest ${m.longestSession} messages, ${m.bytesHashed} characters hashed`,

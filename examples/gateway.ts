@@ -3,7 +3,9 @@
 // headers x-session-id, x-session-kind, x-session-branch, x-session-degraded) and forwarded
 // unchanged; a streamed answer is piped through as it arrives. The upstream's answer, streamed or
 // not, is bound to the detection before the response ends, so the next turn is found in one probe
-// on any replica. Without an upstream URL it starts a local stand-in (no network).
+// on any replica. GET /metrics serves the gateway's documented JSON (?format=prometheus for
+// Prometheus, ?format=json for every metric by name). Without an upstream URL it starts a local
+// stand-in (no network).
 //
 //   npx tsx examples/gateway.ts                                  # one process, in-process detection
 //   npx tsx examples/gateway.ts --redis redis://127.0.0.1:6379   # replicas sharing one Redis
@@ -26,7 +28,9 @@ import {
 } from '../src/detect/index.js'
 import { isSessionKitError } from '../src/errors.js'
 import { createRateLimiter, type RateLimiter, rateLimitHeaders } from '../src/limits/index.js'
+import { PROMETHEUS_CONTENT_TYPE, toMetricsJson, toPrometheusText } from '../src/metrics/index.js'
 import { fromIoredis, redisDetectionIndex } from '../src/redis/index.js'
+import { gatewayMetrics } from './gateway-metrics.js'
 import { startStandInUpstream } from './gateway-upstream.js'
 import { header, listen, readBody, send } from './http-helpers.js'
 
@@ -95,10 +99,15 @@ async function handle(
   upstreamUrl: string,
   maxBody: number,
 ): Promise<void> {
-  if (req.method === 'GET' && req.url === '/metrics') return send(res, 200, detector.metrics())
+  const url = new URL(req.url ?? '/', 'http://gateway')
+  if (req.method === 'GET' && url.pathname === '/metrics') {
+    return metrics(res, detector, limiter, url.searchParams.get('format'))
+  }
   if (req.method !== 'POST' || !routes.has(req.url ?? '')) {
     return send(res, 404, {
-      error: { message: 'POST /v1/chat/completions or /v1/messages, or GET /metrics' },
+      error: {
+        message: 'POST /v1/chat/completions or /v1/messages, or GET /metrics[?format=prometheus|json]',
+      },
     })
   }
   const raw = await readBody(req, maxBody)
@@ -163,6 +172,25 @@ async function handle(
   const reply = aborted.signal.aborted || !upstream.ok ? undefined : replies.reply()
   if (reply !== undefined) await bind(detector, detection, reply)
   res.end()
+}
+
+/**
+ * `GET /metrics`: the gateway's documented JSON shape by default; `?format=prometheus` the text
+ * exposition of the detector's and the limiter's metrics; `?format=json` every metric by name.
+ */
+function metrics(
+  res: ServerResponse,
+  detector: Detector | SharedDetector,
+  limiter: RateLimiter,
+  format: string | null,
+): void {
+  const snapshot = [...detector.metrics(), ...limiter.metrics()]
+  if (format === 'prometheus') {
+    res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE }).end(toPrometheusText(snapshot))
+    return
+  }
+  const json = toMetricsJson(snapshot)
+  send(res, 200, format === 'json' ? json : gatewayMetrics(json))
 }
 
 // Binding is part of answering (the next turn may reach another replica at once), but a failed

@@ -2,14 +2,27 @@
 import * as crypto from 'node:crypto'
 import { invalidArgument, type SessionKitError } from './errors.js'
 
+// Random bytes drawn 4 KiB at a time: one call into the system's generator per 256 ids instead of
+// one per id (about 5 us each). Each byte is handed out once.
+const POOL_BYTES = 4096
+const pool = Buffer.alloc(POOL_BYTES)
+let poolAt = POOL_BYTES
+
 /**
- * A new session id: 128 random bits from `crypto.randomBytes`, base64url (22 characters).
+ * A new session id: 128 random bits from `crypto.randomFillSync` (a CSPRNG), base64url (22
+ * characters).
  *
  * @example
  * const id = createSessionId() // 'q3Vx0c6yBv1bJm2Lh9Zk4A'
  */
 export function createSessionId(): string {
-  return crypto.randomBytes(16).toString('base64url')
+  if (poolAt === POOL_BYTES) {
+    crypto.randomFillSync(pool)
+    poolAt = 0
+  }
+  const id = pool.toString('base64url', poolAt, poolAt + 16)
+  poolAt += 16
+  return id
 }
 
 /** Longest id a store accepts (record ids, user ids, session ids). */
@@ -89,6 +102,7 @@ export function isValidSessionId(id: unknown): id is string {
  * idDigest('q3Vx0c6yBv1bJm2Lh9Zk4A') // 22 characters, never the id itself
  */
 export function idDigest(id: string): string {
+  if (typeof id !== 'string') throw invalidArgument('idDigest takes an id string')
   return sha256(id).subarray(0, 16).toString('base64url')
 }
 

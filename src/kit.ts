@@ -2,6 +2,7 @@ import { createDetector } from './detect/detector.js'
 import type { SharedDetector } from './detect/shared-detector.js'
 import type { Detection, Detector, DetectRequest } from './detect/types.js'
 import { invalidArgument, SessionKitError } from './errors.js'
+import { type SummaryCounts, summaryCounts } from './history/summary-store.js'
 import { assertRecordId, isValidSessionId } from './ids.js'
 import { type AccessOptions, checkAccess } from './kit/access.js'
 import type { KitCore, SessionData } from './kit/core.js'
@@ -9,19 +10,33 @@ import { USER_RECORD_PREFIX } from './kit/core.js'
 import { createEmitter, type KitEventName, type KitEvents } from './kit/events.js'
 import { type CreateSessionOptions, createSessionRecord, idTaken } from './kit/lifecycle.js'
 import { lazyLimiter } from './kit/limits.js'
-import { parseKitOptions, type SessionKitOptions } from './kit/options.js'
+import { activeSessions, createKitCounters, kitMetricsSource } from './kit/metrics.js'
+import { parseKitOptions, type SessionKitOptions, withCounters } from './kit/options.js'
 import { rotate } from './kit/rotate.js'
 import { type Session, SessionHandle, type SessionInfo } from './kit/session.js'
+import { countingStoreErrors } from './kit/store-errors.js'
 import { createUserData, type UserData } from './kit/user-data.js'
 import { detachFromUser, listUserSessions } from './kit/users.js'
 import type { RateLimiter } from './limits/limiter.js'
+import type { MetricsSnapshot } from './metrics/types.js'
+import { checkCallOptions } from './options.js'
 import type { JsonValue, RecordMeta, RemovalEvent, SessionStore } from './store/contract.js'
 import { createMemoryStore } from './store/memory.js'
 import { createKeyedQueue } from './util/keyed-queue.js'
+import { errorText, type WarningHandler, warn } from './warnings.js'
 
 export type { AccessOptions } from './kit/access.js'
 export type { CreateSessionOptions } from './kit/lifecycle.js'
 export type { ErasureReport, UserData, UserDataOptions } from './kit/user-data.js'
+
+/** The queue bound when neither the options nor the store give one: the Redis store's default timeout. */
+const DEFAULT_QUEUE_WAIT_MS = 2000
+
+// The keys of each call's options: a typo (`userID`) must fail, never skip an ownership check.
+const ACCESS_KEYS = ['userId', 'trusted']
+const CREATE_KEYS = ['userId', 'deviceId', 'id']
+const GET_KEYS = [...ACCESS_KEYS, 'touch']
+const GET_OR_CREATE_KEYS = [...ACCESS_KEYS, 'deviceId', 'adopt']
 
 /** Options of `kit.get`. */
 export interface GetSessionOptions extends AccessOptions {
@@ -55,6 +70,8 @@ export interface KitStats {
   readonly evicted: number
   readonly rotated: number
   readonly lookups: { readonly hits: number; readonly misses: number; readonly hitRate: number }
+  /** Summariser calls, and those that failed or timed out (the extractive fallback was stored instead). */
+  readonly summaries: Readonly<SummaryCounts>
 }
 
 /** What `kit.detect()` resolves: the detector's answer and the kit session it names. */
@@ -117,6 +134,13 @@ export interface SessionKit<P = Record<string, JsonValue>, S = JsonValue> {
   readonly users: UserData
   stats(): Promise<KitStats>
   /**
+   * The kit's metrics (`sessionkit_sessions_active`, `sessionkit_store_errors_total{code}`, ...),
+   * then its rate limiter's when the `limits` option is set, then its detector's when it made one,
+   * for `toPrometheusText`, `toMetricsJson` or your own exporter. Counters are this process's;
+   * `sessionkit_sessions_active` asks the store.
+   */
+  metrics(): Promise<MetricsSnapshot>
+  /**
    * For stateless gateways: which conversation a request carrying the whole message array belongs
    * to (`detector.detect`), and that conversation's kit session, created under the detector's id
    * when new, so history and the other modules work on it. When that id's kit session has ended,
@@ -152,21 +176,31 @@ export interface SessionKit<P = Record<string, JsonValue>, S = JsonValue> {
 export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
   options: SessionKitOptions<P, S> = {},
 ): SessionKit<P, S> {
-  const resolved = parseKitOptions(options)
-  const store =
+  const parsed = parseKitOptions(options)
+  const counters = createKitCounters()
+  const onWarning: WarningHandler = (w) => {
+    counters.warnings[w.code] = (counters.warnings[w.code] ?? 0) + 1
+    warn(parsed.onWarning, w.code, w.message, w.cause)
+  }
+  const resolved = withCounters(parsed, counters, onWarning)
+  const store = countingStoreErrors(
     resolved.store ??
-    createMemoryStore({
-      maxSessions: resolved.maxSessions,
-      ...(resolved.clock ? { clock: resolved.clock } : {}),
-    })
+      createMemoryStore({
+        maxSessions: resolved.maxSessions,
+        onWarning,
+        ...(resolved.clock ? { clock: resolved.clock } : {}),
+      }),
+    (code) => counters.storeErrors[code]++,
+  )
   const core: KitCore = {
     store,
     clock: store.clock,
     options: resolved,
-    queue: createKeyedQueue(),
-    events: createEmitter(),
-    counters: { created: 0, ended: 0, expired: 0, evicted: 0, rotated: 0, hits: 0, misses: 0 },
-    limiter: lazyLimiter(resolved.limits, store, store.clock),
+    queue: createKeyedQueue({ waitMs: queueWaitMs(resolved.queueTimeoutMs, store) }),
+    events: createEmitter(onWarning),
+    counters,
+    onWarning,
+    limiter: lazyLimiter(resolved.limits, store, store.clock, onWarning),
   }
   const unsubscribe = store.subscribe?.((event: RemovalEvent) => onRemoval(core, event))
   const handle = (meta: RecordMeta) => new SessionHandle<P, S>(core, meta)
@@ -178,14 +212,18 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       const index = resolved.detect?.index ?? store.detectionIndex?.()
       detector = createDetector({
         clock: core.clock,
+        onWarning,
+        ...(resolved.meter === undefined ? {} : { meter: resolved.meter }),
         ...resolved.detect,
         ...(index === undefined ? {} : { index }),
       })
     }
     return detector
   }
+  const kitOnly = kitMetricsSource(core)
 
   async function create(opts: CreateSessionOptions = {}): Promise<Session<P, S>> {
+    checkCallOptions(opts, CREATE_KEYS, 'kit.create()')
     const meta = await createSessionRecord(core, opts)
     if (meta === undefined) throw idTaken()
     return handle(meta)
@@ -203,8 +241,20 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     return undefined
   }
 
-  // Not `async`: one promise hop instead of three, since this is the call made on every request.
+  /** `kit.get`, its options checked. */
   function get(id: string, opts?: GetSessionOptions): Promise<Session<P, S> | undefined> {
+    if (opts !== undefined) {
+      try {
+        checkCallOptions(opts, GET_KEYS, 'kit.get()')
+      } catch (error) {
+        return Promise.reject(error)
+      }
+    }
+    return lookup(id, opts)
+  }
+
+  // Not `async`: one promise hop instead of three, since this is the call made on every request.
+  function lookup(id: string, opts?: GetSessionOptions): Promise<Session<P, S> | undefined> {
     if (!isValidSessionId(id)) {
       if (typeof id !== 'string') return Promise.reject(invalidArgument('session id must be a string'))
       return Promise.resolve(missed())
@@ -238,7 +288,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     const { userId, deviceId } = opts
     const made = await createSessionRecord(core, { id, userId, deviceId })
     if (made !== undefined) return { session: handle(made), created: true }
-    const raced = await get(id, opts)
+    const raced = await lookup(id, opts)
     return raced === undefined ? undefined : { session: raced, created: false }
   }
 
@@ -246,8 +296,9 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     id: string | null | undefined,
     opts: GetOrCreateOptions = {},
   ): Promise<{ session: Session<P, S>; created: boolean }> {
+    checkCallOptions(opts, GET_OR_CREATE_KEYS, 'kit.getOrCreate()')
     if (isValidSessionId(id)) {
-      const found = await get(id, opts)
+      const found = await lookup(id, opts)
       if (found !== undefined) return { session: found, created: false }
       const adopted = opts.adopt === true ? await adopt(id, opts) : undefined
       if (adopted !== undefined) return adopted
@@ -281,10 +332,11 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       return core.limiter()
     },
     async detect(request, access) {
+      checkCallOptions(access, ACCESS_KEYS, 'kit.detect()')
       const detector = detectorOf()
       const detection = await detector.detect(request)
       const id = detection.sessionId
-      const found = await get(id, access)
+      const found = await lookup(id, access)
       if (found !== undefined) return { detection, session: found, created: false }
       const adopted = await adopt(id, access ?? {})
       if (adopted !== undefined) return { detection, ...adopted }
@@ -302,16 +354,19 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       return { detection: fresh, session: handle(meta), created: true }
     },
     async end(id, access) {
-      const found = await get(id, access)
+      checkCallOptions(access, ACCESS_KEYS, 'kit.end()')
+      const found = await lookup(id, access)
       return found === undefined ? false : found.end()
     },
     async link(id, userId, opts = {}) {
+      checkCallOptions(opts, ['deviceId'], 'kit.link()')
       assertRecordId(userId, 'userId')
       if (opts.deviceId !== undefined) assertRecordId(opts.deviceId, 'deviceId')
       const meta = await reach(id, { userId }, 'linked')
       return handle(await rotate(core, meta, { userId, deviceId: opts.deviceId, renew: true }))
     },
     async regenerate(id, access) {
+      checkCallOptions(access, ACCESS_KEYS, 'kit.regenerate()')
       return handle(await rotate(core, await reach(id, access, 'regenerated'), { renew: false }))
     },
     async sessionsOf(userId) {
@@ -321,19 +376,21 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     async resume(userId) {
       assertRecordId(userId, 'userId')
       for (const info of await listUserSessions(core, userId)) {
-        const found = await get(info.id, { userId })
+        const found = await lookup(info.id, { userId })
         if (found !== undefined) return found
       }
       return undefined
     },
     async stats() {
-      // Counters where the store keeps them (no scan), else a count.
-      const count = (prefix: string) =>
-        store.estimateCount === undefined ? store.count({ prefix }) : store.estimateCount({ prefix })
-      const [records, users] = await Promise.all([count(''), count(USER_RECORD_PREFIX)])
+      const active = await activeSessions(store)
       const { hits, misses, created, ended, expired, evicted, rotated } = core.counters
       const lookups = { hits, misses, hitRate: hits + misses === 0 ? 0 : hits / (hits + misses) }
-      return { active: records - users, created, ended, expired, evicted, rotated, lookups }
+      const summaries = summaryCounts(resolved.history)
+      return { active, created, ended, expired, evicted, rotated, lookups, summaries }
+    },
+    async metrics() {
+      const own = await kitOnly()
+      return detector === undefined ? own : [...own, ...detector.metrics()]
     },
     on: (event, listener) => core.events.on(event, listener),
     async close() {
@@ -341,6 +398,11 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       await store.close()
     },
   }
+}
+
+/** How long an update waits behind others of its session part: as configured, else the store's own timeout. */
+function queueWaitMs(configured: number | undefined, store: SessionStore): number {
+  return configured ?? store.capabilities.commandTimeoutMs ?? DEFAULT_QUEUE_WAIT_MS
 }
 
 function onRemoval(core: KitCore, event: RemovalEvent): void {
@@ -356,7 +418,11 @@ function onRemoval(core: KitCore, event: RemovalEvent): void {
   const userId = payload.userId
   if (userId !== undefined) {
     detachFromUser(core, userId, [event.id]).catch((error: unknown) => {
-      process.emitWarning(`sessionkit could not unlist an expired session from its user: ${String(error)}`)
+      core.onWarning({
+        code: 'SESSIONKIT_USER_UNLIST_FAILED',
+        message: `sessionkit could not unlist an expired session from its user: ${errorText(error)}`,
+        cause: error,
+      })
     })
   }
 }

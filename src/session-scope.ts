@@ -1,4 +1,5 @@
 import type { Clock } from './clock.js'
+import { invalidArgument } from './errors.js'
 import type { SessionStore } from './store/contract.js'
 
 /**
@@ -27,4 +28,49 @@ export interface SessionScope {
   activityExpiresAt(): number
   /** The expiry to pass when writing to the user scope record (its own, longer TTL). */
   userExpiresAt(): number
+}
+
+/**
+ * Checks that `scope` looks like a `SessionScope` (a module factory called by hand with the wrong
+ * thing fails with `INVALID_ARGUMENT`, not a TypeError later).
+ *
+ * @example
+ * assertScope(scope, 'createHistory')
+ */
+export function assertScope(scope: unknown, what: string): asserts scope is SessionScope {
+  const s = scope as Partial<SessionScope> | null | undefined
+  const ok =
+    typeof s === 'object' &&
+    s !== null &&
+    typeof s.sessionId === 'string' &&
+    typeof s.store === 'object' &&
+    s.store !== null &&
+    typeof s.clock?.now === 'function' &&
+    typeof s.activityExpiresAt === 'function'
+  if (!ok)
+    throw invalidArgument(
+      `${what} takes a session scope (a kit's Session, or one made by hand); got ${s === null ? 'null' : typeof s}`,
+    )
+}
+
+/**
+ * Checks that `options` came from the module's parse function (it holds `field`, of `type`).
+ *
+ * @example
+ * assertParsed(options, 'maxMessages', 'number', 'createHistory', 'parseHistoryOptions')
+ */
+export function assertParsed(
+  options: unknown,
+  field: string,
+  type: string,
+  what: string,
+  parser: string,
+): void {
+  if (
+    typeof options !== 'object' ||
+    options === null ||
+    typeof (options as Record<string, unknown>)[field] !== type
+  ) {
+    throw invalidArgument(`${what} takes options from ${parser}(...)`)
+  }
 }

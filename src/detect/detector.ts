@@ -1,5 +1,8 @@
 import { invalidArgument } from '../errors.js'
 import { assertSessionId } from '../ids.js'
+import { detectorMetrics } from '../metrics/catalog.js'
+import { bindMeter } from '../metrics/otel.js'
+import { warn, warningGate } from '../warnings.js'
 import { type CanonicalConfig, plainText } from './canonical.js'
 import { DetectionRecord } from './detection.js'
 import { deriveExplicitId, ownKey } from './hash.js'
@@ -7,12 +10,13 @@ import { type HashContext, hashRequest, pieceFingerprint, pieceOf } from './hash
 import { DetectorCounters } from './metrics.js'
 import { type DetectorOptions, type DetectorOptionsInput, parseDetectorOptions } from './options.js'
 import { Placer } from './placement.js'
+import { pieceSketch } from './reply-sketch.js'
 import { checkReply, checkRequest, systemPrefixLength } from './request.js'
 import { createResetMatcher } from './reset.js'
 import { REPLY, SessionTable } from './session-table.js'
 import { createSharedDetector, type SharedDetector } from './shared-detector.js'
 import type { DetectionIndex } from './shared-index.js'
-import type { Detection, Detector, DetectorMetrics, DetectRequest } from './types.js'
+import type { Detection, Detector, DetectorStats, DetectRequest } from './types.js'
 
 /**
  * Creates a session detector on an index shared by every replica of a gateway: the same rules,
@@ -43,7 +47,9 @@ export function createDetector(options?: DetectorOptionsInput): Detector | Share
   const o = parseDetectorOptions(options)
   // With a shared index, the local one answers only while the shared one fails (its detections
   // say `degraded`); it is bounded like any detector.
-  return o.index === undefined ? inProcess(o, false) : createSharedDetector(o, o.index, inProcess(o, true))
+  if (o.index === undefined) return inProcess(o, false)
+  // The fallback's metrics and warnings are the shared detector's: it registers no meter itself.
+  return createSharedDetector(o, o.index, inProcess({ ...o, meter: undefined }, true))
 }
 
 // The in-process detector; `degraded` marks its detections as a shared index's fallback.
@@ -55,6 +61,23 @@ function inProcess(o: DetectorOptions, degraded: boolean): Detector {
     volatileEverywhere: o.volatileScope === 'all',
   }
   const counters = new DetectorCounters()
+  // A capacity eviction drops a conversation still in use (idle ones are swept first): warn,
+  // at most once a minute of the detector's clock.
+  const gate = warningGate(() => o.clock.now())
+  counters.onCapacityEviction = () => {
+    if (!gate()) return
+    warn(
+      o.onWarning,
+      'SESSIONKIT_DETECTION_DEGRADED',
+      `the detector dropped an active conversation to stay under maxSessions (${o.maxSessions}; ${counters.evictions.capacity} so far); its next request starts a fragmented session: raise maxSessions`,
+    )
+  }
+  const record =
+    o.meter === undefined
+      ? undefined
+      : bindMeter(o.meter, Object.values(detectorMetrics), () =>
+          counters.metrics(table.size, table.index.size),
+        )
   const table = new SessionTable(o.maxSessions, o.idleMs, o.maxKeysPerSession, o.fuzzy?.window ?? 1, counters)
   const ctx: HashContext = {
     cfg,
@@ -119,8 +142,8 @@ function inProcess(o: DetectorOptions, degraded: boolean): Detector {
       const t1 = timed ? performance.now() : 0
       const placed = placer.place(req)
       if (timed) {
-        counters.hash.add(t1 - t0)
-        counters.lookup.add(performance.now() - t1)
+        counters.hash.add(t1 - t0, record)
+        counters.lookup.add(performance.now() - t1, record)
       }
       counters.bytesHashed += req.bytes + req.chain.bytes
       const sessionId = table.id(placed.s)
@@ -150,7 +173,7 @@ function inProcess(o: DetectorOptions, degraded: boolean): Detector {
       const added = table.addKey(s, extended.key, bind.position + 1, bind.branch * 8 + REPLY)
       if (added) counters.grew(1, table.grow(s, 1))
       if (reply.role === 'assistant') {
-        table.addReply(s, ownKey(pieceFingerprint(o.hash, bind.header, piece)))
+        table.addReply(s, ownKey(pieceFingerprint(o.hash, bind.header, piece)), pieceSketch(piece))
         counters.bytesHashed += bind.header.length + piece.length
       }
       counters.repliesBound++
@@ -166,9 +189,14 @@ function inProcess(o: DetectorOptions, degraded: boolean): Detector {
       return true
     },
 
-    metrics(): DetectorMetrics {
+    stats(): DetectorStats {
       table.sweep(o.clock.now())
-      return counters.snapshot(table.size, table.index.size)
+      return counters.stats(table.size, table.index.size)
+    },
+
+    metrics() {
+      table.sweep(o.clock.now())
+      return counters.metrics(table.size, table.index.size)
     },
 
     get size() {

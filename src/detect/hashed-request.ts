@@ -1,5 +1,5 @@
 import { type CanonicalConfig, directPiece, hasHashedExtras, messagePiece, systemText } from './canonical.js'
-import { chainHead, chainStart, RequestChain } from './chain.js'
+import { chainCuts, chainSegments, probePositions, RequestChain } from './chain.js'
 import { type DetectorHash, probeKey } from './hash.js'
 import { word } from './key-index.js'
 import { systemPrefixLength } from './request.js'
@@ -18,6 +18,8 @@ export interface HashedRequest {
   readonly pieces: readonly string[]
   /** Position (1-based) of the first assistant message, 0 when there is none. */
   readonly firstAssistant: number
+  /** Position of the last assistant message, 0 when there is none. */
+  readonly lastAssistant: number
   /**
    * A 30-bit fingerprint of the system prompt as sent, before volatile patterns are blanked: the
    * same value means the same prompt, so the blanked one need not be computed. 0 when the prompt
@@ -32,8 +34,8 @@ export interface HashedRequest {
   /** Seed and tenant, fed before the messages and before each fingerprint. */
   readonly header: string
   readonly chain: RequestChain
-  /** Lowest position worth probing. */
-  readonly lowest: number
+  /** The positions probed for an exact match, newest first (see `probePositions`). */
+  readonly probes: readonly number[]
   readonly reset: boolean
   readonly now: number
   readonly ctx: HashContext
@@ -50,9 +52,10 @@ export interface HashContext {
 }
 
 /**
- * Canonicalises and hashes a request. Positions below the first assistant message (less one) are
- * never probed: a prefix without any reply identifies nobody, only the whole request can be a
- * retry. Without any assistant message only the request itself is probed.
+ * Canonicalises and hashes a request. Positions below the first assistant message (less one), or
+ * more than `maxProbe` messages back, are never probed: a prefix without any reply identifies
+ * nobody, only the whole request can be a retry. Without any assistant message only the request
+ * itself is probed.
  */
 export function hashRequest(
   request: DetectRequest,
@@ -67,6 +70,7 @@ export function hashRequest(
   const header = `${ctx.seed}\u0000${tenant.length}:${tenant}\u0000`
   const pieces = new Array<string>(n)
   let firstAssistant = 0
+  let lastAssistant = 0
   let direct = false
   for (let i = 0; i < n; i++) {
     const m = messages[offset + i]!
@@ -76,18 +80,22 @@ export function hashRequest(
       pieces[i] = piece
       direct = true
     }
-    if (firstAssistant === 0 && m.role === 'assistant') firstAssistant = i + 1
-  }
-  const start = chainStart(n)
-  let head = chainHead(header, pieces, start)
-  // A CR in text taken as is (one scan of the joined text, which hashing reads anyway): the
-  // request goes through messagePiece() after all.
-  if (direct && hasCR(head, pieces, start)) {
-    for (let i = 0; i < n; i++) pieces[i] = messagePiece(messages[offset + i]!, ctx.cfg, offset + i)
-    head = chainHead(header, pieces, start)
+    if (m.role === 'assistant') {
+      if (firstAssistant === 0) firstAssistant = i + 1
+      lastAssistant = i + 1
+    }
   }
   const lowest = firstAssistant === 0 ? n : Math.max(1, firstAssistant - 1, n - ctx.maxProbe + 1)
-  const chain = new RequestChain(ctx.hash, header, pieces, lowest, start, head)
+  const probes = probePositions(n, lastAssistant, lowest)
+  const cuts = chainCuts(probes, n)
+  let segments = chainSegments(header, pieces, cuts)
+  // A CR in text taken as is (one scan of the joined text, which hashing reads anyway): the
+  // request goes through messagePiece() after all.
+  if (direct && hasCR(segments)) {
+    for (let i = 0; i < n; i++) pieces[i] = messagePiece(messages[offset + i]!, ctx.cfg, offset + i)
+    segments = chainSegments(header, pieces, cuts)
+  }
+  const chain = new RequestChain(ctx.hash, header, pieces, cuts, segments)
   const system = request.system
   const noSystem = offset === 0 && (system === undefined || system === null || system === '')
   const raw = noSystem ? undefined : rawSystem(system, messages, offset, ctx.cfg)
@@ -101,11 +109,12 @@ export function hashRequest(
     n,
     pieces,
     firstAssistant,
+    lastAssistant,
     rawSysFp: raw === undefined ? 0 : fp30(ctx.hash.digest(raw)) ^ form,
     sysFp: noSystem ? 0 : -1,
     header,
     chain,
-    lowest,
+    probes,
     reset,
     now,
     ctx,
@@ -149,9 +158,8 @@ export function pieceOf(m: ChatMessage, cfg: CanonicalConfig): string {
   return piece === undefined || piece.indexOf('\r') !== -1 ? messagePiece(m, cfg, 0) : piece
 }
 
-function hasCR(head: string, pieces: readonly string[], start: number): boolean {
-  if (head.indexOf('\r') !== -1) return true
-  for (let i = start; i < pieces.length; i++) if (pieces[i]!.indexOf('\r') !== -1) return true
+function hasCR(segments: readonly string[]): boolean {
+  for (const s of segments) if (s.indexOf('\r') !== -1) return true
   return false
 }
 

@@ -14,14 +14,14 @@ export {
   type ResetOptionsInput,
 } from './options.js'
 export { createReplyAssembler, type ReplyAssembler, type ReplyAssemblerOptions } from './reply-stream.js'
-export type { SharedDetector, SharedDetectorMetrics } from './shared-detector.js'
+export type { SharedDetector, SharedDetectorStats } from './shared-detector.js'
 export type { BindInput, DetectionIndex, IndexRules, PlaceInput, PlaceOutcome } from './shared-index.js'
 export {
   type ChatMessage,
   type Detection,
   type DetectionKind,
   type Detector,
-  type DetectorMetrics,
+  type DetectorStats,
   type DetectRequest,
   detectionKinds,
   type Percentiles,

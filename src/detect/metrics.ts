@@ -1,15 +1,28 @@
-import { type DetectionKind, type DetectorMetrics, detectionKinds, type Percentiles } from './types.js'
+import { byLabel, histogram, single } from '../metrics/build.js'
+import { detectorMetrics as defs } from '../metrics/catalog.js'
+import { Histogram } from '../metrics/histogram.js'
+import type { HistogramListener } from '../metrics/otel.js'
+import type { MetricsSnapshot } from '../metrics/types.js'
+import { type DetectionKind, type DetectorStats, detectionKinds, type Percentiles } from './types.js'
 
 const SAMPLES = 1024
 
-/** The last 1,024 timings in a fixed ring: bounded memory, percentiles of recent traffic. */
+/**
+ * The last 1,024 timings in a fixed ring (bounded memory, percentiles of recent traffic), and
+ * every timing in the histogram of `sessionkit_detect_seconds`.
+ */
 class Reservoir {
   readonly #values = new Float64Array(SAMPLES)
   #count = 0
+  readonly histogram = new Histogram(defs.detectSeconds.buckets)
 
-  add(ms: number): void {
+  constructor(readonly labels: { readonly phase: string }) {}
+
+  add(ms: number, listener: HistogramListener | undefined): void {
     this.#values[this.#count % SAMPLES] = ms
     this.#count++
+    this.histogram.observe(ms / 1000)
+    listener?.(defs.detectSeconds, ms / 1000, this.labels)
   }
 
   percentiles(): Percentiles {
@@ -23,7 +36,7 @@ class Reservoir {
 /** Why a session left the index. */
 export type EvictionReason = 'capacity' | 'idle' | 'forgotten'
 
-/** The counters behind `metrics()`; the detector updates them, `snapshot` reads them. */
+/** The counters behind `stats()` and `metrics()`; the detector updates them and reads them. */
 export class DetectorCounters {
   requests = 0
   hits = 0
@@ -45,8 +58,16 @@ export class DetectorCounters {
     fragmented: 0,
   }
   readonly evictions = { capacity: 0, idle: 0, forgotten: 0 }
-  readonly lookup = new Reservoir()
-  readonly hash = new Reservoir()
+  readonly lookup = new Reservoir({ phase: 'lookup' })
+  readonly hash = new Reservoir({ phase: 'hash' })
+  /** Called on a capacity eviction: a conversation still active was dropped. */
+  onCapacityEviction: (() => void) | undefined
+
+  /** A session left the index for `reason`. */
+  evicted(reason: EvictionReason): void {
+    this.evictions[reason]++
+    if (reason === 'capacity') this.onCapacityEviction?.()
+  }
 
   /** A request was placed as `kind`: every kind but a new session counts as a hit. */
   placed(kind: DetectionKind): void {
@@ -60,7 +81,7 @@ export class DetectorCounters {
     if (length > this.longestSession) this.longestSession = length
   }
 
-  snapshot(active: number, indexKeys: number): DetectorMetrics {
+  stats(active: number, indexKeys: number): DetectorStats {
     const byKind = {} as Record<DetectionKind, number>
     for (const k of detectionKinds) byKind[k] = this.byKind[k]
     return {
@@ -81,5 +102,24 @@ export class DetectorCounters {
       bytesHashed: this.bytesHashed,
       indexKeys,
     }
+  }
+
+  /** The metrics of `detector.metrics()`, in the catalogue's order. */
+  metrics(active: number, indexKeys: number): MetricsSnapshot {
+    return [
+      single(defs.sessionsActive, active),
+      single(defs.sessionsCreated, this.totalCreated),
+      byLabel(defs.detections, this.byKind),
+      histogram(defs.detectSeconds, [
+        this.hash.histogram.sample(this.hash.labels),
+        this.lookup.histogram.sample(this.lookup.labels),
+      ]),
+      byLabel(defs.evictions, this.evictions),
+      single(defs.repliesBound, this.repliesBound),
+      single(defs.messages, this.messagesSeen),
+      single(defs.longestSession, this.longestSession),
+      single(defs.indexKeys, indexKeys),
+      single(defs.bytesHashed, this.bytesHashed),
+    ]
   }
 }

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { type Clock, systemClock } from '../clock.js'
-import { invalidConfig } from '../errors.js'
-import { firstOptionIssue } from '../options.js'
+import { isMetricsMeter, type MetricsMeter } from '../metrics/otel.js'
+import { type OptionSource, optionError, zodOptionError } from '../options.js'
+import type { WarningHandler } from '../warnings.js'
 import {
   defaultIgnoredKeys,
   defaultMessageKeys,
@@ -21,11 +22,14 @@ import type { DetectionIndex } from './shared-index.js'
 export interface DetectorOptionsInput {
   /** Most live sessions; past it the least recently used goes. Default 10,000. */
   readonly maxSessions?: number
-  /** A session unseen this long is dropped. Default 3,600,000 (1 hour). */
+  /** A session unseen this long is dropped. Above 0, at most 10 years; default 3,600,000 (1 hour). */
   readonly idleMs?: number
   /** Where time comes from (idle expiry, retry window). Default the system clock. */
   readonly clock?: Clock
-  /** Most prefixes probed backward from the last message before giving up on an exact match. Default 16. */
+  /**
+   * How many messages back an exact probe may reach: a request's last answer further back than
+   * this is left to fuzzy matching. Default 16.
+   */
   readonly maxProbe?: number
   /**
    * Most index keys (prefix hashes) a session keeps; its oldest go first. Each session slot
@@ -34,7 +38,7 @@ export interface DetectorOptionsInput {
   readonly maxKeysPerSession?: number
   /**
    * How long after an unanswered first request the same first request counts as a retry rather
-   * than another user's identical opening. Default 120,000 (2 minutes).
+   * than another user's identical opening. 0 to 86,400,000 (a day); default 120,000 (2 minutes).
    */
   readonly retryWindowMs?: number
   /** Reset phrases ("start over"), or `false` to ignore them. Default `{ mode: 'split' }`. */
@@ -56,6 +60,13 @@ export interface DetectorOptionsInput {
    * index's seed (the same on every replica), and this one only for the local fallback.
    */
   readonly seed?: string
+  /**
+   * An OpenTelemetry `Meter` (`@opentelemetry/api`): the detector's metrics are registered on it
+   * (see `metrics()`). Default: none.
+   */
+  readonly meter?: MetricsMeter
+  /** Receives `SESSIONKIT_DETECTION_DEGRADED` warnings. Default `process.emitWarning`. */
+  readonly onWarning?: WarningHandler
   /**
    * An index shared by every replica of a gateway (`redisDetectionIndex()` from
    * `sessionkit/redis`): `detect()` and `bindReply()` then return promises, and the in-process
@@ -111,19 +122,26 @@ export interface DetectorOptions {
   readonly volatileScope: 'system' | 'all'
   readonly hash: DetectorHash
   readonly seed: string
+  readonly meter: MetricsMeter | undefined
+  readonly onWarning: WarningHandler | undefined
   readonly index: DetectionIndex | undefined
 }
 
+const DAY = 86_400_000
 const keyList = z.array(z.string().min(1).max(128)).max(64)
 const schema = z.strictObject({
   maxSessions: z.number().int().min(1).max(10_000_000).default(10_000),
-  idleMs: z.number().positive().default(3_600_000),
+  idleMs: z
+    .number()
+    .positive()
+    .max(10 * 365 * DAY)
+    .default(3_600_000),
   clock: z
     .custom<Clock>((v) => typeof (v as Clock | undefined)?.now === 'function', 'must be { now(): number }')
     .optional(),
   maxProbe: z.number().int().min(1).max(256).default(16),
   maxKeysPerSession: z.number().int().min(4).max(1024).default(64),
-  retryWindowMs: z.number().min(0).default(120_000),
+  retryWindowMs: z.number().min(0).max(DAY).default(120_000),
   reset: z
     .strictObject({
       mode: z.enum(['split', 'annotate']).default('split'),
@@ -160,6 +178,8 @@ const schema = z.strictObject({
     )
     .optional(),
   seed: z.string().min(1).max(256).optional(),
+  meter: z.custom<MetricsMeter>(isMetricsMeter, 'must be an OpenTelemetry Meter').optional(),
+  onWarning: z.custom<WarningHandler>((v) => typeof v === 'function', 'must be a function').optional(),
   index: z
     .custom<DetectionIndex>(
       (v) =>
@@ -180,9 +200,18 @@ const schema = z.strictObject({
  * const options = parseDetectorOptions({ maxSessions: 1_000 })
  */
 export function parseDetectorOptions(input: unknown): DetectorOptions {
+  return parseDetectorOptionsAt(input, [])
+}
+
+/** {@link parseDetectorOptions} for options found at `prefix` of a bigger object (the kit's `detect`). */
+export function parseDetectorOptionsAt(input: unknown, prefix: readonly string[]): DetectorOptions {
+  const source: OptionSource = {
+    what: prefix.length === 0 ? 'createDetector' : 'createSessionKit',
+    code: 'INVALID_CONFIG',
+  }
   const given = input ?? {}
   if (typeof given !== 'object' || Array.isArray(given)) {
-    throw invalidConfig('createDetector options must be an object (or nothing)', { option: 'options' })
+    throw optionError(source, prefix.join('.') || 'options', 'must be an object (or nothing)')
   }
   // `false` turns a feature off; kept out of the schema so that errors name the nested option.
   const { reset, fuzzy } = given as { reset?: unknown; fuzzy?: unknown }
@@ -191,10 +220,7 @@ export function parseDetectorOptions(input: unknown): DetectorOptions {
     reset: reset === false ? undefined : reset,
     fuzzy: fuzzy === false ? undefined : fuzzy,
   })
-  if (!parsed.success) {
-    const { path, message } = firstOptionIssue(parsed.error)
-    throw invalidConfig(`createDetector option "${path}": ${message}`, { option: path })
-  }
+  if (!parsed.success) throw zodOptionError(source, schema, parsed.error, given, prefix)
   const o = parsed.data
   const messageKeys = [...new Set(o.messageKeys.filter((k) => k !== 'role' && k !== 'content'))].sort()
   return {
@@ -215,6 +241,8 @@ export function parseDetectorOptions(input: unknown): DetectorOptions {
     volatileScope: o.volatileScope,
     hash: o.hash ?? sha256Hash,
     seed: o.seed ?? randomBytes(16).toString('base64'),
+    meter: o.meter,
+    onWarning: o.onWarning,
     index: o.index,
   }
 }

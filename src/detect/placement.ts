@@ -3,6 +3,7 @@ import { type FuzzyConfig, type FuzzyMatch, fuzzyMatch } from './fuzzy.js'
 import { ownKey } from './hash.js'
 import { fingerprintAt, type HashedRequest, roleAt, systemFp } from './hashed-request.js'
 import type { DetectorCounters } from './metrics.js'
+import { pieceSketch } from './reply-sketch.js'
 import { OPENING, REPLY, type SessionTable, SHARED } from './session-table.js'
 import type { DetectionKind } from './types.js'
 
@@ -26,9 +27,9 @@ export interface PlacementConfig {
 }
 
 /**
- * Decides the session and kind of a hashed request, and updates the index: probes prefix hashes
- * from the last message backward (O(new messages) in the common case), classifies the first hit,
- * falls back to fuzzy matching, else opens a session.
+ * Decides the session and kind of a hashed request, and updates the index: probes the request's
+ * prefix hashes newest first (the request, the two states before it, its last answer's; see
+ * `probePositions`), classifies the first hit, falls back to fuzzy matching, else opens a session.
  */
 export class Placer {
   /** The entry ids of the first two probes. */
@@ -48,10 +49,12 @@ export class Placer {
     // key is digested first and both are looked up together, so that the two reads of the index
     // (cache misses, with many sessions) overlap instead of following each other.
     const two = this.#firstTwo
-    if (req.lowest < n) table.index.findTwo(req.chain.key(n), req.chain.key(n - 1), two)
+    const probes = req.probes
+    if (probes.length > 1) table.index.findTwo(req.chain.key(n), req.chain.key(probes[1]!), two)
     else two[0] = table.index.find(req.chain.key(n))
-    for (let p = n; p >= req.lowest; p--) {
-      const id = p === n ? two[0]! : p === n - 1 ? two[1]! : table.index.find(req.chain.key(p))
+    for (let i = 0; i < probes.length; i++) {
+      const p = probes[i]!
+      const id = i < 2 ? two[i]! : table.index.find(req.chain.key(p))
       if (id < 0) continue
       const s = table.sessionOf(id)
       if (table.tenantCode(s) !== tenant || table.index.pos(id) !== p) continue
@@ -107,9 +110,12 @@ export class Placer {
     const split = req.reset && p < n && this.cfg.splitResets
     const upTo = split ? n - 1 : n
     if (p === n) this.table.addKey(s, req.chain.key(n), n, b * 8)
+    // The states a later request may probe (see probePositions), and every reply for fuzzy matching.
     for (let q = p + 1; q <= upTo; q++) {
-      this.table.addKey(s, req.chain.key(q), q, b * 8)
-      if (roleAt(req, q) === 'assistant') this.table.addReply(s, ownKey(fingerprintAt(req, q)))
+      if (req.chain.has(q)) this.table.addKey(s, req.chain.key(q), q, b * 8)
+      if (roleAt(req, q) === 'assistant') {
+        this.table.addReply(s, ownKey(fingerprintAt(req, q)), pieceSketch(req.pieces[q - 1]!))
+      }
     }
     this.table.setBranch(s, b, upTo)
     this.table.setAnswered(s)
@@ -125,15 +131,17 @@ export class Placer {
   #fuzzyFind(req: HashedRequest): { m: FuzzyMatch; fps: string[]; positions: number[] } | undefined {
     const fuzzy = this.cfg.fuzzy
     if (fuzzy === undefined || req.firstAssistant === 0) return undefined
-    const fps: string[] = []
     const positions: number[] = []
-    for (let q = req.n; q >= req.firstAssistant && fps.length < fuzzy.window; q--) {
+    let indexed = false
+    for (let q = req.n; q >= req.firstAssistant && positions.length < fuzzy.window; q--) {
       if (roleAt(req, q) !== 'assistant') continue
-      fps.push(fingerprintAt(req, q))
       positions.push(q)
+      indexed ||= this.table.sketches.has(pieceSketch(req.pieces[q - 1]!))
     }
-    fps.reverse()
+    // No reply of the request is in any session's ring: no candidate, and no digest to compute.
+    if (!indexed) return undefined
     positions.reverse()
+    const fps = positions.map((q) => fingerprintAt(req, q))
     const m = fuzzyMatch(this.table, req.tenant, fps, fuzzy)
     return m === undefined ? undefined : { m, fps, positions }
   }
@@ -147,7 +155,9 @@ export class Placer {
     const s = m.s
     const table = this.table
     // Replies after the anchor are the upstream's answers the session has not seen yet.
-    for (let k = m.anchor + 1; k < fps.length; k++) this.table.addReply(s, ownKey(fps[k]!))
+    for (let k = m.anchor + 1; k < fps.length; k++) {
+      this.table.addReply(s, ownKey(fps[k]!), pieceSketch(req.pieces[positions[k]! - 1]!))
+    }
     const n = req.n
     const split = req.reset && this.cfg.splitResets
     const upTo = split ? n - 1 : n

@@ -1,4 +1,6 @@
-import { invalidConfig } from '../errors.js'
+import { z } from 'zod'
+import { invalidArgument } from '../errors.js'
+import { parseOptions } from '../options.js'
 import { SseParser } from './sse.js'
 import type { ChatMessage } from './types.js'
 
@@ -45,6 +47,8 @@ interface Block {
   fields: Record<string, unknown>
 }
 
+const schema = z.strictObject({ maxChars: z.number().int().min(1).max(536_870_912).default(4_194_304) })
+
 /**
  * Makes a {@link ReplyAssembler} for one streamed answer.
  *
@@ -52,12 +56,7 @@ interface Block {
  * const replies = createReplyAssembler({ maxChars: 1 << 20 })
  */
 export function createReplyAssembler(options: ReplyAssemblerOptions = {}): ReplyAssembler {
-  const maxChars = options.maxChars ?? 4_194_304
-  if (!Number.isSafeInteger(maxChars) || maxChars < 1) {
-    throw invalidConfig('createReplyAssembler option "maxChars" must be a positive integer', {
-      option: 'maxChars',
-    })
-  }
+  const { maxChars } = parseOptions(schema, options, { what: 'createReplyAssembler', code: 'INVALID_CONFIG' })
   const sse = new SseParser()
   let chars = 0
   let problem: ReplyAssembler['problem'] = 'incomplete'
@@ -177,6 +176,9 @@ export function createReplyAssembler(options: ReplyAssemblerOptions = {}): Reply
   return {
     push,
     feed(chunk) {
+      if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
+        throw invalidArgument('feed takes the stream chunk as it arrives: a string or a Uint8Array (Buffer)')
+      }
       if (problem === 'too large' || problem === 'error') return
       for (const data of sse.feed(chunk)) {
         if (data === '[DONE]') continue

@@ -1,5 +1,6 @@
 import { KeyIndex } from './key-index.js'
 import type { DetectorCounters, EvictionReason } from './metrics.js'
+import { ReplySketches } from './reply-sketch.js'
 import { NONE, SessionRecords } from './session-records.js'
 
 /** Entry flag: a session's first state. It identifies nobody (identical openings), except for a retry. */
@@ -20,9 +21,13 @@ export class SessionTable extends SessionRecords {
   readonly index = new KeyIndex((slot, ring, position) => this.setRing(slot, ring, position))
   /** Reply fingerprint -> `slot * 2 + (1 when several sessions produced it)`. */
   readonly replyIndex = new Map<string, number>()
+  /** Sketches of the replies in every session's ring (see `pieceSketch`). */
+  readonly sketches = new ReplySketches()
   readonly #byId = new Map<string, number>()
   readonly #ids: (string | undefined)[] = []
   readonly #replies: (string[] | undefined)[] = []
+  /** The sketch of each reply in `#replies`, at the same index. */
+  readonly #replySketches: (number[] | undefined)[] = []
   /** Tenant codes of the live sessions, the names by code, and how many live sessions use each. */
   readonly #codes = new Map<string, number>()
   readonly #names: string[] = []
@@ -80,6 +85,7 @@ export class SessionTable extends SessionRecords {
     this.initRecord(s, code, now)
     this.#ids[s] = id
     this.#replies[s] = undefined
+    this.#replySketches[s] = undefined
     this.#byId.set(id, s)
     this.counters.totalCreated++
     return s
@@ -99,6 +105,8 @@ export class SessionTable extends SessionRecords {
       const v = this.replyIndex.get(fp)
       if (v !== undefined && Math.floor(v / 2) === s) this.replyIndex.delete(fp)
     }
+    for (const sketch of this.#replySketches[s] ?? []) this.sketches.remove(sketch)
+    this.#replySketches[s] = undefined
     if (this.#byId.get(id) === s) this.#byId.delete(id)
     this.#ids[s] = undefined
     const code = this.tenantCode(s)
@@ -110,7 +118,7 @@ export class SessionTable extends SessionRecords {
     this.#replies[s] = undefined
     this.#free.push(s)
     this.unlink(s)
-    this.counters.evictions[reason]++
+    this.counters.evicted(reason)
   }
 
   /**
@@ -151,12 +159,18 @@ export class SessionTable extends SessionRecords {
     if (this.index.slot(id) === s && this.index.ring(id) === i) this.index.remove(id)
   }
 
-  /** Records a reply the upstream gave in `s`; a fingerprint two sessions produced identifies neither. */
-  addReply(s: number, fp: string): void {
+  /**
+   * Records a reply the upstream gave in `s` (its fingerprint and the sketch of its piece); a
+   * fingerprint two sessions produced identifies neither.
+   */
+  addReply(s: number, fp: string, sketch: number): void {
     let replies = this.#replies[s]
-    if (replies === undefined) {
+    let sketches = this.#replySketches[s]
+    if (replies === undefined || sketches === undefined) {
       replies = []
+      sketches = []
       this.#replies[s] = replies
+      this.#replySketches[s] = sketches
     }
     const head = this.replyHead(s)
     const n = replies.length
@@ -164,12 +178,16 @@ export class SessionTable extends SessionRecords {
     const v = this.replyIndex.get(fp)
     if (v === undefined) this.replyIndex.set(fp, s * 2)
     else if (Math.floor(v / 2) !== s) this.replyIndex.set(fp, s * 2 + 1)
+    this.sketches.add(sketch)
     if (n < this.replyWindow) {
       replies.push(fp)
+      sketches.push(sketch)
       return
     }
     const old = replies[head]!
     replies[head] = fp
+    this.sketches.remove(sketches[head]!)
+    sketches[head] = sketch
     this.setReplyHead(s, (head + 1) % this.replyWindow)
     // The fingerprint may still be in the ring (a repeated answer): keep it indexed then.
     if (old !== fp && !replies.includes(old)) {

@@ -1,7 +1,11 @@
 import { isSessionKitError, SessionKitError } from '../errors.js'
 import { assertSessionId, createSessionId } from '../ids.js'
+import { single } from '../metrics/build.js'
+import { detectorMetrics, sharedDetectorMetrics } from '../metrics/catalog.js'
+import { bindMeter, type HistogramListener } from '../metrics/otel.js'
+import type { MetricsSnapshot } from '../metrics/types.js'
+import { errorText, warn, warningGate } from '../warnings.js'
 import { type CanonicalConfig, plainText } from './canonical.js'
-import { chainStart } from './chain.js'
 import { DetectionRecord } from './detection.js'
 import { deriveExplicitId, ownKey } from './hash.js'
 import {
@@ -20,14 +24,14 @@ import { checkReply, checkRequest, systemPrefixLength } from './request.js'
 import { createResetMatcher } from './reset.js'
 import { REPLY } from './session-table.js'
 import type { DetectionIndex, IndexRules, PlaceInput, PlaceOutcome } from './shared-index.js'
-import type { Detection, Detector, DetectorMetrics, DetectRequest } from './types.js'
+import type { Detection, Detector, DetectorStats, DetectRequest } from './types.js'
 
 /**
- * What `metrics()` of a detector on a shared index reports: the counters of this replica, plus
+ * What `stats()` of a detector on a shared index reports: the counters of this replica, plus
  * its degraded answers and round trips. `active` and `indexKeys` are those of its local index
  * (the shared one is not counted: that would take a scan).
  */
-export interface SharedDetectorMetrics extends DetectorMetrics {
+export interface SharedDetectorStats extends DetectorStats {
   /** Detections answered from the local index because the shared one failed or timed out. */
   readonly degraded: number
   /** Round trips to the shared index (detect, bindReply, forget and the seed, once). */
@@ -43,7 +47,7 @@ export interface SharedDetectorMetrics extends DetectorMetrics {
  */
 export interface SharedDetector {
   /**
-   * Places a request in one round trip (two for a request its last three states do not place).
+   * Places a request in one round trip.
    * Throws `INVALID_ARGUMENT` when it is not a chat request; never rejects for the index: when it
    * fails or does not answer within its timeout, the detection comes from the local index
    * (`degraded: true`).
@@ -63,7 +67,14 @@ export interface SharedDetector {
    * `true` when it was live in the shared index.
    */
   forget(sessionId: string, tenant?: string): Promise<boolean>
-  metrics(): SharedDetectorMetrics
+  /** This replica's counters, degraded answers and round trips, as one object for logs. */
+  stats(): SharedDetectorStats
+  /**
+   * The detector's metrics, then `sessionkit_detections_degraded_total` and
+   * `sessionkit_detection_index_round_trips_total`, for `toPrometheusText`, `toMetricsJson` or
+   * your own exporter.
+   */
+  metrics(): MetricsSnapshot
 }
 
 const SYSTEM_MEMO = 1024
@@ -95,10 +106,39 @@ export function createSharedDetector(
   // expressions and a digest only for a prompt this replica has not seen yet.
   const systemMemo = new Map<number, number>()
   let degraded = 0
+  // Degraded answers are counted each time and warned about at most once a minute of the clock.
+  const gate = warningGate(() => o.clock.now())
+  function degrade(error: SessionKitError): void {
+    degraded++
+    if (!gate()) return
+    warn(
+      o.onWarning,
+      'SESSIONKIT_DETECTION_DEGRADED',
+      `the shared detection index failed (${errorText(error)}); detections come from this replica's local index (degraded: true, ${degraded} so far) until it answers again`,
+      error,
+    )
+  }
+  const snapshot = (): MetricsSnapshot => {
+    const l = local.stats()
+    return [
+      ...counters.metrics(l.active, l.indexKeys),
+      single(sharedDetectorMetrics.degraded, degraded),
+      single(sharedDetectorMetrics.roundTrips, index.roundTrips),
+    ]
+  }
+  const definitions = [...Object.values(detectorMetrics), ...Object.values(sharedDetectorMetrics)]
+  const listener: HistogramListener | undefined =
+    o.meter === undefined ? undefined : bindMeter(o.meter, definitions, snapshot)
   let ctx: Promise<HashContext> | undefined
+  // Once the seed is read, a detect() makes one index call, which rejects by itself within the
+  // index's timeout (see DetectionIndex): no second timer is needed around it.
+  let seeded = false
   const context = (): Promise<HashContext> => {
     ctx ??= index.seed().then(
-      (seed) => ({ cfg, hash: o.hash, seed, maxProbe: o.maxProbe }),
+      (seed) => {
+        seeded = true
+        return { cfg, hash: o.hash, seed, maxProbe: o.maxProbe }
+      },
       (error: unknown) => {
         ctx = undefined
         throw error
@@ -140,45 +180,36 @@ export function createSharedDetector(
     }
     const t0 = performance.now()
     const req = hashRequest(request, await context(), reset, now)
-    const first = placeInput(req, false)
+    const input = placeInput(req)
     const t1 = performance.now()
-    // The last three states place nearly every request; the rest need every key and fingerprint.
-    const out =
-      (await index.place(tenant, rules, first)) ?? (await index.place(tenant, rules, placeInput(req, true)))
-    if (out === undefined) {
-      throw new SessionKitError(
-        'STORE_UNAVAILABLE',
-        'the detection index asked twice for more keys: it is not the index this detector expects',
-      )
-    }
+    const out = await index.place(tenant, rules, input)
     const t2 = performance.now()
     return () => {
       if (counters.requests <= 1_024 || (counters.requests & 7) === 0) {
-        counters.hash.add(t1 - t0)
-        counters.lookup.add(t2 - t1)
+        counters.hash.add(t1 - t0, listener)
+        counters.lookup.add(t2 - t1, listener)
       }
       counters.bytesHashed += req.bytes + req.chain.bytes
       return record(req, out, reset, tenant)
     }
   }
 
-  function placeInput(req: HashedRequest, all: boolean): PlaceInput {
+  // Everything placement may need, so that it takes one round trip: the probed keys and the ones
+  // a continuation indexes, the fingerprints of the replies a continuation adds and of the last
+  // `window` replies fuzzy matching compares.
+  function placeInput(req: HashedRequest): PlaceInput {
     const n = req.n
-    const low = all ? req.lowest : Math.max(req.lowest, chainStart(n))
+    const low = req.probes[req.probes.length - 1]!
     const keys: { pos: number; key: string }[] = []
-    for (let p = n; p >= low; p--) keys.push({ pos: p, key: req.chain.key(p) })
-    const fps: { pos: number; fp: string }[] = []
+    for (let p = n; p >= low; p--) if (req.chain.has(p)) keys.push({ pos: p, key: req.chain.key(p) })
+    const fps: string[] = []
     let roles = ''
     for (let q = 1; q <= n; q++) roles += roleAt(req, q) === 'assistant' ? 'a' : 'o'
-    // Fingerprints placement may need: replies among the probed positions (a continuation adds
-    // them), and, for fuzzy matching, the request's last `window` replies.
-    const window = all && o.fuzzy !== undefined ? o.fuzzy.window : 0
-    let replies = 0
+    const window = o.fuzzy?.window ?? 0
     for (let q = n; q >= 1 && q >= req.firstAssistant; q--) {
       if (roles.charCodeAt(q - 1) !== 0x61) continue
-      replies++
-      if (q >= low || replies <= window) fps.push({ pos: q, fp: fingerprintAt(req, q) })
-      else if (q < low) break
+      if (q < low && fps.length >= window) break
+      fps.push(fingerprintAt(req, q))
     }
     const rawSysFp = req.rawSysFp
     let sysFp = rawSysFp === 0 ? undefined : systemMemo.get(rawSysFp)
@@ -193,7 +224,7 @@ export function createSharedDetector(
       now: req.now,
       newId: createSessionId(),
       n,
-      lowest: req.lowest,
+      lowest: low,
       firstAssistant: req.firstAssistant,
       roles,
       reset: req.reset,
@@ -201,8 +232,6 @@ export function createSharedDetector(
       sysFp,
       keys,
       fps,
-      keysComplete: low === req.lowest,
-      fpsComplete: all || req.firstAssistant === 0 || req.firstAssistant >= low,
     }
   }
 
@@ -223,7 +252,7 @@ export function createSharedDetector(
     return new DetectionRecord(placed, out.sessionId, req.n, reset, tenant, bind)
   }
 
-  // Waits for the index at most its timeout (both round trips of a detect() together).
+  // Waits for the index at most its timeout.
   function withinTimeout<T>(work: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined
     const late = new Promise<never>((_, reject) => {
@@ -251,10 +280,11 @@ export function createSharedDetector(
       const reset = resets !== undefined && last.role === 'user' && resets.test(plainText(last.content))
       if (reset) counters.resets++
       try {
-        return (await withinTimeout(place(request, reset, now)))()
+        const placing = place(request, reset, now)
+        return (await (seeded ? placing : withinTimeout(placing)))()
       } catch (error) {
         if (!isSessionKitError(error, 'STORE_UNAVAILABLE')) throw error
-        degraded++
+        degrade(error)
         const d = local.detect(request)
         counters.placed(d.kind)
         return d
@@ -296,9 +326,11 @@ export function createSharedDetector(
       return index.forget(tenant, rules, sessionId, o.clock.now())
     },
 
-    metrics() {
-      const l = local.metrics()
-      return { ...counters.snapshot(l.active, l.indexKeys), degraded, roundTrips: index.roundTrips }
+    stats() {
+      const l = local.stats()
+      return { ...counters.stats(l.active, l.indexKeys), degraded, roundTrips: index.roundTrips }
     },
+
+    metrics: snapshot,
   }
 }

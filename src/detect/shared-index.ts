@@ -12,7 +12,7 @@ export interface PlaceInput {
   readonly newId: string
   /** Conversation messages in the request. */
   readonly n: number
-  /** Lowest position worth probing. */
+  /** Lowest position probed (the last of `keys`). */
   readonly lowest: number
   /** Position of the first assistant message, 0 when there is none. */
   readonly firstAssistant: number
@@ -22,14 +22,17 @@ export interface PlaceInput {
   /** System prompt fingerprints, as sent and with volatile parts blanked (0: none). */
   readonly rawSysFp: number
   readonly sysFp: number
-  /** Chain keys by position, from `n` down, contiguous. */
+  /**
+   * Chain keys by position, from `n` down to `lowest`: the probed positions and the states a later
+   * request may probe (not every position: see `probePositions`).
+   */
   readonly keys: readonly { readonly pos: number; readonly key: string }[]
-  /** Reply fingerprints of assistant messages, by position. */
-  readonly fps: readonly { readonly pos: number; readonly fp: string }[]
-  /** `keys` reach down to `lowest`. */
-  readonly keysComplete: boolean
-  /** `fps` hold every fingerprint fuzzy matching may compare. */
-  readonly fpsComplete: boolean
+  /**
+   * Reply fingerprints of the request's assistant messages, newest first: every one at or above
+   * `lowest`, then older ones until there are `fuzzy.window` (none older when fuzzy matching is
+   * off). Their positions follow from `roles`.
+   */
+  readonly fps: readonly string[]
 }
 
 /** How a request was placed: the fields of a detection, and what the metrics count. */
@@ -83,11 +86,8 @@ export interface DetectionIndex {
   readonly timeoutMs: number
   /** The secret every replica mixes into chain keys: the same for all of them. */
   seed(): Promise<string>
-  /**
-   * Places a request; `undefined` when the index needs the keys or fingerprints the input left
-   * out (`keysComplete`, `fpsComplete` false), having written nothing.
-   */
-  place(tenant: string, rules: IndexRules, input: PlaceInput): Promise<PlaceOutcome | undefined>
+  /** Places a request: everything placement may need is in `input`, so this is one round trip. */
+  place(tenant: string, rules: IndexRules, input: PlaceInput): Promise<PlaceOutcome>
   /** Indexes a bound reply; `false` when the session is gone. */
   bind(tenant: string, rules: IndexRules, input: BindInput): Promise<boolean>
   /**

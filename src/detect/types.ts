@@ -1,3 +1,5 @@
+import type { MetricsSnapshot } from '../metrics/types.js'
+
 /**
  * One message of a chat request as a gateway receives it: OpenAI-style (`content` a string or
  * parts, `tool_calls`, `tool_call_id`) or Anthropic-style (`content` blocks such as `tool_use`).
@@ -104,12 +106,12 @@ export interface Percentiles {
 }
 
 /**
- * What `metrics()` reports. Counters run since the detector was created.
+ * What `stats()` reports. Counters run since the detector was created.
  *
  * @example
- * const m = detector.metrics(); log(m.hitRate, m.byKind.fuzzy, m.lookupMs.p99)
+ * const m = detector.stats(); log(m.hitRate, m.byKind.fuzzy, m.lookupMs.p99)
  */
-export interface DetectorMetrics {
+export interface DetectorStats {
   /** Live sessions in the index. */
   readonly active: number
   /** Sessions created since start. */
@@ -166,8 +168,13 @@ export interface Detector {
   bindReply(detection: Detection, reply: ChatMessage): boolean
   /** Removes a session and its index keys; `true` when it was there. */
   forget(sessionId: string): boolean
-  /** Counters, rates and timings. */
-  metrics(): DetectorMetrics
+  /** Counters, rates and timings, as one typed object. */
+  stats(): DetectorStats
+  /**
+   * The detector's metrics (`sessionkit_detections_total{kind}`, `sessionkit_detect_seconds`, ...)
+   * for `toPrometheusText`, `toMetricsJson` or your own exporter.
+   */
+  metrics(): MetricsSnapshot
   /** Live sessions (idle ones past `idleMs` are dropped first). */
   readonly size: number
 }

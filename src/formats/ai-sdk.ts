@@ -1,6 +1,8 @@
 import { invalidArgument } from '../errors.js'
 import type { ContentPart, MessageInput, ReasoningPart } from '../message/model.js'
+import { assertMessageList } from '../message/shape.js'
 import { argumentsForSdk } from '../message/tool-arguments.js'
+import { checkCallOptions } from '../options.js'
 import type {
   AiAssistantMessage,
   AiModelMessage,
@@ -29,6 +31,8 @@ export function toModelMessages(
   messages: readonly MessageInput[],
   options: FormatOptions = {},
 ): AiModelMessage[] {
+  assertMessageList(messages, 'toModelMessages')
+  checkCallOptions(options, ['onNote'], 'toModelMessages()')
   const names = new Map<string, string>()
   for (const m of messages) for (const c of m.toolCalls ?? []) names.set(c.id, c.name)
   const out: AiModelMessage[] = []

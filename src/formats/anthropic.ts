@@ -2,7 +2,9 @@ import { invalidArgument } from '../errors.js'
 import type { ImageMediaType } from '../message/media.js'
 import { parseDataUrl } from '../message/media.js'
 import type { ContentPart, MessageInput } from '../message/model.js'
+import { assertMessageList } from '../message/shape.js'
 import { argumentsForSdk } from '../message/tool-arguments.js'
+import { checkCallOptions } from '../options.js'
 import type {
   AnthropicBlock,
   AnthropicMessage,
@@ -40,6 +42,8 @@ export function toAnthropicMessages(
   messages: readonly MessageInput[],
   options: ToAnthropicOptions = {},
 ): AnthropicPayload {
+  assertMessageList(messages, 'toAnthropicMessages')
+  checkCallOptions(options, ['onNote', 'placeholder'], 'toAnthropicMessages()')
   const ids = toolIds(messages, options)
   const system: (string | AnthropicTextBlock[])[] = []
   const turns: Turn[] = []

@@ -1,6 +1,8 @@
 import { invalidArgument } from '../errors.js'
 import type { ContentPart, MessageInput } from '../message/model.js'
+import { assertMessageList } from '../message/shape.js'
 import { argumentsText } from '../message/tool-arguments.js'
+import { checkCallOptions } from '../options.js'
 import { type FormatOptions, note } from './notes.js'
 import type {
   OpenAIAssistantMessage,
@@ -33,6 +35,8 @@ export function toOpenAIMessages(
   messages: readonly MessageInput[],
   options: ToOpenAIOptions = {},
 ): OpenAIMessage[] {
+  assertMessageList(messages, 'toOpenAIMessages')
+  checkCallOptions(options, ['onNote', 'systemRole'], 'toOpenAIMessages()')
   const out: OpenAIMessage[] = []
   for (const [index, m] of messages.entries()) {
     switch (m.role) {

@@ -1,5 +1,7 @@
 import type { ContentPart, MessageInput, ReasoningPart } from '../message/model.js'
+import { assertMessageList } from '../message/shape.js'
 import { argumentsText } from '../message/tool-arguments.js'
+import { checkCallOptions } from '../options.js'
 import { type FormatOptions, note } from './notes.js'
 import type {
   ResponsesInputContent,
@@ -31,6 +33,8 @@ export function toResponsesInput(
   messages: readonly MessageInput[],
   options: ToResponsesOptions = {},
 ): ResponsesInputItem[] {
+  assertMessageList(messages, 'toResponsesInput')
+  checkCallOptions(options, ['onNote', 'systemRole'], 'toResponsesInput()')
   const out: ResponsesInputItem[] = []
   for (const [index, m] of messages.entries()) {
     if (m.role === 'system' || m.role === 'user') {

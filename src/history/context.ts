@@ -1,9 +1,11 @@
 import { invalidArgument } from '../errors.js'
+import { checkKnownKeys } from '../options.js'
 import { fitTokens } from './fit-tokens.js'
 import type { HistoryMessage } from './message.js'
 import { recencyStart } from './recency-window.js'
 import {
   checkSelectOptions,
+  SELECT_KEYS,
   type SelectContextOptions,
   type Selection,
   selectWith,
@@ -205,9 +207,19 @@ export async function buildContext(env: HistoryEnv, options: ContextOptions = {}
   }
 }
 
+/** The options `history.context()` knows; any other key (a typo such as `maxToken`) is refused. */
+const CONTEXT_KEYS: readonly string[] = [
+  ...SELECT_KEYS.filter((k) => k !== 'scores'),
+  'query',
+  'relevance',
+  'summarize',
+  'summaryMaxTokens',
+]
+
 function checkContextOptions(options: ContextOptions): void {
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument('context options must be an object')
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw invalidArgument('history.context() options must be an object')
+  checkKnownKeys(options, CONTEXT_KEYS, { what: 'history.context()', code: 'INVALID_ARGUMENT' })
   if (options.query !== undefined && typeof options.query !== 'string')
     throw invalidArgument('context option query must be a string')
   if (options.relevance !== undefined && typeof options.relevance !== 'function') {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { invalidArgument, SessionKitError } from '../errors.js'
 import { validateMessage } from '../message/validate.js'
-import type { SessionScope } from '../session-scope.js'
+import { checkKnownKeys } from '../options.js'
+import { assertParsed, assertScope, type SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
 import { buildContext, type ContextOptions, type ContextResult } from './context.js'
 import { coverBeforeDrop } from './cover-before-drop.js'
@@ -98,6 +99,8 @@ export const MAX_PAGE = 1_000
  * const history = createHistory(scope, parseHistoryOptions({ maxMessages: 200 }))
  */
 export function createHistory(scope: SessionScope, options: HistoryOptions): HistoryModule {
+  assertScope(scope, 'createHistory')
+  assertParsed(options, 'maxMessages', 'number', 'createHistory', 'parseHistoryOptions')
   const env: HistoryEnv = { scope, options, shared: sharedFor(options) }
   const { store, sessionId } = scope
   return {
@@ -141,6 +144,7 @@ export function createHistory(scope: SessionScope, options: HistoryOptions): His
     },
 
     async list(query = {}) {
+      checkCallOptions(query, ['limit', 'before', 'after'], 'history.list()')
       const limit = query.limit ?? 20
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
         throw invalidArgument(
@@ -195,6 +199,7 @@ export function createHistory(scope: SessionScope, options: HistoryOptions): His
     },
 
     async stats(statsOptions = {}) {
+      checkCallOptions(statsOptions, ['topTopics', 'tokenizer'], 'history.stats()')
       const top = statsOptions.topTopics
       if (top !== undefined && (!Number.isInteger(top) || top < 0 || top > 1_000)) {
         throw invalidArgument(`history.stats topTopics must be an integer from 0 to 1000; got ${String(top)}`)
@@ -211,6 +216,13 @@ export function createHistory(scope: SessionScope, options: HistoryOptions): His
       return record === undefined || record.value.text === '' ? undefined : record.value
     },
   }
+}
+
+function checkCallOptions(options: unknown, valid: readonly string[], what: string): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw invalidArgument(`${what} options must be an object`)
+  }
+  checkKnownKeys(options, valid, { what, code: 'INVALID_ARGUMENT' })
 }
 
 /** Splits `append`'s arguments: messages, then an optional options object (one without `role`). */

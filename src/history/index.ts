@@ -13,6 +13,7 @@ export { type HistoryOptions, type HistoryOptionsInput, parseHistoryOptions } fr
 export { type SelectContextOptions, type Selection, selectContext } from './select-context.js'
 export { computeHistoryStats, type HistoryStats, type HistoryStatsOptions, type TopicCount } from './stats.js'
 export { extractiveSummary, type HistorySummary, type Summarizer } from './summary.js'
+export type { SummaryCounts } from './summary-store.js'
 export {
   type CheckToolPairsOptions,
   checkToolPairs,

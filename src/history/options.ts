@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { invalidConfig } from '../errors.js'
-import { firstOptionIssue } from '../options.js'
+import { parseOptions } from '../options.js'
 import type { Summarizer } from './summary.js'
 import { estimateTokens, type Tokenizer } from './tokens.js'
 
@@ -39,6 +38,8 @@ export interface HistoryOptions {
   readonly summarize: Summarizer | 'extractive' | undefined
   readonly summarizeTimeoutMs: number
   readonly maxSummaryChars: number
+  /** Told when the summariser failed and the extractive fallback was stored (the kit counts and warns). */
+  readonly onSummaryFailed: ((message: string, cause: unknown) => void) | undefined
 }
 
 const fn = <T>(what: string) => z.custom<T>((v) => typeof v === 'function', `must be a function ${what}`)
@@ -73,15 +74,9 @@ const schema = z.strictObject({
  * const options = parseHistoryOptions({ maxMessages: 200 })
  */
 export function parseHistoryOptions(input: unknown): HistoryOptions {
-  const parsed = schema.safeParse(input ?? {})
-  if (!parsed.success) {
-    const { path, message } = firstOptionIssue(parsed.error, ['history'])
-    throw invalidConfig(`createSessionKit option ${path}: ${message}`, {
-      option: path,
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    })
-  }
-  const o = parsed.data
+  const o = parseOptions(schema, input ?? {}, { what: 'createSessionKit', code: 'INVALID_CONFIG' }, [
+    'history',
+  ])
   return {
     maxMessages: o.maxMessages,
     ttlMs: o.ttlMs,
@@ -90,5 +85,6 @@ export function parseHistoryOptions(input: unknown): HistoryOptions {
     summarize: o.summarize,
     summarizeTimeoutMs: o.summarizeTimeoutMs,
     maxSummaryChars: o.maxSummaryChars,
+    onSummaryFailed: undefined,
   }
 }

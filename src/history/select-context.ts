@@ -1,4 +1,6 @@
 import { invalidArgument } from '../errors.js'
+import { assertMessageList } from '../message/shape.js'
+import { checkCallOptions } from '../options.js'
 import type { MessageInput } from './message.js'
 import { createTokenCounter, type TokenCounter, type Tokenizer } from './tokens.js'
 import { groupUnits, type MessageUnit } from './tool-pairs.js'
@@ -30,6 +32,19 @@ export interface SelectContextOptions {
   /** With `scores`: units taken by recency before any by score. Default 1 (the newest). */
   readonly keepLast?: number
 }
+
+/** The options `selectContext` knows; any other key is refused (a typo would drop a limit silently). */
+export const SELECT_KEYS: readonly string[] = [
+  'maxMessages',
+  'maxTokens',
+  'reserveTokens',
+  'tokenizer',
+  'pinSystem',
+  'startOnUser',
+  'scores',
+  'relevanceWeight',
+  'keepLast',
+]
 
 /** What {@link selectContext} picked. */
 export interface Selection<M extends MessageInput> {
@@ -64,6 +79,8 @@ export function selectContext<M extends MessageInput>(
   messages: readonly M[],
   options: SelectContextOptions = {},
 ): Selection<M> {
+  assertMessageList(messages, 'selectContext')
+  checkCallOptions(options, SELECT_KEYS, 'selectContext()')
   checkSelectOptions(options, messages.length)
   return selectWith(messages, options, createTokenCounter(options.tokenizer), 0)
 }

@@ -1,3 +1,5 @@
+import { assertMessageList } from '../message/shape.js'
+import { checkCallOptions } from '../options.js'
 import { contentText, type HistoryMessage, type HistoryRole } from './message.js'
 import { STOP_WORDS } from './stop-words.js'
 import { countMessageTokens, estimateTokens, type Tokenizer } from './tokens.js'
@@ -50,6 +52,8 @@ export function computeHistoryStats(
   messages: readonly HistoryMessage[],
   options: HistoryStatsOptions = {},
 ): HistoryStats {
+  assertMessageList(messages, 'computeHistoryStats')
+  checkCallOptions(options, ['topTopics', 'tokenizer'], 'computeHistoryStats()')
   const byRole: Record<HistoryRole, number> = { system: 0, user: 0, assistant: 0, tool: 0 }
   const words = new Map<string, number>()
   const tokenizer = options.tokenizer ?? estimateTokens

@@ -11,11 +11,22 @@ export const HISTORY_PART = 'history'
 /** The value part holding the summary of older messages. */
 export const SUMMARY_PART = 'history.summary'
 
+/** How the summariser fared in this process (`kit.stats().summaries`). */
+export interface SummaryCounts {
+  /** Calls made to the configured or given summariser. */
+  calls: number
+  /** Calls that threw, returned no text or timed out: the extractive fallback was stored instead. */
+  failures: number
+  /** Of the failures, those that timed out (`history.summarizeTimeoutMs`). */
+  timeouts: number
+}
+
 /** State shared by every handle of one kit: summaries of a session are written one at a time. */
 export interface HistoryShared {
   readonly queue: KeyedQueue
   /** Session id -> highest seq known to be summarised (a lower bound: coverage only grows). */
   readonly coverage: LRUCache<string, number>
+  readonly counts: SummaryCounts
 }
 
 /** What the history functions of one handle work on. */
@@ -31,10 +42,27 @@ const shared = new WeakMap<HistoryOptions, HistoryShared>()
 export function sharedFor(options: HistoryOptions): HistoryShared {
   let state = shared.get(options)
   if (state === undefined) {
-    state = { queue: createKeyedQueue(), coverage: new LRUCache({ max: 10_000 }) }
+    // Each call passes its own bound (see summaryLock).
+    state = {
+      queue: createKeyedQueue({ waitMs: options.summarizeTimeoutMs }),
+      coverage: new LRUCache({ max: 10_000 }),
+      counts: { calls: 0, failures: 0, timeouts: 0 },
+    }
     shared.set(options, state)
   }
   return state
+}
+
+/** A copy of the summariser counts of the kit whose parsed history options are `options`. */
+export function summaryCounts(options: HistoryOptions): Readonly<SummaryCounts> {
+  return { ...sharedFor(options).counts }
+}
+
+function count(counts: SummaryCounts, outcome: SummaryOutcome): void {
+  counts.calls++
+  if (outcome.source === 'summarizer') return
+  counts.failures++
+  if (outcome.timedOut === true) counts.timeouts++
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
@@ -69,9 +97,18 @@ export function historyWrite(env: HistoryEnv): WriteOptions {
   return { expiresAt, partExpiresAt: env.scope.clock.now() + ttl }
 }
 
-/** Runs `task` alone among the summary writes of this session in this process. */
+/** A store's answer time when it states none (the Redis store's default `commandTimeoutMs`). */
+const STORE_WAIT_MS = 2000
+
+/**
+ * Runs `task` alone among the summary writes of this session in this process. A call waits at
+ * most as long as the task ahead of it can take: one summariser call (`summarizeTimeoutMs`) and
+ * three store calls; then it fails with `STORE_UNAVAILABLE`, having written nothing.
+ */
 export function summaryLock<T>(env: HistoryEnv, task: () => Promise<T>): Promise<T> {
-  return queuePart(env.scope, env.shared.queue, SUMMARY_PART, task)
+  const storeWait = env.scope.store.capabilities.commandTimeoutMs ?? STORE_WAIT_MS
+  const waitMs = env.options.summarizeTimeoutMs + 3 * storeWait
+  return queuePart(env.scope, env.shared.queue, SUMMARY_PART, task, waitMs)
 }
 
 /** The stored summary record, if any. */
@@ -109,6 +146,8 @@ export async function extendSummary(
     fresh.length === 0
       ? undefined
       : await runSummarizer(summarize, fresh, previous, options.summarizeTimeoutMs, options.maxSummaryChars)
+  if (outcome !== undefined && summarize !== 'extractive') count(env.shared.counts, outcome)
+  if (outcome?.error !== undefined) options.onSummaryFailed?.(outcome.error, outcome.cause)
   const record: HistorySummary = {
     text: outcome?.text ?? previous ?? '',
     fromSeq: before?.fromSeq ?? 1,

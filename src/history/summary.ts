@@ -1,3 +1,5 @@
+import { invalidArgument } from '../errors.js'
+import { assertMessageList } from '../message/shape.js'
 import { contentText, type HistoryMessage } from './message.js'
 
 /**
@@ -41,6 +43,8 @@ export interface SummaryOutcome {
   /** Why the fallback was used, when it was. */
   readonly error?: string
   readonly cause?: unknown
+  /** The summariser did not answer within the time limit. */
+  readonly timedOut?: boolean
 }
 
 /**
@@ -55,6 +59,13 @@ export function extractiveSummary(
   previous: string | undefined,
   maxChars: number,
 ): string {
+  assertMessageList(messages, 'extractiveSummary')
+  if (previous !== undefined && typeof previous !== 'string') {
+    throw invalidArgument('extractiveSummary: previous must be a string or undefined')
+  }
+  if (!Number.isInteger(maxChars) || maxChars < 1) {
+    throw invalidArgument(`extractiveSummary: maxChars must be an integer >= 1; got ${String(maxChars)}`)
+  }
   const lines = previous === undefined || previous === '' ? [] : previous.split('\n')
   for (const m of messages) {
     if (m.role !== 'user' && m.role !== 'assistant') continue
@@ -91,9 +102,11 @@ export async function runSummarizer(
   if (summarize === 'extractive') return fallback()
   const controller = new AbortController()
   let timer: NodeJS.Timeout | undefined
+  // Not unref'd: while a summary is pending the process stays alive, until the summariser answers
+  // or the time limit passes and the fallback is stored (a summariser that never settles must not
+  // let the process exit mid-summary).
   const timeout = new Promise<typeof TIMEOUT>((resolve) => {
     timer = setTimeout(() => resolve(TIMEOUT), timeoutMs)
-    timer.unref()
   })
   try {
     const result = await Promise.race([
@@ -102,7 +115,10 @@ export async function runSummarizer(
     ])
     if (result === TIMEOUT) {
       controller.abort(new Error(`summarizer timed out after ${timeoutMs} ms`))
-      return fallback(`the summarizer did not answer within ${timeoutMs} ms (history.summarizeTimeoutMs)`)
+      return {
+        ...fallback(`the summarizer did not answer within ${timeoutMs} ms (history.summarizeTimeoutMs)`),
+        timedOut: true,
+      }
     }
     if (typeof result !== 'string' || result.trim() === '') return fallback('the summarizer returned no text')
     return { text: result.length > maxChars ? result.slice(0, maxChars) : result, source: 'summarizer' }

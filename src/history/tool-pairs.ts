@@ -1,4 +1,6 @@
 import { invalidArgument } from '../errors.js'
+import { assertMessageList } from '../message/shape.js'
+import { checkCallOptions } from '../options.js'
 import { contentText, type MessageInput, type ToolCall } from './message.js'
 
 /**
@@ -97,6 +99,8 @@ export function checkToolPairs<M extends MessageInput>(
   messages: readonly M[],
   options: CheckToolPairsOptions = {},
 ): ToolPairReport<M> {
+  assertMessageList(messages, 'checkToolPairs')
+  checkCallOptions(options, ['repair', 'placeholder'], 'checkToolPairs()')
   const repair = options.repair ?? false
   if (repair !== false && repair !== 'drop' && repair !== 'placeholder') {
     throw invalidArgument(

@@ -2,11 +2,13 @@ import type { Clock } from '../clock.js'
 import type { RateLimiter } from '../limits/limiter.js'
 import type { RecordMeta, SessionStore } from '../store/contract.js'
 import type { KeyedQueue } from '../util/keyed-queue.js'
+import type { WarningHandler } from '../warnings.js'
 import type { Emitter } from './events.js'
 import type { ResolvedKitOptions } from './options.js'
+import type { StoreErrorCode } from './store-errors.js'
 
-/** Counters behind `kit.stats()`, local to this process. */
-interface KitCounters {
+/** Counters behind `kit.stats()` and `kit.metrics()`, local to this process. */
+export interface KitCounters {
   created: number
   ended: number
   expired: number
@@ -14,6 +16,12 @@ interface KitCounters {
   rotated: number
   hits: number
   misses: number
+  /** Updates that lost every compare-and-set retry. */
+  conflicts: number
+  /** Summariser calls replaced by the extractive fallback. */
+  summariesFailed: number
+  readonly storeErrors: Record<StoreErrorCode, number>
+  readonly warnings: Record<string, number>
 }
 
 /** What every part of the facade shares: one per kit. */
@@ -24,6 +32,8 @@ export interface KitCore {
   readonly queue: KeyedQueue
   readonly events: Emitter
   readonly counters: KitCounters
+  /** Every warning of the kit goes here (counted, then to the `onWarning` option). */
+  readonly onWarning: WarningHandler
   /** The kit's rate limiter, made on first use. */
   readonly limiter: () => RateLimiter
 }

@@ -1,4 +1,5 @@
 import type { RemovalReason } from '../store/contract.js'
+import { errorText, type WarningHandler, warn } from '../warnings.js'
 
 /** Payload of every kit event. */
 export interface SessionEvent {
@@ -26,13 +27,14 @@ export interface KitEvents {
 
 export type KitEventName = keyof KitEvents
 
-/** A tiny typed emitter; a listener that throws is reported as a process warning and never breaks the kit. */
+/** A tiny typed emitter; a listener that throws is reported as a warning and never breaks the kit. */
 export interface Emitter {
   on<E extends KitEventName>(event: E, listener: (payload: KitEvents[E]) => void): () => void
   emit<E extends KitEventName>(event: E, payload: KitEvents[E]): void
 }
 
-export function createEmitter(): Emitter {
+/** The kit's emitter; a listener that throws becomes a `SESSIONKIT_LISTENER_FAILED` warning to `onWarning`. */
+export function createEmitter(onWarning?: WarningHandler): Emitter {
   const listeners: { [E in KitEventName]: Set<(payload: KitEvents[E]) => void> } = {
     created: new Set(),
     ended: new Set(),
@@ -53,9 +55,11 @@ export function createEmitter(): Emitter {
         try {
           listener(payload)
         } catch (error) {
-          process.emitWarning(
-            `a sessionkit '${event}' listener threw: ${error instanceof Error ? error.message : String(error)}`,
-            { code: 'SESSIONKIT_LISTENER', detail: error instanceof Error ? error.stack : undefined },
+          warn(
+            onWarning,
+            'SESSIONKIT_LISTENER_FAILED',
+            `a sessionkit '${event}' listener threw: ${errorText(error)}`,
+            error,
           )
         }
       }

@@ -5,6 +5,7 @@ import { limiterFrom, type RateLimiter } from '../limits/limiter.js'
 import type { ResolvedLimitsOptions } from '../limits/options.js'
 import type { LimitResult, Reservation } from '../limits/result.js'
 import type { SessionStore } from '../store/contract.js'
+import type { WarningHandler } from '../warnings.js'
 
 /**
  * A session's rate limits (`session.limits`): the kit's limiter with the session and its user
@@ -29,10 +30,12 @@ export function lazyLimiter(
   options: ResolvedLimitsOptions | undefined,
   store: SessionStore,
   clock: Clock,
+  onWarning: WarningHandler,
 ): () => RateLimiter {
   let limiter: RateLimiter | undefined
   return () => {
-    limiter ??= limiterFrom(options ?? { rules: [], maxKeys: 1, maxBytes: 1 }, clock, store)
+    // The kit registers the limiter's metrics on its meter itself, with its own.
+    limiter ??= limiterFrom(options ?? { rules: [], maxKeys: 1, maxBytes: 1 }, clock, store, { onWarning })
     return limiter
   }
 }
@@ -45,6 +48,11 @@ export function sessionLimits(
 ): SessionLimits {
   return {
     consume(costs, subjects) {
+      if (subjects !== undefined && (typeof subjects !== 'object' || subjects === null)) {
+        return Promise.reject(
+          invalidArgument('session.limits.consume(costs, subjects?): subjects is an object'),
+        )
+      }
       // The session and its user come from the session itself, never from the caller.
       if (subjects !== undefined && (subjects.session !== undefined || subjects.user !== undefined)) {
         return Promise.reject(

@@ -39,6 +39,11 @@ export interface Session<P = Record<string, unknown>, S = unknown> {
   readonly userId: string | undefined
   readonly deviceId: string | undefined
   readonly createdAt: number
+  /**
+   * The sliding expiry (epoch ms) as read when this handle was made (after the touch, for
+   * `kit.get(id, { touch: true })`): what a cookie's `Max-Age` follows. `info()` reads it anew.
+   */
+  readonly expiresAt: number
   readonly preferences: Preferences<P>
   readonly cart: Cart
   readonly state: TypedState<S>
@@ -93,6 +98,9 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
     this.#meta = meta
   }
 
+  get expiresAt(): number {
+    return this.#meta.expiresAt
+  }
   get store() {
     return this.#core.store
   }

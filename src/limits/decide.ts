@@ -1,7 +1,7 @@
 import type { SessionKitError } from '../errors.js'
-import type { RateFailure, RateOutcome, RateSettlement } from '../store/rate-limit-backend.js'
-import type { LimiterCharge } from './input.js'
-import { bindingRule, type LimitResult, type Reservation, type RuleResult } from './result.js'
+import type { RateSettlement } from '../store/rate-limit-backend.js'
+import type { Charges, Outcomes } from './charges.js'
+import type { LimitResult, Reservation, RuleResult } from './result.js'
 import type { CompiledRule } from './rules.js'
 
 // Shared by every result that needs them (most): no array per call.
@@ -11,53 +11,54 @@ const NO_CHARGES: Reservation['charges'] = Object.freeze([])
 /** How long a rule refused for a store failure (`onStoreError: 'deny'`) asks callers to wait. */
 export const STORE_ERROR_RETRY_MS = 1000
 
+type ReservedCharge = Reservation['charges'][number]
+
 /**
  * Turns the backend's outcomes into the result: a failed charge answers by its rule's
- * `onStoreError`; the call is allowed when every rule is.
+ * `onStoreError`; the call is allowed when every rule is. The binding rule is, when refused, the
+ * limited rule that frees up last; when admitted, the rule with the smallest share left.
  */
-export function decide(
-  charges: readonly LimiterCharge[],
-  outcomes: readonly (RateOutcome | RateFailure)[],
-  at: number,
-): LimitResult {
-  const rules: RuleResult[] = new Array(charges.length)
-  let limited: string[] = NONE as string[]
+export function decide(charges: Charges, out: Outcomes, at: number): LimitResult {
+  const n = charges.n
+  if (n === 1 && out.error[0] === undefined) return decideOne(charges, out, at)
+  const rules: RuleResult[] = new Array(n)
+  let limited = NONE as string[]
   let storeError: SessionKitError | undefined
-  for (let i = 0; i < charges.length; i++) {
-    const { rule, subject } = charges[i]!
-    const outcome = outcomes[i]!
-    if ('error' in outcome) {
-      storeError ??= outcome.error
-      rules[i] = failed(rule, subject, at)
+  for (let i = 0; i < n; i++) {
+    const rule = charges.rules[i]!
+    const error = out.error[i]
+    let result: RuleResult
+    if (error !== undefined) {
+      storeError ??= error
+      result = failed(rule, charges.subjects[i]!, at)
     } else {
-      rules[i] = {
+      result = {
         name: rule.name,
-        subject,
+        subject: charges.subjects[i]!,
         limit: rule.burst,
-        remaining: outcome.remaining,
-        resetAt: outcome.resetAt,
-        retryAfterMs: outcome.retryAfterMs,
-        allowed: outcome.fits,
+        remaining: out.remaining[i]!,
+        resetAt: out.resetAt[i]!,
+        retryAfterMs: out.retryAfterMs[i]!,
+        allowed: out.fits[i]!,
         storeError: false,
       }
     }
-    if (!rules[i]!.allowed) {
+    rules[i] = result
+    if (!result.allowed) {
       if (limited === NONE) limited = []
       limited.push(rule.name)
     }
   }
   const allowed = limited.length === 0
-  let reserved: Reservation['charges'][number][] = NO_CHARGES as Reservation['charges'][number][]
-  if (allowed) {
-    for (let i = 0; i < charges.length; i++) {
-      const outcome = outcomes[i]!
-      const { rule, subject, cost } = charges[i]!
-      if ('error' in outcome || !outcome.taken || cost === 0) continue
-      if (reserved === NO_CHARGES) reserved = []
-      reserved.push({ rule: rule.name, subject, cost, at: outcome.at, seq: outcome.seq })
+  let binding: RuleResult | undefined
+  for (let i = 0; i < n; i++) {
+    const r = rules[i]!
+    if (allowed) {
+      if (binding === undefined || r.remaining / r.limit < binding.remaining / binding.limit) binding = r
+    } else if (!r.allowed && (binding === undefined || r.retryAfterMs > binding.retryAfterMs)) {
+      binding = r
     }
   }
-  const binding = bindingRule(rules, allowed)
   return {
     allowed,
     limited,
@@ -68,25 +69,84 @@ export function decide(
     retryAfterMs: allowed ? 0 : (binding?.retryAfterMs ?? 0),
     at,
     rules,
-    reservation: allowed ? { charges: reserved } : undefined,
+    reservation: allowed ? { charges: reserved(charges, out) } : undefined,
     storeError,
   }
+}
+
+/** `decide` for the most common call, one rule answered by the backend: no loop, no search. */
+function decideOne(charges: Charges, out: Outcomes, at: number): LimitResult {
+  const rule = charges.rules[0]!
+  const subject = charges.subjects[0]!
+  const allowed = out.fits[0]!
+  const only: RuleResult = {
+    name: rule.name,
+    subject,
+    limit: rule.burst,
+    remaining: out.remaining[0]!,
+    resetAt: out.resetAt[0]!,
+    retryAfterMs: out.retryAfterMs[0]!,
+    allowed,
+    storeError: false,
+  }
+  const cost = charges.costs[0]!
+  return {
+    allowed,
+    limited: allowed ? NONE : [rule.name],
+    rule: rule.name,
+    limit: only.limit,
+    remaining: only.remaining,
+    resetAt: only.resetAt,
+    retryAfterMs: only.retryAfterMs,
+    at,
+    rules: [only],
+    reservation: !allowed
+      ? undefined
+      : {
+          charges:
+            out.taken[0] && cost > 0
+              ? [{ rule: rule.name, subject, cost, at: out.at[0]!, seq: out.seq[0]! }]
+              : NO_CHARGES,
+        },
+    storeError: undefined,
+  }
+}
+
+/** What an admitted call took, for `settle` and `refund`. */
+function reserved(charges: Charges, out: Outcomes): Reservation['charges'] {
+  let list = NO_CHARGES as ReservedCharge[]
+  for (let i = 0; i < charges.n; i++) {
+    const cost = charges.costs[i]!
+    if (out.error[i] !== undefined || !out.taken[i] || cost === 0) continue
+    if (list === NO_CHARGES) list = []
+    list.push({
+      rule: charges.rules[i]!.name,
+      subject: charges.subjects[i]!,
+      cost,
+      at: out.at[i]!,
+      seq: out.seq[i]!,
+    })
+  }
+  return list
 }
 
 /**
  * What a refused consume must give back: the charges some atomic step took anyway because
  * another step refused (on a Cluster, one script per slot decides alone).
  */
-export function refundsOf(
-  charges: readonly LimiterCharge[],
-  outcomes: readonly (RateOutcome | RateFailure)[],
-): RateSettlement[] {
+export function refundsOf(charges: Charges, out: Outcomes): RateSettlement[] {
   const refunds: RateSettlement[] = []
-  for (let i = 0; i < charges.length; i++) {
-    const outcome = outcomes[i]!
-    const { rule, subject, cost } = charges[i]!
-    if ('error' in outcome || !outcome.taken || cost === 0) continue
-    refunds.push({ rule, subject, at: outcome.at, seq: outcome.seq, from: cost, to: 0 })
+  for (let i = 0; i < charges.n; i++) {
+    const cost = charges.costs[i]!
+    if (out.error[i] !== undefined || !out.taken[i] || cost === 0) continue
+    refunds.push({
+      rule: charges.rules[i]!,
+      subject: charges.subjects[i]!,
+      at: out.at[i]!,
+      seq: out.seq[i]!,
+      from: cost,
+      to: 0,
+    })
   }
   return refunds
 }

@@ -1,3 +1,4 @@
+import { invalidArgument } from '../errors.js'
 import type { LimitResult } from './result.js'
 
 /**
@@ -11,6 +12,9 @@ import type { LimitResult } from './result.js'
  * if (!r.allowed) { res.writeHead(429, rateLimitHeaders(r)); return res.end() }
  */
 export function rateLimitHeaders(result: LimitResult): Record<string, string> {
+  if (typeof result !== 'object' || result === null) {
+    throw invalidArgument('rateLimitHeaders takes the result of a consume() call')
+  }
   if (result.rule === undefined) return {}
   const headers: Record<string, string> = {
     'RateLimit-Limit': String(result.limit),

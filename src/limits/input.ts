@@ -1,6 +1,6 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
 import { assertRecordId, RESERVED_NAMES } from '../ids.js'
-import type { RateCharge } from '../store/rate-limit-backend.js'
+import type { Charges } from './charges.js'
 import type { Reservation } from './result.js'
 import { type CompiledRule, MAX_AMOUNT } from './rules.js'
 
@@ -13,11 +13,6 @@ export type Subjects = Readonly<Record<string, string | undefined>>
 /** Costs by key: `{ requests: 1, tokens: 800 }`; each a whole number from 0 to 10^12. */
 export type Costs = Readonly<Record<string, number>>
 
-/** A charge of one of the limiter's rules. */
-export interface LimiterCharge extends RateCharge {
-  readonly rule: CompiledRule
-}
-
 /** What the limiter checks calls against: its rules, and the kinds and cost keys they use. */
 export interface LimiterShape {
   readonly rules: readonly CompiledRule[]
@@ -26,11 +21,12 @@ export interface LimiterShape {
 }
 
 /**
- * The charges of a `consume`: one per rule whose subject is named and whose cost is given.
- * `INVALID_ARGUMENT` for an unknown kind or cost key (a typo would silently skip a rule), a bad
- * id or cost; `LIMIT_EXCEEDED` for a cost no window or bucket of its rule could ever admit.
+ * Fills `into` with the charges of a `consume`: one per rule whose subject is named and whose
+ * cost is given. `INVALID_ARGUMENT` for an unknown kind or cost key (a typo would silently skip a
+ * rule), a bad id or cost; `LIMIT_EXCEEDED` for a cost no window or bucket of its rule could ever
+ * admit.
  */
-export function chargesOf(shape: LimiterShape, subjects: Subjects, costs: Costs): LimiterCharge[] {
+export function chargesOf(shape: LimiterShape, subjects: Subjects, costs: Costs, into: Charges): void {
   if (typeof subjects !== 'object' || subjects === null) {
     throw invalidArgument('consume needs subjects: { session: id } or { user, tenant, ... }')
   }
@@ -53,8 +49,9 @@ export function chargesOf(shape: LimiterShape, subjects: Subjects, costs: Costs)
     }
     checkAmount(costs[key], `cost ${key}`)
   }
-  const charges: LimiterCharge[] = []
-  for (const rule of shape.rules) {
+  let n = 0
+  for (let slot = 0; slot < shape.rules.length; slot++) {
+    const rule = shape.rules[slot]!
     const id = subjects[rule.per]
     const cost = costs[rule.cost]
     if (id === undefined || cost === undefined) continue
@@ -66,9 +63,13 @@ export function chargesOf(shape: LimiterShape, subjects: Subjects, costs: Costs)
         { details: { rule: rule.name, cost, limit: rule.burst } },
       )
     }
-    charges.push({ rule, subject: `${rule.per}:${id}`, cost })
+    into.rules[n] = rule
+    into.slots[n] = slot
+    into.ids[n] = id
+    into.costs[n] = cost
+    n++
   }
-  return charges
+  into.n = n
 }
 
 /**

@@ -1,18 +1,24 @@
 import { type Clock, systemClock } from '../clock.js'
 import { invalidArgument, invalidConfig, isSessionKitError } from '../errors.js'
+import { limiterMetrics } from '../metrics/catalog.js'
+import { bindMeter, isMetricsMeter, type MetricsMeter } from '../metrics/otel.js'
+import type { MetricsSnapshot } from '../metrics/types.js'
+import { checkKnownKeys, type OptionSource, optionError } from '../options.js'
 import type { SessionStore } from '../store/contract.js'
-import type { RateLimitBackend, RateSettlement } from '../store/rate-limit-backend.js'
+import type { RateCharge, RateLimitBackend, RateSettlement } from '../store/rate-limit-backend.js'
+import { errorText, type WarningHandler, warn, warningGate } from '../warnings.js'
+import { Charges, Outcomes } from './charges.js'
 import { decide, refundsOf } from './decide.js'
 import {
   type Costs,
   chargesOf,
   checkAmount,
   checkReservation,
-  type LimiterCharge,
   type LimiterShape,
   type Subjects,
 } from './input.js'
 import { createMemoryLimits, type MemoryLimits } from './memory-backend.js'
+import { countDecision, createLimiterCounts, limiterSnapshot } from './metrics.js'
 import {
   knownKinds,
   parseLimitsOptions,
@@ -30,7 +36,7 @@ export interface LimiterStats {
   readonly denied: number
   /** Calls in which the store failed and rules answered by their `onStoreError`. */
   readonly storeErrors: number
-  /** Memory backend only: subjects held, estimated bytes, subjects pushed out while holding state. */
+  /** Memory backend only: rule states held (one per rule and subject), bytes held, states pushed out while holding something. */
   readonly keys?: number
   readonly bytes?: number
   readonly evicted?: number
@@ -62,7 +68,23 @@ export interface RateLimiter {
   /** Gives back everything a reservation took (the call it paid for did not happen). */
   refund(reservation: Reservation): Promise<void>
   stats(): LimiterStats
+  /**
+   * The limiter's metrics (`sessionkit_rate_limit_decisions_total{result}`,
+   * `sessionkit_rate_limit_refusals_total{rule}`, ...) for `toPrometheusText`, `toMetricsJson` or
+   * your own exporter.
+   */
+  metrics(): MetricsSnapshot
 }
+
+/** Where a limiter's warnings and metrics go, besides `stats()` and `metrics()`. */
+export interface LimiterHooks {
+  /** Receives `SESSIONKIT_RATE_LIMIT_STORE_FAILED`, at most once a minute [`process.emitWarning`]. */
+  readonly onWarning?: WarningHandler | undefined
+  /** Registers the limiter's metrics on an OpenTelemetry `Meter` [none]. */
+  readonly meter?: MetricsMeter | undefined
+}
+
+const source: OptionSource = { what: 'createRateLimiter', code: 'INVALID_CONFIG' }
 
 /**
  * Makes a rate limiter. Its state lives where the store keeps it (`store.rateLimits`: Redis, one
@@ -83,26 +105,33 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   if (typeof options !== 'object' || options === null) {
     throw invalidConfig('createRateLimiter needs options: { rules: [{ name, per, limit, windowMs }] }')
   }
-  const { store, clock, ...rest } = options
+  checkKnownKeys(options, ['store', 'clock', 'rules', 'memory', 'onWarning', 'meter'], source)
+  const { store, clock, onWarning, meter, ...rest } = options
   if (
     store !== undefined &&
     (typeof store !== 'object' || store === null || typeof store.meta !== 'function')
   ) {
-    throw invalidConfig('createRateLimiter option store must be a SessionStore', { option: 'store' })
+    throw optionError(source, 'store', 'must be a SessionStore')
   }
   if (
     clock !== undefined &&
     (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function')
   ) {
-    throw invalidConfig('createRateLimiter option clock must have a now() method', { option: 'clock' })
+    throw optionError(source, 'clock', 'must have a now() method')
+  }
+  if (onWarning !== undefined && typeof onWarning !== 'function') {
+    throw optionError(source, 'onWarning', 'must be a function')
+  }
+  if (meter !== undefined && !isMetricsMeter(meter)) {
+    throw optionError(source, 'meter', 'must be an OpenTelemetry Meter')
   }
   const backend = store?.rateLimits
   const resolved = parseLimitsOptions(rest, {
-    what: 'createRateLimiter option',
+    what: 'createRateLimiter',
     prefix: [],
     inMemory: backend === undefined,
   })
-  return limiterFrom(resolved, clock ?? store?.clock ?? systemClock, store)
+  return limiterFrom(resolved, clock ?? store?.clock ?? systemClock, store, { onWarning, meter })
 }
 
 /** A limiter on already checked options: the facade's way in (its options are checked with the kit's). */
@@ -110,14 +139,20 @@ export function limiterFrom(
   resolved: ResolvedLimitsOptions,
   clock: Clock,
   store?: SessionStore,
+  hooks: LimiterHooks = {},
 ): RateLimiter {
   const { rules } = resolved
+  const storeBackend: RateLimitBackend | undefined = store?.rateLimits
   const memory: MemoryLimits | undefined =
-    store?.rateLimits === undefined ? createMemoryLimits(rules, resolved) : undefined
-  const backend: RateLimitBackend = memory ?? store!.rateLimits!
+    storeBackend === undefined ? createMemoryLimits(rules, resolved) : undefined
+  // The memory path runs each consume to completion synchronously: one set of columns serves all.
+  const scratch = { charges: new Charges(), outcomes: new Outcomes(), busy: false }
   const shape: LimiterShape = { rules, kinds: knownKinds(rules), costKeys: new Set(rules.map((r) => r.cost)) }
   const byName = new Map(rules.map((rule) => [rule.name, rule]))
-  const counts = { allowed: 0, denied: 0, storeErrors: 0 }
+  const counts = createLimiterCounts(rules)
+  const metrics = () => limiterSnapshot(counts, memory)
+  if (hooks.meter !== undefined) bindMeter(hooks.meter, Object.values(limiterMetrics), metrics)
+  const gate = warningGate(() => clock.now())
   const settled = new WeakSet<Reservation>()
   const now = () => Math.floor(clock.now())
 
@@ -149,7 +184,9 @@ export function limiterFrom(
     }
     settled.add(reservation)
     try {
-      if (settlements.length > 0) await backend.settle(settlements, now())
+      if (settlements.length === 0) return
+      if (memory !== undefined) memory.settle(settlements, now())
+      else await storeBackend!.settle(settlements, now())
     } catch (error) {
       settled.delete(reservation)
       throw error
@@ -157,19 +194,37 @@ export function limiterFrom(
   }
 
   function count(result: LimitResult): LimitResult {
-    if (result.storeError !== undefined) counts.storeErrors++
-    if (result.allowed) counts.allowed++
-    else counts.denied++
+    countDecision(counts, result)
+    const error = result.storeError
+    if (error !== undefined && gate()) {
+      warn(
+        hooks.onWarning,
+        'SESSIONKIT_RATE_LIMIT_STORE_FAILED',
+        `the rate-limit store failed (${errorText(error)}); rules answer by their onStoreError (${counts.storeErrors} calls so far)`,
+        error,
+      )
+    }
     return result
   }
 
-  async function consumeOnStore(charges: LimiterCharge[], at: number): Promise<LimitResult> {
-    let outcomes: Awaited<ReturnType<RateLimitBackend['consume']>>
+  async function consumeOnStore(
+    backend: RateLimitBackend,
+    charges: Charges,
+    at: number,
+  ): Promise<LimitResult> {
+    const list: RateCharge[] = new Array(charges.n)
+    for (let i = 0; i < charges.n; i++) {
+      const rule = charges.rules[i]!
+      charges.subjects[i] = `${rule.per}:${charges.ids[i]}`
+      list[i] = { rule, subject: charges.subjects[i]!, cost: charges.costs[i]! }
+    }
+    const outcomes = new Outcomes()
     try {
-      outcomes = charges.length === 0 ? [] : await backend.consume(charges, at)
+      const answers = charges.n === 0 ? [] : await backend.consume(list, at)
+      for (let i = 0; i < charges.n; i++) outcomes.set(i, answers[i]!)
     } catch (error) {
       if (!isSessionKitError(error, 'STORE_UNAVAILABLE')) throw error
-      outcomes = charges.map(() => ({ error }))
+      for (let i = 0; i < charges.n; i++) outcomes.set(i, { error })
     }
     let result = decide(charges, outcomes, at)
     const refunds = result.allowed ? [] : refundsOf(charges, outcomes)
@@ -189,14 +244,30 @@ export function limiterFrom(
   return {
     rules,
     consume(subjects, costs) {
+      if (memory === undefined) {
+        const charges = new Charges()
+        try {
+          chargesOf(shape, subjects, costs, charges)
+        } catch (error) {
+          return Promise.reject(error)
+        }
+        return consumeOnStore(storeBackend!, charges, now())
+      }
+      // A subject or cost read through a getter that calls back in gets columns of its own.
+      const reentered = scratch.busy
+      const charges = reentered ? new Charges() : scratch.charges
+      const outcomes = reentered ? new Outcomes() : scratch.outcomes
+      scratch.busy = true
       try {
-        const charges = chargesOf(shape, subjects, costs)
+        chargesOf(shape, subjects, costs, charges)
         const at = now()
-        if (memory === undefined) return consumeOnStore(charges, at)
         // In memory one step takes every charge or none: nothing to give back, no await needed.
-        return Promise.resolve(count(decide(charges, memory.consumeNow(charges, at), at)))
+        memory.consume(charges, at, outcomes)
+        return Promise.resolve(count(decide(charges, outcomes, at)))
       } catch (error) {
         return Promise.reject(error)
+      } finally {
+        if (!reentered) scratch.busy = false
       }
     },
     settle,
@@ -211,8 +282,18 @@ export function limiterFrom(
       return settle(reservation, zero)
     },
     stats() {
-      if (memory === undefined) return { backend: 'store', ...counts }
-      return { backend: 'memory', ...counts, keys: memory.keys, bytes: memory.bytes, evicted: memory.evicted }
+      const { allowed, denied, storeErrors } = counts
+      if (memory === undefined) return { backend: 'store', allowed, denied, storeErrors }
+      return {
+        backend: 'memory',
+        allowed,
+        denied,
+        storeErrors,
+        keys: memory.keys,
+        bytes: memory.bytes,
+        evicted: memory.evicted,
+      }
     },
+    metrics,
   }
 }

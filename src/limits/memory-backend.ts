@@ -1,48 +1,42 @@
-import type {
-  RateCharge,
-  RateLimitBackend,
-  RateOutcome,
-  RateRuleSpec,
-  RateSettlement,
-} from '../store/rate-limit-backend.js'
-import { RULE_STATE_BYTES, SUBJECT_BYTES } from './memory-sizes.js'
-import { describeSliding, SlidingLog } from './sliding-log.js'
-import { describeBucket, TokenBucket } from './token-bucket.js'
+import type { RateRuleSpec, RateSettlement } from '../store/rate-limit-backend.js'
+import type { Charges, Outcomes } from './charges.js'
+import { EntryPool, pageBytesFor } from './entry-pool.js'
+import { STATE_BYTES } from './memory-sizes.js'
+import type { CompiledRule } from './rules.js'
+import { SlidingLog } from './sliding-log.js'
+import { TokenBucket } from './token-bucket.js'
 
-type RuleState = SlidingLog | TokenBucket
-
-/** One subject's state: one slot per rule, and what the eviction order needs. */
-interface Subject {
-  readonly key: string
-  readonly states: (RuleState | undefined)[]
-  bytes: number
-  /** After this time every state is back to empty: the subject can go without losing anything. */
-  expiresAt: number
-  /** Operation count when last used, and when last placed at the young end of the map. */
-  used: number
-  placed: number
-}
-
-/** An outcome being filled in. */
-type Draft = { -readonly [K in keyof RateOutcome]: RateOutcome[K] }
+type State = SlidingLog | TokenBucket
 
 /** The memory backend, with what it holds (for `limiter.stats()`). */
-export interface MemoryLimits extends RateLimitBackend {
-  /** `consume`, answered at once: the step is synchronous, so the limiter saves an await. */
-  consumeNow(charges: readonly RateCharge[], now: number): RateOutcome[]
+export interface MemoryLimits {
+  /**
+   * Checks every charge and takes them all or none, filling `out` row for row (and each charge's
+   * `subjects` entry). Synchronous, so atomic in the process, and the limiter saves an await.
+   */
+  consume(charges: Charges, now: number, out: Outcomes): void
+  /** Changes the cost of taken charges; a charge whose entry has left its window is left alone. */
+  settle(settlements: readonly RateSettlement[], now: number): void
+  /** States held: one per rule and subject. */
   readonly keys: number
   readonly bytes: number
-  /** Subjects pushed out by `maxKeys` or `maxBytes` while they still held state. */
+  /** States pushed out by `maxKeys` or `maxBytes` while they still held something. */
   readonly evicted: number
 }
 
+/** What `memory.maxBytes` counts for a state beside its log's ring: its objects, and its subject twice (id and `<kind>:<id>`). */
+function fixedBytesOf(state: State): number {
+  return STATE_BYTES + 2 * state.subject.length
+}
+
 /**
- * Rate-limit state in process memory, bounded by `maxKeys` subjects and `maxBytes` (estimated).
- * Past a bound, subjects go in least-recently-used order, approximated as CLOCK does it: the map
- * keeps them in the order they were placed, and one used since it was placed gets a second chance
- * at the young end; nothing moves on a plain access. Subjects whose state has all expired are
- * dropped as new ones arrive; no timer runs. Each call runs to completion synchronously, so a
- * consume is atomic in the process.
+ * Rate-limit state in process memory: per rule, a map from subject id to that subject's state
+ * (one lookup reaches it), bounded by `maxKeys` states and `maxBytes` (estimated). Past a bound,
+ * states go in least-recently-used order, approximated as CLOCK does it: each map keeps its states
+ * in the order they were placed, the oldest placed of all goes first, and one used since it was
+ * placed gets a second chance at the young end; nothing moves on a plain access. States that have
+ * expired are dropped as new ones arrive; no timer runs. Each call runs to completion
+ * synchronously, so a consume is atomic in the process.
  *
  * @example
  * const backend = createMemoryLimits(rules, { maxKeys: 100_000, maxBytes: 64 << 20 })
@@ -51,167 +45,156 @@ export function createMemoryLimits(
   rules: readonly RateRuleSpec[],
   bounds: { readonly maxKeys: number; readonly maxBytes: number },
 ): MemoryLimits {
-  const index = new Map(rules.map((rule, i) => [rule, i]))
-  const subjects = new Map<string, Subject>()
-  // Scratch space of one consume, reused (a consume never runs inside another); left as it is
-  // after a call, to spare the cost of clearing it.
-  const owners: Subject[] = []
-  const states: RuleState[] = []
-  let bytes = 0
+  const slots = new Map(rules.map((rule, i) => [rule, i]))
+  const maps = rules.map(() => new Map<string, State>())
+  const pool = new EntryPool(pageBytesFor(bounds.maxBytes))
+  // The states of one consume, reused (a consume never runs inside another).
+  const held: State[] = []
+  let keys = 0
+  let fixedBytes = 0
   let evicted = 0
   let tick = 0
 
-  function subjectOf(key: string, now: number): Subject {
-    let subject = subjects.get(key)
-    if (subject === undefined) {
-      dropExpired(now)
-      subject = {
-        key,
-        states: [],
-        bytes: SUBJECT_BYTES + 2 * key.length,
-        expiresAt: now,
-        used: tick,
-        placed: tick,
-      }
-      subjects.set(key, subject)
-      bytes += subject.bytes
-    }
-    subject.used = tick
-    return subject
-  }
-
-  function stateOf(subject: Subject, rule: RateRuleSpec, now: number): RuleState {
-    const i = index.get(rule)
-    if (i === undefined) throw new Error(`rule ${rule.name} is not one of this backend's rules`)
-    let state = subject.states[i]
+  function stateOf(slot: number, rule: CompiledRule, id: string, now: number): State {
+    const map = maps[slot]!
+    let state = map.get(id)
     if (state === undefined) {
-      state = rule.algorithm === 'sliding-window' ? new SlidingLog() : new TokenBucket(rule.burst, now)
-      subject.states[i] = state
-      grow(subject, RULE_STATE_BYTES + sizeOf(state))
+      dropExpired(map, now)
+      state = rule.algorithm === 'sliding-window' ? new SlidingLog(pool) : new TokenBucket(rule.burst, now)
+      state.id = id
+      state.subject = `${rule.per}:${id}`
+      state.expiresAt = now
+      state.placed = tick
+      map.set(id, state)
+      keys++
+      fixedBytes += fixedBytesOf(state)
     }
+    state.used = tick
     return state
   }
 
-  function grow(subject: Subject, delta: number): void {
-    subject.bytes += delta
-    bytes += delta
+  /** Bytes held now: every state's fixed part, and the pool's pages (the logs' rings, with free room). */
+  function bytes(): number {
+    return fixedBytes + pool.bytes
   }
 
-  /** Drops up to two of the oldest-placed subjects whose state has all expired (none of this call's). */
-  function dropExpired(now: number): void {
+  /** Drops up to two of the map's oldest-placed states that have expired (none of this call's). */
+  function dropExpired(map: Map<string, State>, now: number): void {
     for (let n = 0; n < 2; n++) {
-      const oldest = subjects.values().next().value
+      const oldest = map.values().next().value
       if (oldest === undefined || oldest.expiresAt > now || oldest.used === tick) return
-      remove(oldest)
+      remove(map, oldest)
     }
   }
 
-  function remove(subject: Subject): void {
-    subjects.delete(subject.key)
-    bytes -= subject.bytes
+  function remove(map: Map<string, State>, state: State): void {
+    map.delete(state.id)
+    keys--
+    fixedBytes -= fixedBytesOf(state)
+    if (state instanceof SlidingLog) state.free()
   }
 
-  /** Pushes out subjects until both bounds hold: used since placed (or in this call) means a second chance. */
+  /** Pushes out states until both bounds hold: used since placed (or in this call) means a second chance. */
   function evict(now: number): void {
-    for (let turns = 0; subjects.size > bounds.maxKeys || bytes > bounds.maxBytes; turns++) {
-      const oldest = subjects.values().next().value!
-      if (turns < 2 * subjects.size && (oldest.used > oldest.placed || oldest.used === tick)) {
-        subjects.delete(oldest.key)
-        subjects.set(oldest.key, oldest)
+    for (let turns = 0; keys > bounds.maxKeys || bytes() > bounds.maxBytes; turns++) {
+      let map = maps[0]!
+      let oldest: State | undefined
+      for (const m of maps) {
+        const first = m.values().next().value
+        if (first !== undefined && (oldest === undefined || first.placed < oldest.placed)) {
+          map = m
+          oldest = first
+        }
+      }
+      if (oldest === undefined) return
+      if (turns < 2 * keys && (oldest.used > oldest.placed || oldest.used === tick)) {
+        map.delete(oldest.id)
+        map.set(oldest.id, oldest)
         oldest.placed = tick
         continue
       }
-      if (oldest.used === tick) return // only this call's subjects are left
+      if (oldest.used === tick) return // only this call's states are left
       if (oldest.expiresAt > now) evicted++
-      remove(oldest)
+      remove(map, oldest)
     }
   }
 
-  const backend: MemoryLimits = {
-    consume: (charges, now) => Promise.resolve(backend.consumeNow(charges, now)),
-
-    consumeNow(charges, now) {
+  return {
+    consume(charges, now, out) {
       tick++
-      const n = charges.length
-      const outcomes: Draft[] = new Array(n)
+      const n = charges.n
       let all = true
       for (let i = 0; i < n; i++) {
-        const { rule, subject, cost } = charges[i]!
-        const owner = subjectOf(subject, now)
-        const state = stateOf(owner, rule, now)
-        const before = sizeOf(state)
-        let at: number
+        const rule = charges.rules[i]!
+        const state = stateOf(charges.slots[i]!, rule, charges.ids[i]!, now)
+        const cost = charges.costs[i]!
         let fits: boolean
         if (state instanceof SlidingLog) {
-          at = state.prepare(rule.windowMs, now)
+          out.at[i] = state.prepare(rule.windowMs, now)
           fits = state.sum + cost <= rule.limit
         } else {
-          at = state.prepare(rule, now)
+          out.at[i] = state.prepare(rule, now)
           fits = state.fits(cost)
         }
-        grow(owner, sizeOf(state) - before)
-        owners[i] = owner
-        states[i] = state
-        outcomes[i] = { fits, taken: false, at, remaining: 0, resetAt: 0, retryAfterMs: 0, seq: 0 }
+        held[i] = state
+        charges.subjects[i] = state.subject
+        out.fits[i] = fits
+        out.error[i] = undefined
         if (!fits) all = false
       }
       for (let i = 0; i < n; i++) {
-        const { rule, cost } = charges[i]!
-        const state = states[i]!
-        const owner = owners[i]!
-        const out = outcomes[i]!
-        out.taken = all
+        const rule = charges.rules[i]!
+        const cost = charges.costs[i]!
+        const state = held[i]!
+        const at = out.at[i]!
+        const fits = out.fits[i]!
+        let resetAt: number
+        out.taken[i] = all
+        out.seq[i] = 0
         if (state instanceof SlidingLog) {
-          if (all && cost > 0) {
-            const before = state.bytes
-            out.seq = state.take(cost, out.at)
-            grow(owner, state.bytes - before)
-          }
-          describeSliding(state, rule, cost, out)
+          if (all && cost > 0) out.seq[i] = state.take(cost, at)
+          resetAt = state.sum > 0 ? state.newest + rule.windowMs : at
+          out.remaining[i] = Math.max(0, rule.limit - state.sum)
+          out.retryAfterMs[i] = fits ? 0 : state.retryAfter(state.sum + cost - rule.limit, rule.windowMs, at)
         } else {
           if (all) state.tokens -= cost
-          describeBucket(state, rule, cost, out)
+          resetAt = state.resetAt(rule, at)
+          out.remaining[i] = state.remaining()
+          out.retryAfterMs[i] = fits ? 0 : state.retryAfter(rule, cost)
         }
-        if (out.resetAt > owner.expiresAt) owner.expiresAt = out.resetAt
+        out.resetAt[i] = resetAt
+        if (resetAt > state.expiresAt) state.expiresAt = resetAt
       }
       evict(now)
-      return outcomes
     },
 
-    settle(settlements: readonly RateSettlement[], now: number) {
+    settle(settlements, now) {
       tick++
       for (const { rule, subject, seq, at, from, to } of settlements) {
-        const owner = subjects.get(subject)
-        const state = owner?.states[index.get(rule) ?? -1]
-        if (owner === undefined || state === undefined) continue
-        const before = sizeOf(state)
+        const slot = slots.get(rule)
+        if (slot === undefined) continue
+        const state = maps[slot]!.get(subject.slice(subject.indexOf(':') + 1))
+        if (state === undefined) continue
         if (state instanceof SlidingLog) {
           state.prepare(rule.windowMs, now)
           state.settle(seq, at, from, to)
         } else {
-          const out = { at: state.prepare(rule, now), fits: true, remaining: 0, resetAt: 0, retryAfterMs: 0 }
+          const decided = state.prepare(rule, now)
           state.settle(rule, from, to)
-          describeBucket(state, rule, 0, out)
-          if (out.resetAt > owner.expiresAt) owner.expiresAt = out.resetAt
+          const resetAt = state.resetAt(rule, decided)
+          if (resetAt > state.expiresAt) state.expiresAt = resetAt
         }
-        grow(owner, sizeOf(state) - before)
       }
-      return Promise.resolve()
     },
 
     get keys() {
-      return subjects.size
+      return keys
     },
     get bytes() {
-      return bytes
+      return bytes()
     },
     get evicted() {
       return evicted
     },
   }
-  return backend
-}
-
-function sizeOf(state: RuleState): number {
-  return state.bytes
 }

@@ -4,8 +4,8 @@
 /** One slot of a sliding-window log: sequence number, time and cost, three doubles. */
 export const ENTRY_BYTES = 24
 
-/** A subject's map entry and bookkeeping, plus two bytes per character of its key. */
-export const SUBJECT_BYTES = 320
-
-/** One rule's state under a subject (a log's header, or a bucket). */
-export const RULE_STATE_BYTES = 240
+/**
+ * One rule's state of one subject, beside its log's ring: its map entry, the object (a log's
+ * header, or a bucket) and its id; plus two bytes per character of `<kind>:<id>`.
+ */
+export const STATE_BYTES = 400

@@ -1,8 +1,10 @@
 import { z } from 'zod'
 import type { Clock } from '../clock.js'
-import { invalidConfig } from '../errors.js'
-import { firstOptionIssue } from '../options.js'
+import type { MetricsMeter } from '../metrics/otel.js'
+import { type OptionSource, optionError, parseOptions } from '../options.js'
 import type { SessionStore } from '../store/contract.js'
+import type { WarningHandler } from '../warnings.js'
+import { ringCapacityFor } from './entry-pool.js'
 import { ENTRY_BYTES } from './memory-sizes.js'
 import {
   BUILT_IN_KINDS,
@@ -20,9 +22,9 @@ import {
  * createRateLimiter({ rules, memory: { maxKeys: 50_000, maxBytes: 32 * 1024 * 1024 } })
  */
 export interface LimiterMemoryOptions {
-  /** Most subjects (session, user, tenant ...) with state; the least recently used go first [100_000]. */
+  /** Most rule states held, one per rule and subject (session, user, tenant ...); the least recently used go first [100_000]. */
   readonly maxKeys?: number
-  /** Most bytes of state, estimated; the least recently used subjects go first [64 MiB]. */
+  /** Most bytes of state (log pages as held, and an estimate per state); the least recently used go first [64 MiB]. */
   readonly maxBytes?: number
 }
 
@@ -48,6 +50,10 @@ export interface RateLimiterOptions extends LimitsOptionsInput {
   readonly store?: SessionStore
   /** Time source [the store's clock, else `systemClock`]. */
   readonly clock?: Clock
+  /** Receives `SESSIONKIT_RATE_LIMIT_STORE_FAILED`, at most once a minute [`process.emitWarning`]. */
+  readonly onWarning?: WarningHandler
+  /** An OpenTelemetry `Meter` (`@opentelemetry/api`): the limiter's metrics are registered on it [none]. */
+  readonly meter?: MetricsMeter
 }
 
 /** Limiter options after validation. */
@@ -104,8 +110,9 @@ const schema = z.strictObject({
     .prefault({}),
 })
 
-/** Who is parsing, for the messages: `createRateLimiter option rules.0.limit`, `createSessionKit option limits.rules.0.limit`. */
+/** Who is parsing, for the messages: `createRateLimiter option "rules.0.limit"`, `createSessionKit option "limits.rules.0.limit"`. */
 export interface OptionsSource {
+  /** The factory: `createRateLimiter` or `createSessionKit`. */
   readonly what: string
   readonly prefix: readonly string[]
   /** The state will live in process memory, so a sliding window's worst-case log must fit in `memory.maxBytes`. */
@@ -121,19 +128,11 @@ export interface OptionsSource {
  */
 export function parseLimitsOptions(
   input: unknown,
-  source: OptionsSource = { what: 'createRateLimiter option', prefix: [], inMemory: true },
+  source: OptionsSource = { what: 'createRateLimiter', prefix: [], inMemory: true },
 ): ResolvedLimitsOptions {
-  const parsed = schema.safeParse(input)
-  const fail = (path: string, message: string) =>
-    invalidConfig(`${source.what} ${path}: ${message}`, { option: path })
-  if (!parsed.success) {
-    const { path, message } = firstOptionIssue(parsed.error, source.prefix)
-    throw invalidConfig(`${source.what} ${path}: ${message}`, {
-      option: path,
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    })
-  }
-  const { rules, memory } = parsed.data
+  const errors: OptionSource = { what: source.what, code: 'INVALID_CONFIG' }
+  const { rules, memory } = parseOptions(schema, input, errors, source.prefix)
+  const fail = (path: string, message: string) => optionError(errors, path, message)
   const names = new Set<string>()
   const compiled = rules.map((rule, i): CompiledRule => {
     const at = [...source.prefix, 'rules', String(i)].join('.')
@@ -141,15 +140,16 @@ export function parseLimitsOptions(
       throw fail(`${at}.name`, `"${rule.name}" is used by an earlier rule; names are unique`)
     names.add(rule.name)
     const burst = rule.algorithm === 'token-bucket' ? (rule.burst ?? rule.limit) : rule.limit
-    // A log holds at most one entry per unit of cost: its worst case must fit in memory.
+    // A log holds at most one entry per unit of cost, in a ring of the next size up: its worst
+    // case must fit in memory.
     if (
       source.inMemory &&
       rule.algorithm === 'sliding-window' &&
-      rule.limit * ENTRY_BYTES > memory.maxBytes
+      ringCapacityFor(rule.limit) * ENTRY_BYTES > memory.maxBytes
     ) {
       throw fail(
         `${at}.limit`,
-        `a window of ${rule.limit} may log ${rule.limit} entries (${ENTRY_BYTES} bytes each), more than memory.maxBytes; raise memory.maxBytes or use a token bucket`,
+        `a window of ${rule.limit} may log ${rule.limit} entries, in a ring of ${ringCapacityFor(rule.limit)} (${ENTRY_BYTES} bytes each), more than memory.maxBytes; raise memory.maxBytes or use a token bucket`,
       )
     }
     return {

@@ -64,18 +64,3 @@ export interface LimitResult {
   /** The store failure behind rules answered by their `onStoreError`. */
   readonly storeError: SessionKitError | undefined
 }
-
-/** The binding rule: when refused, the limited rule with the longest wait; else the smallest share left. */
-export function bindingRule(rules: readonly RuleResult[], allowed: boolean): RuleResult | undefined {
-  let best: RuleResult | undefined
-  for (const rule of rules) {
-    if (best === undefined) {
-      if (allowed || !rule.allowed) best = rule
-    } else if (!allowed) {
-      if (!rule.allowed && rule.retryAfterMs > best.retryAfterMs) best = rule
-    } else if (rule.remaining / rule.limit < best.remaining / best.limit) {
-      best = rule
-    }
-  }
-  return best
-}

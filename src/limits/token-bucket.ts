@@ -1,5 +1,5 @@
 import type { RateRuleSpec } from '../store/rate-limit-backend.js'
-import type { Figures } from './sliding-log.js'
+import { MemoryState } from './memory-state.js'
 
 /**
  * Slack when comparing token counts: a continuous refill adds fractions, and a count that should
@@ -8,13 +8,12 @@ import type { Figures } from './sliding-log.js'
 export const TOKEN_EPSILON = 1e-9
 
 /** A token bucket in memory: tokens held at `updated` (a fresh bucket is full). */
-export class TokenBucket {
+export class TokenBucket extends MemoryState {
   tokens: number
   updated: number
-  /** Beyond the rule state every rule has, a bucket holds nothing. */
-  readonly bytes = 0
 
   constructor(burst: number, now: number) {
+    super()
     this.tokens = burst
     this.updated = now
   }
@@ -35,13 +34,20 @@ export class TokenBucket {
   settle(rule: RateRuleSpec, from: number, to: number): void {
     this.tokens = Math.min(rule.burst, this.tokens + (from - to))
   }
-}
 
-/** Fills in what a token-bucket charge reports once decided (and taken, when it was). */
-export function describeBucket(bucket: TokenBucket, rule: RateRuleSpec, cost: number, out: Figures): void {
-  const { tokens } = bucket
-  const missing = rule.burst - tokens
-  out.remaining = Math.max(0, Math.floor(tokens + TOKEN_EPSILON))
-  out.resetAt = missing <= TOKEN_EPSILON ? out.at : out.at + Math.ceil((missing * rule.windowMs) / rule.limit)
-  out.retryAfterMs = out.fits ? 0 : Math.ceil(((cost - tokens) * rule.windowMs) / rule.limit)
+  /** Cost admissible now (whole tokens). */
+  remaining(): number {
+    return Math.max(0, Math.floor(this.tokens + TOKEN_EPSILON))
+  }
+
+  /** When the bucket is full again if nothing more is taken (epoch ms). */
+  resetAt(rule: RateRuleSpec, at: number): number {
+    const missing = rule.burst - this.tokens
+    return missing <= TOKEN_EPSILON ? at : at + Math.ceil((missing * rule.windowMs) / rule.limit)
+  }
+
+  /** How long until `cost` tokens are there (ms). */
+  retryAfter(rule: RateRuleSpec, cost: number): number {
+    return Math.ceil(((cost - this.tokens) * rule.windowMs) / rule.limit)
+  }
 }

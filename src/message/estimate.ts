@@ -1,3 +1,5 @@
+import { invalidArgument } from '../errors.js'
+
 // Weights of the token estimate, per feature of the text. Fitted by linear programming on a mixed
 // corpus (English, code, JSON tool traffic, CJK, Cyrillic, emoji; test/message/token-corpus.ts)
 // so that the estimate is at least 1.12x the larger of the o200k_base and cl100k_base counts on
@@ -43,6 +45,8 @@ enum Kind {
  * estimateTokens('Any 2BHK in Whitefield?') // 9 (o200k_base: 7)
  */
 export function estimateTokens(text: string): number {
+  if (typeof text !== 'string')
+    throw invalidArgument(`estimateTokens takes a string; got ${text === null ? 'null' : typeof text}`)
   if (text.length === 0) return 0
   let sum = BASE
   let prev = Kind.None

@@ -1,3 +1,4 @@
+import { invalidArgument } from '../errors.js'
 import type { JsonValue } from '../store/contract.js'
 
 /** Who speaks in a message. */
@@ -110,11 +111,16 @@ export interface MessageInput {
  * contentText({ role: 'user', content: [{ type: 'text', text: 'hi' }] }) // 'hi'
  */
 export function contentText(message: Pick<MessageInput, 'content'>): string {
-  const { content } = message
+  const content = message?.content
   if (typeof content === 'string') return content
+  if (!Array.isArray(content)) {
+    throw invalidArgument(
+      'a message needs content: a string or an array of parts such as { type: "text", text }',
+    )
+  }
   let text = ''
-  for (const part of content) {
-    if (part.type !== 'text' && part.type !== 'refusal') continue
+  for (const part of content as readonly ContentPart[]) {
+    if (part?.type !== 'text' && part.type !== 'refusal') continue
     text = text === '' ? part.text : `${text}\n${part.text}`
   }
   return text

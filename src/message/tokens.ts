@@ -1,3 +1,4 @@
+import { invalidArgument } from '../errors.js'
 import { estimateTokens } from './estimate.js'
 import { contentText, type MessageInput, partCount } from './model.js'
 import { argumentsText } from './tool-arguments.js'
@@ -30,6 +31,8 @@ export const FILE_TOKENS = 3_000
  * countMessageTokens({ role: 'user', content: 'hello' }) // 4 + 2
  */
 export function countMessageTokens(message: MessageInput, tokenizer: Tokenizer = estimateTokens): number {
+  if (typeof tokenizer !== 'function')
+    throw invalidArgument('countMessageTokens: tokenizer must be a function (text) => number')
   let tokens =
     MESSAGE_OVERHEAD_TOKENS +
     tokenizer(contentText(message)) +

@@ -1,3 +1,4 @@
+import { invalidArgument } from '../errors.js'
 import type { JsonObject, ToolCall } from './model.js'
 
 /** A parse of arguments text, and whether a number in it could not be kept exactly. */
@@ -23,6 +24,7 @@ const cache = new WeakMap<ToolCall, JsonObject>()
  * argumentsText({ id: 'c1', name: 'f', arguments: '{"id":12345678901234567890}' }) // the same text
  */
 export function argumentsText(call: Pick<ToolCall, 'arguments'>): string {
+  assertCall(call, 'argumentsText')
   return typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments)
 }
 
@@ -35,6 +37,7 @@ export function argumentsText(call: Pick<ToolCall, 'arguments'>): string {
  * const { area } = parseToolArguments(message.toolCalls[0])
  */
 export function parseToolArguments(call: ToolCall): JsonObject {
+  assertCall(call, 'parseToolArguments')
   if (typeof call.arguments !== 'string') return call.arguments
   let value = cache.get(call)
   if (value === undefined) {
@@ -42,6 +45,16 @@ export function parseToolArguments(call: ToolCall): JsonObject {
     cache.set(call, value)
   }
   return value
+}
+
+/** A tool call's outline: an object whose `arguments` is JSON text or an object. */
+function assertCall(call: unknown, what: string): asserts call is Pick<ToolCall, 'arguments'> {
+  const args = typeof call === 'object' ? (call as { arguments?: unknown } | null)?.arguments : undefined
+  if (typeof args !== 'string' && (typeof args !== 'object' || args === null || Array.isArray(args))) {
+    throw invalidArgument(
+      `${what} takes a tool call { id, name, arguments } whose arguments are JSON text or an object`,
+    )
+  }
 }
 
 /**

@@ -31,23 +31,27 @@ export interface CartLine {
   readonly lineTotal: number
 }
 
-const MAX_UNIT_PRICE = 1_000_000_000_00
+/** The default `cart.maxUnitPrice`: 100,000,000.00 in a currency with cents. */
+export const DEFAULT_MAX_UNIT_PRICE = 10_000_000_000
 
 const skuSchema = z.string().regex(/^[A-Za-z0-9_\-.:/]{1,64}$/, 'must be 1 to 64 of A-Z a-z 0-9 _ - . : /')
 
 const lineSchema = z.strictObject({
   sku: skuSchema,
   name: z.string().min(1).max(200),
-  unitPrice: z.number().int('must be an integer in minor units (cents)').min(0).max(MAX_UNIT_PRICE),
+  unitPrice: z.number().int('must be an integer in minor units (cents)').min(0),
   quantity: z.number().int().min(1).optional(),
   category: z.string().min(1).max(100).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
 })
 
-/** Checks a line a caller adds; `INVALID_ARGUMENT` names the field; quantity over `maxQuantity` is `LIMIT_EXCEEDED`. */
+/**
+ * Checks a line a caller adds; `INVALID_ARGUMENT` names the field; quantity over `maxQuantity`
+ * or a price over `maxUnitPrice` is `LIMIT_EXCEEDED`.
+ */
 export function parseCartLine(
   input: unknown,
-  maxQuantity: number,
+  limits: { readonly maxQuantity: number; readonly maxUnitPrice: number },
 ): Required<Pick<CartLineInput, 'quantity'>> & CartLineInput {
   // Plain JSON first: refuses `__proto__` keys that a schema would silently drop.
   checkJson(input, { maxBytes: 4096 }, 'cart line')
@@ -59,8 +63,15 @@ export function parseCartLine(
     })
   }
   const line = parsed.data
+  if (line.unitPrice > limits.maxUnitPrice) {
+    throw new SessionKitError(
+      'LIMIT_EXCEEDED',
+      `unitPrice ${line.unitPrice} is over cart.maxUnitPrice (${limits.maxUnitPrice} minor units)`,
+      { details: { limit: 'cart.maxUnitPrice', maxUnitPrice: limits.maxUnitPrice } },
+    )
+  }
   const quantity = line.quantity ?? 1
-  assertQuantity(quantity, maxQuantity)
+  assertQuantity(quantity, limits.maxQuantity)
   return { ...(line as CartLineInput), quantity }
 }
 

@@ -11,11 +11,17 @@ export interface CartOptions {
   readonly maxLines: number
   /** Most units of one SKU. Default 999. */
   readonly maxQuantity: number
+  /**
+   * Highest unit price, in minor units. Default 10_000_000_000 (100,000,000.00). With `maxLines`
+   * and `maxQuantity` it bounds every total: their product must stay within 2^53 - 1, so totals
+   * are exact integers (checked at kit creation).
+   */
+  readonly maxUnitPrice: number
   /** ISO currency code reported by `totals()`. Default `'USD'`. */
   readonly currency: string
 }
 
-/** What `totals()` reports; `subtotal` in minor units. */
+/** What `totals()` reports; `subtotal` in minor units, exact (never past 2^53 - 1). */
 export interface CartTotals {
   readonly lines: number
   readonly quantity: number
@@ -65,7 +71,7 @@ export function createCart(
   const lock = <T>(task: () => Promise<T>) => queuePart(scope, queue, PART, task)
 
   function toLine(stored: StoredLine, quantity: number, addedAt: number): CartLine {
-    return { ...stored, quantity, addedAt, lineTotal: stored.unitPrice * quantity }
+    return { ...stored, quantity, addedAt, lineTotal: exactProduct(stored.unitPrice, quantity) }
   }
 
   async function list(): Promise<CartLine[]> {
@@ -91,7 +97,7 @@ export function createCart(
 
   return {
     async add(input) {
-      const line = parseCartLine(input, options.maxQuantity)
+      const line = parseCartLine(input, options)
       const stored: StoredLine = {
         sku: line.sku,
         name: line.name,
@@ -178,11 +184,30 @@ export function createCart(
       let subtotal = 0
       for (const line of lines) {
         quantity += line.quantity
-        subtotal += line.lineTotal
+        subtotal = exactSum(subtotal, line.lineTotal)
       }
       return { lines: lines.length, quantity, subtotal, currency: options.currency }
     },
   }
+}
+
+// Within the configured limits no total can pass 2^53 - 1 (checked at kit creation); lines stored
+// under wider limits earlier could, and then the answer is an error, never an inexact number.
+function exactProduct(price: number, quantity: number): number {
+  return checkExact(price * quantity)
+}
+
+function exactSum(a: number, b: number): number {
+  return checkExact(a + b)
+}
+
+function checkExact(total: number): number {
+  if (Number.isSafeInteger(total)) return total
+  throw new SessionKitError(
+    'LIMIT_EXCEEDED',
+    'the cart total passes 2^53 - 1 minor units and cannot be exact; remove lines or lower quantities',
+    { details: { limit: 'cart.total' } },
+  )
 }
 
 function explainLimit(error: unknown, options: CartOptions): unknown {

@@ -1,6 +1,7 @@
 import { SessionKitError } from '../errors.js'
 import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
+import { deepFreeze } from '../util/deep-freeze.js'
 import { type KeyedQueue, queuePart } from '../util/keyed-queue.js'
 
 /** How hard a compare-and-set update tries before `CONFLICT`. */
@@ -9,6 +10,8 @@ export interface CasPolicy {
   readonly maxRetries: number
   /** Upper bound of the jittered pause between attempts, in ms. Default 50. */
   readonly maxBackoffMs: number
+  /** Told when every attempt lost, just before `CONFLICT` is thrown (the kit counts it). */
+  readonly onExhausted?: () => void
 }
 
 /** What an attempt of {@link retryOnConflict} returns when it lost a compare-and-set race. */
@@ -33,6 +36,7 @@ export async function retryOnConflict<T>(
     const result = await attempt()
     if (result !== LOST_RACE) return result
     if (n >= policy.maxRetries) {
+      policy.onExhausted?.()
       throw new SessionKitError(
         'CONFLICT',
         `${what} changed under ${n + 1} attempts; retry the call or raise concurrency.maxRetries`,
@@ -47,7 +51,8 @@ export async function retryOnConflict<T>(
  * Read-modify-write of one value part, safe under concurrency: calls for the same part in this
  * process queue behind each other (so they never conflict), and compare-and-set on the part's
  * version settles races with other processes through {@link retryOnConflict}.
- * `compute` gets the current value (or `undefined`) and returns the value to store.
+ * `compute` gets the current value (or `undefined`), deep-frozen on every store (the memory store
+ * keeps its values frozen; a value read from Redis is frozen here), and returns the value to store.
  */
 export function casUpdate<T extends JsonValue>(
   scope: SessionScope,
@@ -59,7 +64,7 @@ export function casUpdate<T extends JsonValue>(
   return queuePart(scope, queue, part, () =>
     retryOnConflict(policy, `${part} of session ${scope.sessionId}`, async () => {
       const current = await scope.store.getValue<T>(scope.sessionId, part)
-      const next = await compute(current?.value)
+      const next = await compute(current === undefined ? undefined : deepFreeze(current.value))
       const result = await scope.store.setValue(scope.sessionId, part, next, {
         ifVersion: current?.version ?? 0,
         expiresAt: scope.activityExpiresAt(),
@@ -79,6 +84,32 @@ export async function replaceValue(
   await queuePart(scope, queue, part, () =>
     scope.store.setValue(scope.sessionId, part, value, { expiresAt: scope.activityExpiresAt() }),
   )
+}
+
+/**
+ * Calls a user's updater with a frozen value. An updater that changes its argument fails the same
+ * way on every store: `INVALID_ARGUMENT` saying to return a new value, the `TypeError` in `cause`.
+ *
+ * @example
+ * const next = await callUpdater(fn, current, 'state.update')
+ */
+export async function callUpdater<T>(
+  fn: (current: T) => T | Promise<T>,
+  current: T,
+  what: string,
+): Promise<T> {
+  try {
+    return await fn(current)
+  } catch (error) {
+    if (error instanceof TypeError && /read.only|not extensible|Cannot delete property/.test(error.message)) {
+      throw new SessionKitError(
+        'INVALID_ARGUMENT',
+        `${what}: the updater changed the value it was given, which is frozen; return a new value instead, e.g. (st) => ({ ...st, count: st.count + 1 })`,
+        { cause: error },
+      )
+    }
+    throw error
+  }
 }
 
 function pause(ms: number): Promise<void> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { invalidArgument, isSessionKitError } from '../errors.js'
+import { checkCallOptions } from '../options.js'
 import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
 import { checkJson } from '../util/json.js'
@@ -57,6 +58,19 @@ interface Entry {
   readonly e: number
   /** Stored at (epoch ms): the oldest go first when the cache is full. */
   readonly t: number
+  /**
+   * Order of writes within one ms (this process's count): entries stored in the same ms go in the
+   * order they were written, whatever order a store lists a map's fields in. Absent on old entries.
+   */
+  readonly s?: number
+}
+
+// Counts cache writes in this process: the tie-break of `Entry.s`.
+let writeCount = 0
+
+/** Oldest first: by the time stored, then by the order of writes within that ms. */
+function byAge(a: Entry, b: Entry): number {
+  return a.t - b.t || (a.s ?? 0) - (b.s ?? 0)
 }
 
 const PART = 'cache'
@@ -77,6 +91,9 @@ export function createResponseCache(
   cas: CasPolicy,
 ): ResponseCache {
   const { store, sessionId, clock } = scope
+  // Every write of the cache goes through one queue: a write to a full cache is a compare-and-set,
+  // and a plain write running beside it would make it lose its race again and again.
+  const lock = <T>(task: () => Promise<T>) => queuePart(scope, queue, PART, task)
 
   async function read(field: string): Promise<Entry | undefined> {
     const { entries } = await store.getMap<Entry>(sessionId, PART, [field])
@@ -88,8 +105,12 @@ export function createResponseCache(
     checkJson(value, { maxBytes: options.maxBytes }, 'cached value')
     if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0)
       throw invalidArgument('cache ttlMs must be a positive integer')
+    await lock(() => writeNow(field, value, ttlMs))
+  }
+
+  async function writeNow(field: string, value: JsonValue, ttlMs: number): Promise<void> {
     const now = clock.now()
-    const entry: Entry = { v: value, e: now + ttlMs, t: now }
+    const entry: Entry = { v: value, e: now + ttlMs, t: now, s: ++writeCount }
     const set = { [field]: entry as unknown as JsonValue }
     const limits = { maxFields: options.maxEntries, expiresAt: scope.activityExpiresAt() }
     try {
@@ -106,7 +127,7 @@ export function createResponseCache(
       const expired = fields.filter((f) => (entries[f] as Entry).e <= now)
       const live = fields
         .filter((f) => (entries[f] as Entry).e > now)
-        .sort((a, b) => (entries[a] as Entry).t - (entries[b] as Entry).t)
+        .sort((a, b) => byAge(entries[a] as Entry, entries[b] as Entry))
       const excess = fields.length + 1 - options.maxEntries - expired.length
       const drop = [...expired, ...live.slice(0, Math.max(0, excess))]
       const result = await store.updateMap(
@@ -124,6 +145,7 @@ export function createResponseCache(
       return (await read(fieldOf(key)))?.v as T | undefined
     },
     async set(key, value, opts) {
+      checkCallOptions(opts, ['ttlMs'], 'cache.set()')
       await write(fieldOf(key), value, opts?.ttlMs ?? options.ttlMs)
     },
     async getOrSet<T extends JsonValue>(
@@ -132,6 +154,8 @@ export function createResponseCache(
       opts?: { readonly ttlMs?: number },
     ) {
       const field = fieldOf(key)
+      checkCallOptions(opts, ['ttlMs'], 'cache.getOrSet()')
+      if (typeof compute !== 'function') throw invalidArgument('cache.getOrSet needs a compute function')
       return queuePart(scope, queue, `${PART}\u0000${field}`, async () => {
         const hit = await read(field)
         if (hit !== undefined) return { value: hit.v as T, cached: true }
@@ -142,12 +166,14 @@ export function createResponseCache(
     },
     async delete(key) {
       const field = fieldOf(key)
-      if ((await store.getMap(sessionId, PART, [field])).entries[field] === undefined) return false
-      await store.updateMap(sessionId, PART, { delete: [field] }, { expiresAt: scope.activityExpiresAt() })
-      return true
+      return lock(async () => {
+        if ((await store.getMap(sessionId, PART, [field])).entries[field] === undefined) return false
+        await store.updateMap(sessionId, PART, { delete: [field] }, { expiresAt: scope.activityExpiresAt() })
+        return true
+      })
     },
     async clear() {
-      await store.deletePart(sessionId, PART, { expiresAt: scope.activityExpiresAt() })
+      await lock(() => store.deletePart(sessionId, PART, { expiresAt: scope.activityExpiresAt() }))
     },
   }
 }

@@ -1,7 +1,8 @@
+import { invalidArgument } from '../errors.js'
 import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
 import type { KeyedQueue } from '../util/keyed-queue.js'
-import { type CasPolicy, casUpdate, replaceValue } from './cas.js'
+import { type CasPolicy, callUpdater, casUpdate, replaceValue } from './cas.js'
 import { createValueCheck } from './checked-value.js'
 import type { StandardSchema } from './standard-schema.js'
 
@@ -9,7 +10,7 @@ import type { StandardSchema } from './standard-schema.js'
 export interface StateOptions {
   /** Any Standard Schema; without one, any JSON value is accepted. */
   readonly schema?: StandardSchema | undefined
-  /** What `get` and `update` see before the first write. Default `undefined`. */
+  /** What `get` and `update` see before the first write (deep-frozen). Default `undefined`. */
   readonly initial?: JsonValue | undefined
   /** Largest stored size in bytes. Default 64 KiB. */
   readonly maxBytes: number
@@ -31,6 +32,8 @@ export interface TypedState<T> {
    * Applies `fn` to the current state and stores the result with compare-and-set; on a race with
    * another process it re-reads and calls `fn` again (so keep `fn` free of side effects), up to
    * `maxRetries`, then throws `CONFLICT`. Concurrent updates in one process queue, so none is lost.
+   * `fn` gets a deep-frozen value on every store: return a new one; changing it fails with
+   * `INVALID_ARGUMENT`.
    */
   update(fn: (current: T | undefined) => T | Promise<T>): Promise<T>
 }
@@ -58,8 +61,9 @@ export function createState<T>(
       return checked as T
     },
     async update(fn) {
+      if (typeof fn !== 'function') throw invalidArgument('state.update needs a function (current) => next')
       const next = await casUpdate<JsonValue>(scope, queue, PART, cas, async (current) =>
-        check(await fn(current === undefined ? initial : (current as T))),
+        check(await callUpdater(fn, current === undefined ? initial : (current as T), 'state.update')),
       )
       return next as T
     },

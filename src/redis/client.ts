@@ -1,3 +1,5 @@
+import { invalidArgument } from '../errors.js'
+
 /**
  * The two commands the Redis store sends: it runs every operation as one Lua script. Keys decide
  * the node on a Cluster (every key of one call is in one slot), so a Cluster client routes them.
@@ -44,3 +46,23 @@ export interface RedisClientLike extends RedisScriptRunner {
  * await subscriber.psubscribe(EXPIRED_CHANNELS)
  */
 export const EXPIRED_CHANNELS = '__keyevent@*__:expired'
+
+/**
+ * Checks that `client` has the methods `fromIoredis`/`fromNodeRedis` call, so a wrong argument is
+ * `INVALID_ARGUMENT` saying what to pass, not a TypeError on the first command.
+ *
+ * @example
+ * assertClient(redis, 'fromIoredis', 'an ioredis Redis or Cluster', ['evalsha', 'eval'])
+ */
+export function assertClient(
+  client: unknown,
+  what: string,
+  expected: string,
+  methods: readonly string[],
+): void {
+  const ok =
+    typeof client === 'object' &&
+    client !== null &&
+    methods.every((m) => typeof (client as Record<string, unknown>)[m] === 'function')
+  if (!ok) throw invalidArgument(`${what} takes ${expected} (with ${methods.join(' and ')})`)
+}

@@ -1,5 +1,6 @@
 import { SessionKitError } from '../errors.js'
 import { idDigest } from '../ids.js'
+import { recordNotFound, wrongPartKind } from '../store/store-errors.js'
 import type { ResolvedRedisOptions } from './options.js'
 import type { ScriptCall } from './script-call.js'
 import { keySlot, slotTags } from './slots.js'
@@ -79,21 +80,8 @@ export function asArray(reply: unknown, what: string): readonly unknown[] {
 /** Throws the error a script's status stands for; returns for `ok`-like statuses. */
 export function throwForStatus(reply: readonly unknown[], id: string, part: string): void {
   const status = reply[0]
-  if (status === 'missing') {
-    throw new SessionKitError(
-      'NOT_FOUND',
-      `record "${id}" is missing or expired; create it first (writes never bring a record back)`,
-      { details: { id } },
-    )
-  }
-  if (status === 'kind') {
-    const kind = kindNames[String(reply[1])] ?? String(reply[1])
-    throw new SessionKitError(
-      'INVALID_ARGUMENT',
-      `part "${part}" of record "${id}" holds a ${kind}; use another part name`,
-      { details: { id, part, kind } },
-    )
-  }
+  if (status === 'missing') throw recordNotFound(id)
+  if (status === 'kind') throw wrongPartKind(id, part, kindNames[String(reply[1])] ?? 'value')
 }
 
-const kindNames: Readonly<Record<string, string>> = { v: 'value', l: 'list', m: 'map' }
+const kindNames: Readonly<Record<string, 'value' | 'list' | 'map'>> = { v: 'value', l: 'list', m: 'map' }

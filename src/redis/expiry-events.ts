@@ -1,4 +1,5 @@
 import type { RemovalEvent } from '../store/contract.js'
+import { errorText, type WarningHandler, warn } from '../warnings.js'
 import type { RedisClientLike } from './client.js'
 
 /** `subscribe` and its teardown for a Redis store with `expiryEvents: true`. */
@@ -15,12 +16,18 @@ const noData: Readonly<Record<string, never>> = Object.freeze({})
  * hears `{ id, reason: 'expired', data: {} }` (the header is gone: no facts). At most once: an
  * expiry while a subscriber is disconnected is never reported, and only where the server has
  * notifications on (`notify-keyspace-events` with `E` and `x`). Listening starts with the first
- * listener (one connection per master) and stops with the last.
+ * listener (one connection per master) and stops with the last. A listener that throws, or a
+ * subscription that fails, is a warning to `onWarning` (`SESSIONKIT_LISTENER_FAILED`,
+ * `SESSIONKIT_EXPIRY_EVENTS_FAILED`).
  *
  * @example
- * const events = createExpiryEvents(client, 'sk'); const stop = events.subscribe((e) => log(e.id))
+ * const events = createExpiryEvents(client, 'sk', undefined); const stop = events.subscribe((e) => log(e.id))
  */
-export function createExpiryEvents(client: RedisClientLike, prefix: string): ExpiryEvents {
+export function createExpiryEvents(
+  client: RedisClientLike,
+  prefix: string,
+  onWarning: WarningHandler | undefined,
+): ExpiryEvents {
   const listeners = new Set<(event: RemovalEvent) => void>()
   const open = `{${prefix}:`
   let stop: Promise<(() => Promise<void>) | undefined> | undefined
@@ -30,7 +37,19 @@ export function createExpiryEvents(client: RedisClientLike, prefix: string): Exp
     if (!key.startsWith(open) || !key.endsWith('}') || key[open.length] === '~') return
     const id = key.slice(open.length, -1)
     if (id.length === 0 || id.includes('}')) return
-    for (const listener of listeners) listener({ id, reason: 'expired', data: noData })
+    for (const listener of listeners) {
+      // One listener that throws must not keep the others, or the subscriber connection, from the event.
+      try {
+        listener({ id, reason: 'expired', data: noData })
+      } catch (error) {
+        warn(
+          onWarning,
+          'SESSIONKIT_LISTENER_FAILED',
+          `a sessionkit store removal listener threw: ${errorText(error)}`,
+          error,
+        )
+      }
+    }
   }
   const halt = async () => {
     const started = stop
@@ -45,7 +64,12 @@ export function createExpiryEvents(client: RedisClientLike, prefix: string): Exp
         (error: unknown) => {
           // subscribe() cannot reject: the failure is reported, and the next subscribe tries again.
           stop = undefined
-          process.emitWarning(`sessionkit could not listen for Redis expiry events: ${String(error)}`)
+          warn(
+            onWarning,
+            'SESSIONKIT_EXPIRY_EVENTS_FAILED',
+            `sessionkit could not listen for Redis expiry events: ${errorText(error)}`,
+            error,
+          )
           return undefined
         },
       )

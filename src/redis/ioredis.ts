@@ -1,4 +1,4 @@
-import { EXPIRED_CHANNELS, type RedisClientLike, type RedisScriptRunner } from './client.js'
+import { assertClient, EXPIRED_CHANNELS, type RedisClientLike, type RedisScriptRunner } from './client.js'
 
 /**
  * The part of an ioredis `Redis` or `Cluster` the store uses (structural: sessionkit never imports
@@ -48,6 +48,7 @@ export interface IoredisClusterLike extends IoredisLike {
  * const store = createRedisStore({ client: fromIoredis(new Redis(process.env.REDIS_URL)) })
  */
 export function fromIoredis(client: IoredisLike | IoredisClusterLike): RedisClientLike {
+  assertClient(client, 'fromIoredis', 'an ioredis Redis or Cluster', ['evalsha', 'eval'])
   const runner = toRunner(client)
   const cluster = 'nodes' in client && typeof client.nodes === 'function' ? client : undefined
   return {

@@ -9,6 +9,7 @@ import {
   type RangeResult,
   type SeqQuery,
 } from '../store/contract.js'
+import { pushResultOf } from '../store/store-replies.js'
 import { asArray, type RedisContext, throwForStatus } from './context.js'
 import { jsonArg, optionalArg, parseJson, writeArgs } from './input.js'
 import { scripts } from './lua/scripts.js'
@@ -32,15 +33,7 @@ export async function push(
   args.push(String(IDEMPOTENCY_WINDOW), ...texts)
   const reply = asArray(await ctx.call(scripts.push, ctx.counted(id, ctx.listKeys(id, part)), args), 'push')
   throwForStatus(reply, id, part)
-  // A duplicate's reply has no `dropped`: the earlier push did the trimming.
-  const duplicate = reply[0] === 'dup'
-  return {
-    firstSeq: Number(reply[1]),
-    lastSeq: Number(reply[2]),
-    length: Number(reply[3]),
-    dropped: duplicate ? 0 : Number(reply[4]),
-    duplicate,
-  }
+  return pushResultOf(reply)
 }
 
 /** `range`: entries by `LRANGE` indices; seqs follow from the list's length and last seq. */

@@ -1,7 +1,7 @@
-import { invalidArgument, SessionKitError } from '../errors.js'
 import { assertPartName, assertRecordId } from '../ids.js'
 import { checkFieldNames, checkUpdateMapArgs } from '../store/arguments.js'
 import type { JsonValue, MapOps, MapSnapshot, MapUpdateResult, UpdateMapOptions } from '../store/contract.js'
+import { mapUpdateFailure } from '../store/store-replies.js'
 import { asArray, type RedisContext, throwForStatus } from './context.js'
 import { jsonArg, optionalArg, parseJson, writeArgs } from './input.js'
 import { scripts } from './lua/scripts.js'
@@ -64,44 +64,12 @@ export async function updateMap(
     'updateMap',
   )
   throwForStatus(reply, id, part)
-  const status = reply[0]
-  if (status === 'conflict') return { ok: false, version: Number(reply[1]) }
-  if (status === 'notint') {
-    throw invalidArgument(
-      `map field "${String(reply[1])}" of part "${part}" does not hold an integer; incr needs one`,
-      {
-        id,
-        part,
-        field: reply[1],
-      },
-    )
-  }
-  if (status === 'limit') throw limitError(id, part, String(reply[1]), String(reply[2]), options)
+  const failed = mapUpdateFailure(reply, id, part, options)
+  if (failed !== undefined) return failed
   const numbers: Record<string, number> = Object.create(null)
   const kept: Record<string, JsonValue> = Object.create(null)
   const keptFrom = 3 + 2 * Number(reply[2])
   for (let i = 3; i < keptFrom; i += 2) numbers[String(reply[i])] = Number(reply[i + 1])
   for (let i = keptFrom; i < reply.length; i += 2) kept[String(reply[i])] = parseJson(reply[i + 1])
   return { ok: true, version: Number(reply[1]), numbers, kept }
-}
-
-function limitError(
-  id: string,
-  part: string,
-  limit: string,
-  field: string,
-  options: UpdateMapOptions,
-): SessionKitError {
-  if (limit === 'maxFields') {
-    return new SessionKitError(
-      'LIMIT_EXCEEDED',
-      `map part "${part}" of record "${id}" would hold more than ${options.maxFields} fields (maxFields); remove some first`,
-      { details: { id, part, limit, maxFields: options.maxFields } },
-    )
-  }
-  return new SessionKitError(
-    'LIMIT_EXCEEDED',
-    `field "${field}" of map part "${part}" would go past ${options.maxNumber} (maxNumber); nothing was changed`,
-    { details: { id, part, limit, field, maxNumber: options.maxNumber } },
-  )
 }

@@ -1,4 +1,4 @@
-import { EXPIRED_CHANNELS, type RedisClientLike, type RedisScriptRunner } from './client.js'
+import { assertClient, EXPIRED_CHANNELS, type RedisClientLike, type RedisScriptRunner } from './client.js'
 
 interface ScriptOptions {
   keys: string[]
@@ -50,6 +50,7 @@ export interface NodeRedisClusterLike<Node = unknown> extends NodeRedisLike {
  * const store = createRedisStore({ client: fromNodeRedis(await createClient({ url }).connect()) })
  */
 export function fromNodeRedis<Node>(client: NodeRedisLike | NodeRedisClusterLike<Node>): RedisClientLike {
+  assertClient(client, 'fromNodeRedis', 'a connected node-redis client or cluster', ['evalSha', 'eval'])
   const runner = toRunner(client)
   const cluster = 'nodeClient' in client && typeof client.nodeClient === 'function' ? client : undefined
   return {

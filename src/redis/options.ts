@@ -1,5 +1,7 @@
+import { z } from 'zod'
 import { type Clock, systemClock } from '../clock.js'
-import { invalidConfig } from '../errors.js'
+import { type OptionSource, optionError, parseOptions } from '../options.js'
+import type { WarningHandler } from '../warnings.js'
 import type { RedisClientLike } from './client.js'
 
 /**
@@ -18,23 +20,23 @@ export interface RedisStoreOptions {
   readonly prefix?: string
   /** Time source for expiry; pass the same clock to the facade. Default `systemClock`. */
   readonly clock?: Clock
-  /** A call that gets no answer in this many ms rejects with `STORE_UNAVAILABLE`. Default 2000. */
+  /** A call that gets no answer in this many ms rejects with `STORE_UNAVAILABLE`. 1 to 600_000; default 2000. */
   readonly commandTimeoutMs?: number
   /**
    * Keys stay in Redis this long after their logical expiry, so a clock that runs behind Redis's
    * (or a manual clock in tests) never loses a live record. Reads check the logical expiry, so this
-   * only costs memory. Default 60_000.
+   * only costs memory. 0 to 86_400_000; default 60_000.
    */
   readonly expiryGraceMs?: number
-  /** Largest JSON text of one value, list entry, map field or header fact, in bytes. Default 1_048_576. */
+  /** Largest JSON text of one value, list entry, map field or header fact, in bytes. 1 to 536_870_912 (Redis's string limit); default 1_048_576. */
   readonly maxValueBytes?: number
-  /** Keys asked for per SCAN step in `scan`/`count`. Default 500. */
+  /** Keys asked for per SCAN step in `scan`/`count`. 1 to 100_000; default 500. */
   readonly scanCount?: number
   /**
    * Bytes of value texts this process keeps (the last it read or wrote of each value part, newest
    * records first), so `mergeValue` (`preferences.patch`) merges on the client and the server only
    * checks the text it started from is still stored; without a copy, or with a stale one, the
-   * server merges. `0` turns it off. Default 4_194_304 (4 MiB).
+   * server merges. 0 (off) to 1_073_741_824; default 4_194_304 (4 MiB).
    */
   readonly valueCacheBytes?: number
   /**
@@ -44,6 +46,11 @@ export interface RedisStoreOptions {
    * connection per master. The client must offer `subscribeExpired` (both adapters do). Default `false`.
    */
   readonly expiryEvents?: boolean
+  /**
+   * Receives the store's warnings: `SESSIONKIT_LISTENER_FAILED` (a `subscribe` listener threw) and
+   * `SESSIONKIT_EXPIRY_EVENTS_FAILED` (listening for expiries failed). Default `process.emitWarning`.
+   */
+  readonly onWarning?: WarningHandler
 }
 
 /** Options with every default filled in. */
@@ -57,63 +64,59 @@ export interface ResolvedRedisOptions {
   readonly scanCount: number
   readonly valueCacheBytes: number
   readonly expiryEvents: boolean
+  readonly onWarning?: WarningHandler | undefined
 }
 
 const prefixPattern = /^[A-Za-z0-9_\-.@/]{1,64}$/
+const source: OptionSource = { what: 'createRedisStore', code: 'INVALID_CONFIG' }
+
+const schema = z.strictObject({
+  client: z.custom<RedisClientLike>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      typeof (v as RedisClientLike).evalsha === 'function' &&
+      typeof (v as RedisClientLike).eval === 'function' &&
+      typeof (v as RedisClientLike).masters === 'function',
+    'must be wrapped: createRedisStore({ client: fromIoredis(redis) }) or fromNodeRedis(client)',
+  ),
+  prefix: z.string().regex(prefixPattern, 'must be 1 to 64 of A-Z a-z 0-9 _ - . @ / (no ":")').default('sk'),
+  clock: z
+    .custom<Clock>(
+      (v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function',
+      'must have a now() method returning epoch ms',
+    )
+    .default(systemClock),
+  commandTimeoutMs: z.number().int().min(1).max(600_000).default(2000),
+  expiryGraceMs: z.number().int().min(0).max(86_400_000).default(60_000),
+  maxValueBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(512 * 1024 * 1024)
+    .default(1_048_576),
+  scanCount: z.number().int().min(1).max(100_000).default(500),
+  valueCacheBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(1024 * 1024 * 1024)
+    .default(4_194_304),
+  expiryEvents: z.boolean().default(false),
+  onWarning: z
+    .custom<WarningHandler>((v) => typeof v === 'function', { error: 'must be a function' })
+    .optional(),
+})
 
 /** Checks the options once, in the factory; errors name the option. */
 export function resolveRedisOptions(options: RedisStoreOptions): ResolvedRedisOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw invalidConfig('createRedisStore needs options: { client: fromIoredis(redis) }')
-  }
-  const client = options.client
-  if (
-    typeof client !== 'object' ||
-    client === null ||
-    typeof client.evalsha !== 'function' ||
-    typeof client.eval !== 'function' ||
-    typeof client.masters !== 'function'
-  ) {
-    throw invalidConfig(
-      'client must be wrapped: createRedisStore({ client: fromIoredis(redis) }) or fromNodeRedis(client)',
-      { option: 'client' },
+  const resolved = parseOptions(schema, options, source)
+  if (resolved.expiryEvents && typeof resolved.client.subscribeExpired !== 'function') {
+    throw optionError(
+      source,
+      'expiryEvents',
+      'needs a client that can subscribe (subscribeExpired): wrap it with fromIoredis or fromNodeRedis',
     )
   }
-  const prefix = options.prefix ?? 'sk'
-  if (typeof prefix !== 'string' || !prefixPattern.test(prefix)) {
-    throw invalidConfig('prefix must be 1 to 64 of A-Z a-z 0-9 _ - . @ / (no ":")', { option: 'prefix' })
-  }
-  const clock = options.clock ?? systemClock
-  if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function') {
-    throw invalidConfig('clock must have a now() method returning epoch ms', { option: 'clock' })
-  }
-  const expiryEvents = options.expiryEvents ?? false
-  if (typeof expiryEvents !== 'boolean') {
-    throw invalidConfig('expiryEvents must be true or false', { option: 'expiryEvents' })
-  }
-  if (expiryEvents && typeof client.subscribeExpired !== 'function') {
-    throw invalidConfig(
-      'expiryEvents needs a client that can subscribe (subscribeExpired): wrap it with fromIoredis or fromNodeRedis',
-      { option: 'expiryEvents' },
-    )
-  }
-  return {
-    client,
-    expiryEvents,
-    prefix,
-    clock,
-    commandTimeoutMs: integer(options.commandTimeoutMs, 2000, 1, 'commandTimeoutMs'),
-    expiryGraceMs: integer(options.expiryGraceMs, 60_000, 0, 'expiryGraceMs'),
-    maxValueBytes: integer(options.maxValueBytes, 1_048_576, 1, 'maxValueBytes'),
-    scanCount: integer(options.scanCount, 500, 1, 'scanCount'),
-    valueCacheBytes: integer(options.valueCacheBytes, 4_194_304, 0, 'valueCacheBytes'),
-  }
-}
-
-function integer(value: unknown, fallback: number, min: number, option: string): number {
-  if (value === undefined) return fallback
-  if (!Number.isSafeInteger(value) || (value as number) < min) {
-    throw invalidConfig(`${option} must be an integer of at least ${min}; got ${String(value)}`, { option })
-  }
-  return value as number
+  return resolved
 }

@@ -1,6 +1,5 @@
-import { invalidArgument } from '../errors.js'
 import { assertRecordId } from '../ids.js'
-import { checkFields } from '../store/arguments.js'
+import { checkCreateArgs, checkPatchMetaArgs } from '../store/arguments.js'
 import { checkTouchMetaArgs } from '../store/arguments-combined.js'
 import type {
   CreateOptions,
@@ -11,7 +10,7 @@ import type {
   TouchMetaResult,
 } from '../store/contract.js'
 import { asArray, type RedisContext, throwForStatus } from './context.js'
-import { canonicalJsonArg, parseJson, timeArg } from './input.js'
+import { canonicalJsonArg, optionalArg, parseJson, timeArg } from './input.js'
 import { scripts } from './lua/scripts.js'
 
 /**
@@ -19,18 +18,10 @@ import { scripts } from './lua/scripts.js'
  * left behind, and leaves the tombstone asked for.
  */
 export async function createRecord(ctx: RedisContext, id: string, options: CreateOptions): Promise<boolean> {
-  assertRecordId(id)
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument('create needs options with expiresAt')
-  const expiresAt = timeArg(options.expiresAt, 'expiresAt')
   const args = ctx.base()
-  if (options.expiresAt <= Number(args[0])) {
-    throw invalidArgument(`expiresAt (${expiresAt}) must be after now (${args[0]}); pass now + a TTL in ms`)
-  }
-  args.push(expiresAt)
-  args.push(options.tombstoneUntil === undefined ? '' : timeArg(options.tombstoneUntil, 'tombstoneUntil'))
+  checkCreateArgs(id, options, Number(args[0]))
+  args.push(String(options.expiresAt), optionalArg(options.tombstoneUntil))
   if (options.data !== undefined) {
-    checkFields(options.data, 'data')
     for (const [name, value] of Object.entries(options.data)) {
       args.push(name, canonicalJsonArg(value, ctx.options.maxValueBytes, `data.${name}`))
     }
@@ -54,14 +45,10 @@ export async function patchMeta(
   patch: Readonly<Record<string, JsonValue>>,
   options: PatchMetaOptions = {},
 ): Promise<RecordMeta | undefined> {
-  assertRecordId(id)
-  checkFields(patch, 'patch')
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument('patchMeta options must be an object')
+  checkPatchMetaArgs(id, patch, options)
   const max = ctx.options.maxValueBytes
-  const args = [...ctx.base(), options.expiresAt === undefined ? '' : timeArg(options.expiresAt, 'expiresAt')]
+  const args = [...ctx.base(), optionalArg(options.expiresAt)]
   const conditions = options.ifData ?? {}
-  checkFields(conditions, 'ifData')
   const names = Object.keys(conditions)
   args.push(String(names.length))
   for (const name of names) {

@@ -1,4 +1,5 @@
 import { SessionKitError } from '../errors.js'
+import { withDeadline as deadline } from '../util/deadline.js'
 import type { RedisScriptRunner } from './client.js'
 import { redisFailure } from './errors.js'
 import type { LuaScript } from './lua/scripts.js'
@@ -64,27 +65,17 @@ export function withDeadline<T>(
   what: string,
   prefix: string,
 ): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(
-        new SessionKitError(
-          'STORE_UNAVAILABLE',
-          `Redis did not answer ${what} within ${timeoutMs} ms (commandTimeoutMs); check that Redis is up and reachable`,
-          { details: { operation: what, timeoutMs } },
-        ),
-      )
-    }, timeoutMs)
-    work.then(
-      (value) => {
-        clearTimeout(timer)
-        resolve(value)
-      },
-      (error: unknown) => {
-        clearTimeout(timer)
-        reject(redisFailure(error, what, prefix))
-      },
-    )
-  })
+  return deadline(
+    work,
+    timeoutMs,
+    () =>
+      new SessionKitError(
+        'STORE_UNAVAILABLE',
+        `Redis did not answer ${what} within ${timeoutMs} ms (commandTimeoutMs); check that Redis is up and reachable`,
+        { details: { operation: what, timeoutMs } },
+      ),
+    (error) => redisFailure(error, what, prefix),
+  )
 }
 
 function isNoScript(error: unknown): boolean {

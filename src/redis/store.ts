@@ -30,9 +30,6 @@ export interface RedisStore extends SessionStore {
   readonly prefix: string
 }
 
-const capabilities = (expiryEvents: boolean): StoreCapabilities =>
-  Object.freeze({ atomicity: 'shared', scan: true, expiryEvents, durable: true })
-
 /**
  * The session store on Redis, standalone or Cluster. Every call is one Lua script (one round
  * trip), atomic across every process that shares the server; every key of a record sits in one
@@ -56,10 +53,19 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const call: ScriptCall = (script, keys, args, runner) =>
     closed ? Promise.reject(closedError()) : run(script, keys, args, runner)
   const ctx = createRedisContext(resolved, call)
+  const capabilities: StoreCapabilities = Object.freeze({
+    atomicity: 'shared',
+    scan: true,
+    expiryEvents: resolved.expiryEvents,
+    durable: true,
+    commandTimeoutMs: resolved.commandTimeoutMs,
+  })
   let index: DetectionIndex | undefined
-  const events = resolved.expiryEvents ? createExpiryEvents(resolved.client, resolved.prefix) : undefined
+  const events = resolved.expiryEvents
+    ? createExpiryEvents(resolved.client, resolved.prefix, resolved.onWarning)
+    : undefined
   return {
-    capabilities: capabilities(resolved.expiryEvents),
+    capabilities,
     clock: resolved.clock,
     prefix: resolved.prefix,
     create: (id, createOptions) => createRecord(ctx, id, createOptions),

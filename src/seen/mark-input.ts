@@ -1,5 +1,6 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
 import { RESERVED_NAMES } from '../ids.js'
+import { checkCallOptions } from '../options.js'
 import type { StoredGeneration } from './generation.js'
 
 /**
@@ -24,7 +25,7 @@ export interface MarkLimits {
 }
 
 const MAX_ID = 256
-const knownOptions = new Set(['attributes', 'at', 'idempotencyKey'])
+const knownOptions = ['attributes', 'at', 'idempotencyKey']
 
 /**
  * Checks what a caller passed to `mark` and builds the generation to store (ids and values
@@ -75,13 +76,7 @@ function checkOptions(options: unknown): { attributes?: unknown; at?: unknown; i
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw invalidArgument(`seen.mark options must be an object; got ${typeName(options)}`)
   }
-  for (const key of Object.keys(options)) {
-    if (!knownOptions.has(key)) {
-      throw invalidArgument(
-        `seen.mark has no option "${key.slice(0, 40)}"; use attributes, at or idempotencyKey`,
-      )
-    }
-  }
+  checkCallOptions(options, knownOptions, 'seen.mark()')
   return options
 }
 

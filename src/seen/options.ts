@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { type ProblemSource, resolveSeenPolicy, zodProblem } from './policy.js'
+import { parseOptions } from '../options.js'
+import { type ProblemSource, resolveSeenPolicy } from './policy.js'
 import type { ResolvedSeenPolicy, SeenPolicyInput } from './policy-types.js'
 
 const DAY = 24 * 3_600_000
@@ -80,8 +81,8 @@ const optionsSchema = z.strictObject({
     .default(userDefaults),
 })
 
-const kitSource: ProblemSource = { what: 'createSessionKit option', code: 'INVALID_CONFIG' }
-const callSource: ProblemSource = { what: 'seen.view() option', code: 'INVALID_ARGUMENT' }
+const kitSource: ProblemSource = { what: 'createSessionKit', code: 'INVALID_CONFIG' }
+const callSource: ProblemSource = { what: 'seen.view()', code: 'INVALID_ARGUMENT' }
 
 /**
  * Validates kit option `seen` once, at kit creation. Throws `INVALID_CONFIG` naming the option
@@ -91,9 +92,7 @@ const callSource: ProblemSource = { what: 'seen.view() option', code: 'INVALID_A
  * const options = parseSeenOptions({ policy: { kind: 'flat' } })
  */
 export function parseSeenOptions(input: unknown): SeenOptions {
-  const parsed = optionsSchema.safeParse(input ?? {})
-  if (!parsed.success) throw zodProblem(kitSource, 'seen', parsed.error)
-  const o = parsed.data
+  const o = parseOptions(optionsSchema, input ?? {}, kitSource, ['seen'])
   return {
     policy: resolveSeenPolicy(o.policy ?? { kind: 'decay' }, kitSource, 'seen.policy'),
     maxItems: o.maxItems,

@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { invalidArgument, invalidConfig, type SessionKitError } from '../errors.js'
 import { RESERVED_NAMES } from '../ids.js'
-import { firstOptionIssue } from '../options.js'
+import { type OptionSource, optionError, parseOptions } from '../options.js'
 import type {
   DecayShape,
   ResolvedSeenPolicy,
@@ -91,33 +90,7 @@ const policySchema = z.discriminatedUnion('kind', [
 ])
 
 /** Who is asking: kit options fail with `INVALID_CONFIG`, a call's options with `INVALID_ARGUMENT`. */
-export interface ProblemSource {
-  readonly what: string
-  readonly code: 'INVALID_CONFIG' | 'INVALID_ARGUMENT'
-}
-
-/**
- * The error for the first zod issue (or a hand-found problem), naming the option's path.
- *
- * @example
- * throw optionProblem(source, 'seen.policy.weight', 'must be at most 1')
- */
-function optionProblem(source: ProblemSource, path: string, message: string): SessionKitError {
-  const text = `${source.what} ${path}: ${message}`
-  const details = { option: path }
-  return source.code === 'INVALID_CONFIG' ? invalidConfig(text, details) : invalidArgument(text, details)
-}
-
-/**
- * Zod issues as a `SessionKitError` naming the first bad option under `prefix`.
- *
- * @example
- * if (!parsed.success) throw zodProblem(source, 'seen', parsed.error)
- */
-export function zodProblem(source: ProblemSource, prefix: string, error: z.ZodError): SessionKitError {
-  const { path, message } = firstOptionIssue(error, [prefix])
-  return optionProblem(source, path, message)
-}
+export type ProblemSource = OptionSource
 
 /**
  * Validates a policy and fills in its defaults. Throws `INVALID_CONFIG` or `INVALID_ARGUMENT`
@@ -127,9 +100,8 @@ export function zodProblem(source: ProblemSource, prefix: string, error: z.ZodEr
  * resolveSeenPolicy({ kind: 'flat' }, source, 'seen.policy').item?.weight // 1.5
  */
 export function resolveSeenPolicy(input: unknown, source: ProblemSource, prefix: string): ResolvedSeenPolicy {
-  const parsed = policySchema.safeParse(input)
-  if (!parsed.success) throw zodProblem(source, prefix, parsed.error)
-  return resolveParsed(parsed.data, source, prefix)
+  const parsed = parseOptions(policySchema, input, source, prefix.split('.'))
+  return resolveParsed(parsed, source, prefix)
 }
 
 function resolveParsed(p: SeenPolicyInput, source: ProblemSource, prefix: string): ResolvedSeenPolicy {
@@ -182,7 +154,7 @@ function checkMultiplicativeWeights(
   prefix: string,
 ): void {
   if (item !== undefined && item.weight > 1) {
-    throw optionProblem(
+    throw optionError(
       source,
       `${prefix}.weight`,
       'must be at most 1 with scoring "multiplicative" (the share taken off)',
@@ -190,7 +162,7 @@ function checkMultiplicativeWeights(
   }
   for (const [key, a] of attributes) {
     if (a.weight > 1) {
-      throw optionProblem(
+      throw optionError(
         source,
         `${prefix}.attributes.${key}.weight`,
         'must be at most 1 with scoring "multiplicative"',

@@ -1,5 +1,6 @@
 import { invalidArgument, isSessionKitError } from '../errors.js'
-import type { SessionScope } from '../session-scope.js'
+import { checkCallOptions } from '../options.js'
+import { assertParsed, assertScope, type SessionScope } from '../session-scope.js'
 import type { PushResult, RangeResult } from '../store/contract.js'
 import { foldGenerations } from './fold.js'
 import { encodeGeneration, SEEN_PART } from './generation.js'
@@ -66,6 +67,8 @@ const noMark: SeenMarkResult = { generation: 0, dropped: 0, duplicate: false }
  * const seen = createSeen(scope, parseSeenOptions({ maxItems: 128 }))
  */
 export function createSeen(scope: SessionScope, options: SeenOptions): SeenModule {
+  assertScope(scope, 'createSeen')
+  assertParsed(options, 'maxItems', 'number', 'createSeen', 'parseSeenOptions')
   const { store, clock, sessionId, sessionKey } = scope
   const userLevel = options.user
   const userRecord = userLevel === undefined ? undefined : scope.userRecordId
@@ -106,6 +109,7 @@ export function createSeen(scope: SessionScope, options: SeenOptions): SeenModul
       if (viewOptions !== undefined && (typeof viewOptions !== 'object' || viewOptions === null)) {
         throw invalidArgument('seen.view(options) takes an object such as { policy: { kind: "flat" } }')
       }
+      checkCallOptions(viewOptions, ['policy'], 'seen.view()')
       const policy =
         viewOptions?.policy === undefined ? options.policy : resolveCallPolicy(viewOptions.policy)
       const [session, user] = await Promise.all([

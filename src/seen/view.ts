@@ -32,8 +32,9 @@ export function createSeenView(folded: Folded, policy: ResolvedSeenPolicy, at: n
   )
   const isExcluded = (id: string) => itemPenalty.get(id) === Number.NEGATIVE_INFINITY
 
+  // `attrs == null`: a null is taken as "no attributes" (one comparison, no validation in the loop).
   function penalty(id: string, attrs?: readonly string[]): number {
-    if (attrs === undefined) {
+    if (attrs == null) {
       const p = fullPenalty.get(id)
       return p === undefined ? 0 : p
     }
@@ -46,7 +47,7 @@ export function createSeenView(folded: Folded, policy: ResolvedSeenPolicy, at: n
   }
 
   function factor(id: string, attrs?: readonly string[]): number {
-    if (attrs === undefined) {
+    if (attrs == null) {
       const f = fullFactor.get(id)
       return f === undefined ? 1 : f
     }
@@ -64,6 +65,7 @@ export function createSeenView(folded: Folded, policy: ResolvedSeenPolicy, at: n
     out?: Float64Array,
     attrs?: readonly (readonly string[] | undefined)[],
   ) {
+    checkBatch(ids, attrs, 'penalties')
     const o = outFor(ids, out)
     for (let i = 0; i < ids.length; i++) o[i] = penalty(ids[i] as string, attrs?.[i])
     return o
@@ -74,6 +76,7 @@ export function createSeenView(folded: Folded, policy: ResolvedSeenPolicy, at: n
     out?: Float64Array,
     attrs?: readonly (readonly string[] | undefined)[],
   ) {
+    checkBatch(ids, attrs, 'factors')
     const o = outFor(ids, out)
     for (let i = 0; i < ids.length; i++) o[i] = factor(ids[i] as string, attrs?.[i])
     return o
@@ -93,6 +96,10 @@ export function createSeenView(folded: Folded, policy: ResolvedSeenPolicy, at: n
       scores: T,
       attrs?: readonly (readonly string[] | undefined)[],
     ): T {
+      checkBatch(ids, attrs, 'apply')
+      if (!ArrayBuffer.isView(scores) && !Array.isArray(scores)) {
+        throw invalidArgument('view.apply needs scores: an array or typed array of numbers, one per id')
+      }
       if (scores.length < ids.length) {
         throw invalidArgument(
           `scores holds ${scores.length} numbers but ids holds ${ids.length}; give one score per id`,
@@ -116,8 +123,27 @@ export function createSeenView(folded: Folded, policy: ResolvedSeenPolicy, at: n
     },
     has: (id) => folded.items.has(id),
     items: () => [...folded.items.keys()],
-    explain: (id: string, attrs?: readonly string[]): SeenExplanation =>
-      explainItem(id, attrs, { folded, policy, at, penalty: penalty(id, attrs), factor: factor(id, attrs) }),
+    explain(id: string, attrs?: readonly string[]): SeenExplanation {
+      if (typeof id !== 'string') throw invalidArgument('view.explain needs an item id (a string)')
+      if (attrs != null && !(Array.isArray(attrs) && attrs.every((v) => typeof v === 'string'))) {
+        throw invalidArgument('view.explain attributes must be an array of "key:value" strings')
+      }
+      return explainItem(id, attrs ?? undefined, {
+        folded,
+        policy,
+        at,
+        penalty: penalty(id, attrs),
+        factor: factor(id, attrs),
+      })
+    },
+  }
+}
+
+/** Checks the arguments of a batch call once (not per item): ids an array, attributes one per id. */
+function checkBatch(ids: unknown, attrs: unknown, what: string): void {
+  if (!Array.isArray(ids)) throw invalidArgument(`view.${what} needs ids: an array of item ids`)
+  if (attrs != null && !Array.isArray(attrs)) {
+    throw invalidArgument(`view.${what} attributes must be an array (one array of values per id)`)
   }
 }
 
@@ -162,7 +188,8 @@ function buildTables(folded: Folded, policy: ResolvedSeenPolicy): ViewTables {
 }
 
 function outFor(ids: readonly string[], out: Float64Array | undefined): Float64Array {
-  if (out === undefined) return new Float64Array(ids.length)
+  if (out == null) return new Float64Array(ids.length)
+  if (!(out instanceof Float64Array)) throw invalidArgument('out must be a Float64Array (one number per id)')
   if (out.length < ids.length) {
     throw invalidArgument(
       `out holds ${out.length} numbers but ids holds ${ids.length}; pass a Float64Array of at least ${ids.length}`,

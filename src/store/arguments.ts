@@ -1,8 +1,11 @@
 import { invalidArgument } from '../errors.js'
-import { assertFieldName } from '../ids.js'
+import { assertFieldName, assertRecordId } from '../ids.js'
+import { checkKnownKeys } from '../options.js'
 import type {
+  CreateOptions,
   JsonValue,
   MapOps,
+  PatchMetaOptions,
   PushOptions,
   SeqQuery,
   SetValueOptions,
@@ -26,18 +29,81 @@ export function checkTime(value: unknown, what: string): asserts value is number
   }
 }
 
+const WRITE_KEYS = ['expiresAt', 'partExpiresAt']
+
 /**
- * Checks the `expiresAt` / `partExpiresAt` of a write's options; both are optional, as are the options.
+ * Refuses a key of a store call's options that the call does not know (`INVALID_ARGUMENT` naming
+ * the closest valid one): a misspelt `idempotencyKey` or `ifVersion` must not be dropped silently.
+ *
+ * @example
+ * checkOptionKeys(options, ['expiresAt', 'data'], 'create')
+ */
+export function checkOptionKeys(options: object, valid: readonly string[], call: string): void {
+  checkKnownKeys(options, valid, { what: `store.${call}()`, code: 'INVALID_ARGUMENT' })
+}
+
+/**
+ * Checks the `expiresAt` / `partExpiresAt` of a write's options; both are optional, as are the
+ * options. `extra` names the call's other options, `call` the call (for errors).
  *
  * @example
  * checkWriteOptions({ expiresAt: now + 60_000 })
  */
-export function checkWriteOptions(options: WriteOptions | undefined): void {
+export function checkWriteOptions(
+  options: WriteOptions | undefined,
+  extra: readonly string[] = [],
+  call = 'deletePart',
+): void {
   if (options === undefined) return
   if (typeof options !== 'object' || options === null)
     throw invalidArgument('write options must be an object')
+  checkOptionKeys(options, extra.length === 0 ? WRITE_KEYS : [...WRITE_KEYS, ...extra], call)
   if (options.expiresAt !== undefined) checkTime(options.expiresAt, 'expiresAt')
   if (options.partExpiresAt !== undefined) checkTime(options.partExpiresAt, 'partExpiresAt')
+}
+
+/**
+ * Checks the arguments of `create`: the id, options with an `expiresAt` after `now` (the store's
+ * clock), an optional `tombstoneUntil` time and no other key, and header `data` whose keys are
+ * field names (its values are checked as the store serialises them, against its byte limit).
+ *
+ * @example
+ * checkCreateArgs(id, options, clock.now())
+ */
+export function checkCreateArgs(
+  id: unknown,
+  options: unknown,
+  now: number,
+): asserts options is CreateOptions {
+  assertRecordId(id)
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument('create needs options with expiresAt')
+  checkOptionKeys(options, ['expiresAt', 'data', 'tombstoneUntil'], 'create')
+  const { expiresAt, data, tombstoneUntil } = options as CreateOptions
+  checkTime(expiresAt, 'expiresAt')
+  if (tombstoneUntil !== undefined) checkTime(tombstoneUntil, 'tombstoneUntil')
+  if (expiresAt <= now) {
+    throw invalidArgument(`expiresAt (${expiresAt}) must be after now (${now}); pass now + a TTL in ms`)
+  }
+  if (data !== undefined) checkFields(data, 'data')
+}
+
+/**
+ * Checks the arguments of `patchMeta` other than the JSON of its values: the id, a patch and
+ * `ifData` whose keys are field names, and options with an optional `expiresAt` and no other key.
+ *
+ * @example
+ * checkPatchMetaArgs(id, { plan: 'pro' }, { ifData: { plan: null } })
+ */
+export function checkPatchMetaArgs(id: unknown, patch: unknown, options: PatchMetaOptions | undefined): void {
+  assertRecordId(id)
+  checkFields(patch, 'patch')
+  if (options === undefined) return
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument('patchMeta options must be an object')
+  checkOptionKeys(options, ['expiresAt', 'ifData'], 'patchMeta')
+  if (options.expiresAt !== undefined) checkTime(options.expiresAt, 'expiresAt')
+  if (options.ifData !== undefined) checkFields(options.ifData, 'ifData')
 }
 
 /**
@@ -104,7 +170,7 @@ export function checkFieldNames(value: unknown, what: string): asserts value is 
  * checkSetValueArgs({ ifVersion: 3, expiresAt: now + 60_000 })
  */
 export function checkSetValueArgs(options: SetValueOptions | undefined): void {
-  checkWriteOptions(options)
+  checkWriteOptions(options, ['ifVersion'], 'setValue')
   if (options !== undefined) checkVersion(options.ifVersion)
 }
 
@@ -119,7 +185,8 @@ export function checkSetValueArgs(options: SetValueOptions | undefined): void {
  */
 export function checkUpdateMapArgs(ops: MapOps, options: UpdateMapOptions | undefined): void {
   if (typeof ops !== 'object' || ops === null) throw invalidArgument('updateMap needs an ops object')
-  checkWriteOptions(options)
+  checkOptionKeys(ops, ['delete', 'set', 'setIfAbsent', 'incr'], 'updateMap')
+  checkWriteOptions(options, ['ifVersion', 'maxFields', 'maxNumber'], 'updateMap')
   if (options !== undefined) {
     checkVersion(options.ifVersion)
     if (options.maxFields !== undefined) checkInteger(options.maxFields, 'maxFields', 0)
@@ -145,7 +212,7 @@ export function checkPushArgs(values: readonly JsonValue[], options: PushOptions
   if (!Array.isArray(values)) throw invalidArgument('push needs an array of values')
   if (typeof options !== 'object' || options === null) throw invalidArgument('push needs options with max')
   checkInteger(options.max, 'push option max', 1)
-  checkWriteOptions(options)
+  checkWriteOptions(options, ['max', 'idempotencyKey'], 'push')
   const key = options.idempotencyKey
   if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 256)) {
     throw invalidArgument('idempotencyKey must be a string of 1 to 256 characters')
@@ -172,6 +239,7 @@ export function checkRangeArgs(start: number, stop: number): void {
 export function checkSeqQuery(query: SeqQuery): void {
   if (typeof query !== 'object' || query === null)
     throw invalidArgument('rangeBySeq needs a query with limit')
+  checkOptionKeys(query, ['afterSeq', 'beforeSeq', 'limit', 'newest'], 'rangeBySeq')
   checkInteger(query.limit, 'rangeBySeq limit', 0)
   if (query.afterSeq !== undefined) checkInteger(query.afterSeq, 'afterSeq', 0)
   if (query.beforeSeq !== undefined) checkInteger(query.beforeSeq, 'beforeSeq', 0)
@@ -193,6 +261,7 @@ export function checkScanOptions(
     throw invalidArgument(`${what} options must be an object`)
   }
   const given = (options ?? {}) as { readonly prefix?: unknown; readonly batchSize?: unknown }
+  checkOptionKeys(given, what === 'scan' ? ['prefix', 'batchSize'] : ['prefix'], what)
   const prefix = given.prefix ?? ''
   if (typeof prefix !== 'string') throw invalidArgument(`${what} prefix must be a string`)
   const batchSize = given.batchSize ?? defaultBatchSize

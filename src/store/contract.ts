@@ -21,6 +21,12 @@ export interface StoreCapabilities {
   readonly expiryEvents: boolean
   /** Records outlive this process (a snapshot file, a server). */
   readonly durable: boolean
+  /**
+   * Longest a call waits for an answer before it fails with `STORE_UNAVAILABLE` (the Redis store's
+   * `commandTimeoutMs`); absent when calls never wait on I/O (the memory store). The facade bounds
+   * the wait of its per-session queues by it.
+   */
+  readonly commandTimeoutMs?: number
 }
 
 /** The header of a record: when it was made, when it expires, and a few small facts (owner, device). */

@@ -20,6 +20,8 @@ export interface ExpiryBuckets {
   /** File `record` earlier when `deadline` falls before its current bucket; later deadlines wait for the sweep. */
   fileEarlier(record: MemoryRecord, deadline: number): void
   remove(record: MemoryRecord): void
+  /** Forgets every record. */
+  clear(): void
   /**
    * Hands every record of every bucket due at `now` to `visit`, which must re-file or remove it.
    * The bucket holding `now` itself is visited too and kept.
@@ -64,6 +66,10 @@ export function createExpiryBuckets(): ExpiryBuckets {
       add(record, key)
     },
     remove,
+    clear() {
+      buckets.clear()
+      heap.length = 0
+    },
     sweep(now, visit) {
       const due = bucketOf(now)
       sweepDue = due

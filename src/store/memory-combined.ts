@@ -1,3 +1,4 @@
+import { deepFreeze } from '../util/deep-freeze.js'
 import { deepMerge } from '../util/deep-merge.js'
 import { checkJson } from '../util/json.js'
 import { checkMergeValueArgs, checkTouchMetaArgs, mergeTooLarge } from './arguments-combined.js'
@@ -10,7 +11,7 @@ import type {
 } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
 import { storeFields } from './memory-input.js'
-import { deepFreeze, jsonEqual, metaOf } from './memory-record.js'
+import { jsonEqual, metaOf } from './memory-record.js'
 import { readValue, writeValue } from './memory-values.js'
 
 /** `touchMeta` on the memory store: moves the expiry (capped, when allowed) and returns the header. */

@@ -1,12 +1,13 @@
 import { LRUCache } from 'lru-cache'
 import { SessionKitError } from '../errors.js'
 import { assertPartName, assertRecordId } from '../ids.js'
+import { errorText, type WarningHandler, warn } from '../warnings.js'
 import { coarseNow } from './coarse-clock.js'
 import type { RemovalEvent } from './contract.js'
 import { createExpiryBuckets } from './expiry-buckets.js'
 import type { ResolvedMemoryOptions } from './memory-options.js'
 import { type ListPart, type MemoryRecord, PART_OVERHEAD, type Part } from './memory-record.js'
-import { createTombstones } from './memory-tombstones.js'
+import { createTombstones, type Tombstones } from './memory-tombstones.js'
 
 /**
  * The synchronous heart of the memory store: the LRU of records, their expiry buckets, byte
@@ -51,13 +52,19 @@ export interface MemoryEngine {
   tombstoned(id: string, now: number): boolean
   /** Leaves (or extends) a tombstone on `id` until `until`; its bytes count in `maxBytes`. */
   tombstone(id: string, until: number): void
+  /** The tombstones themselves, for snapshots (their bytes are counted by the engine). */
+  readonly tombstones: Pick<Tombstones, 'entries' | 'size'>
+  /** Puts back a tombstone read from a snapshot, by its digest, within `maxBytes`. */
+  restoreTombstone(digest: string, until: number): void
   /** Purges every record and part expired by now (within one bucket). */
   sweep(): void
-  /** Delivers queued removal events to listeners; a listener that throws becomes a process warning. */
+  /** Delivers queued removal events to listeners; a listener that throws becomes a warning (`onWarning`). */
   flush(): void
   subscribe(listener: (event: RemovalEvent) => void): () => void
-  /** Live and not-yet-purged records, least recently used first. */
-  records(): IterableIterator<MemoryRecord>
+  /** Live and not-yet-purged records, least recently used first. Do not change the store while walking it. */
+  records(): Iterable<MemoryRecord>
+  /** Drops every record and tombstone without events (a restore that failed part way). */
+  clear(): void
   readonly size: number
   readonly totalBytes: number
 }
@@ -71,21 +78,32 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
   const pending: RemovalEvent[] = []
   let flushing = false
   let totalBytes = 0
-  let evictLimit = 'maxSessions'
+  // Counts uses, so byte eviction can tell which of the two lists' oldest record is older.
+  let uses = 0
+  let evictLimit: string | undefined
 
-  const lru = new LRUCache<string, MemoryRecord>({
-    max: options.maxSessions,
-    dispose(record, _id, reason) {
-      // Only evictions come through here; every other removal is made (and reported) by the engine.
-      if (reason !== 'evict') return
-      buckets.remove(record)
-      totalBytes -= record.bytes
-      pending.push({ id: record.id, reason: 'evicted', limit: evictLimit, data: record.data })
-    },
-  })
+  const makeLru = (max: number, limit: string) =>
+    new LRUCache<string, MemoryRecord>({
+      max,
+      dispose(record, _id, reason) {
+        // Only evictions come through here; every other removal is made (and reported) by the engine.
+        if (reason !== 'evict') return
+        buckets.remove(record)
+        totalBytes -= record.bytes
+        pending.push({ id: record.id, reason: 'evicted', limit: evictLimit ?? limit, data: record.data })
+      },
+    })
+  // Sessions and scopes (ids with ":", such as the kit's `user:<id>`) are capped apart, so user
+  // records never take a session's place at maxSessions. The scopes' LRU is made on first use: an
+  // LRU reserves its slots up front, and many stores never hold a scope.
+  const sessions = makeLru(options.maxSessions, 'maxSessions')
+  let scopes: LRUCache<string, MemoryRecord> = NO_SCOPES
+  const isScope = (id: string) => typeof id === 'string' && id.includes(':')
+  // A bad id (not a string) looks in sessions, misses, and is refused by assertRecordId.
+  const lruOf = (id: string) => (isScope(id) ? scopes : sessions)
 
   function remove(record: MemoryRecord, reason: 'expired' | 'deleted'): void {
-    lru.delete(record.id)
+    lruOf(record.id).delete(record.id)
     buckets.remove(record)
     totalBytes -= record.bytes
     if (reason === 'expired') pending.push({ id: record.id, reason, data: record.data })
@@ -123,7 +141,7 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
     options,
     now,
     find(id, now) {
-      const record = lru.get(id)
+      const record = lruOf(id).get(id)
       if (record === undefined) {
         assertRecordId(id)
         return undefined
@@ -132,6 +150,7 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
         remove(record, 'expired')
         return undefined
       }
+      record.used = ++uses
       return record
     },
     require(id, now) {
@@ -146,7 +165,7 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
       return record
     },
     peek(id, now) {
-      const record = lru.peek(id)
+      const record = lruOf(id).peek(id)
       return record !== undefined && record.expiresAt > now ? record : undefined
     },
     part(record, name, kind, now) {
@@ -180,7 +199,9 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
       return undefined
     },
     insert(record) {
-      lru.set(record.id, record)
+      record.used = ++uses
+      if (isScope(record.id) && scopes === NO_SCOPES) scopes = makeLru(options.maxScopes, 'maxScopes')
+      lruOf(record.id).set(record.id, record)
       totalBytes += record.bytes
       buckets.file(record, deadlineOf(record, now()))
       enforceBytes()
@@ -204,7 +225,7 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
     dropPart,
     checkBytes(record, delta) {
       const max = options.maxBytes
-      if (max === undefined || record.bytes + delta <= max) return
+      if (record.bytes + delta <= max) return
       throw new SessionKitError(
         'LIMIT_EXCEEDED',
         `record "${record.id}" would take about ${record.bytes + delta} bytes, more than maxBytes (${max}); store less in it or raise maxBytes`,
@@ -213,8 +234,13 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
     },
     addBytes,
     tombstoned: (id, at) => tombstones.has(id, at),
+    tombstones,
+    restoreTombstone(digest, until) {
+      tombstones.restore(digest, until)
+      enforceBytes()
+    },
     tombstone(id, until) {
-      totalBytes += tombstones.add(id, until, now())
+      tombstones.add(id, until, now())
       enforceBytes()
     },
     sweep() {
@@ -229,7 +255,7 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
       flushing = true
       try {
         for (let event = pending.shift(); event !== undefined; event = pending.shift()) {
-          for (const listener of listeners) deliver(listener, event)
+          for (const listener of listeners) deliver(listener, event, options.onWarning)
         }
       } finally {
         flushing = false
@@ -243,29 +269,75 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
         listeners.delete(wrapped)
       }
     },
-    records: () => lru.rvalues() as IterableIterator<MemoryRecord>,
+    records: () => byUse(walk(sessions), walk(scopes)),
+    clear() {
+      sessions.clear()
+      scopes = NO_SCOPES
+      buckets.clear()
+      totalBytes = 0
+      tombstones.clear()
+      pending.length = 0
+    },
     get size() {
-      return lru.size
+      return sessions.size + scopes.size
     },
     get totalBytes() {
-      return totalBytes
+      return totalBytes + tombstones.bytes
     },
   }
 
   function enforceBytes(): void {
     const max = options.maxBytes
-    if (max === undefined) return
-    while (totalBytes > max && tombstones.size > 0) totalBytes -= tombstones.dropOldest()
+    if (totalBytes + tombstones.bytes <= max) return
+    // Tombstones go first: a record holds a user's data, a tombstone only guards ids a caller supplies.
+    let dropped = true
+    while (dropped && totalBytes + tombstones.bytes > max) dropped = tombstones.dropOldest()
     evictLimit = 'maxBytes'
     try {
-      // The record just written is the most recently used, so it is the last one pop() would take.
-      while (totalBytes > max && lru.size > 1) lru.pop()
+      // The record just written is the most recently used, so it is the last one evicted.
+      while (totalBytes > max && sessions.size + scopes.size > 1) {
+        const session = oldest(sessions)
+        const scope = oldest(scopes)
+        if (scope === undefined || (session !== undefined && session.used < scope.used)) sessions.pop()
+        else scopes.pop()
+      }
     } finally {
-      evictLimit = 'maxSessions'
+      evictLimit = undefined
     }
   }
 
   return engine
+}
+
+/** Stands in for the scopes' LRU until a scope is stored: only ever read, never written. */
+const NO_SCOPES = new LRUCache<string, MemoryRecord>({ max: 1 })
+
+/** The records of one list, least recently used first (no fetch methods, so every value is a record). */
+function walk(lru: LRUCache<string, MemoryRecord>): IterableIterator<MemoryRecord> {
+  return lru.rvalues() as IterableIterator<MemoryRecord>
+}
+
+function oldest(lru: LRUCache<string, MemoryRecord>): MemoryRecord | undefined {
+  const first = walk(lru).next()
+  return first.done === true ? undefined : first.value
+}
+
+/** Merges two least-recently-used-first lists into one, by last use. */
+function* byUse(
+  a: Iterator<MemoryRecord>,
+  b: Iterator<MemoryRecord>,
+): Generator<MemoryRecord, void, undefined> {
+  let x = a.next()
+  let y = b.next()
+  while (!x.done || !y.done) {
+    if (y.done || (!x.done && x.value.used < y.value.used)) {
+      yield x.value
+      x = a.next()
+    } else {
+      yield y.value
+      y = b.next()
+    }
+  }
 }
 
 function tomb(part: ListPart, bytes: number): void {
@@ -277,13 +349,19 @@ function tomb(part: ListPart, bytes: number): void {
   part.bytes = bytes
 }
 
-function deliver(listener: (event: RemovalEvent) => void, event: RemovalEvent): void {
+function deliver(
+  listener: (event: RemovalEvent) => void,
+  event: RemovalEvent,
+  onWarning: WarningHandler | undefined,
+): void {
   try {
     listener(event)
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    const warning = new Error(`a sessionkit store removal listener threw: ${message}`, { cause: error })
-    warning.name = 'SessionKitWarning'
-    process.emitWarning(warning)
+    warn(
+      onWarning,
+      'SESSIONKIT_LISTENER_FAILED',
+      `a sessionkit store removal listener threw: ${errorText(error)}`,
+      error,
+    )
   }
 }

@@ -1,24 +1,15 @@
-import { invalidArgument } from '../errors.js'
-import { assertPartName, assertRecordId } from '../ids.js'
-import { checkTime, checkWriteOptions } from './arguments.js'
+import { assertPartName } from '../ids.js'
+import { checkCreateArgs, checkPatchMetaArgs, checkWriteOptions } from './arguments.js'
 import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta, WriteOptions } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
-import { storeFields } from './memory-input.js'
-import { EMPTY_DATA, headerData, jsonEqual, metaOf, newRecord, valueBytes } from './memory-record.js'
+import { factBytes, storeFields } from './memory-input.js'
+import { EMPTY_DATA, headerData, jsonEqual, metaOf, newRecord } from './memory-record.js'
+import { valueBytes } from './memory-size.js'
 
 /** Makes record `id`; `false` (nothing changed) when a live record or a live tombstone holds the id. */
 export function createRecord(engine: MemoryEngine, id: string, options: CreateOptions): boolean {
-  assertRecordId(id)
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument('create needs options with expiresAt')
-  checkTime(options.expiresAt, 'expiresAt')
-  if (options.tombstoneUntil !== undefined) checkTime(options.tombstoneUntil, 'tombstoneUntil')
   const now = engine.now()
-  if (options.expiresAt <= now) {
-    throw invalidArgument(
-      `expiresAt (${options.expiresAt}) must be after now (${now}); pass now + a TTL in ms`,
-    )
-  }
+  checkCreateArgs(id, options, now)
   let data = EMPTY_DATA
   let dataBytes = 0
   if (options.data !== undefined) {
@@ -41,11 +32,11 @@ export function patchRecordMeta(
   patch: Readonly<Record<string, JsonValue>>,
   options: PatchMetaOptions = {},
 ): RecordMeta | undefined {
+  checkPatchMetaArgs(id, patch, options)
   const maxBytes = engine.options.maxValueBytes
   const changes = storeFields(patch, maxBytes, 'patch')
   const conditions =
     options.ifData === undefined ? undefined : storeFields(options.ifData, maxBytes, 'ifData').fields
-  if (options.expiresAt !== undefined) checkTime(options.expiresAt, 'expiresAt')
   const now = engine.now()
   const record = engine.require(id, now)
   if (conditions !== undefined) {
@@ -60,7 +51,7 @@ export function patchRecordMeta(
   let delta = 0
   for (const key in changes.fields) {
     const value = changes.fields[key]!
-    if (Object.hasOwn(next, key)) delta -= key.length + valueBytes(next[key]!)
+    if (Object.hasOwn(next, key)) delta -= factBytes(key, valueBytes(next[key]!))
     if (value === null) delete next[key]
     else {
       next[key] = value

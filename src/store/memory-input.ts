@@ -2,10 +2,13 @@ import { invalidArgument } from '../errors.js'
 import { checkFields } from './arguments.js'
 import type { JsonValue } from './contract.js'
 import { frozenJsonCopy } from './memory-copy.js'
+import { FACT_OVERHEAD, ITEM_OVERHEAD } from './memory-record.js'
+import { heapOverhead } from './memory-size.js'
 
 /** A value checked, cloned and frozen for storing, with its estimated size. */
 export interface StoredJson {
   readonly value: JsonValue
+  /** Estimated heap bytes: the JSON text plus what its objects, arrays and strings cost. */
   readonly bytes: number
 }
 
@@ -20,7 +23,7 @@ export function storeJson(value: unknown, maxBytes: number, what: string): Store
   if (bytes > maxBytes) {
     throw invalidArgument(`${what} is ${bytes} bytes as JSON; the limit is ${maxBytes}`, { bytes, maxBytes })
   }
-  return { value: copy, bytes }
+  return { value: copy, bytes: bytes + heapOverhead(copy) }
 }
 
 /** The nesting limit of util/json.ts's check, which stored values have always had. */
@@ -41,7 +44,17 @@ export function storeFields(
   for (const key of Object.keys(value)) {
     const stored = storeJson(value[key], maxBytes, `${what}.${key}`)
     fields[key] = stored.value
-    bytes[key] = stored.bytes + key.length
+    bytes[key] = factBytes(key, stored.bytes)
   }
   return { fields, bytes }
+}
+
+/** Bytes counted for one map field whose value takes `valueBytes` (a map is a dictionary object). */
+export function fieldBytes(name: string, valueBytes: number): number {
+  return name.length + ITEM_OVERHEAD + valueBytes
+}
+
+/** Bytes counted for one header fact whose value takes `valueBytes` (a header is a small plain object). */
+export function factBytes(name: string, valueBytes: number): number {
+  return name.length + FACT_OVERHEAD + valueBytes
 }

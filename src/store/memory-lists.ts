@@ -10,7 +10,7 @@ import {
 } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
 import { type StoredJson, storeJson } from './memory-input.js'
-import { ITEM_OVERHEAD, type ListPart, PART_OVERHEAD } from './memory-record.js'
+import { ITEM_OVERHEAD, KEY_OVERHEAD, type ListPart, PART_OVERHEAD } from './memory-record.js'
 
 const EMPTY: readonly ListEntry[] = Object.freeze([])
 
@@ -45,6 +45,7 @@ export function pushList(
   let delta = part === undefined ? PART_OVERHEAD + name.length : 0
   for (let i = skipped; i < stored.length; i++) delta += stored[i]!.bytes + ITEM_OVERHEAD
   if (part !== undefined) for (let i = 0; i < droppedOld; i++) delta -= part.sizes[i]!
+  if (key !== undefined) delta += keyBytes(key) - keyBytes(forgotten(part))
   engine.checkBytes(record, delta)
 
   if (part === undefined) {
@@ -126,4 +127,15 @@ function remember(part: ListPart, key: string, first: number, last: number): voi
   part.keys ??= new Map()
   part.keys.set(key, [first, last])
   if (part.keys.size > IDEMPOTENCY_WINDOW) part.keys.delete(part.keys.keys().next().value!)
+}
+
+/** The key a new keyed push makes the list forget (its window is full), if any. */
+function forgotten(part: ListPart | undefined): string | undefined {
+  const keys = part?.keys
+  return keys !== undefined && keys.size >= IDEMPOTENCY_WINDOW ? keys.keys().next().value : undefined
+}
+
+/** Bytes counted for one remembered idempotency key. */
+export function keyBytes(key: string | undefined): number {
+  return key === undefined ? 0 : KEY_OVERHEAD + key.length
 }

@@ -2,8 +2,9 @@ import { invalidArgument, SessionKitError } from '../errors.js'
 import { checkFieldNames, checkUpdateMapArgs } from './arguments.js'
 import type { JsonValue, MapOps, MapSnapshot, MapUpdateResult, UpdateMapOptions } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
-import { type StoredJson, storeJson } from './memory-input.js'
-import { ITEM_OVERHEAD, type MapPart, PART_OVERHEAD, valueBytes } from './memory-record.js'
+import { fieldBytes, type StoredJson, storeJson } from './memory-input.js'
+import { type MapPart, PART_OVERHEAD } from './memory-record.js'
+import { valueBytes } from './memory-size.js'
 
 const EMPTY_ENTRIES: Readonly<Record<string, JsonValue>> = Object.freeze(Object.create(null))
 const MISSING: MapSnapshot = Object.freeze({ entries: EMPTY_ENTRIES, version: 0 })
@@ -62,14 +63,14 @@ export function updateMap(
   const put = (field: string, value: JsonValue, bytes: number): void => {
     const old = next[field]
     if (old === undefined) fields++
-    else delta -= valueBytes(old) + field.length + ITEM_OVERHEAD
+    else delta -= fieldBytes(field, valueBytes(old))
     next[field] = value
-    delta += bytes + field.length + ITEM_OVERHEAD
+    delta += fieldBytes(field, bytes)
   }
   for (const field of deletes) {
     const old = next[field]
     if (old === undefined) continue
-    delta -= valueBytes(old) + field.length + ITEM_OVERHEAD
+    delta -= fieldBytes(field, valueBytes(old))
     delete next[field]
     fields--
   }

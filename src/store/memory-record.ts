@@ -53,14 +53,20 @@ export interface MemoryRecord {
   bucket: number
   /** Estimated bytes of the whole record, parts included. */
   bytes: number
+  /** When the record was last used, as a count of uses: orders sessions and user scopes for byte eviction. */
+  used: number
 }
 
 /** Fixed bytes counted for a record besides its id, data and parts (object, LRU slot, bucket slot). */
 export const RECORD_OVERHEAD = 200
 /** Fixed bytes counted per part besides its name and content. */
 export const PART_OVERHEAD = 100
-/** Fixed bytes counted per list entry or map field besides its JSON. */
-export const ITEM_OVERHEAD = 40
+/** Fixed bytes counted per header fact besides its name and value (a property of a small object). */
+export const FACT_OVERHEAD = 80
+/** Fixed bytes counted per list entry or map field besides its JSON (slots, entry object). */
+export const ITEM_OVERHEAD = 256
+/** Fixed bytes counted per remembered idempotency key besides its length (map entry, sequence pair). */
+export const KEY_OVERHEAD = 160
 
 /**
  * A shared empty header, so records without data hold no object of their own. Headers are plain
@@ -91,6 +97,7 @@ export function newRecord(
     parts: undefined,
     bucket: 0,
     bytes: RECORD_OVERHEAD + id.length + dataBytes,
+    used: 0,
   }
 }
 
@@ -102,22 +109,6 @@ export function metaOf(record: MemoryRecord): RecordMeta {
     expiresAt: record.expiresAt,
     data: record.data,
   })
-}
-
-/** Bytes of a stored value, recomputed from the value (used when a field or entry is dropped). */
-export function valueBytes(value: JsonValue): number {
-  return Buffer.byteLength(JSON.stringify(value), 'utf8')
-}
-
-/** Freezes a freshly parsed JSON value all the way down, so readers can share it without copying. */
-export function deepFreeze<T extends JsonValue>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value
-  if (Array.isArray(value)) {
-    for (const item of value) deepFreeze(item)
-  } else {
-    for (const key in value) deepFreeze((value as Record<string, JsonValue>)[key] as JsonValue)
-  }
-  return Object.freeze(value)
 }
 
 /** Minimal structural equality for JSON values (key order does not matter). */

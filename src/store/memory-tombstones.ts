@@ -13,11 +13,19 @@ export const TOMBSTONE_BYTES = 100
 export interface Tombstones {
   /** Whether `id` has a tombstone still live at `now` (an expired one is dropped on the way). */
   has(id: string, now: number): boolean
-  /** Sets the tombstone of `id` until `until`, keeping a later one; returns the change in bytes. */
-  add(id: string, until: number, now: number): number
-  /** Drops the oldest tombstone; returns the bytes released (0 when there is none). */
-  dropOldest(): number
+  /** Sets the tombstone of `id` until `until`, keeping a later one. */
+  add(id: string, until: number, now: number): void
+  /** Drops the oldest tombstone; `false` when there is none. */
+  dropOldest(): boolean
+  /** Every live tombstone as `[digest, until]`, oldest first (snapshots). */
+  entries(now: number): IterableIterator<readonly [string, number]>
+  /** Puts back a tombstone read from a snapshot, by its digest. */
+  restore(digest: string, until: number): void
+  /** Drops every tombstone (a restore that failed part way). */
+  clear(): void
   readonly size: number
+  /** Bytes counted for them in `maxBytes`: {@link TOMBSTONE_BYTES} each. */
+  readonly bytes: number
 }
 
 /** Makes an empty set of tombstones holding at most `max`. */
@@ -35,11 +43,17 @@ export function createTombstones(max: number): Tombstones {
     return lastKey
   }
 
-  function dropOldest(): number {
+  function dropOldest(): boolean {
     const first = untilOf.keys().next()
-    if (first.done === true) return 0
+    if (first.done === true) return false
     untilOf.delete(first.value)
-    return TOMBSTONE_BYTES
+    return true
+  }
+
+  function set(key: string, until: number): void {
+    untilOf.delete(key)
+    untilOf.set(key, until)
+    while (untilOf.size > max) dropOldest()
   }
 
   return {
@@ -54,24 +68,30 @@ export function createTombstones(max: number): Tombstones {
     },
     add(id, until, now) {
       const key = keyOf(id)
-      let released = 0
       // Expired tombstones at the front go first, so a steady churn never waits for `max`.
       for (const [first, firstUntil] of untilOf) {
         if (firstUntil > now || first === key) break
         untilOf.delete(first)
-        released += TOMBSTONE_BYTES
       }
       const current = untilOf.get(key)
-      if (until <= now || (current !== undefined && current >= until)) return -released
-      if (current === undefined) released -= TOMBSTONE_BYTES
-      else untilOf.delete(key)
-      untilOf.set(key, until)
-      while (untilOf.size > max) released += dropOldest()
-      return -released
+      if (until <= now || (current !== undefined && current >= until)) return
+      set(key, until)
     },
     dropOldest,
+    *entries(now) {
+      for (const entry of untilOf) if (entry[1] > now) yield entry
+    },
+    restore(digest, until) {
+      if ((untilOf.get(digest) ?? 0) < until) set(digest, until)
+    },
+    clear() {
+      untilOf.clear()
+    },
     get size() {
       return untilOf.size
+    },
+    get bytes() {
+      return untilOf.size * TOMBSTONE_BYTES
     },
   }
 }

@@ -1,5 +1,6 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
 import { createSessionId } from '../ids.js'
+import { checkKnownKeys } from '../options.js'
 import { checkScanOptions, checkTime } from './arguments.js'
 import type {
   MapSnapshot,
@@ -23,6 +24,14 @@ import { readValue, writeValue } from './memory-values.js'
 
 export type { MemorySnapshotOptions, MemoryStoreOptions } from './memory-options.js'
 
+/** Options of `store.snapshot()`. */
+export interface MemorySnapshotCall {
+  /** Where to write. Default: the `snapshot.path` option. */
+  readonly path?: string
+  /** Replace a file the store could not read at start. Default `false`. */
+  readonly overwrite?: boolean
+}
+
 /**
  * The in-process `SessionStore`: bounded (LRU over `maxSessions` and `maxBytes`), expiring by the
  * injected clock, optionally saved to a snapshot file. Each call runs synchronously to completion,
@@ -32,14 +41,20 @@ export type { MemorySnapshotOptions, MemoryStoreOptions } from './memory-options
  * const store = createMemoryStore({ maxSessions: 10_000 }); await store.create(id, { expiresAt })
  */
 export interface MemoryStore extends SessionStore {
-  /** Writes a snapshot now (to `path`, default the configured one); resolves the number of records written. */
-  snapshot(path?: string): Promise<number>
+  /**
+   * Writes a snapshot now, to `path` (default the configured one), without holding the event loop
+   * more than a few ms at a time; resolves the number of records written. A file the store could
+   * not read at start is not replaced unless `overwrite` is set.
+   */
+  snapshot(options?: string | MemorySnapshotCall): Promise<number>
   /** Purges expired records and parts now, as the sweep timer does every `sweepIntervalMs`. */
   sweep(): void
   /** Records held, including expired ones not yet purged. */
   readonly size: number
-  /** Estimated bytes held (what `maxBytes` limits). */
+  /** Estimated heap bytes held (what `maxBytes` limits). */
   readonly bytes: number
+  /** The byte budget in force: the `maxBytes` option, or its default (a quarter of the heap limit). */
+  readonly maxBytes: number
 }
 
 const TRUE = Promise.resolve(true)
@@ -56,7 +71,7 @@ const NONE = Promise.resolve(undefined)
 export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
   const resolved = resolveMemoryOptions(options)
   const engine = createMemoryEngine(resolved)
-  const snapshots = createSnapshotter(engine, resolved.snapshot)
+  const snapshots = createSnapshotter(engine, resolved.snapshot, resolved.onWarning)
   snapshots.start()
   engine.flush()
   let closed = false
@@ -149,14 +164,14 @@ export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
     scan: (opts) => scanRecords(engine, () => closed, opts),
     count: (opts) => run(() => countRecords(engine, opts)),
     subscribe: (listener) => engine.subscribe(listener),
-    snapshot(path) {
+    snapshot(options) {
       if (closed) return Promise.reject(closedError())
-      if (path === undefined && resolved.snapshot === undefined) {
-        return Promise.reject(
-          invalidArgument('snapshot() needs a path when the store has no snapshot option'),
-        )
+      try {
+        const { path, overwrite } = snapshotCall(options, resolved.snapshot?.path)
+        return snapshots.save(path, overwrite)
+      } catch (error) {
+        return Promise.reject(error)
       }
-      return snapshots.save(path)
     },
     sweep,
     get size() {
@@ -165,6 +180,7 @@ export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
     get bytes() {
       return engine.totalBytes
     },
+    maxBytes: resolved.maxBytes,
     async close() {
       if (closed) return
       closed = true
@@ -198,6 +214,25 @@ function countRecords(engine: MemoryEngine, options: { readonly prefix?: string 
   let n = 0
   for (const record of engine.records()) if (record.expiresAt > now && record.id.startsWith(prefix)) n++
   return n
+}
+
+function snapshotCall(
+  options: string | MemorySnapshotCall | undefined,
+  configured: string | undefined,
+): { readonly path: string; readonly overwrite: boolean } {
+  const call = typeof options === 'string' ? { path: options } : (options ?? {})
+  if (typeof call !== 'object' || call === null) {
+    throw invalidArgument('store.snapshot() takes a path or { path, overwrite }')
+  }
+  checkKnownKeys(call, ['path', 'overwrite'], { what: 'store.snapshot()', code: 'INVALID_ARGUMENT' })
+  const path = call.path ?? configured
+  if (typeof path !== 'string' || path === '') {
+    throw invalidArgument('store.snapshot() needs a path when the store has no snapshot option')
+  }
+  if (call.overwrite !== undefined && typeof call.overwrite !== 'boolean') {
+    throw invalidArgument('store.snapshot() option "overwrite" must be a boolean')
+  }
+  return { path, overwrite: call.overwrite ?? false }
 }
 
 function closedError(): SessionKitError {

@@ -1,6 +1,6 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
 import { assertRecordId } from '../ids.js'
-import { checkFields, checkTime } from './arguments.js'
+import { checkFields, checkOptionKeys, checkTime } from './arguments.js'
 import type { RenameOptions } from './contract.js'
 
 /**
@@ -25,6 +25,7 @@ export function checkRenameArgs(
   if (typeof options !== 'object' || options === null) {
     throw invalidArgument('rename needs options with tombstoneUntil (epoch ms)')
   }
+  checkOptionKeys(options, ['tombstoneUntil', 'expiresAt', 'patch', 'ifData'], 'rename')
   const given = options as Partial<RenameOptions>
   checkTime(given.tombstoneUntil, 'tombstoneUntil')
   if (given.expiresAt !== undefined) checkTime(given.expiresAt, 'expiresAt')
@@ -32,7 +33,12 @@ export function checkRenameArgs(
   if (given.ifData !== undefined) checkFields(given.ifData, 'ifData')
 }
 
-/** The error of a `rename` whose target is held by a live record or a live tombstone. */
+/**
+ * The error (`CONFLICT`) of a `rename` whose target is held by a live record or a live tombstone.
+ *
+ * @example
+ * if (taken) throw renameTargetTaken(toId)
+ */
 export function renameTargetTaken(toId: string): SessionKitError {
   return new SessionKitError(
     'CONFLICT',

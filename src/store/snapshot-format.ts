@@ -1,41 +1,67 @@
-import { assertFieldName, assertPartName, assertRecordId } from '../ids.js'
-import type { JsonValue, ListEntry } from './contract.js'
-import {
-  deepFreeze,
-  headerData,
-  ITEM_OVERHEAD,
-  type ListPart,
-  type MemoryRecord,
-  newRecord,
-  PART_OVERHEAD,
-  type Part,
-  valueBytes,
-} from './memory-record.js'
+import type { JsonValue, PartDump } from './contract.js'
+import type { MemoryRecord, Part } from './memory-record.js'
 
-/** The `format` named in a snapshot's first line. */
+// The snapshot file, version 2: one JSON document per line, so a file of any size is written and
+// read a line at a time and no line is bigger than one stored value.
+//
+//   {"format":"sessionkit-memory-snapshot","version":2,"savedAt":<ms>}
+//   {"record":<id>,"createdAt":<ms>,"expiresAt":<ms>,"data":{...},"parts":<n>}
+//   {"part":<name>,"kind":"value","version":<n>,"value":<json>[,"expiresAt":<ms>]}
+//   {"part":<name>,"kind":"list","live":<bool>,"lastSeq":<n>,"entries":<n>,"keys":[[key,first,last]...][,"expiresAt":<ms>]}
+//   <entry json>                                   one line per list entry, oldest first
+//   {"part":<name>,"kind":"map","version":<n>,"fields":<n>[,"expiresAt":<ms>]}
+//   [<field>,<json>]                               one line per map field, in insertion order
+//   {"tombstone":<digest>,"until":<ms>}            after the records: an ended id's tombstone
+//   {"chunk":<k>,"records":<n>,"sha256":<hex>}     after about every MiB, between records
+//   {"end":"sessionkit-memory-snapshot","records":<n>,"chunks":<n>,"sha256":<hex>}
+//
+// Records come least recently used first, so a restore rebuilds the LRU order. Tombstones are
+// keyed by the digest the store keeps (never an id) and come oldest first, after every record. Each `sha256` is
+// the hash of every byte of the file before its line: a reader checks each chunk before it
+// keeps its records, so a damaged, truncated or reordered file is refused, never half-loaded.
+
+/** The `format` named in a snapshot's first line (and in its trailer). */
 export const SNAPSHOT_FORMAT = 'sessionkit-memory-snapshot'
-/** The snapshot layout version this code writes and reads. */
-export const SNAPSHOT_VERSION = 1
+/** The layout version this code writes. */
+export const SNAPSHOT_VERSION = 2
+/** The layout versions this code reads: 1 (one line per record, one hash at the end) and 2. */
+export const READABLE_VERSIONS: readonly number[] = [1, 2]
+/** About how many bytes of records go between two chunk checks. */
+export const CHUNK_BYTES = 1 << 20
 
-type Json = Record<string, JsonValue>
+/**
+ * A part as captured for a save: the frozen values it held at that instant, as `readRecord` gives
+ * them, and for a list also whether it is live (a deleted list keeps its counter) and its
+ * remembered idempotency keys as `[key, first seq, last seq]`.
+ */
+type CapturedPart =
+  | Extract<PartDump, { kind: 'value' | 'map' }>
+  | (Extract<PartDump, { kind: 'list' }> & {
+      readonly live: boolean
+      readonly keys: readonly (readonly [string, number, number])[]
+    })
 
-/** One record as a line of the snapshot (no newline). */
-export function encodeRecord(record: MemoryRecord): string {
-  const parts: Record<string, Json> = {}
-  if (record.parts !== undefined) {
-    for (const [name, part] of record.parts) parts[name] = encodePart(part)
-  }
-  return JSON.stringify({
-    id: record.id,
-    createdAt: record.createdAt,
-    expiresAt: record.expiresAt,
-    data: record.data,
-    parts,
-  })
+/** One record as it was at one instant: cheap to take (stored values are frozen and shared). */
+export interface CapturedRecord {
+  readonly id: string
+  readonly createdAt: number
+  readonly expiresAt: number
+  readonly data: Readonly<Record<string, JsonValue>>
+  readonly parts: readonly (readonly [string, CapturedPart])[]
 }
 
-function encodePart(part: Part): Json {
-  const expiry: Json = part.expiresAt === undefined ? {} : { expiresAt: part.expiresAt }
+/**
+ * Takes a record's state in one synchronous step: references to its frozen values and a copy of
+ * each list's entry array (the array itself changes on push). Encoding it may then take its time.
+ */
+export function captureRecord(record: MemoryRecord): CapturedRecord {
+  const parts: [string, CapturedPart][] = []
+  for (const [name, part] of record.parts ?? []) parts.push([name, capturePart(part)])
+  return { id: record.id, createdAt: record.createdAt, expiresAt: record.expiresAt, data: record.data, parts }
+}
+
+function capturePart(part: Part): CapturedPart {
+  const expiry = part.expiresAt === undefined ? {} : { expiresAt: part.expiresAt }
   switch (part.kind) {
     case 'value':
       return { kind: 'value', value: part.current.value, version: part.current.version, ...expiry }
@@ -46,126 +72,82 @@ function encodePart(part: Part): Json {
         kind: 'list',
         live: part.live,
         lastSeq: part.lastSeq,
-        values: part.entries.map((e) => e.value),
-        keys: part.keys === undefined ? [] : [...part.keys].map(([k, [f, l]]) => [k, f, l]),
+        entries: part.entries.slice(),
+        keys: part.keys === undefined ? [] : [...part.keys].map(([k, [f, l]]) => [k, f, l] as const),
         ...expiry,
       }
   }
 }
 
 /**
- * Rebuilds a record from its snapshot line, dropping parts expired by `now`; `undefined` when the
- * record itself has expired. Throws an `Error` saying what is wrong (the caller adds the line number).
+ * The lines of one captured record, without newlines: its header, then each part's line and, for
+ * lists and maps, one line per entry or field. A generator, so a big list is encoded a line at a
+ * time between yields to the event loop.
  */
-export function decodeRecord(line: string, now: number): MemoryRecord | undefined {
-  const raw = object(JSON.parse(line), 'record')
-  assertRecordId(raw.id)
-  const createdAt = time(raw.createdAt, 'createdAt')
-  const expiresAt = time(raw.expiresAt, 'expiresAt')
-  if (expiresAt <= now) return undefined
-  const data = object(raw.data, 'data')
-  let dataBytes = 0
-  for (const key of Object.keys(data)) {
-    assertFieldName(key)
-    dataBytes += key.length + valueBytes(data[key]!)
-  }
-  const record = newRecord(raw.id, createdAt, expiresAt, headerData(deepFreeze(data)), dataBytes)
-  const parts = object(raw.parts, 'parts')
-  for (const name of Object.keys(parts)) {
-    assertPartName(name)
-    const part = decodePart(object(parts[name], `part ${name}`), name, now)
-    if (part === undefined) continue
-    record.parts ??= new Map()
-    record.parts.set(name, part)
-    record.bytes += part.bytes
-  }
-  return record
-}
-
-function decodePart(raw: Json, name: string, now: number): Part | undefined {
-  const expiresAt = raw.expiresAt === undefined ? undefined : time(raw.expiresAt, 'part expiresAt')
-  const expired = expiresAt !== undefined && expiresAt <= now
-  const overhead = PART_OVERHEAD + name.length
-  switch (raw.kind) {
-    case 'value': {
-      if (expired) return undefined
-      const value = deepFreeze(raw.value as JsonValue)
-      if (value === undefined) throw new Error(`part ${name} has no value`)
-      const current = Object.freeze({ value, version: count(raw.version, 'version', 1) })
-      return { kind: 'value', current, expiresAt, bytes: overhead + valueBytes(value) }
-    }
-    case 'map': {
-      if (expired) return undefined
-      const entries = object(raw.entries, `part ${name} entries`)
-      let bytes = overhead
-      for (const field of Object.keys(entries)) {
-        assertFieldName(field)
-        bytes += field.length + valueBytes(entries[field]!) + ITEM_OVERHEAD
+export function* recordLines(record: CapturedRecord): Generator<string, void, undefined> {
+  yield JSON.stringify({
+    record: record.id,
+    createdAt: record.createdAt,
+    expiresAt: record.expiresAt,
+    data: record.data,
+    parts: record.parts.length,
+  })
+  for (const [name, part] of record.parts) {
+    const expiry = part.expiresAt === undefined ? {} : { expiresAt: part.expiresAt }
+    switch (part.kind) {
+      case 'value':
+        yield JSON.stringify({
+          part: name,
+          kind: 'value',
+          version: part.version,
+          value: part.value,
+          ...expiry,
+        })
+        break
+      case 'list':
+        yield JSON.stringify({
+          part: name,
+          kind: 'list',
+          live: part.live,
+          lastSeq: part.lastSeq,
+          entries: part.entries.length,
+          keys: part.keys,
+          ...expiry,
+        })
+        for (const entry of part.entries) yield JSON.stringify(entry.value)
+        break
+      case 'map': {
+        const fields = Object.keys(part.entries)
+        yield JSON.stringify({
+          part: name,
+          kind: 'map',
+          version: part.version,
+          fields: fields.length,
+          ...expiry,
+        })
+        for (const field of fields) yield JSON.stringify([field, part.entries[field]])
+        break
       }
-      const frozen = deepFreeze(Object.assign(Object.create(null), entries))
-      const version = count(raw.version, 'version', 1)
-      return { kind: 'map', entries: frozen, count: Object.keys(entries).length, version, expiresAt, bytes }
     }
-    case 'list':
-      return decodeList(raw, name, expired ? undefined : expiresAt, expired, overhead)
-    default:
-      throw new Error(`part ${name} has an unknown kind ${JSON.stringify(raw.kind)}`)
   }
 }
 
-function decodeList(
-  raw: Json,
-  name: string,
-  expiresAt: number | undefined,
-  expired: boolean,
-  overhead: number,
-): ListPart {
-  const lastSeq = count(raw.lastSeq, 'lastSeq', 0)
-  const values = raw.values
-  if (!Array.isArray(values) || values.length > lastSeq) throw new Error(`part ${name} has bad values`)
-  const keys = raw.keys
-  if (!Array.isArray(keys)) throw new Error(`part ${name} has bad keys`)
-  const live = raw.live !== false && !expired
-  const part: ListPart = {
-    kind: 'list',
-    live,
-    entries: [],
-    sizes: [],
-    lastSeq,
-    keys: undefined,
-    expiresAt: live ? expiresAt : undefined,
-    bytes: overhead,
-  }
-  if (!live) return part
-  const first = lastSeq - values.length + 1
-  for (let i = 0; i < values.length; i++) {
-    const value = deepFreeze(values[i] as JsonValue)
-    const size = valueBytes(value) + ITEM_OVERHEAD
-    part.entries.push(Object.freeze({ seq: first + i, value }) as ListEntry)
-    part.sizes.push(size)
-    part.bytes += size
-  }
-  for (const entry of keys) {
-    if (!Array.isArray(entry) || typeof entry[0] !== 'string') throw new Error(`part ${name} has a bad key`)
-    part.keys ??= new Map()
-    part.keys.set(entry[0], [count(entry[1], 'key seq', 1), count(entry[2], 'key seq', 1)])
-  }
-  return part
+/** A tombstone line: the id's digest and the instant until which the id may not be used again. */
+export function tombstoneLine(digest: string, until: number): string {
+  return JSON.stringify({ tombstone: digest, until })
 }
 
-function object(value: unknown, what: string): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new Error(`${what} is not an object`)
-  return value as Json
+/** The first line of a file. */
+export function headerLine(savedAt: number): string {
+  return JSON.stringify({ format: SNAPSHOT_FORMAT, version: SNAPSHOT_VERSION, savedAt })
 }
 
-function time(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${what} is not a number`)
-  return value
+/** A chunk check: `records` records since the last check, `sha256` of every byte before this line. */
+export function chunkLine(chunk: number, records: number, sha256: string): string {
+  return JSON.stringify({ chunk, records, sha256 })
 }
 
-function count(value: unknown, what: string, min: number): number {
-  if (!Number.isSafeInteger(value) || (value as number) < min)
-    throw new Error(`${what} is not an integer >= ${min}`)
-  return value as number
+/** The last line of a file. */
+export function trailerLine(records: number, chunks: number, sha256: string): string {
+  return JSON.stringify({ end: SNAPSHOT_FORMAT, records, chunks, sha256 })
 }

@@ -75,6 +75,8 @@ export const scanChecks: readonly StoreCheck[] = [
         'boolean',
       ])
       expect(c.scan).toBe(true)
+      const timeout = c.commandTimeoutMs
+      expect(timeout === undefined || (Number.isSafeInteger(timeout) && timeout > 0)).toBe(true)
       expect(typeof store.clock.now()).toBe('number')
       expect(c.expiryEvents ? typeof store.subscribe : 'function').toBe('function')
     },

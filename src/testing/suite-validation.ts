@@ -144,4 +144,48 @@ export const validationChecks: readonly StoreCheck[] = [
       await unchanged(t)
     },
   },
+  {
+    name: 'options with an unknown key (a misspelt one) are INVALID_ARGUMENT and change nothing',
+    async run(t) {
+      await seeded(t)
+      const s = t.store
+      const id = t.id('a')
+      const typo = <T>(options: T) => options as never
+      await t.fails(() => s.create(t.id('b'), typo({ expiresAt: t.at(MINUTE), dta: {} })), 'INVALID_ARGUMENT')
+      await t.fails(() => s.setValue(id, 'state', 2, typo({ ifversion: 0 })), 'INVALID_ARGUMENT')
+      await t.fails(
+        () => s.push(id, 'log', ['x'], typo({ max: 10, idempotencykey: 'k' })),
+        'INVALID_ARGUMENT',
+      )
+      await t.fails(
+        () => s.updateMap(id, 'cart', { set: { f: 2 } }, typo({ maxField: 5 })),
+        'INVALID_ARGUMENT',
+      )
+      await t.fails(() => s.updateMap(id, 'cart', typo({ sets: { f: 2 } })), 'INVALID_ARGUMENT')
+      await t.fails(() => s.patchMeta(id, { k: 2 }, typo({ ifdata: { k: 1 } })), 'INVALID_ARGUMENT')
+      await t.fails(() => s.deletePart(id, 'state', typo({ expiresat: t.at(MINUTE) })), 'INVALID_ARGUMENT')
+      await t.fails(() => s.rangeBySeq(id, 'log', typo({ limit: 5, afterseq: 0 })), 'INVALID_ARGUMENT')
+      await t.fails(() => s.count(typo({ prefx: 'a' })), 'INVALID_ARGUMENT')
+      await t.fails(
+        () => s.rename(id, t.id('c'), typo({ tombstoneUntil: t.at(MINUTE), ifdata: { k: 9 } })),
+        'INVALID_ARGUMENT',
+      )
+      await t.fails(
+        () => s.create(t.id('b'), typo({ expiresAt: t.at(MINUTE), tombstoneUntill: t.at(MINUTE) })),
+        'INVALID_ARGUMENT',
+      )
+      // The optional calls, where the store has them.
+      if (s.touchMeta !== undefined) {
+        const touchMeta = s.touchMeta.bind(s)
+        await t.fails(() => touchMeta(id, t.at(MINUTE), typo({ notafter: 'a' })), 'INVALID_ARGUMENT')
+      }
+      if (s.mergeValue !== undefined) {
+        const mergeValue = s.mergeValue.bind(s)
+        await t.fails(() => mergeValue(id, 'state', { k: 1 }, typo({ maxbytes: 10 })), 'INVALID_ARGUMENT')
+      }
+      t.expect(await s.meta(t.id('b'))).toBe(undefined)
+      t.expect(await s.meta(t.id('c'))).toBe(undefined)
+      await unchanged(t)
+    },
+  },
 ]

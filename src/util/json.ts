@@ -79,3 +79,26 @@ function walk(value: unknown, depthLeft: number, path: string, what: string): as
       throw invalidArgument(`${path} must be JSON; got ${typeof value}`)
   }
 }
+
+/**
+ * Checks `value` like {@link checkJson} and returns its JSON text with object keys sorted, so equal
+ * values give equal text: a store that compares values as text (an `ifData` condition of
+ * `patchMeta`) stores and compares this form.
+ *
+ * @example
+ * canonicalJson({ b: 1, a: [2] }, { maxBytes: 1024 }, 'data.plan') // '{"a":[2],"b":1}'
+ */
+export function canonicalJson(value: unknown, limits: JsonLimits, what: string): string {
+  const text = checkJson(value, limits, what)
+  if (typeof value !== 'object' || value === null) return text
+  // checkJson has walked it: plain JSON, so sorting it directly gives the text of the same value.
+  return JSON.stringify(sortKeys(value as JsonValue))
+}
+
+function sortKeys(value: JsonValue): JsonValue {
+  if (typeof value !== 'object' || value === null) return value
+  if (Array.isArray(value)) return value.map(sortKeys)
+  const out: Record<string, JsonValue> = {}
+  for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, JsonValue>)[key]!)
+  return out
+}

@@ -185,6 +185,12 @@ describe('grouping accuracy on a generated corpus', () => {
         const r = await replay(corpus, true, replicas)
         results.set(name, r)
         expectRecipeAccuracy(r)
+        // One round trip per detect() and per bindReply(), and one seed read per replica.
+        expect(r.roundTrips).toEqual({
+          detect: r.requests + 3,
+          bind: r.roundTrips!.binds,
+          binds: r.roundTrips!.binds,
+        })
       } finally {
         await replicas.close()
       }

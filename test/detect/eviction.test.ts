@@ -27,7 +27,7 @@ describe('bounds', () => {
     expect(a3.sessionId).toBe(a.first.sessionId)
     play(detector, 'c', 1)
     expect(detector.size).toBe(2)
-    const m = detector.metrics()
+    const m = detector.stats()
     expect(m.evictions).toEqual({ capacity: 1, idle: 0, forgotten: 0 })
     // `b`'s keys went with it: its next turn matches nothing.
     const b3 = turn(detector, [...b.h, user('b more')])
@@ -47,7 +47,7 @@ describe('bounds', () => {
     expect(detector.size).toBe(1)
     clock.advance(2 * MIN)
     expect(detector.size).toBe(0)
-    expect(detector.metrics()).toMatchObject({ active: 0, indexKeys: 0, evictions: { idle: 1 } })
+    expect(detector.stats()).toMatchObject({ active: 0, indexKeys: 0, evictions: { idle: 1 } })
     expect(turn(detector, [...a.h, user('back')]).kind).toBe('fragmented')
   })
 
@@ -56,13 +56,13 @@ describe('bounds', () => {
     const a = play(detector, 'a', 2)
     expect(detector.forget(a.first.sessionId)).toBe(true)
     expect(detector.forget(a.first.sessionId)).toBe(false)
-    expect(detector.metrics()).toMatchObject({ active: 0, indexKeys: 0, evictions: { forgotten: 1 } })
+    expect(detector.stats()).toMatchObject({ active: 0, indexKeys: 0, evictions: { forgotten: 1 } })
   })
 
   it('keeps at most maxKeysPerSession keys per session, oldest out first', () => {
     const { detector } = setup({ maxKeysPerSession: 4, fuzzy: false })
     const a = play(detector, 'a', 10)
-    expect(detector.metrics().indexKeys).toBe(4)
+    expect(detector.stats().indexKeys).toBe(4)
     // The latest state still continues exactly...
     expect(turn(detector, [...a.h, user('next')]).kind).toBe('continued')
     // ...but a fork at the start is gone from the index (and fuzzy matching is off).
@@ -73,7 +73,7 @@ describe('bounds', () => {
   it('keeps the index bounded under many sessions', () => {
     const { detector } = setup({ maxSessions: 50, maxKeysPerSession: 8 })
     for (let i = 0; i < 200; i++) play(detector, `s${i}`, 3)
-    const m = detector.metrics()
+    const m = detector.stats()
     expect(m.active).toBe(50)
     expect(m.indexKeys).toBeLessThanOrEqual(50 * 8)
     expect(m.evictions.capacity).toBe(150)
@@ -85,7 +85,7 @@ describe('bounds', () => {
     const a = detector.detect({ messages: [user('a question')] })
     const b = turn(detector, [user('b question')], assistant('b answer'))
     expect(detector.bindReply(a, assistant('a answer'))).toBe(false)
-    expect(detector.metrics().evictions.capacity).toBe(1)
+    expect(detector.stats().evictions.capacity).toBe(1)
     const next = turn(detector, [user('b question'), assistant('b answer'), user('b more')])
     expect(next).toMatchObject({ kind: 'continued', sessionId: b.sessionId })
     expect(turn(detector, [user('a question'), assistant('a answer'), user('a more')]).kind).toBe(
@@ -120,6 +120,6 @@ describe('bounds', () => {
       })
     }
     for (const { id } of kept) detector.forget(id)
-    expect(detector.metrics()).toMatchObject({ active: 0, indexKeys: 0 })
+    expect(detector.stats()).toMatchObject({ active: 0, indexKeys: 0 })
   })
 })

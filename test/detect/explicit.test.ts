@@ -11,7 +11,7 @@ describe('explicit session ids', () => {
     })
     expect(d1).toMatchObject({ kind: 'new', explicit: true })
     expect(d2).toMatchObject({ kind: 'continued', explicit: true, sessionId: d1.sessionId, similarity: 1 })
-    expect(detector.metrics().explicit).toBe(2)
+    expect(detector.stats().explicit).toBe(2)
   })
 
   it('scopes an id by tenant: the same id from two tenants opens two sessions', () => {
@@ -54,14 +54,14 @@ describe('explicit session ids', () => {
       )
     }
     expect(detector.size).toBe(0)
-    expect(detector.metrics().requests).toBe(4)
+    expect(detector.stats().requests).toBe(4)
   })
 
   it('bindReply on an explicit detection does nothing and says so', () => {
     const { detector } = setup()
     const d = detector.detect({ messages: [user('Hi')], explicitId: 'abc12345' })
     expect(detector.bindReply(d, assistant('Hello'))).toBe(false)
-    expect(detector.metrics().repliesBound).toBe(0)
+    expect(detector.stats().repliesBound).toBe(0)
   })
 
   it('keeps tenants apart even if their keys collided, as tenants come and go', () => {

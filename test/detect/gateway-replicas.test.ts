@@ -4,9 +4,11 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import Anthropic from '@anthropic-ai/sdk'
 import OpenAI from 'openai'
+import parsePrometheusTextFormat from 'parse-prometheus-text-format'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type StandInUpstream, startStandInUpstream } from '../../examples/gateway-upstream.js'
 import { listen } from '../../examples/http-helpers.js'
+import { seedShapedMetrics } from '../helpers/gateway-metrics.js'
 import { redisClusterNodes, redisPort, uniquePrefix } from '../helpers/redis-clients.js'
 
 const gatewayFile = join(import.meta.dirname, '../../examples/gateway.ts')
@@ -183,6 +185,25 @@ for (const [name, available, redisArgs] of setups) {
         expect(c.seen.map((s) => s.kind)).toEqual(['new', 'continued', 'continued', 'continued', 'continued'])
       }
       expect(new Set(ids.map((s) => [...s][0])).size).toBe(conversations.length)
+    })
+
+    it("serves each replica's metrics: the documented JSON shape, and Prometheus with shared detection and limits", async () => {
+      let requests = 0
+      for (const g of gateways) {
+        await seedShapedMetrics(g.url)
+        const text = await (await fetch(`${g.url}/metrics?format=prometheus`)).text()
+        const value = (name: string, labels: Record<string, string> = {}) =>
+          Number(
+            parsePrometheusTextFormat(text)
+              .find((f) => f.name === name)
+              ?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value,
+          )
+        expect(value('sessionkit_detections_degraded_total')).toBe(0)
+        expect(value('sessionkit_detection_index_round_trips_total')).toBeGreaterThan(0)
+        requests += value('sessionkit_rate_limit_decisions_total', { result: 'allowed' })
+      }
+      // Every request of the test above passed one replica's limiter (30 chat calls).
+      expect(requests).toBeGreaterThanOrEqual(30)
     })
 
     it('binds nothing for a stream the client aborts: its retry is a retry', async () => {

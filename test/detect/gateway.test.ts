@@ -1,5 +1,7 @@
+import parsePrometheusTextFormat from 'parse-prometheus-text-format'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Gateway, startGateway } from '../../examples/gateway.js'
+import { seedShapedMetrics } from '../helpers/gateway-metrics.js'
 
 let gw: Gateway
 
@@ -70,11 +72,30 @@ describe('examples/gateway.ts over real HTTP', () => {
     expect(notJson.status).toBe(400)
     const badId = await chat([{ role: 'user', content: 'x' }], { 'x-session-id': 'bad id' })
     expect(badId.status).toBe(400)
-    const metrics = (await (await fetch(`${gw.url}/metrics`)).json()) as {
-      requests: number
-      repliesBound: number
-    }
-    expect(metrics.requests).toBeGreaterThanOrEqual(8)
-    expect(metrics.repliesBound).toBeGreaterThanOrEqual(5)
+    // The shape the gateway's documentation promises (../shared/seeds), snake_case.
+    const metrics = await seedShapedMetrics(gw.url)
+    const stats = gw.detector.stats()
+    expect(metrics.sessions).toMatchObject({
+      active_count: stats.active,
+      total_created: stats.totalCreated,
+      fuzzy_matches: stats.byKind.fuzzy,
+      longest_session: stats.longestSession,
+    })
+    // Hits over requests placed in a session (one malformed explicit id above was refused).
+    const placed = Object.values(stats.byKind).reduce((a, b) => a + b, 0)
+    const hits = placed - stats.byKind.new - stats.byKind.fragmented
+    expect(metrics.sessions.cache_hit_rate).toBeCloseTo(hits / placed, 3)
+    expect(metrics.sessions.average_session_length).toBeCloseTo(stats.averageSessionLength, 3)
+    expect(metrics.performance.session_lookup_ms).toBeGreaterThan(0)
+    expect(metrics.performance.hash_computation_ms).toBeGreaterThan(0)
+
+    const prometheus = await fetch(`${gw.url}/metrics?format=prometheus`)
+    expect(prometheus.headers.get('content-type')).toContain('text/plain; version=0.0.4')
+    const families = parsePrometheusTextFormat(await prometheus.text())
+    expect(
+      families.find((f) => f.name === 'sessionkit_detector_sessions_created_total')?.metrics[0]?.value,
+    ).toBe(String(stats.totalCreated))
+    const json = (await (await fetch(`${gw.url}/metrics?format=json`)).json()) as Record<string, unknown>
+    expect(json.sessionkit_detector_replies_bound_total).toBe(stats.repliesBound)
   })
 })

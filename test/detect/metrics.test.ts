@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { detectionKinds } from '../../src/detect/index.js'
 import { assistant, setup, system, turn, user } from './helpers.js'
 
-describe('metrics()', () => {
+describe('stats()', () => {
   it('starts at zero', () => {
     const { detector } = setup()
-    const m = detector.metrics()
+    const m = detector.stats()
     expect(m).toMatchObject({
       active: 0,
       totalCreated: 0,
@@ -34,7 +34,7 @@ describe('metrics()', () => {
     turn(detector, [user('b1')])
     turn(detector, [user('c1'), assistant('never seen'), user('c2')])
     turn(detector, [user('a1'), assistant('r1'), user('start over')], undefined, { explicitId: a1.sessionId })
-    const m = detector.metrics()
+    const m = detector.stats()
     expect(m.requests).toBe(7)
     expect(m.byKind).toEqual({ new: 2, continued: 3, retry: 1, fork: 0, fuzzy: 0, reset: 0, fragmented: 1 })
     expect(m.hitRate).toBeCloseTo(4 / 7, 10)
@@ -59,7 +59,7 @@ describe('metrics()', () => {
   it('keeps its timing samples bounded (the last 1,024)', () => {
     const { detector } = setup()
     for (let i = 0; i < 3_000; i++) detector.detect({ messages: [user(`q${i}`)] })
-    const m = detector.metrics()
+    const m = detector.stats()
     expect(m.requests).toBe(3_000)
     expect(Number.isFinite(m.hashMs.p99)).toBe(true)
   })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { createManualClock } from '../../src/clock.js'
 import { isSessionKitError } from '../../src/errors.js'
 import { createSessionKit } from '../../src/kit.js'
 import { makeKit, T0 } from '../helpers/kit.js'
@@ -166,6 +167,7 @@ forEachStore((fixture) => {
         evicted: 0,
         rotated: 0,
         lookups: { hits: 1, misses: 1, hitRate: 0.5 },
+        summaries: { calls: 0, failures: 0, timeouts: 0 },
       })
     })
 
@@ -187,11 +189,32 @@ forEachStore((fixture) => {
 })
 
 describe('kit options', () => {
+  it('ttl.absoluteMs below the default idle time is taken: the session ends at its absolute end', async () => {
+    const clock = createManualClock(Date.parse('2026-01-01T00:00:00Z'))
+    const kit = createSessionKit({ clock, ttl: { absoluteMs: 10 * 60_000 } })
+    const s = await kit.create()
+    expect((await s.info())?.expiresAt).toBe(clock.now() + 10 * 60_000)
+    clock.advance(10 * 60_000)
+    expect(await kit.get(s.id)).toBeUndefined()
+    const error = (() => {
+      try {
+        createSessionKit({ ttl: { idleMs: 60_000, absoluteMs: 1000 } })
+      } catch (e) {
+        return e as Error
+      }
+    })()
+    expect(error?.message).toContain('could never apply')
+    await kit.close()
+  })
+
   it('are checked once, with INVALID_CONFIG naming the option', () => {
     const bad = [
       [{ ttl: { idleMs: -1 } }, 'ttl.idleMs'],
       [{ ttl: { idleMs: 60_000, absoluteMs: 1000 } }, 'ttl.absoluteMs'],
+      [{ concurrency: { queueTimeoutMs: 0 } }, 'concurrency.queueTimeoutMs'],
       [{ cart: { maxLines: 0 } }, 'cart.maxLines'],
+      [{ cart: { maxLines: 10_000, maxQuantity: 1_000_000 } }, 'cart.maxUnitPrice'],
+      [{ state: { initial: { at: new Date() } } }, 'state.initial'],
       [{ preferences: { schema: { parse() {} } } }, 'preferences.schema'],
       [{ store: {} }, 'store'],
       [{ tll: {} }, 'options'],

@@ -1,12 +1,11 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/clock.js'
+import { createHistory, parseHistoryOptions } from '../../src/history/index.js'
 import {
   checkToolPairs,
   countMessageTokens,
-  createHistory,
   type MessageInput,
-  parseHistoryOptions,
   selectContext,
   toOpenAIMessages,
 } from '../../src/index.js'
@@ -23,6 +22,12 @@ const limits = fc.record({
   pinSystem: fc.boolean(),
   startOnUser: fc.boolean(),
 })
+
+/** The limits as call options: `reserve` is this test's own (turned into `reserveTokens` by budgetOf). */
+function optionsOf(l: { reserve: number } & Record<string, unknown>) {
+  const { reserve: _, ...options } = l
+  return options
+}
 
 function budgetOf(l: { maxTokens: number | undefined; reserve: number }) {
   if (l.maxTokens === undefined) return { options: {}, budget: Number.POSITIVE_INFINITY }
@@ -59,7 +64,7 @@ describe('selectContext under random histories and limits', () => {
         (log, l, w) => {
           const { options, budget } = budgetOf(l)
           const scores = w === undefined ? undefined : log.map((_, i) => Math.sin(i * 7.3))
-          const sel = selectContext(log, { ...options, ...l, scores, relevanceWeight: w })
+          const sel = selectContext(log, { ...options, ...optionsOf(l), scores, relevanceWeight: w })
           expectSound(sel.messages, log, sel.tokens, budget)
           expect(sel.tokens).toBe(sel.messages.reduce((s, m) => s + countMessageTokens(m), 0))
           expect(sel.messages.length).toBeLessThanOrEqual(l.maxMessages ?? Number.POSITIVE_INFINITY)
@@ -98,7 +103,7 @@ forEachStore((fixture) => {
         async (log, l, summarize) => {
           const { h, stored } = await storeLog(log)
           const { options: budget, budget: limit } = budgetOf(l)
-          const ctx = await h.context({ ...budget, ...l, summarize })
+          const ctx = await h.context({ ...budget, ...optionsOf(l), summarize })
           const same = ctx.messages.map((m) => stored.find((s) => s.seq === m.seq)!)
           expect(ctx.messages).toEqual(same)
           expectSound(same, stored, ctx.tokens, limit)

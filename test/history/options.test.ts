@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { estimateTokens, parseHistoryOptions } from '../../src/index.js'
+import { parseHistoryOptions } from '../../src/history/index.js'
+import { estimateTokens } from '../../src/index.js'
 
 describe('parseHistoryOptions', () => {
   it('fills the defaults', () => {
@@ -25,12 +26,12 @@ describe('parseHistoryOptions', () => {
       [{ maxMessageBytes: 10 }, 'history.maxMessageBytes'],
       [{ tokenizer: 'bpe' }, 'history.tokenizer'],
       [{ summarize: 'llm' }, 'history.summarize'],
-      [{ maxMesages: 5 }, 'history'],
+      [{ maxMesages: 5 }, 'history.maxMesages'],
     ] as const) {
       expect(() => parseHistoryOptions(input)).toThrow(
         expect.objectContaining({
           code: 'INVALID_CONFIG',
-          message: expect.stringContaining(`option ${name}`),
+          message: expect.stringContaining(`option "${name}"`),
         }),
       )
     }

@@ -1,5 +1,5 @@
 import { createManualClock } from '../../src/clock.js'
-import { createHistory, type HistoryOptionsInput, parseHistoryOptions } from '../../src/index.js'
+import { createHistory, type HistoryOptionsInput, parseHistoryOptions } from '../../src/history/index.js'
 import { makeScope } from '../helpers/scope.js'
 import type { StoreFixture } from '../helpers/stores.js'
 

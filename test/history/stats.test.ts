@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { computeHistoryStats, type HistoryMessage } from '../../src/index.js'
+import { computeHistoryStats, type HistoryMessage } from '../../src/history/index.js'
 
 let seq = 0
 const msg = (role: HistoryMessage['role'], content: string, createdAt: number, extra = {}): HistoryMessage =>

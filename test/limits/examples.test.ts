@@ -61,6 +61,17 @@ describe('the examples answer 429 with the rate-limit headers', () => {
         refused.headers.get('ratelimit-reset'),
       ]).toEqual([429, '60', '60'])
       expect(await refused.json()).toMatchObject({ error: { code: 'RATE_LIMITED' } })
+      // The streamed route takes from the same quota, and refuses before the stream starts.
+      const stream = await fetch(`${url}/stream`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ q: 'Hi', sessionId }),
+      })
+      expect([stream.status, stream.headers.get('content-type'), stream.headers.get('retry-after')]).toEqual([
+        429,
+        'application/json; charset=utf-8',
+        '60',
+      ])
     } finally {
       await new Promise((resolve) => server.close(resolve))
     }

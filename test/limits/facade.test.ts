@@ -34,10 +34,12 @@ forEachStore((fixture) => {
       // Another user is untouched.
       const other = await kit.create({ userId: 'u2' })
       expect((await other.limits.consume({ tokens: 1000 })).allowed).toBe(true)
-      expect(kit.limits.stats().backend).toBe(fixture.name === 'memory' ? 'memory' : 'store')
+      // A store with a rate-limit backend keeps the windows (Redis); one without, the process.
+      expect(kit.limits.stats().backend).toBe(kit.store.rateLimits === undefined ? 'memory' : 'store')
+      expect(kit.store.rateLimits === undefined).toBe(['memory', 'postgres'].includes(fixture.name))
     })
 
-    it('a rotation (login, regenerate) keeps the session’s windows: rotating never resets a limit', async () => {
+    it('a rotation (kit.link, session.regenerate, kit.regenerate, a second link) keeps the session’s windows: rotating never resets a limit', async () => {
       const { kit } = await makeKit(fixture, { limits })
       const anonymous = await kit.create()
       expect((await anonymous.limits.consume({ requests: 2 })).allowed).toBe(true)
@@ -55,6 +57,18 @@ forEachStore((fixture) => {
       const again = await regenerated.limits.consume({ requests: 1 })
       expect(again).toMatchObject({ allowed: false, limited: ['requests'] })
       expect(again.rules[0]!.subject).toBe(`session:${idDigest(anonymous.id)}`)
+      // kit.regenerate by id, then a second login: each rotation finds the same window.
+      const byKit = await kit.regenerate(regenerated.id, { userId: 'u1' })
+      expect(byKit.id).not.toBe(regenerated.id)
+      expect(await byKit.limits.consume({ requests: 1 })).toMatchObject({
+        allowed: false,
+        limited: ['requests'],
+      })
+      const relinked = await kit.link(byKit.id, 'u1', { deviceId: 'phone' })
+      expect(relinked.id).not.toBe(byKit.id)
+      const last = await relinked.limits.consume({ requests: 1 })
+      expect(last).toMatchObject({ allowed: false, limited: ['requests'], remaining: 0 })
+      expect(last.rules[0]!.subject).toBe(`session:${idDigest(anonymous.id)}`)
       // A new session is another subject: it starts afresh (per-user and per-tenant rules cover that).
       expect((await (await kit.create()).limits.consume({ requests: 1 })).allowed).toBe(true)
     })

@@ -92,6 +92,8 @@ describe('limiter input (hostile callers)', () => {
       [{ rules, memory: { maxKeys: 0 } }, 'memory.maxKeys'],
       [{ rules, store: {} }, 'store'],
       [{ rules, clock: Date }, 'clock'],
+      [{ rules, onWarning: 'log' }, 'onWarning'],
+      [{ rules, meter: { createHistogram() {} } }, 'meter'],
     ]
     for (const [options, option] of bad) {
       let error: unknown

@@ -27,8 +27,15 @@ export class WindowModel {
     const fits = sum + cost <= this.limit
     let seq = 0
     if (fits && take && cost > 0) {
-      seq = ++this.pushed
-      this.entries.push({ seq, at, cost })
+      // Requests of one millisecond share an entry.
+      const last = this.entries.at(-1)
+      if (last?.at === at) {
+        seq = last.seq
+        last.cost += cost
+      } else {
+        seq = ++this.pushed
+        this.entries.push({ seq, at, cost })
+      }
       this.newest = at
       this.clock = at
     }
@@ -47,9 +54,9 @@ export class WindowModel {
     const t = this.decideAt(now)
     const i = this.entries.findIndex((e) => e.seq === seq)
     const entry = this.entries[i]
-    if (entry === undefined || entry.at <= t - this.windowMs || entry.at !== at || entry.cost !== from) return
-    if (to === 0) this.entries.splice(i, 1)
-    else entry.cost = to
+    if (entry === undefined || entry.at <= t - this.windowMs || entry.at !== at || entry.cost < from) return
+    entry.cost += to - from
+    if (entry.cost === 0) this.entries.splice(i, 1)
   }
 
   /** `now`, or the log's clock when `now` is behind it; entries that left the window move the clock. */

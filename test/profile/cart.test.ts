@@ -87,6 +87,37 @@ forEachStore((fixture) => {
       expect(await s.cart.totals()).toMatchObject({ lines: 2, quantity: 5 })
     })
 
+    it('money stays exact: a price over maxUnitPrice is LIMIT_EXCEEDED, the largest cart totals exactly', async () => {
+      const { kit } = await makeKit(fixture, {
+        cart: { maxLines: 3, maxQuantity: 1_000_000, maxUnitPrice: 3_002_399_751 },
+      })
+      const s = await kit.create()
+      await expect(s.cart.add({ ...iphone, unitPrice: 3_002_399_752 })).rejects.toMatchObject({
+        code: 'LIMIT_EXCEEDED',
+        details: { limit: 'cart.maxUnitPrice' },
+      })
+      for (const sku of ['A', 'B', 'C']) {
+        await s.cart.add({ sku, name: sku, unitPrice: 3_002_399_751, quantity: 1_000_000 })
+      }
+      const totals = await s.cart.totals()
+      expect(totals.subtotal).toBe(9_007_199_253_000_000)
+      expect(Number.isSafeInteger(totals.subtotal)).toBe(true)
+    })
+
+    it('lines stored under wider limits never give an inexact total: LIMIT_EXCEEDED instead', async () => {
+      const { kit } = await makeKit(fixture)
+      const s = await kit.create()
+      // What an older configuration could have stored: two lines whose sum passes 2^53 - 1.
+      const line = (sku: string) => ({ sku, name: sku, unitPrice: 4_503_599_627_370_496 })
+      await kit.store.updateMap(s.id, 'cart', {
+        set: { 'l:A': line('A'), 'q:A': 1, 't:A': 1, 'l:B': line('B'), 'q:B': 1, 't:B': 2 },
+      })
+      await expect(s.cart.totals()).rejects.toMatchObject({
+        code: 'LIMIT_EXCEEDED',
+        details: { limit: 'cart.total' },
+      })
+    })
+
     it('1,000 concurrent adds of one SKU with quantity 1 end at quantity 1,000', async () => {
       const { kit } = await makeKit(fixture, { cart: { maxQuantity: 5000 } })
       const s = await kit.create()

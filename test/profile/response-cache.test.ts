@@ -21,6 +21,24 @@ forEachStore((fixture) => {
       expect(await s.cache.get('short')).toBeUndefined()
     })
 
+    it('1,000 concurrent sets on a full cache all land, none ends in CONFLICT, the cap holds', async () => {
+      // The bound on queue waits is tested in test/util/keyed-queue.test.ts; here it is raised so
+      // that a slow machine cannot turn this test about conflicts into one about time.
+      const { kit } = await makeKit(fixture, {
+        cache: { maxEntries: 20 },
+        concurrency: { queueTimeoutMs: 120_000 },
+      })
+      const s = await kit.create()
+      for (let i = 0; i < 20; i++) await s.cache.set(`old${i}`, i)
+      const results = await Promise.allSettled(
+        Array.from({ length: 1_000 }, (_, i) => s.cache.set(`new${i}`, i)),
+      )
+      expect(results.filter((r) => r.status === 'rejected').map((r) => String(r.reason))).toEqual([])
+      // Set in arrival order and the oldest dropped first: the last 20 are the ones left.
+      for (let i = 980; i < 1_000; i++) expect(await s.cache.get(`new${i}`)).toBe(i)
+      expect(await s.cache.get('new979')).toBeUndefined()
+    }, 120_000)
+
     it('getOrSet computes once for concurrent callers and stores nothing when compute throws', async () => {
       const { kit } = await makeKit(fixture)
       const s = await kit.create()

@@ -39,6 +39,37 @@ forEachStore((fixture) => {
       expect(await s.state.get()).toEqual({ phase: 'discovery', engagement: 2, filters: {} })
     })
 
+    it('an updater gets a frozen value on every store; changing it is INVALID_ARGUMENT, not a TypeError', async () => {
+      const { kit } = await makeKit<Record<string, never>, { count: number; tags: string[] }>(fixture, {
+        state: { initial: { count: 0, tags: [] } },
+      })
+      const s = await kit.create()
+      const error = await s.state
+        .update((st) => {
+          st!.count++
+          return st!
+        })
+        .catch((e: unknown) => e)
+      expect(error).toMatchObject({ code: 'INVALID_ARGUMENT', name: 'SessionKitError' })
+      expect((error as Error).message).toContain('return a new value')
+      await s.state.replace({ count: 1, tags: ['a'] })
+      let frozen = false
+      const nested = await s.state
+        .update((st) => {
+          frozen = Object.isFrozen(st) && Object.isFrozen(st?.tags)
+          st!.tags.push('b')
+          return st!
+        })
+        .catch((e: unknown) => e)
+      expect(frozen).toBe(true)
+      expect(nested).toMatchObject({ code: 'INVALID_ARGUMENT' })
+      expect(await s.state.get()).toEqual({ count: 1, tags: ['a'] })
+      expect(await s.state.update((st) => ({ ...st!, count: st!.count + 1 }))).toEqual({
+        count: 2,
+        tags: ['a'],
+      })
+    })
+
     it('an update function that throws leaves the state as it was', async () => {
       const { kit } = await makeKit(fixture)
       const s = await kit.create()
@@ -52,14 +83,22 @@ forEachStore((fixture) => {
     })
 
     it('1,000 concurrent update(n => n + 1) end at 1,000', async () => {
-      const { kit } = await makeKit<Record<string, never>, number>(fixture, { state: { initial: 0 } })
+      // They queue behind each other: the queue bound is raised so a slow machine cannot fail the
+      // test (the bound itself is tested in test/util/keyed-queue.test.ts).
+      const { kit } = await makeKit<Record<string, never>, number>(fixture, {
+        state: { initial: 0 },
+        concurrency: { queueTimeoutMs: 120_000 },
+      })
       const s = await kit.create()
       await Promise.all(Array.from({ length: 1000 }, () => s.state.update((n) => (n ?? 0) + 1)))
       expect(await s.state.get()).toBe(1000)
     })
 
     it('two handles on one session (two requests) never lose an update', async () => {
-      const { kit } = await makeKit<Record<string, never>, number>(fixture, { state: { initial: 0 } })
+      const { kit } = await makeKit<Record<string, never>, number>(fixture, {
+        state: { initial: 0 },
+        concurrency: { queueTimeoutMs: 120_000 },
+      })
       const s = await kit.create()
       const other = await kit.get(s.id)
       await Promise.all(

@@ -2,7 +2,9 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/clock.js'
 import { createDetector, type SharedDetector } from '../../src/detect/index.js'
+import { toMetricsJson } from '../../src/metrics/json.js'
 import { redisDetectionIndex } from '../../src/redis/index.js'
+import type { SessionKitWarning } from '../../src/warnings.js'
 import { connectIoredis, ignoreConnectionErrors, redisPort, uniquePrefix } from '../helpers/redis-clients.js'
 import { command, type RedisServer, startRedisServer } from '../integration/redis-harness.js'
 
@@ -52,7 +54,7 @@ describe.runIf(redisPort !== undefined)('shared detection when Redis is slow or 
       const m2 = [...m1, assistant('Which evening?'), user('Friday')]
 
       // Redis stops answering for longer than the timeout: the request is answered anyway.
-      const degradedBefore = a.metrics().degraded
+      const degradedBefore = a.stats().degraded
       await command(server.port, ['CLIENT', 'PAUSE', '1500', 'ALL'])
       const started = performance.now()
       const slow = await a.detect({ messages: m2 })
@@ -61,7 +63,7 @@ describe.runIf(redisPort !== undefined)('shared detection when Redis is slow or 
       expect(waited).toBeGreaterThanOrEqual(TIMEOUT - 5)
       // The deadline, plus what a loaded machine adds to waking a timer and answering locally.
       expect(waited).toBeLessThan(TIMEOUT + 1_000)
-      expect(a.metrics().degraded).toBe(degradedBefore + 1)
+      expect(a.stats().degraded).toBe(degradedBefore + 1)
       // Its reply binds to the local index, where the degraded session lives.
       expect(await a.bindReply(slow, assistant('Friday at eight?'))).toBe(true)
 
@@ -81,12 +83,14 @@ describe.runIf(redisPort !== undefined)('shared detection when Redis is slow or 
     }
   })
 
-  it('keeps answering while Redis is down, and uses the shared index again once it is back', async () => {
+  it('keeps answering while Redis is down (warned once, counted), and uses the shared index again once it is back', async () => {
     const clock = createManualClock(Date.now())
     const connection = await connectIoredis(server.port)
+    const warnings: SessionKitWarning[] = []
     try {
       const detector = createDetector({
         clock,
+        onWarning: (w) => warnings.push(w),
         index: redisDetectionIndex({
           client: connection.client,
           prefix: uniquePrefix(),
@@ -94,11 +98,26 @@ describe.runIf(redisPort !== undefined)('shared detection when Redis is slow or 
         }),
       })
       await warm(detector)
+      // A warm-up that degraded warned already: past the minute, the next degradation warns again.
+      clock.advance(60_001)
+      warnings.length = 0
       await server.stop()
       const started = performance.now()
       const down = await detector.detect({ messages: [user('still there?')] })
       expect(down).toMatchObject({ degraded: true, kind: 'new' })
       expect(performance.now() - started).toBeLessThan(TIMEOUT + 1_000)
+      await detector.detect({ messages: [user('and now?')] })
+      expect(warnings).toEqual([
+        {
+          code: 'SESSIONKIT_DETECTION_DEGRADED',
+          message: expect.stringContaining("this replica's local index"),
+          cause: expect.objectContaining({ code: 'STORE_UNAVAILABLE' }),
+        },
+      ])
+      const json = toMetricsJson(detector.metrics())
+      expect(json.sessionkit_detections_degraded_total).toBe(detector.stats().degraded)
+      expect(json.sessionkit_detections_degraded_total).toBeGreaterThanOrEqual(2)
+      expect(json.sessionkit_detection_index_round_trips_total).toBeGreaterThan(0)
       server = await startRedisServer({ port: server.port })
       let back = down
       for (let i = 0; i < 100 && back.degraded; i++) {
@@ -106,7 +125,7 @@ describe.runIf(redisPort !== undefined)('shared detection when Redis is slow or 
         back = await detector.detect({ messages: [user('back?')] })
       }
       expect(back.degraded).toBe(false)
-      expect(detector.metrics().degraded).toBeGreaterThanOrEqual(1)
+      expect(detector.stats().degraded).toBeGreaterThanOrEqual(1)
       // A failed bindReply rejects (the caller decides: await it, or catch it when firing and forgetting).
       await server.stop()
       await expect(detector.bindReply(back, assistant('yes'))).rejects.toMatchObject({

@@ -56,4 +56,73 @@ describe.runIf(redisPort !== undefined)('Redis detection index key layout', () =
       expect(kinds.filter((k) => k === 'r')).toHaveLength(3)
     }
   })
+
+  // What each script touches, from MONITOR: every key a client's EVALSHA names in KEYS, and every
+  // key the commands it runs inside Redis (source "lua") read or write. The only keys outside KEYS
+  // may be session records found by a lookup (a chain key's or a fingerprint's owner), and they
+  // share the declared keys' hash tag.
+  it('declares in KEYS every key a script touches, except records a lookup found, which share their slot', async () => {
+    const prefix = uniquePrefix()
+    const clock = createManualClock(Date.now())
+    const detector = createDetector({
+      clock,
+      index: redisDetectionIndex({ client: fromIoredis(raw), prefix }),
+    })
+    await detector.detect({ messages: [user('warm up')], tenant: 'acme' })
+    const monitor = await raw.monitor()
+    const calls: { keys: string[]; touched: string[] }[] = []
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      const name = args[0]!.toLowerCase()
+      if (source !== 'lua') {
+        if (name === 'evalsha' || name === 'eval') {
+          calls.push({ keys: args.slice(3, 3 + Number(args[2])), touched: [] })
+        }
+        return
+      }
+      const call = calls[calls.length - 1]!
+      call.touched.push(...(name === 'mget' ? args.slice(1) : [args[1]!]))
+    })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    const history = [user('plan a trip to Lisbon')]
+    const turn = async (messages: ReturnType<typeof user>[], answer?: string) => {
+      const d = await detector.detect({ messages, tenant: 'acme' })
+      if (answer !== undefined) await detector.bindReply(d, assistant(answer))
+      return d
+    }
+    // New, continued turns, a retry, a fork, an edited history (fuzzy), a truncated one, a
+    // reset, a fragment, an explicit id.
+    await turn(history, 'three days')
+    history.push(assistant('three days'), user('what about food?'))
+    await turn(history, 'try bacalhau')
+    history.push(assistant('try bacalhau'), user('and museums?'))
+    await turn(history, 'the tile museum')
+    await turn(history)
+    await turn([...history.slice(0, -1), user('and beaches?')])
+    const edited = [user('plan a trip to Porto'), ...history.slice(1)]
+    expect((await turn(edited)).kind).toBe('fuzzy')
+    expect((await turn([...history.slice(2), assistant('the tile museum'), user('thanks')])).kind).toBe(
+      'fuzzy',
+    )
+    expect((await turn([...history, assistant('the tile museum'), user('start over')])).kind).toBe('reset')
+    expect((await turn([user('hi'), assistant('never seen'), user('ok')])).kind).toBe('fragmented')
+    await detector.detect({ messages: [user('x')], tenant: 'acme', explicitId: 'client-chosen-id-0001' })
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    monitor.disconnect()
+    expect(calls.length).toBeGreaterThanOrEqual(12)
+    let touched = 0
+    let outside = 0
+    for (const call of calls) {
+      const tag = /^\{[^}]+\}/.exec(call.keys[0]!)![0]
+      for (const key of call.touched) {
+        touched++
+        if (call.keys.includes(key)) continue
+        outside++
+        expect(key, `${key} touched outside KEYS`).toMatch(/^\{[^}]+\}:s:[A-Za-z0-9_-]+$/)
+        expect(key.startsWith(tag)).toBe(true)
+      }
+    }
+    // The commands were seen, and so were the records a lookup found (the documented exception).
+    expect(touched).toBeGreaterThan(3 * calls.length)
+    expect(outside).toBeGreaterThan(0)
+  })
 })

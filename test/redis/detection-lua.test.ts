@@ -3,18 +3,23 @@ import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { detectionPrelude, detectionScripts } from '../../src/redis/detection/lua/scripts.js'
+import { preludeParts, sectionsUsed } from '../../scripts/gen-detection-lua.mjs'
+import {
+  detectionPrelude,
+  detectionScripts,
+  detectionSections,
+} from '../../src/redis/detection/lua/scripts.js'
 
 const dir = join(import.meta.dirname, '../../src/redis/detection/lua')
 
 // Pinned like the store's scripts (test/redis/lua-scripts.test.ts): a change to a script is a
 // deliberate one, with its pin bumped in the same change.
 const pinned: Record<string, string> = {
-  bind: '6eb0a64779edf2bdf3906ec43430ffac78522cc7',
-  explicit: 'a9cf57bfee9a7805ebbd5b5d564059fa76f111dd',
-  forget: 'af5ea4c7210fe44919693d1cb2af978be06cd2b5',
-  place: '61819a06cf72a6f93ca8cfebad3c96a877c1b8ad',
-  seed: 'e5d61f9b2fc1d6868f06525d01d06e708f910764',
+  bind: '2b76052b5d2755b3f60efc502c05b7e411a20fa4',
+  explicit: '0d48526c41f950f4299bafae0f3cf2b1f5bcdd1c',
+  forget: 'd8c6e585cea544975ede4b065e00922ec8e55dc5',
+  place: '50b4ab712c2426418c38bb15d5a8e41b858b2bb8',
+  seed: 'b6b9e8cd4b696e47381ba872b01e7f957849abe4',
 }
 
 describe('Redis detection-index Lua scripts', () => {
@@ -34,14 +39,31 @@ describe('Redis detection-index Lua scripts', () => {
     expect(generated.split(marker)).toHaveLength(2)
   })
 
-  it('has one script per .lua file, each the prelude followed by the script', () => {
-    const lib = readFileSync(join(dir, '_lib.lua'), 'utf8')
+  it('has one script per .lua file: the prelude head, the prelude functions it calls, the script', () => {
+    const { head, sections } = preludeParts(readFileSync(join(dir, '_lib.lua'), 'utf8'))
+    expect(head).toBe(detectionPrelude)
+    expect(Object.keys(detectionSections)).toEqual(sections.map((s) => s.name))
     const files = readdirSync(dir).filter((f) => f.endsWith('.lua') && !f.startsWith('_'))
     expect(Object.keys(detectionScripts).sort()).toEqual(files.map((f) => f.slice(0, -4)).sort())
     for (const file of files) {
+      const body = readFileSync(join(dir, file), 'utf8')
       const script = detectionScripts[file.slice(0, -4) as keyof typeof detectionScripts]
-      expect(script.source).toBe(`${lib}\n${readFileSync(join(dir, file), 'utf8')}`)
+      const uses = sectionsUsed(sections, body)
+      const parts = [head, ...uses.map((u) => sections.find((s) => s.name === u)!.text), body]
+      expect(script.source).toBe(parts.join('\n'))
     }
+  })
+
+  it('gives each script every prelude function it calls, and no other', () => {
+    const { sections } = preludeParts(readFileSync(join(dir, '_lib.lua'), 'utf8'))
+    const body = 'local s = load(id)\nflush()\n-- a comment naming ring( is a call too'
+    // What the body calls, and ring: the generator reads a name followed by "(" as a call, in
+    // comments too (one function too many costs little; one too few breaks the script).
+    expect(sectionsUsed(sections, body)).toEqual(['load', 'flush', 'ring'])
+    // add_key calls load and has; tip_of and create are not called.
+    expect(sectionsUsed(sections, 'add_key(s, k, 1, 0)')).toEqual(['has', 'load', 'add_key'])
+    expect(detectionScripts.seed.source).not.toContain('local function')
+    expect(detectionScripts.forget.source).not.toContain('local function flush')
   })
 
   it('each SHA-1 is the hash of its source and equals its pin', () => {

@@ -2,8 +2,10 @@ import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSessionId } from '../../src/ids.js'
 import { createSessionKit } from '../../src/kit.js'
+import type { RedisClientLike } from '../../src/redis/client.js'
 import { createRedisStore } from '../../src/redis/index.js'
 import type { RemovalEvent } from '../../src/store/contract.js'
+import type { SessionKitWarning } from '../../src/warnings.js'
 import {
   connectIoredis,
   connectIoredisCluster,
@@ -130,6 +132,74 @@ describe.runIf(redisPort !== undefined)('kit.on(expired) on Redis', () => {
     await kit.close()
     admin.disconnect()
   })
+
+  it('a listener that throws is a warning to onWarning and the others still hear the expiry', async () => {
+    const admin = new Redis({ host: '127.0.0.1', port: redisPort! }).on('error', ignoreConnectionErrors)
+    await admin.config('SET', 'notify-keyspace-events', 'Ex')
+    const warnings: SessionKitWarning[] = []
+    const store = createRedisStore({
+      client: connection.client,
+      prefix: uniquePrefix(),
+      expiryGraceMs: 0,
+      expiryEvents: true,
+      onWarning: (warning) => warnings.push(warning),
+    })
+    const heard: string[] = []
+    const stopBad = store.subscribe!(() => {
+      throw new Error('listener bug')
+    })
+    const stopGood = store.subscribe!((event) => heard.push(event.id))
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    const id = createSessionId()
+    await store.create(id, { expiresAt: Date.now() + 200 })
+    await until(
+      () => heard.length > 0,
+      () => store.meta(id),
+      10_000,
+    )
+    expect(heard).toEqual([id])
+    expect(warnings.map((w) => w.code)).toEqual(['SESSIONKIT_LISTENER_FAILED'])
+    expect(String(warnings[0]?.message)).toMatch(/listener bug/)
+    stopBad()
+    stopGood()
+    await store.close()
+    admin.disconnect()
+  })
+
+  it('a subscription that fails is SESSIONKIT_EXPIRY_EVENTS_FAILED, and the next subscribe tries again', async () => {
+    const warnings: SessionKitWarning[] = []
+    let attempts = 0
+    // The real client, with a subscription that the server refuses.
+    const client: RedisClientLike = {
+      ...connection.client,
+      subscribeExpired: async () => {
+        attempts++
+        throw new Error('ERR unknown command PSUBSCRIBE')
+      },
+    }
+    const store = createRedisStore({
+      client,
+      prefix: uniquePrefix(),
+      expiryEvents: true,
+      onWarning: (warning) => warnings.push(warning),
+    })
+    store.subscribe!(() => {})()
+    await until(
+      () => warnings.length > 0,
+      async () => {},
+      2_000,
+    )
+    expect(warnings.map((w) => w.code)).toEqual(['SESSIONKIT_EXPIRY_EVENTS_FAILED'])
+    expect(warnings[0]?.message).toMatch(/PSUBSCRIBE/)
+    store.subscribe!(() => {})()
+    await until(
+      () => warnings.length > 1,
+      async () => {},
+      2_000,
+    )
+    expect(attempts).toBe(2)
+    await store.close()
+  })
 })
 
 describe('expiryEvents option', () => {
@@ -138,5 +208,16 @@ describe('expiryEvents option', () => {
     expect(() => createRedisStore({ client, expiryEvents: true })).toThrow(/subscribeExpired/)
     expect(createRedisStore({ client }).capabilities.expiryEvents).toBe(false)
     expect(createRedisStore({ client }).subscribe).toBeUndefined()
+  })
+
+  it('is checked like every option: a typo names the closest, a bad value names the option', () => {
+    const client = { evalsha: async () => 0, eval: async () => 0, masters: async () => [] }
+    const bad = (options: Record<string, unknown>) => () =>
+      createRedisStore({ client, ...options } as Parameters<typeof createRedisStore>[0])
+    expect(bad({ expiryEvent: true })).toThrow(/did you mean "expiryEvents"/)
+    expect(bad({ valueCacheByte: 1 })).toThrow(/did you mean "valueCacheBytes"/)
+    expect(bad({ expiryEvents: 'yes' })).toThrow(/option "expiryEvents"/)
+    expect(bad({ valueCacheBytes: -1 })).toThrow(/option "valueCacheBytes"/)
+    expect(bad({ onWarning: 'log' })).toThrow(/option "onWarning" must be a function/)
   })
 })

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createRateLimiter } from '../../src/limits/limiter.js'
 import type { RateRule } from '../../src/limits/rules.js'
+import { toMetricsJson } from '../../src/metrics/json.js'
 import { createRedisStore } from '../../src/redis/index.js'
+import type { SessionKitWarning } from '../../src/warnings.js'
 import {
   connectIoredis,
   connectNodeRedis,
@@ -34,7 +36,12 @@ describe.runIf(redisPort !== undefined)('rate limits when Redis goes away', () =
       const { client, close } = await connect(server.port)
       try {
         const store = createRedisStore({ client, prefix: uniquePrefix(), commandTimeoutMs: timeoutMs })
-        const limiter = createRateLimiter({ store, rules: [open, closed] })
+        const warnings: SessionKitWarning[] = []
+        const limiter = createRateLimiter({
+          store,
+          rules: [open, closed],
+          onWarning: (w) => warnings.push(w),
+        })
         const before = await limiter.consume({ session: 's1', user: 'u1' }, { requests: 1, tokens: 10 })
         expect(before.allowed).toBe(true)
 
@@ -64,6 +71,19 @@ describe.runIf(redisPort !== undefined)('rate limits when Redis goes away', () =
           code: 'STORE_UNAVAILABLE',
         })
         expect(limiter.stats()).toMatchObject({ backend: 'store', storeErrors: 2, allowed: 2, denied: 1 })
+        // Operators hear of it once (not once a call) and count every call in the metrics.
+        expect(warnings).toEqual([
+          {
+            code: 'SESSIONKIT_RATE_LIMIT_STORE_FAILED',
+            message: expect.stringContaining('onStoreError'),
+            cause: expect.objectContaining({ code: 'STORE_UNAVAILABLE' }),
+          },
+        ])
+        expect(toMetricsJson(limiter.metrics())).toMatchObject({
+          sessionkit_rate_limit_decisions_total: { allowed: 2, refused: 1 },
+          sessionkit_rate_limit_refusals_total: { requests: 0, tokens: 1 },
+          sessionkit_rate_limit_store_errors_total: 2,
+        })
 
         server = await startRedisServer({ port })
         // A restarted server without persistence is empty and has no scripts: they are reloaded.

@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/clock.js'
+import { RESERVED_NAMES } from '../../src/ids.js'
 import { createRedisStore, fromIoredis, type RedisStore } from '../../src/redis/index.js'
 import { mergeJsonText } from '../../src/redis/merge-text.js'
 import type { JsonValue } from '../../src/store/contract.js'
@@ -13,7 +14,8 @@ import { redisPort, uniquePrefix } from '../helpers/redis-clients.js'
 
 const key = fc.oneof(
   fc.constantFrom('a', 'b', 'c', '10', '2', 'x"y', 'z\\', '{[', ''),
-  fc.string().filter((k) => k !== '__proto__'),
+  // Stores refuse the reserved names (`__proto__`, `constructor`, `prototype`) as keys.
+  fc.string().filter((k) => !RESERVED_NAMES.has(k)),
 )
 const leaf = fc.oneof(
   fc.constantFrom<JsonValue>(null, true, 0, -1.5, 1e21, '', '"', '\\', '}]', '{"a":1}', [], [{}]),

@@ -110,8 +110,9 @@ describe('memory store expiry', () => {
     store.sweep()
     expect(later).toEqual(['a'])
     expect(warn).toHaveBeenCalledTimes(1)
-    const warning = warn.mock.calls[0]?.[0] as Error
-    expect(warning.message).toContain('listener broke')
+    const [message, options] = warn.mock.calls[0] as [string, { code: string; type: string }]
+    expect(message).toContain('listener broke')
+    expect(options).toMatchObject({ code: 'SESSIONKIT_LISTENER_FAILED', type: 'SessionKitWarning' })
     expect((await store.meta('b'))?.id).toBe('b')
     expect(await store.create('c', { expiresAt: start + 2 * MINUTE })).toBe(true)
     await store.close()

@@ -7,7 +7,7 @@ import { createMemoryStore } from '../../src/store/memory.js'
 const start = Date.parse('2026-03-01T09:00:00Z')
 const HOUR = 3_600_000
 
-function setup(options: { maxSessions?: number; maxBytes?: number } = {}) {
+function setup(options: { maxSessions?: number; maxScopes?: number; maxBytes?: number } = {}) {
   const clock = createManualClock(start)
   const events: RemovalEvent[] = []
   const store = createMemoryStore({ clock, sweepIntervalMs: 0, onRemove: (e) => events.push(e), ...options })
@@ -29,6 +29,43 @@ describe('memory store limits', () => {
     await store.close()
   })
 
+  it('scope records (ids with ":") are capped apart and never take a session\'s place', async () => {
+    const { store, events, expiresAt } = setup({ maxSessions: 3, maxScopes: 2 })
+    for (const id of ['s1', 's2', 's3']) await store.create(id, { expiresAt })
+    for (const id of ['user:a', 'user:b', 'user:c']) await store.create(id, { expiresAt })
+    expect(events.map((e) => [e.id, e.limit])).toEqual([['user:a', 'maxScopes']])
+    expect(await store.count()).toBe(5)
+    expect(await store.count({ prefix: 's' })).toBe(3)
+    await store.create('s4', { expiresAt })
+    expect(events.map((e) => [e.id, e.limit])).toEqual([
+      ['user:a', 'maxScopes'],
+      ['s1', 'maxSessions'],
+    ])
+    await store.close()
+  })
+
+  it('byte eviction takes the least recently used record of sessions and scopes together', async () => {
+    const { store, events, expiresAt } = setup({ maxBytes: 40_000 })
+    const blob = 'x'.repeat(9_000)
+    for (const id of ['s1', 'user:a', 's2', 'user:b']) {
+      await store.create(id, { expiresAt })
+      await store.setValue(id, 'blob', blob)
+    }
+    await store.meta('s1')
+    await store.create('s3', { expiresAt })
+    await store.setValue('s3', 'blob', blob)
+    expect(events.map((e) => [e.id, e.limit])).toEqual([['user:a', 'maxBytes']])
+    expect(store.bytes).toBeLessThanOrEqual(40_000)
+    await store.close()
+  })
+
+  it('by default holds at most a quarter of the heap limit, in estimated heap bytes', async () => {
+    const { getHeapStatistics } = await import('node:v8')
+    const store = createMemoryStore()
+    expect(store.maxBytes).toBe(Math.floor(getHeapStatistics().heap_size_limit / 4))
+    await store.close()
+  })
+
   it('reports evictions to subscribe() listeners until they unsubscribe', async () => {
     const { store, expiresAt } = setup({ maxSessions: 1 })
     const seen: string[] = []
@@ -42,16 +79,16 @@ describe('memory store limits', () => {
   })
 
   it('evicts by maxBytes, oldest first, naming the limit, and never the record just written', async () => {
-    const { store, events, expiresAt } = setup({ maxBytes: 8_000 })
+    const { store, events, expiresAt } = setup({ maxBytes: 16_000 })
     for (const id of ['a', 'b', 'c']) {
       await store.create(id, { expiresAt })
-      await store.setValue(id, 'blob', 'x'.repeat(2_000))
+      await store.setValue(id, 'blob', 'x'.repeat(4_000))
     }
     expect(events).toEqual([])
-    await store.setValue('a', 'blob', 'y'.repeat(4_000))
+    await store.setValue('a', 'blob', 'y'.repeat(8_000))
     expect(events.map((e) => [e.id, e.reason, e.limit])).toEqual([['b', 'evicted', 'maxBytes']])
-    expect((await store.getValue('a', 'blob'))?.value).toBe('y'.repeat(4_000))
-    expect(store.bytes).toBeLessThanOrEqual(8_000)
+    expect((await store.getValue('a', 'blob'))?.value).toBe('y'.repeat(8_000))
+    expect(store.bytes).toBeLessThanOrEqual(16_000)
     await store.close()
   })
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/clock.js'
 import { createMemoryStore } from '../../src/store/memory.js'
@@ -50,7 +53,58 @@ describe('memory store tombstones', () => {
     expect(await store.create('r0000001', { expiresAt: T0 + MINUTE })).toBe(true)
     expect(await store.create('r0000003', { expiresAt: T0 + MINUTE })).toBe(false)
     // Only when no tombstone is left do records go, least recently used first.
-    await store.create('r0000005', { expiresAt: T0 + MINUTE, data: { pad: 'x'.repeat(300) } })
+    await store.create('r0000005', { expiresAt: T0 + MINUTE, data: { pad: 'x'.repeat(200) } })
     expect(evicted).toEqual(['r0000002'])
+  })
+
+  it('an expired tombstone releases its bytes when it is dropped on the way', async () => {
+    const clock = createManualClock(T0)
+    const store = createMemoryStore({ clock, sweepIntervalMs: 0 })
+    await store.create('a0000000', { expiresAt: T0 + MINUTE, tombstoneUntil: T0 + MINUTE })
+    await store.delete('a0000000')
+    expect(store.bytes).toBe(TOMBSTONE_BYTES)
+    clock.advance(2 * MINUTE)
+    expect(await store.create('a0000000', { expiresAt: clock.now() + MINUTE })).toBe(true)
+    await store.delete('a0000000')
+    expect(store.bytes).toBe(0)
+  })
+
+  it('a rename moves the bytes with the record and adds two tombstones', async () => {
+    const clock = createManualClock(T0)
+    const store = createMemoryStore({ clock, sweepIntervalMs: 0 })
+    await store.create('from0000', { expiresAt: T0 + MINUTE, data: { u: 'x'.repeat(500) } })
+    await store.push('from0000', 'log', ['y'.repeat(1000)], { max: 10 })
+    const before = store.bytes
+    await store.rename('from0000', 'to-a-longer-id', { tombstoneUntil: T0 + 10 * MINUTE })
+    expect(store.bytes).toBe(before - 'from0000'.length + 'to-a-longer-id'.length + 2 * TOMBSTONE_BYTES)
+    await store.delete('to-a-longer-id')
+    expect(store.bytes).toBe(2 * TOMBSTONE_BYTES)
+  })
+
+  it('a snapshot carries the live tombstones, by digest, and leaves out expired ones', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sessionkit-tombstones-'))
+    const path = join(folder, 'sessions.snap')
+    try {
+      const clock = createManualClock(T0)
+      const options = { clock, sweepIntervalMs: 0, snapshot: { path, intervalMs: 0 } }
+      const first = createMemoryStore(options)
+      await first.create('long0000', { expiresAt: T0 + MINUTE, tombstoneUntil: T0 + 10 * MINUTE })
+      await first.create('short000', { expiresAt: T0 + MINUTE, tombstoneUntil: T0 + 2 * MINUTE })
+      await first.delete('long0000')
+      await first.delete('short000')
+      await first.close()
+      const text = readFileSync(path, 'utf8')
+      expect(text).not.toContain('long0000')
+      expect(text.match(/"tombstone":/g)).toHaveLength(2)
+
+      clock.advance(3 * MINUTE)
+      const second = createMemoryStore(options)
+      expect(second.bytes).toBe(TOMBSTONE_BYTES)
+      expect(await second.create('long0000', { expiresAt: clock.now() + MINUTE })).toBe(false)
+      expect(await second.create('short000', { expiresAt: clock.now() + MINUTE })).toBe(true)
+      await second.close()
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
   })
 })

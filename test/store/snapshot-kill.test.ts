@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -39,7 +39,7 @@ function runAndKill(path: string): Promise<{ signal: NodeJS.Signals | null; save
 }
 
 describe('snapshot atomicity', () => {
-  it('a process killed while writing a big snapshot leaves the previous file intact', async () => {
+  it('a save killed with SIGKILL leaves the last good snapshot loadable and no temp file after restart', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'sessionkit-kill-'))
     folders.push(folder)
     const path = join(folder, 'sessions.snap')
@@ -50,9 +50,24 @@ describe('snapshot atomicity', () => {
     expect(leftovers.length).toBe(1)
     expect(statSync(join(folder, leftovers[0]!)).size).toBeGreaterThan(0)
 
+    // Restart: the killed save's temp file is removed, the last good file is loaded.
     const store = createMemoryStore({ snapshot: { path, intervalMs: 0, strict: true } })
+    expect(readdirSync(folder)).toEqual(['sessions.snap'])
     expect(await store.count()).toBe(10)
     expect(await store.getValue('first3', 'state')).toEqual({ value: { i: 3 }, version: 1 })
     await store.close()
   }, 120_000)
+
+  it('leaves alone the temp files of saves still running, here or in another live process', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'sessionkit-kill-'))
+    folders.push(folder)
+    const path = join(folder, 'sessions.snap')
+    const dead = `sessions.snap.tmp-${2 ** 22 + 7}-1`
+    const live = `sessions.snap.tmp-${process.ppid}-1`
+    const other = 'sessions.snap.other'
+    for (const name of [dead, live, other]) writeFileSync(join(folder, name), 'x')
+    const store = createMemoryStore({ snapshot: { path, intervalMs: 0 } })
+    expect(readdirSync(folder).sort()).toEqual([other, live].sort())
+    await store.close()
+  })
 })

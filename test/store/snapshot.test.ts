@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createManualClock, type ManualClock } from '../../src/clock.js'
 import { isSessionKitError, type SessionKitError } from '../../src/errors.js'
 import { createMemoryStore, type MemoryStore } from '../../src/store/memory.js'
+import type { SessionKitWarning } from '../../src/warnings.js'
 
 const start = Date.parse('2026-03-01T09:00:00Z')
 const MINUTE = 60_000
@@ -22,7 +23,20 @@ afterEach(() => {
 })
 
 function open(clock: ManualClock, extra: { strict?: boolean; onError?: (e: SessionKitError) => void } = {}) {
-  return createMemoryStore({ clock, sweepIntervalMs: 0, snapshot: { path, intervalMs: 0, ...extra } })
+  const { onError, ...snapshot } = extra
+  return createMemoryStore({
+    clock,
+    sweepIntervalMs: 0,
+    snapshot: { path, intervalMs: 0, ...snapshot },
+    ...(onError === undefined
+      ? {}
+      : {
+          onWarning: (w: SessionKitWarning) => {
+            expect(w.code).toBe('SESSIONKIT_SNAPSHOT_FAILED')
+            onError(w.cause as SessionKitError)
+          },
+        }),
+  })
 }
 
 async function fill(store: MemoryStore): Promise<void> {
@@ -98,7 +112,12 @@ describe('memory store snapshots', () => {
     for (const id of ['a', 'b', 'c']) await first.create(id, { expiresAt: start + MINUTE })
     await first.meta('a')
     await first.close()
-    const small = createMemoryStore({ clock, maxSessions: 2, snapshot: { path, intervalMs: 0 } })
+    const small = createMemoryStore({
+      clock,
+      maxSessions: 2,
+      snapshot: { path, intervalMs: 0 },
+      onWarning: () => undefined,
+    })
     expect([await small.meta('b'), (await small.meta('c'))?.id, (await small.meta('a'))?.id]).toEqual([
       undefined,
       'c',
@@ -107,50 +126,131 @@ describe('memory store snapshots', () => {
     await small.close()
   })
 
-  it.each([
-    ['a flipped byte', (text: string) => text.replace('"u1"', '"u2"'), 'checksum'],
-    ['a truncated file', (text: string) => text.slice(0, Math.floor(text.length / 2)), 'truncated'],
-    ['a missing trailer', (text: string) => text.slice(0, text.lastIndexOf('{')), 'truncated'],
-    ['another format', () => 'hello\nworld\n', 'not JSON'],
-  ])(
-    '%s: the store starts empty, reports a clear error and moves the file aside',
-    async (_, damage, problem) => {
-      const clock = createManualClock(start)
-      const first = open(clock)
-      await fill(first)
-      await first.close()
-      const damaged = damage(readFileSync(path, 'utf8'))
-      writeFileSync(path, damaged)
+  it('a store of many chunks comes back whole: every record, part, entry, version and byte count', async () => {
+    const clock = createManualClock(start)
+    const first = open(clock)
+    for (let r = 0; r < 300; r++) {
+      const id = `rec${r}`
+      await first.create(id, { expiresAt: start + 60 * MINUTE, data: { u: `user${r}`, n: r } })
+      await first.setValue(id, 'state', { r, text: 'é€𝄞'.repeat(r) })
+      await first.push(
+        id,
+        'history',
+        Array.from({ length: 30 }, (_, i) => ({ i, t: 'x'.repeat(r * 3) })),
+        {
+          max: 20,
+          idempotencyKey: `k${r}`,
+        },
+      )
+      await first.updateMap(id, 'cart', { set: { [`sku${r}`]: { qty: 1 } }, incr: { n: r + 1 } })
+    }
+    const bytes = first.bytes
+    await first.close()
+    expect(readFileSync(path, 'utf8').match(/\{"chunk":/g)?.length).toBeGreaterThan(1)
 
-      const errors: SessionKitError[] = []
-      const second = open(clock, { onError: (e) => errors.push(e) })
-      expect(await second.count()).toBe(0)
-      expect(errors.length).toBe(1)
-      expect(isSessionKitError(errors[0], 'INVALID_ARGUMENT')).toBe(true)
-      expect(errors[0]?.message).toContain(path)
-      expect(errors[0]?.message).toContain(problem)
-      const aside = `sessions.snap.corrupt-${start}`
-      expect(errors[0]?.message).toContain(aside)
-      expect(readFileSync(join(folder, aside), 'utf8')).toBe(damaged)
-      await second.create('fresh', { expiresAt: start + MINUTE })
-      await second.close()
-      expect(readdirSync(folder).sort()).toEqual(['sessions.snap', aside])
-    },
-  )
+    const second = open(clock)
+    expect(await second.count()).toBe(300)
+    expect(second.bytes).toBe(bytes)
+    for (let r = 0; r < 300; r += 7) {
+      const id = `rec${r}`
+      expect((await second.meta(id))?.data).toEqual({ u: `user${r}`, n: r })
+      expect(await second.getValue(id, 'state')).toEqual({ value: { r, text: 'é€𝄞'.repeat(r) }, version: 1 })
+      const list = await second.range(id, 'history', 0, -1)
+      expect([list.length, list.lastSeq, list.entries[0]?.seq]).toEqual([20, 30, 11])
+      expect(list.entries[19]?.value).toEqual({ i: 29, t: 'x'.repeat(r * 3) })
+      const cart = await second.getMap(id, 'cart')
+      expect([cart.version, cart.entries.n]).toEqual([1, r + 1])
+    }
+    await second.close()
+  })
+
+  it('values larger than the write buffer (ASCII and two-byte text) come back whole', async () => {
+    const clock = createManualClock(start)
+    const options = { clock, sweepIntervalMs: 0, maxValueBytes: 8 * 2 ** 20 }
+    const first = createMemoryStore({ ...options, snapshot: { path, intervalMs: 0 } })
+    const big = 'a'.repeat(3 * 2 ** 20)
+    const wide = '€𝄞'.repeat(300_000)
+    await first.create('r', { expiresAt: start + MINUTE })
+    await first.push('r', 'log', ['small', big, wide, 'after'], { max: 10 })
+    await first.close()
+    const second = createMemoryStore({ ...options, snapshot: { path, intervalMs: 0, strict: true } })
+    const { entries } = await second.range('r', 'log', 0, -1)
+    expect(entries.map((e) => e.value)).toEqual(['small', big, wide, 'after'])
+    await second.close()
+  })
+
+  it('a save lets the event loop run, and writes made during it leave every record whole', async () => {
+    const clock = createManualClock(start)
+    const store = createMemoryStore({ clock, sweepIntervalMs: 0 })
+    const text = 'y'.repeat(2_000)
+    for (let r = 0; r < 1_000; r++) {
+      await store.create(`r${r}`, { expiresAt: start + 60 * MINUTE })
+      await store.push(
+        `r${r}`,
+        'log',
+        Array.from({ length: 10 }, () => text),
+        { max: 1_000 },
+      )
+    }
+    let turns = 0
+    let saving = true
+    const tick = (): void => {
+      turns++
+      if (saving) setImmediate(tick)
+    }
+    setImmediate(tick)
+    const saved = store.snapshot(path).finally(() => {
+      saving = false
+    })
+    // Writes while the save runs: each record must come back as it was before or after them.
+    for (let r = 0; r < 1_000; r += 10) {
+      await store.push(`r${r}`, 'log', ['late'], { max: 1_000 })
+      if (r % 100 === 0) await store.delete(`r${r + 1}`)
+    }
+    expect(await saved).toBeGreaterThan(950)
+    expect(turns).toBeGreaterThan(5)
+    const restored = open(clock)
+    for await (const ids of restored.scan()) {
+      for (const id of ids) {
+        const { entries, lastSeq } = await restored.range(id, 'log', 0, -1)
+        expect(entries.length).toBe(lastSeq)
+        expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: lastSeq }, (_, i) => i + 1))
+        if (lastSeq === 11) expect(entries[10]?.value).toBe('late')
+      }
+    }
+    await restored.close()
+  })
 
   it('by default a bad file becomes a process warning, not a crash', async () => {
     writeFileSync(path, '{"format":"sessionkit-memory-snapshot","version":1}\n{"id":')
     const warn = vi.spyOn(process, 'emitWarning').mockImplementation(() => undefined)
     const store = open(createManualClock(start))
     expect(warn).toHaveBeenCalledTimes(1)
-    expect(isSessionKitError(warn.mock.calls[0]?.[0])).toBe(true)
+    const [message, options] = warn.mock.calls[0] as [string, { code: string; detail: string }]
+    expect(message).toContain('cannot be restored')
+    expect(options.code).toBe('SESSIONKIT_SNAPSHOT_FAILED')
+    expect(options.detail).toContain('SessionKitError')
     await store.close()
   })
 
-  it('with strict: true a bad file throws from the factory and stays where it is', () => {
-    writeFileSync(path, 'garbage')
-    expect(() => open(createManualClock(start), { strict: true })).toThrow(/cannot be restored/)
-    expect(readFileSync(path, 'utf8')).toBe('garbage')
+  it('a restore into a smaller store keeps the most recent records and says how many it left out', async () => {
+    const clock = createManualClock(start)
+    const first = open(clock)
+    for (let r = 0; r < 10; r++) await first.create(`r${r}`, { expiresAt: start + MINUTE })
+    await first.close()
+    const errors: SessionKitError[] = []
+    const small = createMemoryStore({
+      clock,
+      maxSessions: 4,
+      snapshot: { path, intervalMs: 0 },
+      onWarning: (w) => errors.push(w.cause as SessionKitError),
+    })
+    expect(await small.count()).toBe(4)
+    expect(errors.map((e) => [e.code, e.details?.offered, e.details?.kept])).toEqual([
+      ['LIMIT_EXCEEDED', 10, 4],
+    ])
+    expect(await small.meta('r9')).toBeDefined()
+    await small.close()
   })
 
   it('snapshot(path) works without the snapshot option and resolves the record count', async () => {
@@ -158,8 +258,11 @@ describe('memory store snapshots', () => {
     const store = createMemoryStore({ clock, sweepIntervalMs: 0 })
     for (const id of ['a', 'b', 'c']) await store.create(id, { expiresAt: start + MINUTE })
     expect(await store.snapshot(path)).toBe(3)
-    const error = await store.snapshot().catch((e: unknown) => e)
-    expect(isSessionKitError(error, 'INVALID_ARGUMENT')).toBe(true)
+    expect(await store.snapshot({ path })).toBe(3)
+    for (const bad of [undefined, {}, { path: '' }, { path, overwrite: 'yes' }, { paht: path }, 42]) {
+      const error = await store.snapshot(bad as never).catch((e: unknown) => e)
+      expect(isSessionKitError(error, 'INVALID_ARGUMENT'), JSON.stringify(bad)).toBe(true)
+    }
     await store.close()
     const restored = open(clock)
     expect(await restored.count()).toBe(3)

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/clock.js'
 import type { SessionStore } from '../../src/store/contract.js'
 import { createMemoryStore } from '../../src/store/memory.js'
-import { defineStoreSuite, type StoreCheck, storeChecks } from '../../src/testing/index.js'
+import { defineStoreSuite, type MakeStore, type StoreCheck, storeChecks } from '../../src/testing/index.js'
 import { checkContext } from '../../src/testing/suite-types.js'
 
 function findCheck(name: string): StoreCheck {
@@ -133,5 +133,76 @@ describe('defineStoreSuite', () => {
     ],
   ])('fails %s', async (_, check, broken) => {
     expect(await passes(check, broken)).toBe(false)
+  })
+})
+
+/** Registers the suite on `makeStore` and runs the check named `name`; resolves its error. */
+async function failureOf(name: string, makeStore: MakeStore): Promise<Error | undefined> {
+  const bodies = new Map<string, () => Promise<void>>()
+  defineStoreSuite(
+    {
+      describe: (_, body) => body(),
+      it: (title, body) => {
+        bodies.set(title, body)
+      },
+      expect,
+    },
+    makeStore,
+  )
+  try {
+    await bodies.get(name)?.()
+    return undefined
+  } catch (error) {
+    return error as Error
+  }
+}
+
+describe('defineStoreSuite failure messages', () => {
+  it('name the broken rule and its usual cause, and keep the assertion', async () => {
+    const error = await failureOf('1,000 concurrent pushes stay exact under the cap', ({ clock }) => {
+      const real = createMemoryStore({ clock })
+      return {
+        ...bind(real),
+        push: (id, part, values, options) => real.push(id, part, values, { ...options, max: 1e6 }),
+      }
+    })
+    expect(error?.message).toContain(
+      'SessionStore rule broken: lists > 1,000 concurrent pushes stay exact under the cap',
+    )
+    expect(error?.message).toContain(
+      'usual cause: a push must read, append, trim and number in one atomic step',
+    )
+    expect(error?.message).toMatch(/expected .* to (be|deeply equal)/)
+  })
+
+  it('say once, plainly, when the store is not on the clock makeStore receives', async () => {
+    const error = await failureOf('meta of a missing record is undefined', () => createMemoryStore())
+    expect(error?.message).toContain(
+      'SessionStore rule broken: records > meta of a missing record is undefined',
+    )
+    expect(error?.message).toContain('makeStore must build the store on the manual clock it receives')
+  })
+
+  it('point an expiry failure at the store clock, not Date.now()', async () => {
+    // Shows the manual clock but expires by the system clock, the usual mistake.
+    const error = await failureOf(
+      'a record is gone from its expiresAt on, by the injected clock',
+      ({ clock }) => ({
+        ...bind(createMemoryStore()),
+        clock,
+      }),
+    )
+    expect(error?.message).toContain(
+      'SessionStore rule broken: records > a record is gone from its expiresAt on',
+    )
+    expect(error?.message).toContain(
+      'usual cause: expire by the store clock, the ctx.clock makeStore receives, never Date.now()',
+    )
+  })
+
+  it('leave a passing check alone', async () => {
+    expect(
+      await failureOf('meta of a missing record is undefined', ({ clock }) => createMemoryStore({ clock })),
+    ).toBe(undefined)
   })
 })

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto'
+import { z } from 'zod'
 import type { DetectionIndex, IndexRules, PlaceOutcome } from '../../detect/shared-index.js'
 import type { DetectionKind } from '../../detect/types.js'
-import { invalidConfig, SessionKitError } from '../../errors.js'
+import { invalidConfig } from '../../errors.js'
+import { type OptionSource, parseOptions } from '../../options.js'
 import type { RedisScriptRunner } from '../client.js'
 import { asArray } from '../context.js'
 import { createScriptCall } from '../script-call.js'
@@ -40,9 +42,8 @@ const TAGS_CACHED = 4096
 
 /**
  * The detection index on Redis or Redis Cluster, shared by every replica of a gateway:
- * `createDetector({ index: redisDetectionIndex({ client }) })`. Each `detect()` is one Lua script
- * (two for a request its last three states do not place: an edited or truncated history), each
- * `bindReply()` one, atomic across replicas. A tenant's keys share one Cluster slot; every key
+ * `createDetector({ index: redisDetectionIndex({ client }) })`. Each `detect()` is one Lua script,
+ * each `bindReply()` one, atomic across replicas. A tenant's keys share one Cluster slot; every key
  * expires `idleMs` after its last write; there is no global index and no SCAN.
  *
  * @example
@@ -61,7 +62,6 @@ export function redisDetectionIndex(options: RedisDetectionIndexOptions): Detect
     trips++
     return run(script, keys, args)
   }
-  const grace = String(o.expiryGraceMs)
   const tags = new Map<string, string>()
   // Every key of a tenant under one hash tag: one slot per call.
   const baseOf = (tenant: string): string => {
@@ -77,12 +77,24 @@ export function redisDetectionIndex(options: RedisDetectionIndexOptions): Detect
     }
     return base
   }
-  const head = (now: number, rules: IndexRules, base: string) => [
+  // The arguments every script starts with (see _lib.lua): now, idleMs, and the keys' lifetime.
+  const head = (now: number, rules: IndexRules): string[] => [
     String(now),
     String(rules.idleMs),
-    grace,
-    base,
+    String(rules.idleMs + o.expiryGraceMs),
   ]
+  // The rules as the place script reads them, built once per rules object.
+  const packed = new WeakMap<IndexRules, string>()
+  const rulesArg = (rules: IndexRules): string => {
+    let s = packed.get(rules)
+    if (s === undefined) {
+      const f = rules.fuzzy
+      s = `${rules.retryWindowMs} ${rules.splitResets ? 1 : 0}`
+      if (f !== undefined) s += ` ${f.threshold} ${f.window} ${f.band} ${f.maxCandidates}`
+      packed.set(rules, s)
+    }
+    return s
+  }
   let seed: Promise<string> | undefined = o.seed === undefined ? undefined : Promise.resolve(o.seed)
 
   return {
@@ -94,7 +106,7 @@ export function redisDetectionIndex(options: RedisDetectionIndexOptions): Detect
       seed ??= call(
         detectionScripts.seed,
         [`{${o.prefix}:d}:seed:v1`],
-        ['0', '0', '0', '', randomBytes(16).toString('base64')],
+        ['0', '0', '0', randomBytes(16).toString('base64')],
       ).then(String, (error: unknown) => {
         seed = undefined
         throw error
@@ -104,48 +116,29 @@ export function redisDetectionIndex(options: RedisDetectionIndexOptions): Detect
 
     async place(tenant, rules, input) {
       const base = baseOf(tenant)
-      const f = rules.fuzzy
       const keys = [`${base}:s:${input.newId}`]
-      const args = head(input.now, rules, base)
-      args.push(
-        String(rules.retryWindowMs),
-        rules.splitResets ? '1' : '0',
-        String(f?.threshold ?? 1),
-        String(f?.window ?? 1),
-        String(f?.band ?? 0),
-        String(f?.maxCandidates ?? 0),
-        f === undefined ? '0' : '1',
-        String(input.n),
-        String(input.lowest),
-        String(input.firstAssistant),
-        input.reset ? '1' : '0',
-        String(input.rawSysFp),
-        String(input.sysFp),
-        input.newId,
-        input.roles,
-        input.keysComplete ? '1' : '0',
-        input.fpsComplete ? '1' : '0',
-        String(input.keys.length),
-      )
+      let positions = ''
       for (const k of input.keys) {
         keys.push(`${base}:k:${encode(k.key)}`)
-        args.push(String(k.pos))
+        positions += positions === '' ? k.pos : ` ${k.pos}`
       }
-      args.push(String(input.fps.length))
-      for (const f of input.fps) {
-        keys.push(`${base}:r:${encode(f.fp)}`)
-        args.push(String(f.pos))
-      }
-      const reply = asArray(await call(detectionScripts.place, keys, args), 'detection place')
-      return reply[0] === 'more' ? undefined : toOutcome(reply)
+      for (const fp of input.fps) keys.push(`${base}:r:${encode(fp)}`)
+      const args = head(input.now, rules)
+      args.push(
+        rulesArg(rules),
+        `${input.n} ${input.lowest} ${input.firstAssistant} ${input.reset ? 1 : 0} ${input.rawSysFp} ${input.sysFp}`,
+        input.roles,
+        positions,
+      )
+      return toOutcome(asArray(await call(detectionScripts.place, keys, args), 'detection place'))
     },
 
     async bind(tenant, rules, input) {
       const base = baseOf(tenant)
       const keys = [`${base}:s:${input.sessionId}`, `${base}:k:${encode(input.key)}`]
       if (input.fp !== undefined) keys.push(`${base}:r:${encode(input.fp)}`)
-      const args = head(input.now, rules, base)
-      args.push(input.sessionId, String(input.pos), String(input.tag), String(rules.fuzzy?.window ?? 1))
+      const args = head(input.now, rules)
+      args.push(`${input.pos} ${input.tag} ${rules.fuzzy?.window ?? 1}`)
       const reply = asArray(await call(detectionScripts.bind, keys, args), 'detection bind')
       return Number(reply[0]) === 1
     },
@@ -153,8 +146,8 @@ export function redisDetectionIndex(options: RedisDetectionIndexOptions): Detect
     async explicit(tenant, rules, input) {
       const base = baseOf(tenant)
       const keys = [`${base}:s:${input.id}`, `${base}:s:${input.derivedId}`]
-      const args = head(input.now, rules, base)
-      args.push(input.id, input.derivedId, String(input.position))
+      const args = head(input.now, rules)
+      args.push(String(input.position))
       const reply = asArray(await call(detectionScripts.explicit, keys, args), 'detection explicit id')
       return {
         sessionId: String(reply[0]),
@@ -165,10 +158,8 @@ export function redisDetectionIndex(options: RedisDetectionIndexOptions): Detect
     },
 
     async forget(tenant, rules, sessionId, now) {
-      const base = baseOf(tenant)
-      const args = head(now, rules, base)
-      args.push(sessionId)
-      return Number(await call(detectionScripts.forget, [`${base}:s:${sessionId}`], args)) === 1
+      const keys = [`${baseOf(tenant)}:s:${sessionId}`]
+      return Number(await call(detectionScripts.forget, keys, head(now, rules))) === 1
     },
   }
 }
@@ -179,64 +170,41 @@ function encode(key: string): string {
 }
 
 function toOutcome(reply: readonly unknown[]): PlaceOutcome {
-  const previous = String(reply[7])
+  const previous = String(reply[6])
   return {
-    kind: String(reply[1]) as DetectionKind,
-    sessionId: String(reply[2]),
-    branch: Number(reply[3]),
-    newMessages: Number(reply[4]),
-    similarity: Number(reply[5]),
-    systemChanged: Number(reply[6]) === 1,
+    kind: String(reply[0]) as DetectionKind,
+    sessionId: String(reply[1]),
+    branch: Number(reply[2]),
+    newMessages: Number(reply[3]),
+    similarity: Number(reply[4]),
+    systemChanged: Number(reply[5]) === 1,
     previousSessionId: previous === '' ? undefined : previous,
-    added: Number(reply[8]),
-    length: Number(reply[9]),
-    created: Number(reply[10]) === 1,
+    added: Number(reply[7]),
+    length: Number(reply[8]),
+    created: Number(reply[9]) === 1,
   }
 }
 
-function resolve(options: RedisDetectionIndexOptions): Required<Omit<RedisDetectionIndexOptions, 'seed'>> & {
-  seed: string | undefined
-} {
+const source: OptionSource = { what: 'redisDetectionIndex', code: 'INVALID_CONFIG' }
+
+const schema = z.strictObject({
+  client: z.custom<RedisScriptRunner>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      typeof (v as RedisScriptRunner).evalsha === 'function' &&
+      typeof (v as RedisScriptRunner).eval === 'function',
+    'must be wrapped: redisDetectionIndex({ client: fromIoredis(redis) })',
+  ),
+  prefix: z.string().regex(prefixPattern, 'must be 1 to 64 of A-Z a-z 0-9 _ - . @ / (no ":")').default('sk'),
+  commandTimeoutMs: z.number().int().min(1).max(600_000).default(500),
+  expiryGraceMs: z.number().int().min(0).max(86_400_000).default(60_000),
+  seed: z.string().min(1).max(256).optional(),
+})
+
+function resolve(options: RedisDetectionIndexOptions): z.output<typeof schema> {
   if (typeof options !== 'object' || options === null) {
     throw invalidConfig('redisDetectionIndex needs options: { client: fromIoredis(redis) }')
   }
-  const known = new Set(['client', 'prefix', 'commandTimeoutMs', 'expiryGraceMs', 'seed'])
-  for (const key of Object.keys(options)) {
-    if (!known.has(key)) throw invalidConfig(`redisDetectionIndex: unknown option "${key}"`, { option: key })
-  }
-  const client = options.client
-  if (typeof client?.evalsha !== 'function' || typeof client.eval !== 'function') {
-    throw invalidConfig('client must be wrapped: redisDetectionIndex({ client: fromIoredis(redis) })', {
-      option: 'client',
-    })
-  }
-  const prefix = options.prefix ?? 'sk'
-  if (typeof prefix !== 'string' || !prefixPattern.test(prefix)) {
-    throw invalidConfig('prefix must be 1 to 64 of A-Z a-z 0-9 _ - . @ / (no ":")', { option: 'prefix' })
-  }
-  const seed = options.seed
-  if (seed !== undefined && (typeof seed !== 'string' || seed.length === 0 || seed.length > 256)) {
-    throw invalidConfig('seed must be a string of 1 to 256 characters', { option: 'seed' })
-  }
-  return {
-    client,
-    prefix,
-    commandTimeoutMs: positive(options.commandTimeoutMs, 500, 'commandTimeoutMs'),
-    expiryGraceMs: positive(options.expiryGraceMs, 60_000, 'expiryGraceMs', 0),
-    seed,
-  }
-}
-
-function positive(value: unknown, fallback: number, option: string, min = 1): number {
-  if (value === undefined) return fallback
-  if (!Number.isSafeInteger(value) || (value as number) < min) {
-    throw new SessionKitError(
-      'INVALID_CONFIG',
-      `${option} must be an integer of at least ${min}; got ${String(value)}`,
-      {
-        details: { option },
-      },
-    )
-  }
-  return value as number
+  return parseOptions(schema, options, source)
 }

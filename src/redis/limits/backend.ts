@@ -12,9 +12,9 @@ import { keySlot } from '../slots.js'
 import { scripts } from './lua/scripts.js'
 
 /**
- * The rate-limit backend of the Redis store (`store.rateLimits`). A subject's state is a hash
- * `{<prefix>|<kind>:<id>}` and each sliding window's log a list `{<prefix>|<kind>:<id>}:<rule>`:
- * every key of one subject is in one Cluster slot, and each expires by itself. A consume is one
+ * The rate-limit backend of the Redis store (`store.rateLimits`). Each rule's state for a subject is
+ * one key, `{<prefix>|<kind>:<id>}:<rule>`: a sliding window's a list (its state, then its log), a
+ * bucket's a string. Every key of one subject is in one Cluster slot, and each expires by itself. A consume is one
  * script on a standalone server; on a Cluster, one script per slot, sent together, each all or
  * nothing (the limiter gives back what one took when another refused).
  */
@@ -37,19 +37,21 @@ export function createRedisLimits(ctx: RedisContext): RateLimitBackend {
     return [...bySlot.values()]
   }
 
-  function keysOf(subject: string, rule: RateRuleSpec): [string, string] {
-    const hash = `{${prefix}|${subject}}`
-    return [hash, `${hash}:${rule.name}`]
-  }
-
+  const keyOf = (subject: string, rule: RateRuleSpec) => `{${prefix}|${subject}}:${rule.name}`
+  // Each rule's figures as the scripts read them, made once per rule.
+  const argsByRule = new WeakMap<RateRuleSpec, string[]>()
   function ruleArgs(rule: RateRuleSpec): string[] {
-    return [
-      rule.name,
-      rule.algorithm === 'sliding-window' ? 's' : 'b',
-      String(rule.limit),
-      String(rule.windowMs),
-      String(rule.burst),
-    ]
+    let args = argsByRule.get(rule)
+    if (args === undefined) {
+      args = [
+        rule.algorithm === 'sliding-window' ? 's' : 'b',
+        String(rule.limit),
+        String(rule.windowMs),
+        String(rule.burst),
+      ]
+      argsByRule.set(rule, args)
+    }
+    return args
   }
 
   async function consumeGroup(
@@ -62,7 +64,7 @@ export function createRedisLimits(ctx: RedisContext): RateLimitBackend {
     const args = [String(now), grace, String(group.length)]
     for (const i of group) {
       const { rule, subject, cost } = charges[i]!
-      keys.push(...keysOf(subject, rule))
+      keys.push(keyOf(subject, rule))
       args.push(...ruleArgs(rule), String(cost))
     }
     try {
@@ -100,7 +102,7 @@ export function createRedisLimits(ctx: RedisContext): RateLimitBackend {
           const args = [String(now), grace, String(group.length)]
           for (const i of group) {
             const { rule, subject, seq, at, from, to } = settlements[i]!
-            keys.push(...keysOf(subject, rule))
+            keys.push(keyOf(subject, rule))
             args.push(...ruleArgs(rule), String(seq), String(at), String(from), String(to))
           }
           return ctx.call(scripts.rateLimitSettle, keys, args)

@@ -1,6 +1,9 @@
 -- Detection prelude: the scripts of the detection index start with it (scripts/gen-detection-lua.mjs).
--- Every key of one tenant shares the hash tag `{<prefix>:d:<tenant tag>}` (ARGV[4], `base`), so a
--- call touches one Cluster slot. Under it:
+-- Each `--@ <name>` section below defines one function; a script gets the lines before the first
+-- section and only the sections it calls (directly or through another section): every function
+-- is created again on every call, so one a script never calls is pure cost.
+-- Every key of one tenant shares the hash tag `{<prefix>:d:<tenant tag>}` (`base`, read from
+-- KEYS[1]), so a call touches one Cluster slot. Under it:
 --   <base>:s:<session id>   hash: the session's record (fields below)
 --   <base>:k:<chain key>    string "<session id> <position> <tag>": a prefix hash of a request
 --   <base>:r:<fingerprint>  string: the session that produced this reply, or "*" when several did
@@ -9,19 +12,26 @@
 -- (volatile parts blanked), r the same as sent, f<i> ring of reply fingerprints, fh its head,
 -- fn its length. Every key lives idleMs (+ grace) after its last write; a record last seen idleMs
 -- ago by the caller's clock is dead even before Redis drops it.
+-- ARGV[1] now (ms), ARGV[2] idleMs, ARGV[3] idleMs + grace.
 local now = tonumber(ARGV[1])
 local idle = tonumber(ARGV[2])
-local px = idle + tonumber(ARGV[3])
-local base = ARGV[4]
+local px = ARGV[3]
+local base = string.match(KEYS[1], '^{[^}]*}')
 
 -- Tag bits of a chain entry; the branch is tag / 8.
 local OPENING, SHARED, REPLY = 1, 2, 4
+
+-- Records read or made by this call, by session id (false: dead or absent).
+local sessions = {}
+-- Chain keys whose value this call has read (false: absent).
+local known = {}
+
+--@ has
 local function has(tag, bit)
   return math.floor(tag / bit) % 2 == 1
 end
 
-local sessions = {}
-
+--@ load
 -- The live record of session `id` (cached for the call), or nil.
 local function load(id)
   local s = sessions[id]
@@ -39,84 +49,84 @@ local function load(id)
   return s
 end
 
+--@ set
 local function set(s, field, value)
   s.f[field] = value
   s.dirty[field] = value
 end
 
+--@ create
 -- A fresh record for `id` (its key declared by the caller), branch 0 of 1, nothing seen.
 local function create(id, key)
-  local s = { id = id, key = key, dirty = {}, f = {} }
   redis.call('DEL', key)
-  for field, value in pairs({ e = now, a = 0, b = 0, B = 1, t = 0, l = 0, y = '0', r = '0', fh = 0, fn = 0 }) do
-    set(s, field, value)
-  end
+  local f = { e = now, a = 0, b = 0, B = 1, t = 0, l = 0, y = '0', r = '0', fh = 0, fn = 0 }
+  local dirty = {}
+  for field, value in pairs(f) do dirty[field] = value end
+  local s = { id = id, key = key, dirty = dirty, f = f }
   sessions[id] = s
   return s
 end
 
+--@ flush
 -- Writes every changed field of every record touched, and renews their expiry.
 local function flush()
   for _, s in pairs(sessions) do
     if s then
-      local args = {}
+      local args, i = {}, 0
       for field, value in pairs(s.dirty) do
-        args[#args + 1] = field
-        args[#args + 1] = value
+        args[i + 1] = field
+        args[i + 2] = value
+        i = i + 2
       end
-      if #args > 0 then redis.call('HSET', s.key, unpack(args)) end
+      if i > 0 then redis.call('HSET', s.key, unpack(args)) end
       redis.call('PEXPIRE', s.key, px)
     end
   end
 end
 
-local function touch(s)
-  set(s, 'e', now)
-end
-
+--@ tip_of
 -- Tip (last request's position) of `branch` of `s`.
 local function tip_of(s, branch)
   if branch == s.f.b then return s.f.t end
   return tonumber(redis.call('HGET', s.key, 'T' .. branch)) or 0
 end
 
+--@ set_branch
 local function set_branch(s, branch, tip)
   set(s, 'b', branch)
   set(s, 't', tip)
   set(s, 'T' .. branch, tip)
 end
 
--- Chain keys whose value this call has read (false: absent).
-local known = {}
-
+--@ add_key
 -- Points chain key `key` at `s` (a key another live session holds becomes SHARED: it identifies
 -- neither). Returns false when `s` already had it (its position and tag are updated).
 local function add_key(s, key, pos, tag)
   local v = known[key]
   if v == nil then v = redis.call('GET', key) end
-  known[key] = s.id .. ' ' .. pos .. ' ' .. tag
+  local mine = true
   if v then
     local owner = string.match(v, '^(%S+)')
     if owner == s.id then
-      redis.call('SET', key, known[key], 'PX', px)
-      return false
-    end
-    if load(owner) and not has(tag, SHARED) then
+      mine = false
+    elseif load(owner) and not has(tag, SHARED) then
       tag = tag + SHARED
-      known[key] = s.id .. ' ' .. pos .. ' ' .. tag
     end
   end
-  redis.call('SET', key, known[key], 'PX', px)
-  return true
+  v = s.id .. ' ' .. pos .. ' ' .. tag
+  known[key] = v
+  redis.call('SET', key, v, 'PX', px)
+  return mine
 end
 
+--@ ring
 -- `s`'s ring of reply fingerprints as stored (read once per call).
 local function ring(s)
   if s.ring then return s.ring end
   local r = {}
   if s.f.fn > 0 then
     local names = {}
-    for i = 0, s.f.fn - 1 do names[#names + 1] = 'f' .. i end
+    for i = 0, s.f.fn - 1 do names[i + 1] = 'f' .. i end
     local v = redis.call('HMGET', s.key, unpack(names))
     for i = 1, #v do r[i - 1] = v[i] end
   end
@@ -124,6 +134,7 @@ local function ring(s)
   return r
 end
 
+--@ add_reply
 -- Records reply `fp` (its index key `key` declared) as produced by `s`; a fingerprint two
 -- sessions produced identifies neither. `window` fingerprints are kept per session; one that falls
 -- out of the ring expires with its key.
@@ -146,6 +157,7 @@ local function add_reply(s, key, fp, window)
   set(s, 'fh', (head + 1) % window)
 end
 
+--@ ordered_replies
 -- `s`'s reply fingerprints, oldest first.
 local function ordered_replies(s, window)
   local r = ring(s)

@@ -1,44 +1,63 @@
 -- Places one request (see src/detect/placement.ts, which this follows rule for rule) and updates
 -- the index, atomically: two replicas that see one conversation's first request at once agree.
--- KEYS[1] the record of a new session (ARGV[18], used only if one is opened); then the request's
--- chain keys, newest position first; then the index keys of its reply fingerprints.
--- Replies { 'more' } when it needs chain keys or fingerprints the caller left out (it wrote nothing).
-local retry_window = tonumber(ARGV[5])
-local split_resets = ARGV[6] == '1'
-local threshold, window, band = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
-local max_candidates, fuzzy_on = tonumber(ARGV[10]), ARGV[11] == '1'
-local n, lowest, first_assistant = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14])
-local reset = ARGV[15] == '1'
-local raw_sys, sys = ARGV[16], ARGV[17]
-local new_id, roles = ARGV[18], ARGV[19]
-local keys_complete, fps_complete = ARGV[20] == '1', ARGV[21] == '1'
-local nk = tonumber(ARGV[22])
-local key_at, fp_key_at, fp_at = {}, {}, {}
-local probe = {}
-for i = 1, nk do
-  local p = tonumber(ARGV[22 + i])
-  key_at[p] = KEYS[1 + i]
-  probe[i] = p
+-- KEYS[1] the record of a new session (used only if one is opened; the id is its last part); then
+-- the request's chain keys, newest position first; then the index keys of the fingerprints of its
+-- assistant messages, newest first: every one at or above the lowest probed position, and more
+-- down to the fuzzy window. ARGV[4] the rules "<retry window> <split resets: 0/1> <fuzzy
+-- threshold> <window> <band> <candidates>" (the last four absent when fuzzy matching is off),
+-- ARGV[5] the request "<messages> <lowest probed position> <first assistant position> <reset:
+-- 0/1> <system fingerprint as sent> <blanked>", ARGV[6] one role per position (`a` assistant,
+-- `o` other), ARGV[7] the chain keys' positions, space-separated.
+-- The common request (a hit at or after its branch's tip) runs only the functions defined first;
+-- forks, fuzzy matching and split resets define theirs when they happen.
+local retry_window, split_resets, threshold, window, band, max_candidates =
+  string.match(ARGV[4], '^(%d+) ([01]) ?(%S*) ?(%d*) ?(%d*) ?(%d*)$')
+retry_window, split_resets = tonumber(retry_window), split_resets == '1'
+local fuzzy_on = threshold ~= ''
+-- Reply fingerprints kept per session (one when fuzzy matching is off).
+window = tonumber(window) or 1
+local n, lowest, first_assistant, reset, raw_sys, sys =
+  string.match(ARGV[5], '^(%d+) (%d+) (%d+) ([01]) (%S+) (%S+)$')
+n, lowest, first_assistant, reset = tonumber(n), tonumber(lowest), tonumber(first_assistant), reset == '1'
+local roles = ARGV[6]
+local new_id = string.sub(KEYS[1], #base + 4)
+
+-- Chain keys by position, in probe order.
+local key_at, probe, nk = {}, {}, 0
+for p in string.gmatch(ARGV[7], '%d+') do
+  nk = nk + 1
+  p = tonumber(p)
+  key_at[p] = KEYS[1 + nk]
+  probe[nk] = p
 end
-local nf = tonumber(ARGV[23 + nk])
+-- The index key of the fingerprint of the assistant message at `q` (nil when the caller sent none:
+-- older than the lowest probed position and the fuzzy window), matched with KEYS on first use:
+-- the common request needs none.
+local fp_key_at
+local function fp_key(q)
+  if not fp_key_at then
+    fp_key_at = {}
+    local next_fp, replies = 2 + nk, 0
+    for r = n, math.max(1, first_assistant), -1 do
+      if string.byte(roles, r) == 97 then
+        replies = replies + 1
+        if r < lowest and (not fuzzy_on or replies > window) then break end
+        fp_key_at[r] = KEYS[next_fp]
+        next_fp = next_fp + 1
+      end
+    end
+  end
+  return fp_key_at[q]
+end
 local fp_base = #base + 4
-for i = 1, nf do
-  local p = tonumber(ARGV[23 + nk + i])
-  local key = KEYS[1 + nk + i]
-  fp_key_at[p] = key
-  fp_at[p] = string.sub(key, fp_base)
-end
 
 local added, longest, created = 0, 0, 0
 local function grow(s, count)
   if count < 0 then count = 0 end
-  set(s, 'l', s.f.l + count)
+  local l = s.f.l + count
+  set(s, 'l', l)
   added = added + count
-  if s.f.l > longest then longest = s.f.l end
-end
-
-local function is_assistant(p)
-  return string.sub(roles, p, p) == 'a'
+  if l > longest then longest = l end
 end
 
 local function same_system(s)
@@ -46,22 +65,24 @@ local function same_system(s)
 end
 
 local system_changed = 0
+-- Notes the request's system prompt in `s`, and that `s` was seen now.
 local function note_system(s)
-  if same_system(s) then
-    set(s, 'r', raw_sys)
-    return
+  if not same_system(s) then
+    set(s, 'y', sys)
+    system_changed = 1
   end
-  set(s, 'y', sys)
   set(s, 'r', raw_sys)
-  system_changed = 1
+  set(s, 'e', now)
 end
 
 local function placed(s, kind, branch, new_messages, similarity, previous)
   flush()
-  return { 'ok', kind, s.id, branch, new_messages, string.format('%.17g', similarity), system_changed, previous or '',
-    added, longest, created }
+  if similarity ~= 0 and similarity ~= 1 then similarity = string.format('%.17g', similarity) end
+  return { kind, s.id, branch, new_messages, similarity, system_changed, previous or '', added, longest,
+    created }
 end
 
+-- A new session (KEYS[1]) takes the request.
 local function open(flags)
   local s = create(new_id, KEYS[1])
   created = 1
@@ -89,7 +110,6 @@ end
 local function retry(s, branch)
   if branch ~= s.f.b then set_branch(s, branch, tip_of(s, branch)) end
   note_system(s)
-  touch(s)
   return placed(s, 'retry', branch, 0, 1)
 end
 
@@ -102,68 +122,74 @@ local function advance(s, p, branch, fork)
   local is_split = reset and p < n and split_resets
   local up_to = is_split and n - 1 or n
   if p == n then add_key(s, key_at[n], n, b * 8) end
+  -- The states a later request may probe (the ones the caller hashed), and every reply.
   for q = p + 1, up_to do
-    add_key(s, key_at[q], q, b * 8)
-    if is_assistant(q) then add_reply(s, fp_key_at[q], fp_at[q], window) end
+    if key_at[q] then add_key(s, key_at[q], q, b * 8) end
+    local key = string.byte(roles, q) == 97 and fp_key(q)
+    if key then add_reply(s, key, string.sub(key, fp_base), window) end
   end
   set_branch(s, b, up_to)
   set(s, 'a', 1)
   grow(s, up_to - p)
   note_system(s)
-  touch(s)
   if is_split then return split(s, 1) end
   local kind = 'continued'
   if reset and p < n then kind = 'reset' elseif fork then kind = 'fork' end
   return placed(s, kind, b, n - p, 1)
 end
 
--- How well the request's replies `a` continue a session's `b`, oldest first (see fuzzy.ts).
-local function similarity(a, b)
-  local ia, jb = #a, 0
-  while ia >= 1 do
-    for j = #b, 1, -1 do
-      if b[j] == a[ia] then jb = j break end
-    end
-    if jb > 0 then break end
-    ia = ia - 1
-  end
-  if ia < 1 then return 0, 0 end
-  local m = jb
-  local len = math.min(ia, m, window)
-  local inf = 1e9
-  local prev, cur = {}, {}
-  for l = 0, m do prev[l] = 0 end
-  for k = 1, len do
-    local xk = a[ia - k + 1]
-    local lo, hi = math.max(0, k - band - 1), math.min(m, k + band)
-    for l = 0, m do cur[l] = inf end
-    for l = lo, hi do
-      local best = prev[l] + 1
-      if l > 0 then
-        if xk == b[jb - l + 1] then best = math.min(best, prev[l - 1]) end
-        best = math.min(best, cur[l - 1])
-      end
-      cur[l] = best
-    end
-    prev, cur = cur, prev
-  end
-  local d = inf
-  for l = 0, m do d = math.min(d, prev[l]) end
-  return math.max(0, 1 - d / len), ia
-end
+-- Fuzzy matching (see src/detect/fuzzy.ts); nil when it is off or finds nothing.
+local function try_fuzzy()
+  if not fuzzy_on or first_assistant == 0 then return nil end
+  threshold, band, max_candidates = tonumber(threshold), tonumber(band), tonumber(max_candidates)
 
--- The session the request's replies place it in, by the inverted index of reply fingerprints.
-local function fuzzy_find()
-  local fps, positions = {}, {}
+  -- How well the request's replies `a` continue a session's `b`, oldest first.
+  local function similarity(a, b)
+    local ia, jb = #a, 0
+    while ia >= 1 do
+      for j = #b, 1, -1 do
+        if b[j] == a[ia] then jb = j break end
+      end
+      if jb > 0 then break end
+      ia = ia - 1
+    end
+    if ia < 1 then return 0, 0 end
+    local m = jb
+    local len = math.min(ia, m, window)
+    local inf = 1e9
+    local prev, cur = {}, {}
+    for l = 0, m do prev[l] = 0 end
+    for k = 1, len do
+      local xk = a[ia - k + 1]
+      local lo, hi = math.max(0, k - band - 1), math.min(m, k + band)
+      for l = 0, m do cur[l] = inf end
+      for l = lo, hi do
+        local best = prev[l] + 1
+        if l > 0 then
+          if xk == b[jb - l + 1] then best = math.min(best, prev[l - 1]) end
+          best = math.min(best, cur[l - 1])
+        end
+        cur[l] = best
+      end
+      prev, cur = cur, prev
+    end
+    local d = inf
+    for l = 0, m do d = math.min(d, prev[l]) end
+    return math.max(0, 1 - d / len), ia
+  end
+
+  -- The request's last `window` replies, oldest first, and the candidates their index keys name.
+  local fps, positions, keys = {}, {}, {}
   for q = n, first_assistant, -1 do
     if #fps >= window then break end
-    if is_assistant(q) then
-      table.insert(fps, 1, fp_at[q])
+    local key = string.byte(roles, q) == 97 and fp_key(q)
+    if key then
+      table.insert(fps, 1, string.sub(key, fp_base))
       table.insert(positions, 1, q)
+      keys[#keys + 1] = key
     end
   end
-  local keys = {}
-  for i = #positions, 1, -1 do keys[#keys + 1] = fp_key_at[positions[i]] end
+  if #keys == 0 then return nil end
   local owners = redis.call('MGET', unpack(keys))
   local candidates = {}
   for i = 1, #owners do
@@ -171,45 +197,28 @@ local function fuzzy_find()
     local owner = owners[i]
     if owner and owner ~= '*' then
       local s = load(owner)
-      local known = false
-      for _, c in ipairs(candidates) do if c == s then known = true end end
-      if s and not known then candidates[#candidates + 1] = s end
+      local seen = false
+      for _, c in ipairs(candidates) do if c == s then seen = true end end
+      if s and not seen then candidates[#candidates + 1] = s end
     end
   end
   for _, s in ipairs(candidates) do
     local sim, anchor = similarity(fps, ordered_replies(s, window))
-    if sim >= threshold then return s, sim, anchor, fps, positions end
+    if sim >= threshold then
+      for k = anchor + 1, #fps do add_reply(s, fp_key(positions[k]), fps[k], window) end
+      local is_split = reset and split_resets
+      local up_to = is_split and n - 1 or n
+      local branch = s.f.b
+      if up_to >= 1 then add_key(s, key_at[up_to], up_to, branch * 8) end
+      set_branch(s, branch, up_to)
+      set(s, 'a', 1)
+      grow(s, up_to - positions[anchor])
+      note_system(s)
+      if is_split then return split(s, sim) end
+      return placed(s, reset and 'reset' or 'fuzzy', branch, n - positions[anchor], sim)
+    end
   end
   return nil
-end
-
-local function fuzzy_place(s, sim, anchor, fps, positions)
-  for k = anchor + 1, #fps do add_reply(s, fp_key_at[positions[k]], fps[k], window) end
-  local is_split = reset and split_resets
-  local up_to = is_split and n - 1 or n
-  local branch = s.f.b
-  if up_to >= 1 then add_key(s, key_at[up_to], up_to, branch * 8) end
-  set_branch(s, branch, up_to)
-  set(s, 'a', 1)
-  grow(s, up_to - positions[anchor])
-  note_system(s)
-  touch(s)
-  if is_split then return split(s, sim) end
-  return placed(s, reset and 'reset' or 'fuzzy', branch, n - positions[anchor], sim)
-end
-
--- Fuzzy matching, when the caller sent every fingerprint it needs; nil when it is off or found nothing.
-local function try_fuzzy()
-  if not fuzzy_on or first_assistant == 0 then return nil end
-  if not fps_complete then return { 'more' } end
-  local s, sim, anchor, fps, positions = fuzzy_find()
-  if s then return fuzzy_place(s, sim, anchor, fps, positions) end
-  return nil
-end
-
-local function has_reply_after(p)
-  for q = p + 1, n do if is_assistant(q) then return true end end
-  return false
 end
 
 local chain_keys = {}
@@ -217,14 +226,13 @@ for i = 1, nk do chain_keys[i] = KEYS[1 + i] end
 local entries = redis.call('MGET', unpack(chain_keys))
 -- What the probe read, so that indexing a key it found absent needs no second read.
 for i = 1, nk do known[chain_keys[i]] = entries[i] end
-local broke = false
 for i = 1, nk do
   local p = probe[i]
   local v = entries[i]
   if v then
     local id, pos, tag = string.match(v, '^(%S+) (%d+) (%d+)$')
-    pos, tag = tonumber(pos), tonumber(tag)
-    local s = pos == p and load(id)
+    tag = tonumber(tag)
+    local s = tonumber(pos) == p and load(id)
     if s then
       local branch = math.floor(tag / 8)
       if has(tag, OPENING) then
@@ -234,14 +242,14 @@ for i = 1, nk do
           return retry(s, branch)
         end
         -- Its answer, echoed back, places the request only if one session sent that opening.
-        if not is_assistant(p + 1) then broke = true break end
+        if string.byte(roles, p + 1) ~= 97 then break end
       end
-      if has(tag, SHARED) then broke = true break end
+      if has(tag, SHARED) then break end
       local tip = tip_of(s, branch)
       if p == n and not has(tag, REPLY) and p == tip then return retry(s, branch) end
       if p >= tip then return advance(s, p, branch, false) end
       -- Behind the tip: replies after the hit are an edited history carried on (fuzzy decides).
-      if has_reply_after(p) then
+      if string.find(roles, 'a', p + 1, true) then
         local found = try_fuzzy()
         if found then return found end
       end
@@ -249,7 +257,4 @@ for i = 1, nk do
     end
   end
 end
-if not broke and not keys_complete then return { 'more' } end
-local found = try_fuzzy()
-if found then return found end
-return open(OPENING)
+return try_fuzzy() or open(OPENING)

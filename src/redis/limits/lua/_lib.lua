@@ -1,71 +1,63 @@
--- Prelude of the rate-limit scripts, prepended to each by scripts/gen-lua.mjs.
--- KEYS come in pairs, one pair per charge: the subject's state hash `{<prefix>|<kind>:<id>}` and the
--- rule's log `{<prefix>|<kind>:<id>}:<rule>` (a list of "seq at cost" entries, oldest first; a
--- token bucket has none). Hash fields: `<rule>` the rule's state, `_x` the time (caller's clock) up
--- to which the hash is kept. A sliding window's state is "sum newest oldest pushed x clock", a
--- bucket's "tokens updated x"; `x` is the time up to which its keys are kept, `clock` the latest
--- time the log changed at (no call decides at an earlier time).
+-- Prelude of the rate-limit scripts, prepended to each by scripts/gen-lua.mjs: only what both use.
+-- KEYS: one per charge, the rule's key for its subject, `{<prefix>|<kind>:<id>}:<rule>` (every key
+-- of a subject in one Cluster slot). A sliding window's key is a list: its state first, then its
+-- log's entries, oldest first; a token bucket's is a string, its state. Every value is packed
+-- doubles (struct, little-endian): turning numbers into text and back cost more server time than
+-- every command of a consume together. An entry is `seq at cost`; a sliding window's state
+-- `sum newest oldest pushed x clock`, a bucket's `tokens updated x`; `x` is the time up to which the
+-- key is kept, `clock` the latest time the log changed at (no call decides at an earlier time).
+-- Doubles hold every whole number below 2^53 exactly.
 -- ARGV[1] is the caller's clock (epoch ms) and ARGV[2] how long keys outlive that time in Redis
--- (grace ms), so a clock that runs behind Redis's never loses live state.
+-- (grace ms, read when a key's expiry moves), so a clock that runs behind Redis's never loses live
+-- state.
 -- The arithmetic matches src/limits/ (sliding-log.ts, token-bucket.ts) operation for operation, so
 -- both backends give the same answers.
 local now = tonumber(ARGV[1])
-local grace = tonumber(ARGV[2])
 local EPSILON = 1e-9
-local RETRY_SCAN = 1024
+local pack, unpack = struct.pack, struct.unpack
+local ENTRY, SLIDING, BUCKET = '<ddd', '<dddddd', '<ddd'
 
--- An integer as text. Lua's own conversion (%.14g) is exact below 10^14 and cheaper than
--- string.format, which is kept for larger values.
-local function int(n)
-  if n < 1e14 and n > -1e14 then return n .. '' end
-  return string.format('%.0f', n)
-end
-
--- seq, at, cost of a log entry.
-local function entry(text)
-  local seq, at, cost = string.match(text, '^(%S+) (%S+) (%S+)$')
-  return tonumber(seq), tonumber(at), tonumber(cost)
-end
-
--- The rule's state from its hash field, or a fresh one (nil text). A fresh sliding window drops any
--- log its state outlived.
-local function load(text, algorithm, burst, list)
+-- The charge's state (nil when `existing` is set and the key holds none), with the rule's figures,
+-- in one table built at once. `empty`: the key does not exist (a write must set its expiry). Only a
+-- bucket reads its burst (a sliding window's is its limit).
+local function read(key, algorithm, limit, window, burst_text, existing)
   if algorithm == 's' then
+    local text = redis.call('LINDEX', key, 0)
     if not text then
-      redis.call('DEL', list)
-      return { sum = 0, newest = -math.huge, oldest = 0, pushed = 0, x = 0, clock = -math.huge }
+      if existing then return nil end
+      return {
+        key = key, sliding = true, limit = limit, window = window, sum = 0,
+        newest = -math.huge, oldest = 0, pushed = 0, x = 0, clock = -math.huge, empty = true, popped = false,
+      }
     end
-    local sum, newest, oldest, pushed, x, clock = string.match(text, '^(%S+) (%S+) (%S+) (%S+) (%S+) (%S+)$')
+    local sum, newest, oldest, pushed, x, clock = unpack(SLIDING, text)
     return {
-      sum = tonumber(sum), newest = tonumber(newest), oldest = tonumber(oldest),
-      pushed = tonumber(pushed), x = tonumber(x), clock = tonumber(clock),
+      key = key, sliding = true, limit = limit, window = window, sum = sum, newest = newest,
+      oldest = oldest, pushed = pushed, x = x, clock = clock, empty = false, popped = false,
     }
   end
-  if not text then return { tokens = burst, updated = now, x = 0 } end
-  local tokens, updated, x = string.match(text, '^(%S+) (%S+) (%S+)$')
-  return { tokens = tonumber(tokens), updated = tonumber(updated), x = tonumber(x) }
-end
-
-local function dump(st, algorithm)
-  if algorithm == 's' then
-    return int(st.sum) .. ' ' .. int(st.newest) .. ' ' .. int(st.oldest) .. ' ' .. int(st.pushed) .. ' '
-      .. int(st.x) .. ' ' .. int(st.clock)
-  end
-  return string.format('%.17g', st.tokens) .. ' ' .. int(st.updated) .. ' ' .. int(st.x)
+  local text = redis.call('GET', key)
+  if not text and existing then return nil end
+  local burst = tonumber(burst_text)
+  local tokens, updated, x = burst, now, 0
+  if text then tokens, updated, x = unpack(BUCKET, text) end
+  return { key = key, sliding = false, limit = limit, window = window, burst = burst, tokens = tokens, updated = updated, x = x }
 end
 
 -- The time to decide at (never before the log's clock), after dropping the entries that left the
--- window (at - window, at]. Marks the state dirty, and moves its clock, when it dropped any.
-local function prepare_sliding(st, list, window)
+-- window (at - window, at]. True as a second value when it dropped any (the state must be saved).
+-- Dropping trims the state off with the entries (`popped`); saving puts it back in front.
+local function prepare_sliding(st)
   local at = math.max(now, st.clock)
-  local cutoff = at - window
-  if st.sum == 0 or st.oldest > cutoff then return at end
+  local cutoff = at - st.window
+  if st.sum == 0 or st.oldest > cutoff then return at, false end
+  local key = st.key
   local dropped = 0
   local left = false
   repeat
-    local batch = redis.call('LRANGE', list, dropped, dropped + 31)
+    local batch = redis.call('LRANGE', key, 1 + dropped, dropped + 32)
     for i = 1, #batch do
-      local _, t, c = entry(batch[i])
+      local _, t, c = unpack(ENTRY, batch[i])
       if t > cutoff then
         st.oldest = t
         left = true
@@ -75,62 +67,47 @@ local function prepare_sliding(st, list, window)
       dropped = dropped + 1
     end
   until left or #batch < 32
-  redis.call('LTRIM', list, dropped, -1)
-  if not left then st.sum = 0 end
-  if dropped > 0 then st.clock = at end
-  st.dirty = true
-  return at
+  if left then
+    redis.call('LTRIM', key, dropped + 1, -1)
+    st.popped = true
+  else
+    redis.call('DEL', key)
+    st.sum = 0
+    st.empty = true
+  end
+  st.clock = at
+  return at, true
 end
 
 -- Refills a bucket up to the decision time (never backwards); returns that time.
-local function prepare_bucket(st, limit, window, burst)
+local function prepare_bucket(st)
   local at = math.max(now, st.updated)
-  st.tokens = math.min(burst, st.tokens + ((at - st.updated) * limit) / window)
+  st.tokens = math.min(st.burst, st.tokens + ((at - st.updated) * st.limit) / st.window)
   st.updated = at
-  st.dirty = true
   return at
 end
 
--- How long until `needed` more cost has left the window; past RETRY_SCAN entries, until the whole
--- log has (an upper bound).
-local function retry_after(st, list, needed, window, at)
-  local freed = 0
-  local read = 0
-  while read < RETRY_SCAN do
-    local batch = redis.call('LRANGE', list, read, read + 63)
-    for i = 1, #batch do
-      local _, t, c = entry(batch[i])
-      freed = freed + c
-      if freed >= needed then return t + window - at end
-    end
-    read = read + #batch
-    if #batch < 64 then break end
-  end
-  return st.newest + window - at
-end
-
--- Keeps the rule's keys, and the subject's hash, until at least `until_` (plus an eighth of the
--- window, so a busy key is re-expired once per eighth of a window, not on every call); writes the
--- state. `hash_x` caches each hash's `_x` across the charges of one script.
-local function save(hash, list, rule, st, algorithm, until_, window, hash_x)
-  if until_ <= st.x then
-    redis.call('HSET', hash, rule, dump(st, algorithm))
+-- Writes the state, with `entry` (packed) appended to the log or `tail` replacing its newest entry
+-- when given, and keeps the key until at least `until_` (plus an eighth of the window, so a busy
+-- key is re-expired once per eighth of a window, not on every call).
+local function save(st, until_, entry, tail)
+  local key = st.key
+  local moved = until_ > st.x
+  if moved then st.x = until_ + math.floor(st.window / 8) end
+  local ttl = st.x - now + tonumber(ARGV[2])
+  if not st.sliding then
+    redis.call('SET', key, pack(BUCKET, st.tokens, st.updated, st.x), 'PX', ttl)
     return
   end
-  st.x = until_ + math.floor(window / 8)
-  local ttl = st.x - now + grace
-  if algorithm == 's' then redis.call('PEXPIRE', list, ttl) end
-  if st.x <= hash_x[hash] then
-    redis.call('HSET', hash, rule, dump(st, algorithm))
-    return
+  local head = pack(SLIDING, st.sum, st.newest, st.oldest, st.pushed, st.x, st.clock)
+  if st.empty then
+    if entry then redis.call('RPUSH', key, head, entry) else redis.call('RPUSH', key, head) end
+    moved = true
+  else
+    if st.popped then redis.call('LPUSH', key, head) end
+    if entry then redis.call('RPUSH', key, entry) end
+    if tail then redis.call('LSET', key, -1, tail) end
+    if not st.popped then redis.call('LSET', key, 0, head) end
   end
-  hash_x[hash] = st.x
-  -- Written before its expiry is set: PEXPIRE on a hash not made yet would do nothing.
-  redis.call('HSET', hash, rule, dump(st, algorithm), '_x', int(st.x))
-  redis.call('PEXPIRE', hash, ttl)
-end
-
--- The hash's `_x`, read once per hash per script.
-local function hash_keep(hash_x, hash, text)
-  if hash_x[hash] == nil then hash_x[hash] = tonumber(text) or 0 end
+  if moved then redis.call('PEXPIRE', key, ttl) end
 end

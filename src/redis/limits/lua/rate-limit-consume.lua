@@ -1,62 +1,88 @@
--- consume: ARGV[3] the number of charges, then six per charge: rule, algorithm ('s' sliding window,
+-- consume: ARGV[3] the number of charges, then five per charge: algorithm ('s' sliding window,
 -- 'b' token bucket), limit, windowMs, burst, cost. Checks every charge, then takes all or none.
 -- { taken, then per charge: fits, at, remaining, resetAt, retryAfterMs, seq }.
+local RETRY_SCAN = 1024
+
+-- How long until `needed` more cost has left the window; past RETRY_SCAN entries, until the whole
+-- log has (an upper bound). Entries start at index 1, or 0 once the state was trimmed off.
+local function retry_after(st, needed, at)
+  local first = st.popped and 0 or 1
+  local freed = 0
+  local seen = 0
+  while seen < RETRY_SCAN do
+    local batch = redis.call('LRANGE', st.key, first + seen, first + seen + 63)
+    for i = 1, #batch do
+      local _, t, c = unpack(ENTRY, batch[i])
+      freed = freed + c
+      if freed >= needed then return t + st.window - at end
+    end
+    seen = seen + #batch
+    if #batch < 64 then break end
+  end
+  return st.newest + st.window - at
+end
+
 local n = tonumber(ARGV[3])
-local hash_x = {}
 local charges = {}
 local all = true
 for i = 1, n do
-  local b = 3 + (i - 1) * 6
-  local c = {
-    hash = KEYS[2 * i - 1], list = KEYS[2 * i], rule = ARGV[b + 1], algorithm = ARGV[b + 2],
-    limit = tonumber(ARGV[b + 3]), window = tonumber(ARGV[b + 4]), burst = tonumber(ARGV[b + 5]),
-    cost = tonumber(ARGV[b + 6]),
-  }
-  local raw = redis.call('HMGET', c.hash, c.rule, '_x')
-  hash_keep(hash_x, c.hash, raw[2])
-  c.st = load(raw[1], c.algorithm, c.burst, c.list)
-  if c.algorithm == 's' then
-    c.at = prepare_sliding(c.st, c.list, c.window)
-    c.fits = c.st.sum + c.cost <= c.limit
+  local b = 3 + (i - 1) * 5
+  local st = read(KEYS[i], ARGV[b + 1], tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3]), ARGV[b + 4])
+  local cost = tonumber(ARGV[b + 5])
+  st.cost = cost
+  if st.sliding then
+    st.at, st.dirty = prepare_sliding(st)
+    st.fits = st.sum + cost <= st.limit
   else
-    c.at = prepare_bucket(c.st, c.limit, c.window, c.burst)
-    c.fits = c.st.tokens >= c.cost - EPSILON
+    st.at = prepare_bucket(st)
+    st.fits = st.tokens >= cost - EPSILON
   end
-  if not c.fits then all = false end
-  charges[i] = c
+  if not st.fits then all = false end
+  charges[i] = st
 end
 
 local out = { all and 1 or 0 }
 for i = 1, n do
-  local c = charges[i]
-  local st = c.st
+  local st = charges[i]
+  local cost, at, window = st.cost, st.at, st.window
   local seq, remaining, reset_at, retry = 0, 0, 0, 0
-  if c.algorithm == 's' then
-    if all and c.cost > 0 then
-      st.pushed = st.pushed + 1
-      seq = st.pushed
-      redis.call('RPUSH', c.list, int(seq) .. ' ' .. int(c.at) .. ' ' .. int(c.cost))
-      if st.sum == 0 then st.oldest = c.at end
-      st.sum = st.sum + c.cost
-      st.newest = c.at
-      st.clock = c.at
+  if st.sliding then
+    local entry, tail
+    if all and cost > 0 then
+      -- Requests of one millisecond share an entry: the newest, when it was taken at `at`.
+      local last = st.sum > 0 and st.newest == at and redis.call('LINDEX', st.key, -1)
+      local last_seq, last_at, last_cost
+      if last then last_seq, last_at, last_cost = unpack(ENTRY, last) end
+      if last_at == at then
+        seq = last_seq
+        tail = pack(ENTRY, seq, at, last_cost + cost)
+      else
+        st.pushed = st.pushed + 1
+        seq = st.pushed
+        entry = pack(ENTRY, seq, at, cost)
+        if st.sum == 0 then st.oldest = at end
+      end
+      st.sum = st.sum + cost
+      st.newest = at
+      st.clock = at
       st.dirty = true
     end
-    remaining = math.max(0, c.limit - st.sum)
-    reset_at = st.sum > 0 and st.newest + c.window or c.at
-    if not c.fits then retry = retry_after(st, c.list, st.sum + c.cost - c.limit, c.window, c.at) end
+    remaining = math.max(0, st.limit - st.sum)
+    reset_at = st.sum > 0 and st.newest + window or at
+    if not st.fits then retry = retry_after(st, st.sum + cost - st.limit, at) end
+    if st.dirty then save(st, reset_at, entry, tail) end
   else
-    if all then st.tokens = st.tokens - c.cost end
+    if all then st.tokens = st.tokens - cost end
     remaining = math.max(0, math.floor(st.tokens + EPSILON))
-    local missing = c.burst - st.tokens
-    reset_at = missing <= EPSILON and c.at or c.at + math.ceil((missing * c.window) / c.limit)
-    if not c.fits then retry = math.ceil(((c.cost - st.tokens) * c.window) / c.limit) end
+    local missing = st.burst - st.tokens
+    reset_at = missing <= EPSILON and at or at + math.ceil((missing * window) / st.limit)
+    if not st.fits then retry = math.ceil(((cost - st.tokens) * window) / st.limit) end
+    save(st, reset_at)
   end
-  if st.dirty then save(c.hash, c.list, c.rule, st, c.algorithm, reset_at, c.window, hash_x) end
   -- Numbers, not text: every figure is a whole number, and Redis replies with it as an integer.
   local o = 2 + (i - 1) * 6
-  out[o] = c.fits and 1 or 0
-  out[o + 1] = c.at
+  out[o] = st.fits and 1 or 0
+  out[o + 1] = at
   out[o + 2] = remaining
   out[o + 3] = reset_at
   out[o + 4] = retry

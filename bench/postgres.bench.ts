@@ -1,0 +1,194 @@
+// The Postgres store beside the two PostgreSQL session stores Node services use today:
+// connect-pg-simple (express-session) and @keyv/postgres, all on one `pg` pool and one server,
+// same request shape: read a session of about 1 KB (16 fields) counting as activity, write one
+// field. sessionkit two ways: the facade's request, `kit.get(id, { touch: true })` then
+// `session.preferences.patch({ field })` (touchMeta, then mergeValue on the stored JSON), as in
+// the Redis benchmark; and the store's, `getMap` of the 16 fields then `updateMap` of one with
+// `expiresAt`. The others read the whole session object and write it back with the field
+// changed, which is how they work. Throughput at 1 and 32 requests in flight (median of
+// interleaved rounds) as a ratio to each peer; statements per request counted on the pool; and
+// server time (planning + execution) per statement from pg_stat_statements, which a loaded
+// machine moves less than throughput. Target: ratio >= 1. Starts its own PostgreSQL (fsync off,
+// the same for all); skips with a notice without one.
+import KeyvPostgres from '@keyv/postgres'
+import connectPgSimple from 'connect-pg-simple'
+import session from 'express-session'
+import Keyv from 'keyv'
+import pg from 'pg'
+import { createSessionKit } from '../src/kit.js'
+import { createPostgresStore, migrate } from '../src/postgres/index.js'
+import { postgresAvailable, startPostgres } from '../test/integration/postgres-harness.js'
+import { fmt } from './lib/measure.js'
+import { serverTime } from './lib/pg-server-time.js'
+
+const TARGET = 1
+const SESSIONS = 200
+const FIELDS = 16
+const ROUNDS = 5
+const TTL_MS = 30 * 60_000
+
+if (!postgresAvailable()) {
+  console.log(
+    'POSTGRES BENCHMARK SKIPPED: PostgreSQL server binaries not found (apt-get install -y postgresql)',
+  )
+  process.exit(0)
+}
+
+const server = await startPostgres({
+  settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track_planning': 'on' },
+})
+const pool = new pg.Pool({ connectionString: server.url, max: 32 })
+await pool.query('CREATE EXTENSION pg_stat_statements')
+// Every statement any of them sends goes through here, so it is counted the same way.
+let statements = 0
+const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>
+;(pool as unknown as { query: typeof query }).query = (...args: unknown[]) => {
+  statements++
+  return query(...args)
+}
+
+const field = (i: number): string => `note ${i} `.padEnd(56, 'x')
+const profile = (): Record<string, string> =>
+  Object.fromEntries(Array.from({ length: FIELDS }, (_, i) => [`f${i}`, field(i)]))
+const sessionIds = Array.from({ length: SESSIONS }, (_, i) => `bench-session-${i}`)
+
+// sessionkit: the facade's sessions (preferences as one JSON value) and the store's (a map part)
+await migrate(pool, { schema: 'bench' })
+const store = createPostgresStore({ pool, schema: 'bench', sweepIntervalMs: 0 })
+const kit = createSessionKit({ store, ttl: { idleMs: TTL_MS } })
+const kitIds: string[] = []
+for (const id of sessionIds) {
+  await store.create(id, { expiresAt: Date.now() + TTL_MS })
+  await store.updateMap(id, 'profile', { set: profile() })
+  const s = await kit.create()
+  await s.preferences.replace(profile())
+  kitIds.push(s.id)
+}
+
+// connect-pg-simple on the same pool
+const PgSessionStore = connectPgSimple(session)
+const cps = new PgSessionStore({
+  pool,
+  tableName: 'bench_session',
+  createTableIfMissing: true,
+  pruneSessionInterval: false,
+})
+const cpsGet = (sid: string) =>
+  new Promise<session.SessionData | null | undefined>((resolve, reject) =>
+    cps.get(sid, (error, data) => (error ? reject(error) : resolve(data))),
+  )
+const cpsSet = (sid: string, data: session.SessionData) =>
+  new Promise<void>((resolve, reject) => cps.set(sid, data, (error) => (error ? reject(error) : resolve())))
+const cookie = { originalMaxAge: TTL_MS, maxAge: TTL_MS, expires: new Date(Date.now() + TTL_MS) }
+for (const id of sessionIds) await cpsSet(id, { cookie, ...profile() } as unknown as session.SessionData)
+
+// @keyv/postgres, its queries sent through the same pool
+class SharedPoolKeyv extends KeyvPostgres {
+  override async connect() {
+    return async (sql: string, values?: unknown[]) => ((await pool.query(sql, values)) as pg.QueryResult).rows
+  }
+}
+const keyv = new Keyv({ store: new SharedPoolKeyv({ table: 'bench_keyv' }), ttl: TTL_MS })
+await new Promise((resolve) => setTimeout(resolve, 200))
+for (const id of sessionIds) await keyv.set(id, profile())
+
+type Request = (i: number) => Promise<unknown>
+const requests: Record<string, Request> = {
+  'sessionkit kit': async (i) => {
+    const s = await kit.get(kitIds[i % SESSIONS]!, { touch: true })
+    if (s === undefined) throw new Error('sessionkit: session not found')
+    await s.preferences.patch({ f3: field(i) })
+  },
+  'sessionkit store': async (i) => {
+    const id = sessionIds[i % SESSIONS]!
+    const { entries } = await store.getMap(id, 'profile')
+    if (entries.f0 === undefined) throw new Error('sessionkit: session not found')
+    await store.updateMap(id, 'profile', { set: { f3: field(i) } }, { expiresAt: Date.now() + TTL_MS })
+  },
+  'connect-pg-simple': async (i) => {
+    const id = sessionIds[i % SESSIONS]!
+    const data = (await cpsGet(id)) as unknown as Record<string, unknown> | null | undefined
+    if (!data) throw new Error('connect-pg-simple: session not found')
+    await cpsSet(id, { ...data, f3: field(i) } as unknown as session.SessionData)
+  },
+  '@keyv/postgres': async (i) => {
+    const id = sessionIds[i % SESSIONS]!
+    const data = await keyv.get<Record<string, string>>(id)
+    if (!data) throw new Error('@keyv/postgres: session not found')
+    await keyv.set(id, { ...data, f3: field(i) })
+  },
+}
+const ours = ['sessionkit kit', 'sessionkit store']
+const peers = ['connect-pg-simple', '@keyv/postgres']
+
+/** Requests per second of `request` with `inFlight` at a time, over `total` requests. */
+async function throughput(request: Request, inFlight: number, total: number): Promise<number> {
+  let next = 0
+  const start = process.hrtime.bigint()
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < total) await request(next++)
+    }),
+  )
+  return (total / Number(process.hrtime.bigint() - start)) * 1e9
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+
+console.log(`${SESSIONS} sessions of ${FIELDS} fields (~1 KB); a request reads one and writes one field`)
+const serverUs: Record<string, number> = {}
+for (const [name, request] of Object.entries(requests)) {
+  for (let i = 0; i < 200; i++) await request(i)
+  statements = 0
+  const time = await serverTime((sql) => query(sql) as Promise<pg.QueryResult>, 500, request)
+  serverUs[name] = time.perRequestUs
+  console.log(
+    `\n${name}: ${(statements / 500).toFixed(1)} statements per request (read + write), ` +
+      `${time.perRequestUs.toFixed(0)} µs of server time per request (planning + execution, pg_stat_statements, 500 requests, 1 in flight)`,
+  )
+  for (const row of time.statements) {
+    const plan = row.planUs.toFixed(0).padStart(3)
+    console.log(
+      `  ${row.perRequest.toFixed(1)} x (${plan} + ${row.execUs.toFixed(0).padStart(4)} µs)  ${row.text}`,
+    )
+  }
+}
+console.log('\nserver time per request, sessionkit / peer (lower is cheaper):')
+for (const mine of ours) {
+  const line = peers.map((peer) => `${(serverUs[mine]! / serverUs[peer]!).toFixed(2)}x of ${peer}`)
+  console.log(`  ${mine.padEnd(18)} ${line.join(', ')}`)
+}
+
+let failed = 0
+for (const [inFlight, total] of [
+  [1, 1500],
+  [32, 6000],
+] as const) {
+  const rates: Record<string, number[]> = {}
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, request] of Object.entries(requests)) {
+      const measured = rates[name] ?? []
+      measured.push(await throughput(request, inFlight, total))
+      rates[name] = measured
+    }
+  }
+  console.log(`\n${inFlight} in flight (median of ${ROUNDS} interleaved rounds of ${total} requests)`)
+  for (const name of [...ours, ...peers]) {
+    console.log(`${name.padEnd(20)} ${fmt(median(rates[name]!)).padStart(8)} requests/s`)
+  }
+  for (const mine of ours) {
+    for (const peer of peers) {
+      const ratio = median(rates[mine]!) / median(rates[peer]!)
+      if (ratio < TARGET) failed++
+      console.log(
+        `${mine} vs ${peer}: ${ratio.toFixed(2)}x (target >= ${TARGET}x) ${ratio >= TARGET ? 'PASS' : 'MISS'}`,
+      )
+    }
+  }
+}
+
+await kit.close()
+await keyv.disconnect().catch(() => undefined)
+await pool.end()
+await server.stop()
+if (failed > 0) console.log(`\n${failed} ratio(s) below target`)

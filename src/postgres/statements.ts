@@ -1,0 +1,125 @@
+import type { StoreNames } from './names.js'
+import { readRecordText } from './read-record.js'
+
+/** One statement the store sends: prepared once per connection under `name`. */
+export interface Statement {
+  readonly name: string
+  readonly text: string
+}
+
+/** Every statement of one store, by operation. */
+export type Statements = ReturnType<typeof buildStatements>
+
+/**
+ * The statements of a store on `names`. Writes call the functions the migrations installed (one
+ * statement each, so one round trip, and atomic); reads are plain statements on one snapshot.
+ * Parameters carry explicit types, so a prepared statement never guesses.
+ */
+export function buildStatements(names: StoreNames) {
+  const records = `"${names.schema}"."${names.table}"`
+  const parts = `"${names.schema}"."${names.table}_parts"`
+  const fields = `"${names.schema}"."${names.table}_fields"`
+  const fn = (name: string, params: string): string =>
+    `SELECT "${names.schema}"."${names.table}_${name}"(${params}) AS r`
+  const statement = (op: string, text: string): Statement => ({
+    name: `sessionkit:${names.schema}.${names.table}:${op}`,
+    text,
+  })
+  // Each fact of `$5` absent or equal: the facts are JSON strings (or null for "absent"), so the
+  // header with them written over it still holds all of it exactly when none differs.
+  const held = '(t.data || $5::jsonb) @> t.data'
+  const cap = `CASE WHEN t.data ->> $4::text ~ '^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$' THEN (t.data ->> $4::text)::float8 END`
+  const livePart = `FROM ${records} r JOIN ${parts} p ON p.record_id = r.id AND p.name = $2
+    WHERE r.id = $1 AND r.expires_at > $3 AND (p.expires_at IS NULL OR p.expires_at > $3)`
+  return {
+    create: statement('create', fn('create', '$1::text, $2::float8, $3::float8, $4::jsonb, $5::float8')),
+    meta: statement(
+      'meta',
+      `SELECT created_at, expires_at, data FROM ${records} WHERE id = $1 AND expires_at > $2::float8`,
+    ),
+    patchMeta: statement(
+      'patch_meta',
+      fn('patch_meta', '$1::text, $2::float8, $3::float8, $4::jsonb, $5::jsonb, $6::text[]'),
+    ),
+    // The header after an UPDATE that moves the expiry (capped by the `notAfter` fact `$4` when
+    // that holds a number) only when each `ifDataAbsentOr` fact of `$5` is absent or equal; else
+    // the row is rewritten as it was. One statement, the row locked for its length.
+    touchMeta: statement(
+      'touch_meta',
+      `UPDATE ${records} t SET expires_at = CASE WHEN ${held} THEN least($3::float8, ${cap}) ELSE t.expires_at END
+        WHERE t.id = $1 AND t.expires_at > $2::float8
+        RETURNING t.created_at, t.expires_at, t.data, ${held} AS touched`,
+    ),
+    touch: statement(
+      'touch',
+      `UPDATE ${records} SET expires_at = $3::float8 WHERE id = $1 AND expires_at > $2::float8`,
+    ),
+    delete: statement('delete', fn('delete', '$1::text, $2::float8')),
+    rename: statement(
+      'rename',
+      fn(
+        'rename',
+        '$1::text, $2::text, $3::float8, $4::float8, $5::jsonb, $6::jsonb, $7::text[], $8::float8',
+      ),
+    ),
+    readRecord: statement('read_record', readRecordText(names)),
+    getValue: statement(
+      'get_value',
+      `SELECT p.kind, p.version, p.value ${livePart.replaceAll('$3', '$3::float8')}`,
+    ),
+    setValue: statement(
+      'set_value',
+      fn('set_value', '$1::text, $2::text, $3::float8, $4::text, $5::bigint, $6::float8, $7::float8'),
+    ),
+    mergeValue: statement(
+      'merge_value',
+      fn('merge_value', '$1::text, $2::text, $3::float8, $4::text, $5::bigint, $6::float8, $7::float8'),
+    ),
+    deletePart: statement('delete_part', fn('delete_part', '$1::text, $2::text, $3::float8, $4::float8')),
+    push: statement(
+      'push',
+      fn(
+        'push',
+        '$1::text, $2::text, $3::float8, $4::bigint, $5::text, $6::integer, $7::float8, $8::float8, $9::text[]',
+      ),
+    ),
+    range: statement('range', fn('range', '$1::text, $2::text, $3::float8, $4::bigint, $5::bigint')),
+    rangeBySeq: statement(
+      'range_by_seq',
+      fn('range_by_seq', '$1::text, $2::text, $3::float8, $4::bigint, $5::bigint, $6::bigint, $7::boolean'),
+    ),
+    getMap: statement(
+      'get_map',
+      `SELECT p.kind, p.version, (SELECT string_agg(f.field || ',' || f.value, ',') FROM ${fields} f
+        WHERE f.record_id = $1 AND f.part = $2) AS fields
+      ${livePart.replaceAll('$3', '$3::float8')}`,
+    ),
+    getMapFields: statement(
+      'get_map_fields',
+      `SELECT p.kind, p.version, (SELECT string_agg(f.field || ',' || f.value, ',') FROM ${fields} f
+        WHERE f.record_id = $1 AND f.part = $2 AND f.field = ANY ($4::text[])) AS fields
+      ${livePart.replaceAll('$3', '$3::float8')}`,
+    ),
+    updateMap: statement(
+      'update_map',
+      fn(
+        'update_map',
+        '$1::text, $2::text, $3::float8, $4::bigint, $5::bigint, $6::numeric, $7::float8, $8::float8, ' +
+          '$9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::bigint[]',
+      ),
+    ),
+    scan: statement(
+      'scan',
+      `SELECT id FROM ${records} WHERE id >= $1 AND id > $2 AND id < $3 AND expires_at > $4::float8
+        ORDER BY id LIMIT $5::integer`,
+    ),
+    count: statement(
+      'count',
+      `SELECT count(*)::integer AS n FROM ${records} WHERE id >= $1 AND id < $2 AND expires_at > $3::float8`,
+    ),
+    sweep: statement(
+      'sweep',
+      `SELECT records, parts, tombstones FROM "${names.schema}"."${names.table}_sweep"($1::float8, $2::integer)`,
+    ),
+  }
+}

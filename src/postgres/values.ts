@@ -1,0 +1,66 @@
+import { assertPartName, assertRecordId } from '../ids.js'
+import { checkSetValueArgs, checkWriteOptions } from '../store/arguments.js'
+import type { CasResult, JsonValue, SetValueOptions, Versioned, WriteOptions } from '../store/contract.js'
+import { recordNotFound } from '../store/store-errors.js'
+import { checkJson } from '../util/json.js'
+import type { PostgresContext } from './context.js'
+import { checkReadKind, throwForStatus } from './replies.js'
+
+/** `getValue`: the part's JSON and version, or `undefined` when the record or part is missing or expired. */
+export async function getValue<T>(
+  ctx: PostgresContext,
+  id: string,
+  part: string,
+): Promise<Versioned<T> | undefined> {
+  assertRecordId(id)
+  assertPartName(part)
+  const result = await ctx.run(ctx.sql.getValue, [id, part, ctx.options.clock.now()])
+  const row = result.rows[0]
+  if (row === undefined || row.kind === null) return undefined
+  checkReadKind(row.kind, 'v', id, part)
+  return { value: JSON.parse(String(row.value)) as T, version: Number(row.version) }
+}
+
+/** `setValue`: writes the part (compare-and-set with `ifVersion`) and moves the expiries, in one call. */
+export async function setValue(
+  ctx: PostgresContext,
+  id: string,
+  part: string,
+  value: JsonValue,
+  options: SetValueOptions = {},
+): Promise<CasResult> {
+  assertRecordId(id)
+  assertPartName(part)
+  checkSetValueArgs(options)
+  const text = checkJson(value, { maxBytes: ctx.options.maxValueBytes }, 'value')
+  const reply = await ctx.reply(ctx.sql.setValue, [
+    id,
+    part,
+    ctx.options.clock.now(),
+    text,
+    options.ifVersion ?? null,
+    options.expiresAt ?? null,
+    options.partExpiresAt ?? null,
+  ])
+  throwForStatus(reply, id, part)
+  return { ok: reply[0] === 'ok', version: Number(reply[1]) }
+}
+
+/** `deletePart`: empties the part; a list keeps its sequence counter. */
+export async function deletePart(
+  ctx: PostgresContext,
+  id: string,
+  part: string,
+  options?: WriteOptions,
+): Promise<void> {
+  assertRecordId(id)
+  assertPartName(part)
+  checkWriteOptions(options)
+  const result = await ctx.run(ctx.sql.deletePart, [
+    id,
+    part,
+    ctx.options.clock.now(),
+    options?.expiresAt ?? null,
+  ])
+  if (result.rows[0]?.r !== true) throw recordNotFound(id)
+}
