@@ -1,4 +1,5 @@
 import type { RemovalEvent } from '../store/contract.js'
+import { deliver } from '../store/deliver.js'
 import { errorText, type WarningHandler, warn } from '../warnings.js'
 import type { RedisClientLike } from './client.js'
 
@@ -37,19 +38,8 @@ export function createExpiryEvents(
     if (!key.startsWith(open) || !key.endsWith('}') || key[open.length] === '~') return
     const id = key.slice(open.length, -1)
     if (id.length === 0 || id.includes('}')) return
-    for (const listener of listeners) {
-      // One listener that throws must not keep the others, or the subscriber connection, from the event.
-      try {
-        listener({ id, reason: 'expired', data: noData })
-      } catch (error) {
-        warn(
-          onWarning,
-          'SESSIONKIT_LISTENER_FAILED',
-          `a sessionkit store removal listener threw: ${errorText(error)}`,
-          error,
-        )
-      }
-    }
+    const event: RemovalEvent = Object.freeze({ id, reason: 'expired', data: noData })
+    for (const listener of listeners) deliver(listener, event, onWarning)
   }
   const halt = async () => {
     const started = stop

@@ -3,7 +3,6 @@ import { checkFields } from './arguments.js'
 import type { JsonValue } from './contract.js'
 import { frozenJsonCopy } from './memory-copy.js'
 import { FACT_OVERHEAD, ITEM_OVERHEAD } from './memory-record.js'
-import { heapOverhead } from './memory-size.js'
 
 /** A value checked, cloned and frozen for storing, with its estimated size. */
 export interface StoredJson {
@@ -15,15 +14,17 @@ export interface StoredJson {
 /**
  * Checks that `value` is JSON no larger than `maxBytes`, and returns a deep-frozen copy of it (later
  * changes to the caller's object cannot reach the store) with its size: one pass checks and copies
- * (memory-copy.ts), the size is measured on the copy, and nothing is parsed back.
+ * (memory-copy.ts) and counts the heap overhead, the JSON size is measured on the copy, and nothing
+ * is parsed back.
  */
 export function storeJson(value: unknown, maxBytes: number, what: string): StoredJson {
-  const copy = frozenJsonCopy(value, MAX_DEPTH, what)
+  const size = { overhead: 0 }
+  const copy = frozenJsonCopy(value, MAX_DEPTH, what, size)
   const bytes = Buffer.byteLength(JSON.stringify(copy), 'utf8')
   if (bytes > maxBytes) {
     throw invalidArgument(`${what} is ${bytes} bytes as JSON; the limit is ${maxBytes}`, { bytes, maxBytes })
   }
-  return { value: copy, bytes: bytes + heapOverhead(copy) }
+  return { value: copy, bytes: bytes + size.overhead }
 }
 
 /** The nesting limit of util/json.ts's check, which stored values have always had. */

@@ -1,6 +1,9 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { RESERVED_NAMES } from '../../src/ids.js'
 import { createMemoryStore } from '../../src/store/memory.js'
 import { frozenJsonCopy } from '../../src/store/memory-copy.js'
+import { heapOverhead } from '../../src/store/memory-size.js'
 
 describe('frozenJsonCopy (memory store writes, no parse round trip)', () => {
   it('copies and freezes all the way down; the caller’s later changes never reach the copy', () => {
@@ -56,5 +59,31 @@ describe('frozenJsonCopy (memory store writes, no parse round trip)', () => {
     const cycle: Record<string, unknown> = {}
     cycle.self = cycle
     expect(() => frozenJsonCopy(cycle, 32, 'v')).toThrow(/nests too deep/)
+  })
+
+  it('counts, in the same pass, the heap overhead memory-size.ts gives for the copy', () => {
+    const key = fc.string({ unit: 'binary' }).filter((k) => !RESERVED_NAMES.has(k))
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.constantFrom(null, true, 0, -0, 1.5, 1e21, '', 'é', '日本', '😀'),
+        fc.string({ unit: 'binary' }),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(key, tie('value'), { maxKeys: 4 }),
+      ),
+    })).value
+    fc.assert(
+      fc.property(json, (value) => {
+        const size = { overhead: 0 }
+        const copy = frozenJsonCopy(value, 32, 'v', size)
+        expect(size.overhead).toBe(heapOverhead(copy))
+      }),
+      { numRuns: 500 },
+    )
+    const hidden = Object.defineProperty({ shown: 'a' }, 'hidden', { value: [1, 2], enumerable: false })
+    const size = { overhead: 0 }
+    frozenJsonCopy(hidden, 32, 'v', size)
+    expect(size.overhead).toBe(heapOverhead({ shown: 'a' }))
   })
 })
