@@ -5,7 +5,8 @@
 // `store.set(sid, session)` with the field changed (what its middleware does for a modified
 // session; the write refreshes the TTL). Throughput at 1 and 64 requests in flight, median of
 // interleaved rounds; round trips and server commands per request from INFO commandstats before
-// and after a batch. Target: sessionkit >= 0.7x. Both on ioredis (connect-redis 10 speaks
+// and after a batch, with the server time each took (usec, which machine load disturbs far less
+// than throughput). Target: sessionkit >= 0.7x. Both on ioredis (connect-redis 10 speaks
 // node-redis, so it gets a three-method adapter onto the same ioredis client) and on node-redis.
 // Starts its own redis-server on a free 127.0.0.1 port; skips with a notice when there is none.
 import { RedisStore } from 'connect-redis'
@@ -15,6 +16,7 @@ import { createClient } from 'redis'
 import { createSessionKit, type SessionKit } from '../src/kit.js'
 import { createRedisStore, fromIoredis, fromNodeRedis, type RedisClientLike } from '../src/redis/index.js'
 import { redisServerAvailable, startRedisServer } from '../test/integration/redis-harness.js'
+import { commandStats, statsDelta } from './lib/server-time.js'
 
 const TARGET = 0.7
 const SESSIONS = 200
@@ -46,7 +48,7 @@ type Request = (i: number) => Promise<unknown>
 async function sessionkitRequests(
   client: RedisClientLike,
   prefix: string,
-): Promise<{ kit: SessionKit; request: Request }> {
+): Promise<{ kit: SessionKit; request: Request; read: Request; write: Request }> {
   const kit = createSessionKit({ store: createRedisStore({ client, prefix }), ttl: { idleMs: TTL_S * 1000 } })
   const ids: string[] = []
   for (let i = 0; i < SESSIONS; i++) {
@@ -54,12 +56,16 @@ async function sessionkitRequests(
     await s.preferences.replace(sessionData(i))
     ids.push(s.id)
   }
+  const handles = await Promise.all(ids.map((id) => kit.get(id)))
   return {
     kit,
     request: async (i) => {
       const session = await kit.get(ids[i % SESSIONS]!, { touch: true })
       await session!.preferences.patch({ lastSeen: i })
     },
+    // Each half alone, for its server time.
+    read: (i) => kit.get(ids[i % SESSIONS]!, { touch: true }),
+    write: (i) => handles[i % SESSIONS]!.preferences.patch({ lastSeen: i }),
   }
 }
 
@@ -99,33 +105,22 @@ async function throughput(request: Request, total: number, inFlight: number): Pr
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
-/** Command name -> calls, from INFO commandstats. */
-async function commandStats(admin: Redis): Promise<Map<string, number>> {
-  const stats = new Map<string, number>()
-  for (const line of (await admin.info('commandstats')).split('\n')) {
-    const match = /^cmdstat_([^:]+):calls=(\d+)/.exec(line)
-    if (match) stats.set(match[1]!, Number(match[2]))
-  }
-  return stats
-}
-
 /**
- * Round trips and server commands per request, from INFO commandstats around `count` requests.
- * `sent` names the commands the client sends itself (each one round trip: these requests send
- * one at a time); the rest ran inside scripts.
+ * Round trips, server commands and server time per request, from INFO commandstats around `count`
+ * requests. `sent` names the commands the client sends itself (each one round trip: these
+ * requests send one at a time); the rest ran inside scripts, whose time their EVALSHA includes.
  */
 async function perRequest(admin: Redis, request: Request, count: number, sent: readonly string[]) {
   const before = await commandStats(admin)
   for (let i = 0; i < count; i++) await request(i)
-  const after = await commandStats(admin)
+  const delta = statsDelta(before, await commandStats(admin))
   const calls: Record<string, number> = {}
-  for (const [name, n] of after) {
-    const delta = n - (before.get(name) ?? 0)
-    if (delta > 0 && name !== 'info') calls[name] = delta / count
-  }
+  for (const [name, { calls: n }] of delta) calls[name] = n / count
   const trips = sent.reduce((sum, name) => sum + (calls[name] ?? 0), 0)
   const all = Object.values(calls).reduce((sum, n) => sum + n, 0)
-  return { sent: trips, all, calls }
+  // The client's own commands' time covers what ran inside them: their sum is the server's work.
+  const usec = sent.reduce((sum, name) => sum + (delta.get(name)?.usec ?? 0), 0) / count
+  return { sent: trips, all, calls, usec }
 }
 
 const server = await startRedisServer()
@@ -153,12 +148,14 @@ for (const [label, wrapped, forConnectRedis] of [
   // Warm both (scripts loaded, JIT), then the per-request counts.
   await throughput(ours.request, 500, 8)
   await throughput(theirs, 500, 8)
-  const oursCounts = await perRequest(admin, ours.request, 200, ['evalsha', 'eval'])
-  const theirCounts = await perRequest(admin, theirs, 200, ['get', 'set', 'expire'])
+  const oursCounts = await perRequest(admin, ours.request, 1000, ['evalsha', 'eval'])
+  const theirCounts = await perRequest(admin, theirs, 1000, ['get', 'set', 'expire'])
+  const readUsec = (await perRequest(admin, ours.read, 1000, ['evalsha', 'eval'])).usec
+  const writeUsec = (await perRequest(admin, ours.write, 1000, ['evalsha', 'eval'])).usec
   console.log(`\n${label}, one server; a request reads a ~1 KB session with touch and writes one field`)
   const show = (name: string, c: typeof oursCounts) =>
     console.log(
-      `  ${name.padEnd(34)} ${c.sent.toFixed(1)} round trips, ${c.all.toFixed(1)} server commands per request: ${Object.entries(
+      `  ${name.padEnd(34)} ${c.sent.toFixed(1)} round trips, ${c.all.toFixed(1)} server commands, ${c.usec.toFixed(1)} us of server time per request: ${Object.entries(
         c.calls,
       )
         .map(([cmd, n]) => `${cmd} ${n.toFixed(2)}`)
@@ -166,6 +163,9 @@ for (const [label, wrapped, forConnectRedis] of [
     )
   show('sessionkit', oursCounts)
   show('express-session + connect-redis', theirCounts)
+  console.log(
+    `  server time per request: sessionkit ${oursCounts.usec.toFixed(1)} us (kit.get with touch ${readUsec.toFixed(1)}, preferences.patch ${writeUsec.toFixed(1)}), express-session ${theirCounts.usec.toFixed(1)} us: ${(theirCounts.usec / oursCounts.usec).toFixed(2)}x`,
+  )
   for (const inFlight of [1, 64] as const) {
     const a: number[] = []
     const b: number[] = []

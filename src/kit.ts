@@ -57,7 +57,11 @@ export interface GetOrCreateOptions extends AccessOptions {
   readonly adopt?: boolean
 }
 
-/** What `kit.stats()` reports. Counters are this process's since the kit was made; `active` asks the store. */
+/**
+ * What `kit.stats()` reports. Counters are this process's since the kit was made; `active` asks
+ * the store (`estimateCount` when it has one: on Redis it may include sessions that expired in the
+ * last minute).
+ */
 export interface KitStats {
   readonly active: number
   readonly created: number

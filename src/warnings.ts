@@ -17,6 +17,9 @@ import { invalidArgument } from './errors.js'
  * - `SESSIONKIT_RATE_LIMIT_STORE_FAILED`: a rate limiter's store could not be reached and its
  *   rules answered by their `onStoreError` (`deny` refuses every call). At most one a minute
  *   per limiter.
+ * - `SESSIONKIT_EXPIRY_EVENTS_FAILED`: a Redis store with `expiryEvents: true` could not start
+ *   listening for keyspace notifications; no `expired` event is heard until the next
+ *   `subscribe()` tries again.
  */
 export type SessionKitWarningCode =
   | 'SESSIONKIT_LISTENER_FAILED'
@@ -25,6 +28,7 @@ export type SessionKitWarningCode =
   | 'SESSIONKIT_USER_UNLIST_FAILED'
   | 'SESSIONKIT_DETECTION_DEGRADED'
   | 'SESSIONKIT_RATE_LIMIT_STORE_FAILED'
+  | 'SESSIONKIT_EXPIRY_EVENTS_FAILED'
 
 /** Every warning code, in a fixed order (for docs, alerts and tests). */
 export const warningCodes: readonly SessionKitWarningCode[] = [
@@ -34,6 +38,7 @@ export const warningCodes: readonly SessionKitWarningCode[] = [
   'SESSIONKIT_USER_UNLIST_FAILED',
   'SESSIONKIT_DETECTION_DEGRADED',
   'SESSIONKIT_RATE_LIMIT_STORE_FAILED',
+  'SESSIONKIT_EXPIRY_EVENTS_FAILED',
 ]
 
 /** One warning: what happened (`code`, stable), a message for the log, and the error behind it. */

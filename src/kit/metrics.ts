@@ -44,9 +44,12 @@ export function kitSnapshot(counters: KitCounters, active: number | undefined): 
   ]
 }
 
-/** Live sessions: the store's records less the user records. */
+/** Live sessions: the store's records less the user records (its `estimateCount` counters where it has them). */
 export async function activeSessions(store: SessionStore): Promise<number> {
-  const [records, users] = await Promise.all([store.count(), store.count({ prefix: USER_RECORD_PREFIX })])
+  // Counters where the store keeps them (no scan), else a count.
+  const count = (prefix: string) =>
+    store.estimateCount === undefined ? store.count({ prefix }) : store.estimateCount({ prefix })
+  const [records, users] = await Promise.all([count(''), count(USER_RECORD_PREFIX)])
   return records - users
 }
 

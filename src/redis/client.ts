@@ -30,7 +30,22 @@ export interface RedisClientLike extends RedisScriptRunner {
    * Cluster, where the keys of one script must share a slot.
    */
   readonly cluster?: boolean
+  /**
+   * Listens on every master, over connections of its own, for the keys Redis expires (keyspace
+   * notifications, `__keyevent@*__:expired`), calling `onKey` with each key's name; resolves the
+   * function that stops listening. Needed only for `createRedisStore({ expiryEvents: true })`;
+   * `fromIoredis` and `fromNodeRedis` provide it.
+   */
+  subscribeExpired?(onKey: (key: string) => void): Promise<() => Promise<void>>
 }
+
+/**
+ * The keyspace-notification channel pattern of expired keys, any database.
+ *
+ * @example
+ * await subscriber.psubscribe(EXPIRED_CHANNELS)
+ */
+export const EXPIRED_CHANNELS = '__keyevent@*__:expired'
 
 /**
  * Checks that `client` has the methods `fromIoredis`/`fromNodeRedis` call, so a wrong argument is

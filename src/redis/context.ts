@@ -4,11 +4,14 @@ import { recordNotFound, wrongPartKind } from '../store/store-errors.js'
 import type { ResolvedRedisOptions } from './options.js'
 import type { ScriptCall } from './script-call.js'
 import { keySlot, slotTags } from './slots.js'
+import { createValueCache, type ValueCache } from './value-cache.js'
 
 /** What every operation of the Redis store shares: options, the script call, key names. */
 export interface RedisContext {
   readonly options: ResolvedRedisOptions
   readonly call: ScriptCall
+  /** The value texts this process last read or wrote, for `mergeValue` (see value-cache.ts). */
+  readonly values: ValueCache
   /** The record's header key, `{<prefix>:<id>}`: the braces put every key of the record in one slot. */
   header(id: string): string
   /** `KEYS` of a part script: the header key and the part's key, `{<prefix>:<id>}:<part>`. */
@@ -21,6 +24,14 @@ export interface RedisContext {
    * write the record on a Cluster, and the key never names the id.
    */
   tombstone(id: string): string
+  /**
+   * `keys` with the live-record counter of `id` last (see _lib.lua): one key per store on a
+   * single server, one per slot on a Cluster (in the record's slot). Every call that moves a
+   * record's expiry passes it, so `count()` reads counters instead of scanning (counter.ts).
+   */
+  counted(id: string, keys: readonly string[]): string[]
+  /** The counter key of a standalone server, or of the slot `slot` on a Cluster. */
+  counterKey(slot: number): string
   /** `ARGV[1]` and `ARGV[2]` of every script: the clock's now and the expiry grace. */
   base(): string[]
 }
@@ -32,9 +43,13 @@ export function createRedisContext(options: ResolvedRedisOptions, call: ScriptCa
   const clock = options.clock
   const header = (id: string) => `${open}${id}}`
   const tagOf = slotTags(options.prefix)
+  // A client that says it is not a Cluster lets one script touch keys of any slot: one counter.
+  const single = options.client.cluster === false ? `{${options.prefix}:~}:n` : undefined
+  const counterKey = (slot: number) => single ?? `{${tagOf(slot)}}:n`
   return {
     options,
     call,
+    values: createValueCache(options.valueCacheBytes),
     header,
     tombstone: (id) => `{${tagOf(keySlot(header(id)))}}:tomb:${idDigest(id)}`,
     partKeys: (id, part) => {
@@ -46,6 +61,8 @@ export function createRedisContext(options: ResolvedRedisOptions, call: ScriptCa
       const list = `${key}:${part}`
       return [key, list, `${list}#k`, `${list}#o`]
     },
+    counterKey,
+    counted: (id, keys) => [...keys, single ?? counterKey(keySlot(header(id)))],
     base: () => [String(clock.now()), grace],
   }
 }

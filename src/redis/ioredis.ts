@@ -1,4 +1,4 @@
-import { assertClient, type RedisClientLike, type RedisScriptRunner } from './client.js'
+import { assertClient, EXPIRED_CHANNELS, type RedisClientLike, type RedisScriptRunner } from './client.js'
 
 /**
  * The part of an ioredis `Redis` or `Cluster` the store uses (structural: sessionkit never imports
@@ -10,6 +10,21 @@ import { assertClient, type RedisClientLike, type RedisScriptRunner } from './cl
 export interface IoredisLike {
   evalsha(sha1: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>
   eval(script: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>
+  /** A new connection with the same options: a subscriber for expiry events. */
+  duplicate?(): IoredisSubscriberLike
+}
+
+/**
+ * A connection of its own (`redis.duplicate()`) that listens for expired keys.
+ *
+ * @example
+ * const subscriber: IoredisSubscriberLike = new Redis().duplicate()
+ */
+export interface IoredisSubscriberLike {
+  psubscribe(pattern: string): Promise<unknown>
+  on(event: 'pmessage', listener: (pattern: string, channel: string, message: string) => void): unknown
+  on(event: 'error', listener: (error: unknown) => void): unknown
+  disconnect(): void
 }
 
 /**
@@ -39,6 +54,28 @@ export function fromIoredis(client: IoredisLike | IoredisClusterLike): RedisClie
   return {
     ...runner,
     cluster: cluster !== undefined,
+    async subscribeExpired(onKey) {
+      const nodes = cluster === undefined ? [client] : cluster.nodes('master')
+      const subscribers: IoredisSubscriberLike[] = []
+      const stop = async () => {
+        for (const subscriber of subscribers) subscriber.disconnect()
+      }
+      try {
+        for (const node of nodes) {
+          if (node.duplicate === undefined) throw new TypeError('the ioredis client has no duplicate()')
+          const subscriber = node.duplicate()
+          subscribers.push(subscriber)
+          // Reconnects by itself; a lost connection loses the expiries meanwhile (at most once).
+          subscriber.on('error', () => {})
+          subscriber.on('pmessage', (_pattern, _channel, key) => onKey(key))
+          await subscriber.psubscribe(EXPIRED_CHANNELS)
+        }
+      } catch (error) {
+        await stop()
+        throw error
+      }
+      return stop
+    },
     async masters() {
       if (cluster === undefined) return [runner]
       // A Cluster learns its masters when it connects; a scan right after `new Cluster()` waits

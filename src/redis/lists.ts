@@ -31,7 +31,7 @@ export async function push(
   const texts = values.map((value, i) => jsonArg(value, max, `list entry [${i}]`))
   const args = [...ctx.base(), part, String(options.max), key ?? '', expiresAt, partExpiresAt]
   args.push(String(IDEMPOTENCY_WINDOW), ...texts)
-  const reply = asArray(await ctx.call(scripts.push, ctx.listKeys(id, part), args), 'push')
+  const reply = asArray(await ctx.call(scripts.push, ctx.counted(id, ctx.listKeys(id, part)), args), 'push')
   throwForStatus(reply, id, part)
   return pushResultOf(reply)
 }

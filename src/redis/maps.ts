@@ -59,7 +59,10 @@ export async function updateMap(
   const incr = Object.entries(ops.incr ?? {})
   args.push(String(incr.length))
   for (const [field, delta] of incr) args.push(field, String(delta))
-  const reply = asArray(await ctx.call(scripts.updateMap, ctx.partKeys(id, part), args), 'updateMap')
+  const reply = asArray(
+    await ctx.call(scripts.updateMap, ctx.counted(id, ctx.partKeys(id, part)), args),
+    'updateMap',
+  )
   throwForStatus(reply, id, part)
   const failed = mapUpdateFailure(reply, id, part, options)
   if (failed !== undefined) return failed

@@ -1,4 +1,4 @@
-import { assertClient, type RedisClientLike, type RedisScriptRunner } from './client.js'
+import { assertClient, EXPIRED_CHANNELS, type RedisClientLike, type RedisScriptRunner } from './client.js'
 
 interface ScriptOptions {
   keys: string[]
@@ -14,6 +14,21 @@ interface ScriptOptions {
 export interface NodeRedisLike {
   evalSha(sha1: string, options: ScriptOptions): Promise<unknown>
   eval(script: string, options: ScriptOptions): Promise<unknown>
+  /** A new, unconnected client with the same options: a subscriber for expiry events. */
+  duplicate?(): NodeRedisSubscriberLike
+}
+
+/**
+ * A client of its own (`client.duplicate()`) that listens for expired keys.
+ *
+ * @example
+ * const subscriber: NodeRedisSubscriberLike = client.duplicate()
+ */
+export interface NodeRedisSubscriberLike {
+  connect(): Promise<unknown>
+  pSubscribe(pattern: string, listener: (message: string, channel: string) => void): Promise<unknown>
+  on(event: 'error', listener: (error: unknown) => void): unknown
+  destroy(): void
 }
 
 /**
@@ -41,6 +56,31 @@ export function fromNodeRedis<Node>(client: NodeRedisLike | NodeRedisClusterLike
   return {
     ...runner,
     cluster: cluster !== undefined,
+    async subscribeExpired(onKey) {
+      const nodes =
+        cluster === undefined
+          ? [client]
+          : await Promise.all(cluster.masters.map((n) => cluster.nodeClient(n)))
+      const subscribers: NodeRedisSubscriberLike[] = []
+      const stop = async () => {
+        for (const subscriber of subscribers) subscriber.destroy()
+      }
+      try {
+        for (const node of nodes) {
+          if (node.duplicate === undefined) throw new TypeError('the node-redis client has no duplicate()')
+          // node-redis ends the process on an unheard error; a lost connection loses the expiries
+          // meanwhile (at most once) and reconnects by itself.
+          const subscriber = node.duplicate().on('error', () => {}) as NodeRedisSubscriberLike
+          subscribers.push(subscriber)
+          await subscriber.connect()
+          await subscriber.pSubscribe(EXPIRED_CHANNELS, (key) => onKey(key))
+        }
+      } catch (error) {
+        await stop()
+        throw error
+      }
+      return stop
+    },
     async masters() {
       if (cluster === undefined) return [runner]
       const clients = await Promise.all(cluster.masters.map((node) => cluster.nodeClient(node)))

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { type Clock, systemClock } from '../clock.js'
-import { type OptionSource, parseOptions } from '../options.js'
+import { type OptionSource, optionError, parseOptions } from '../options.js'
+import type { WarningHandler } from '../warnings.js'
 import type { RedisClientLike } from './client.js'
 
 /**
@@ -31,6 +32,25 @@ export interface RedisStoreOptions {
   readonly maxValueBytes?: number
   /** Keys asked for per SCAN step in `scan`/`count`. 1 to 100_000; default 500. */
   readonly scanCount?: number
+  /**
+   * Bytes of value texts this process keeps (the last it read or wrote of each value part, newest
+   * records first), so `mergeValue` (`preferences.patch`) merges on the client and the server only
+   * checks the text it started from is still stored; without a copy, or with a stale one, the
+   * server merges. 0 (off) to 1_073_741_824; default 4_194_304 (4 MiB).
+   */
+  readonly valueCacheBytes?: number
+  /**
+   * Report Redis's expiries as `expired` events (`store.subscribe`, `kit.on('expired')`) from
+   * keyspace notifications, which the server must have on (`notify-keyspace-events Ex`). At most
+   * once, late by `expiryGraceMs` or more, every process that listens hears every expiry; one
+   * connection per master. The client must offer `subscribeExpired` (both adapters do). Default `false`.
+   */
+  readonly expiryEvents?: boolean
+  /**
+   * Receives the store's warnings: `SESSIONKIT_LISTENER_FAILED` (a `subscribe` listener threw) and
+   * `SESSIONKIT_EXPIRY_EVENTS_FAILED` (listening for expiries failed). Default `process.emitWarning`.
+   */
+  readonly onWarning?: WarningHandler
 }
 
 /** Options with every default filled in. */
@@ -42,6 +62,9 @@ export interface ResolvedRedisOptions {
   readonly expiryGraceMs: number
   readonly maxValueBytes: number
   readonly scanCount: number
+  readonly valueCacheBytes: number
+  readonly expiryEvents: boolean
+  readonly onWarning?: WarningHandler | undefined
 }
 
 const prefixPattern = /^[A-Za-z0-9_\-.@/]{1,64}$/
@@ -73,9 +96,27 @@ const schema = z.strictObject({
     .max(512 * 1024 * 1024)
     .default(1_048_576),
   scanCount: z.number().int().min(1).max(100_000).default(500),
+  valueCacheBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(1024 * 1024 * 1024)
+    .default(4_194_304),
+  expiryEvents: z.boolean().default(false),
+  onWarning: z
+    .custom<WarningHandler>((v) => typeof v === 'function', { error: 'must be a function' })
+    .optional(),
 })
 
 /** Checks the options once, in the factory; errors name the option. */
 export function resolveRedisOptions(options: RedisStoreOptions): ResolvedRedisOptions {
-  return parseOptions(schema, options, source)
+  const resolved = parseOptions(schema, options, source)
+  if (resolved.expiryEvents && typeof resolved.client.subscribeExpired !== 'function') {
+    throw optionError(
+      source,
+      'expiryEvents',
+      'needs a client that can subscribe (subscribeExpired): wrap it with fromIoredis or fromNodeRedis',
+    )
+  }
+  return resolved
 }

@@ -26,7 +26,9 @@ export async function createRecord(ctx: RedisContext, id: string, options: Creat
       args.push(name, canonicalJsonArg(value, ctx.options.maxValueBytes, `data.${name}`))
     }
   }
-  return Number(await ctx.call(scripts.create, [ctx.header(id), ctx.tombstone(id)], args)) === 1
+  return (
+    Number(await ctx.call(scripts.create, ctx.counted(id, [ctx.header(id), ctx.tombstone(id)]), args)) === 1
+  )
 }
 
 /** `meta`: the header of a live record, or `undefined`. */
@@ -56,7 +58,10 @@ export async function patchMeta(
   for (const [name, value] of Object.entries(patch)) {
     args.push(name, value === null ? '' : canonicalJsonArg(value, max, `patch.${name}`))
   }
-  const reply = asArray(await ctx.call(scripts.patchMeta, [ctx.header(id)], args), 'patchMeta')
+  const reply = asArray(
+    await ctx.call(scripts.patchMeta, ctx.counted(id, [ctx.header(id)]), args),
+    'patchMeta',
+  )
   throwForStatus(reply, id, '')
   return reply[0] === 'failed' ? undefined : toMeta(id, reply, 1)
 }
@@ -65,7 +70,7 @@ export async function patchMeta(
 export async function touchRecord(ctx: RedisContext, id: string, expiresAt: number): Promise<boolean> {
   assertRecordId(id)
   const args = [...ctx.base(), timeArg(expiresAt, 'expiresAt')]
-  return Number(await ctx.call(scripts.touch, [ctx.header(id)], args)) === 1
+  return Number(await ctx.call(scripts.touch, ctx.counted(id, [ctx.header(id)]), args)) === 1
 }
 
 /** `touchMeta`: moves the expiry (capped by `notAfter`, when `ifDataAbsentOr` holds) and reads the header, in one script. */
@@ -81,7 +86,10 @@ export async function touchMeta(
   for (const [name, value] of Object.entries(options.ifDataAbsentOr ?? {})) {
     args.push(name, canonicalJsonArg(value, ctx.options.maxValueBytes, `ifDataAbsentOr.${name}`))
   }
-  const reply = asArray(await ctx.call(scripts.touchMeta, [ctx.header(id)], args), 'touchMeta')
+  const reply = asArray(
+    await ctx.call(scripts.touchMeta, ctx.counted(id, [ctx.header(id)]), args),
+    'touchMeta',
+  )
   if (reply.length === 0) return undefined
   return { meta: toMeta(id, reply, 1), touched: reply[0] === 'ok' }
 }
@@ -89,7 +97,9 @@ export async function touchMeta(
 /** `delete`: removes every key of the record; `true` when it was live. */
 export async function deleteRecord(ctx: RedisContext, id: string): Promise<boolean> {
   assertRecordId(id)
-  return Number(await ctx.call(scripts.delete, [ctx.header(id)], ctx.base())) === 1
+  const header = ctx.header(id)
+  ctx.values.deleteRecord(header)
+  return Number(await ctx.call(scripts.delete, ctx.counted(id, [header]), ctx.base())) === 1
 }
 
 /** Reads `createdAt, expiresAt, name, json ...` starting at `from`. */

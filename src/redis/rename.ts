@@ -39,6 +39,8 @@ export async function renameRecord(
   pushPairs(args, options.ifData ?? {}, max, 'ifData')
   pushPairs(args, options.patch ?? {}, max, 'patch')
   const fixed = [ctx.header(fromId), ctx.header(toId), ctx.tombstone(fromId), ctx.tombstone(toId)]
+  // What this process kept of the old id's values must not outlive it (the new id reads afresh).
+  ctx.values.deleteRecord(fixed[0]!)
   const reply = await withPartNames('rename', fromId, (names) => {
     const keys = [...fixed]
     for (const name of names) {
@@ -46,7 +48,7 @@ export async function renameRecord(
       const to = `${fixed[1]}:${name}`
       keys.push(from, `${from}#k`, `${from}#o`, to, `${to}#k`, `${to}#o`)
     }
-    return ctx.call(scripts.rename, keys, [...args, String(names.length), ...names])
+    return ctx.call(scripts.rename, ctx.counted(fromId, keys), [...args, String(names.length), ...names])
   })
   throwForStatus(reply, fromId, '')
   if (reply[0] === 'taken') throw renameTargetTaken(toId)

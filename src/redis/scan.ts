@@ -54,7 +54,7 @@ export async function* scanIds(
   if (batch.length > 0) yield batch
 }
 
-/** How many live records start with `prefix`: a full scan, counted. */
+/** How many live records start with `prefix`: a full scan, counted (`estimateCount` reads counters). */
 export async function countIds(
   ctx: RedisContext,
   options: { readonly prefix?: string } | undefined,

@@ -3,7 +3,9 @@ import { SessionKitError } from '../errors.js'
 import type { SessionStore, StoreCapabilities } from '../store/contract.js'
 import type { RedisScriptRunner } from './client.js'
 import { createRedisContext } from './context.js'
+import { estimateCount } from './counter.js'
 import { redisDetectionIndex } from './detection/detection-index.js'
+import { createExpiryEvents } from './expiry-events.js'
 import { createRedisLimits } from './limits/backend.js'
 import { push, range, rangeBySeq } from './lists.js'
 import { getMap, updateMap } from './maps.js'
@@ -37,7 +39,8 @@ export interface RedisStore extends SessionStore {
  * `commandTimeoutMs` (default 2000), or fails on the connection, rejects with `STORE_UNAVAILABLE`.
  * `close()` makes later calls reject and leaves the client open: it is yours to close.
  * `detectionIndex()` is the shared session-detection index on the same client and prefix, which
- * `kit.detect()` uses. The store also keeps rate-limit state for `createRateLimiter({ store })`
+ * `kit.detect()` uses. `estimateCount()` reads live-record counters the scripts keep (no scan);
+ * with `expiryEvents: true`, `subscribe()` reports Redis's expiries (keyspace notifications). The store also keeps rate-limit state for `createRateLimiter({ store })`
  * (`rateLimits`), beside the records.
  *
  * @example
@@ -53,11 +56,14 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const capabilities: StoreCapabilities = Object.freeze({
     atomicity: 'shared',
     scan: true,
-    expiryEvents: false,
+    expiryEvents: resolved.expiryEvents,
     durable: true,
     commandTimeoutMs: resolved.commandTimeoutMs,
   })
   let index: DetectionIndex | undefined
+  const events = resolved.expiryEvents
+    ? createExpiryEvents(resolved.client, resolved.prefix, resolved.onWarning)
+    : undefined
   return {
     capabilities,
     clock: resolved.clock,
@@ -82,6 +88,7 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
     deletePart: (id, part, writeOptions) => deletePart(ctx, id, part, writeOptions),
     scan: (scanOptions) => scanIds(ctx, scanOptions),
     count: (countOptions) => countIds(ctx, countOptions),
+    estimateCount: (countOptions) => estimateCount(ctx, countOptions),
     detectionIndex() {
       // Its calls are refused once the store is closed, like the store's own.
       const client: RedisScriptRunner = {
@@ -99,8 +106,10 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
       return index
     },
     rateLimits: createRedisLimits(ctx),
+    ...(events === undefined ? {} : { subscribe: events.subscribe }),
     async close() {
       closed = true
+      await events?.close()
     },
   }
 }

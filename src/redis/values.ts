@@ -12,6 +12,7 @@ import type {
 import { asArray, type RedisContext, throwForStatus } from './context.js'
 import { jsonArg, optionalArg, parseJson, writeArgs } from './input.js'
 import { scripts } from './lua/scripts.js'
+import { mergeJsonText } from './merge-text.js'
 
 /** `getValue`: the part's JSON and version, or `undefined` when the record or part is missing or expired. */
 export async function getValue<T>(
@@ -21,13 +22,13 @@ export async function getValue<T>(
 ): Promise<Versioned<T> | undefined> {
   assertRecordId(id)
   assertPartName(part)
-  const reply = asArray(
-    await ctx.call(scripts.getValue, ctx.partKeys(id, part), [...ctx.base(), part]),
-    'getValue',
-  )
+  const keys = ctx.partKeys(id, part)
+  const reply = asArray(await ctx.call(scripts.getValue, keys, [...ctx.base(), part]), 'getValue')
   if (reply.length === 0) return undefined
   throwForStatus(reply, id, part)
-  return { value: parseJson(reply[1]) as T, version: Number(reply[2]) }
+  const text = String(reply[1])
+  ctx.values.set(keys[0], part, text)
+  return { value: parseJson(text) as T, version: Number(reply[2]) }
 }
 
 /** `setValue`: writes the part (compare-and-set with `ifVersion`), one script with the expiry moves. */
@@ -44,12 +45,19 @@ export async function setValue(
   const text = jsonArg(value, ctx.options.maxValueBytes, 'value')
   const [expiresAt, partExpiresAt] = writeArgs(options)
   const args = [...ctx.base(), part, text, optionalArg(options.ifVersion), expiresAt, partExpiresAt]
-  const reply = asArray(await ctx.call(scripts.setValue, ctx.partKeys(id, part), args), 'setValue')
+  const keys = ctx.partKeys(id, part)
+  const reply = asArray(await ctx.call(scripts.setValue, ctx.counted(id, keys), args), 'setValue')
   throwForStatus(reply, id, part)
-  return { ok: reply[0] === 'ok', version: Number(reply[1]) }
+  const ok = reply[0] === 'ok'
+  if (ok) ctx.values.set(keys[0], part, text)
+  return { ok, version: Number(reply[1]) }
 }
 
-/** `mergeValue`: a JSON merge patch applied by the script to the stored text, so no separate read. */
+/**
+ * `mergeValue`: a JSON merge patch, no separate read. With the part's text from an earlier call
+ * of this process, the merge is done here and the script stores it if that text is still the
+ * stored one; otherwise (or without a copy) the script merges the stored text itself.
+ */
 export async function mergeValue(
   ctx: RedisContext,
   id: string,
@@ -64,11 +72,19 @@ export async function mergeValue(
   const text = jsonArg(patch, max, 'patch')
   const maxBytes = Math.min(options.maxBytes ?? max, max)
   const [expiresAt, partExpiresAt] = writeArgs(options)
-  const args = [...ctx.base(), part, text, String(maxBytes), expiresAt, partExpiresAt]
-  const reply = asArray(await ctx.call(scripts.mergeValue, ctx.partKeys(id, part), args), 'mergeValue')
+  const keys = ctx.partKeys(id, part)
+  const base = ctx.values.get(keys[0], part)
+  const ours = base === undefined ? '' : mergeJsonText(base, text)
+  const args = [...ctx.base(), part, text, String(maxBytes), expiresAt, partExpiresAt, base ?? '', ours]
+  const reply = asArray(await ctx.call(scripts.mergeValue, ctx.counted(id, keys), args), 'mergeValue')
   throwForStatus(reply, id, part)
-  if (reply[0] === 'limit') throw mergeTooLarge(part, Number(reply[1]), maxBytes)
-  return { value: parseJson(reply[2]) as Record<string, JsonValue>, version: Number(reply[1]) }
+  if (reply[0] === 'limit') {
+    ctx.values.delete(keys[0], part)
+    throw mergeTooLarge(part, Number(reply[1]), maxBytes)
+  }
+  const merged = reply.length > 2 ? String(reply[2]) : ours
+  ctx.values.set(keys[0], part, merged)
+  return { value: parseJson(merged) as Record<string, JsonValue>, version: Number(reply[1]) }
 }
 
 /** `deletePart`: removes the part's keys; a list keeps its seq counter in the header. */
@@ -83,6 +99,8 @@ export async function deletePart(
   checkWriteOptions(options)
   const [expiresAt] = writeArgs(options)
   const args = [...ctx.base(), part, expiresAt]
-  const reply = asArray(await ctx.call(scripts.deletePart, ctx.listKeys(id, part), args), 'deletePart')
+  const keys = ctx.listKeys(id, part)
+  ctx.values.delete(keys[0], part)
+  const reply = asArray(await ctx.call(scripts.deletePart, ctx.counted(id, keys), args), 'deletePart')
   throwForStatus(reply, id, part)
 }

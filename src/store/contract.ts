@@ -377,6 +377,13 @@ export interface SessionStore {
   /** How many live records start with `prefix` (default: all). */
   count(options?: { readonly prefix?: string }): Promise<number>
   /**
+   * About how many live records start with `prefix` (`''`, or a class: an id's start up to its
+   * first `:`, such as `'user:'`), without a scan: counters the store keeps on every write. May
+   * include records that expired in the last minute; never misses a live one. Optional: for
+   * `kit.stats()`, which calls `count` without it.
+   */
+  estimateCount?(options?: { readonly prefix?: string }): Promise<number>
+  /**
    * Rate-limit state kept beside the records (Redis: one script per consume), for
    * `createRateLimiter({ store })`; absent, the limiter keeps its state in process memory.
    */

@@ -1,9 +1,9 @@
 import { LRUCache } from 'lru-cache'
 import { SessionKitError } from '../errors.js'
 import { assertPartName, assertRecordId } from '../ids.js'
-import { errorText, type WarningHandler, warn } from '../warnings.js'
 import { coarseNow } from './coarse-clock.js'
 import type { RemovalEvent } from './contract.js'
+import { deliver } from './deliver.js'
 import { createExpiryBuckets } from './expiry-buckets.js'
 import type { ResolvedMemoryOptions } from './memory-options.js'
 import { type ListPart, type MemoryRecord, PART_OVERHEAD, type Part } from './memory-record.js'
@@ -217,7 +217,6 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
       if (expiresAt === record.expiresAt) return
       if (expiresAt < record.expiresAt) buckets.fileEarlier(record, expiresAt)
       record.expiresAt = expiresAt
-      record.meta = undefined
     },
     setPartExpiry(record, part, expiresAt) {
       part.expiresAt = expiresAt
@@ -348,21 +347,4 @@ function tomb(part: ListPart, bytes: number): void {
   part.keys = undefined
   part.expiresAt = undefined
   part.bytes = bytes
-}
-
-function deliver(
-  listener: (event: RemovalEvent) => void,
-  event: RemovalEvent,
-  onWarning: WarningHandler | undefined,
-): void {
-  try {
-    listener(event)
-  } catch (error) {
-    warn(
-      onWarning,
-      'SESSIONKIT_LISTENER_FAILED',
-      `a sessionkit store removal listener threw: ${errorText(error)}`,
-      error,
-    )
-  }
 }

@@ -60,7 +60,6 @@ export function patchRecordMeta(
   }
   engine.checkBytes(record, delta)
   record.data = headerData(next)
-  record.meta = undefined
   if (options.expiresAt !== undefined) engine.setExpiry(record, options.expiresAt)
   engine.addBytes(record, delta)
   return metaOf(record)

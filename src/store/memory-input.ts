@@ -1,9 +1,8 @@
-import { deepFreeze } from '../util/deep-freeze.js'
-import { checkJsonSized } from '../util/json.js'
+import { invalidArgument } from '../errors.js'
 import { checkFields } from './arguments.js'
 import type { JsonValue } from './contract.js'
+import { frozenJsonCopy } from './memory-copy.js'
 import { FACT_OVERHEAD, ITEM_OVERHEAD } from './memory-record.js'
-import { heapOverhead } from './memory-size.js'
 
 /** A value checked, cloned and frozen for storing, with its estimated size. */
 export interface StoredJson {
@@ -13,15 +12,23 @@ export interface StoredJson {
 }
 
 /**
- * Checks that `value` is JSON no larger than `maxBytes`, and returns a deep-frozen clone of it:
- * the JSON round trip both copies the caller's object (later changes to it cannot reach the store)
- * and measures it.
+ * Checks that `value` is JSON no larger than `maxBytes`, and returns a deep-frozen copy of it (later
+ * changes to the caller's object cannot reach the store) with its size: one pass checks and copies
+ * (memory-copy.ts) and counts the heap overhead, the JSON size is measured on the copy, and nothing
+ * is parsed back.
  */
 export function storeJson(value: unknown, maxBytes: number, what: string): StoredJson {
-  const { text, bytes } = checkJsonSized(value, { maxBytes }, what)
-  const stored = deepFreeze(JSON.parse(text) as JsonValue)
-  return { value: stored, bytes: bytes + heapOverhead(stored) }
+  const size = { overhead: 0 }
+  const copy = frozenJsonCopy(value, MAX_DEPTH, what, size)
+  const bytes = Buffer.byteLength(JSON.stringify(copy), 'utf8')
+  if (bytes > maxBytes) {
+    throw invalidArgument(`${what} is ${bytes} bytes as JSON; the limit is ${maxBytes}`, { bytes, maxBytes })
+  }
+  return { value: copy, bytes: bytes + size.overhead }
 }
+
+/** The nesting limit of util/json.ts's check, which stored values have always had. */
+const MAX_DEPTH = 32
 
 /**
  * Checks a header patch or `data` object: field names, and each value JSON (`null` allowed, it

@@ -41,7 +41,7 @@ export type Part = ValuePart | ListPart | MapPart
 
 /**
  * One record. Kept lean because a store holds up to a million of them: no part map until a part
- * exists, and the header handed to readers is built lazily and cached until the header changes.
+ * exists, and nothing cached per record (no promise, no header object): a read builds its answer.
  */
 export interface MemoryRecord {
   readonly id: string
@@ -53,8 +53,6 @@ export interface MemoryRecord {
   bucket: number
   /** Estimated bytes of the whole record, parts included. */
   bytes: number
-  /** Cached `meta()` answer; cleared whenever `expiresAt` or `data` changes. */
-  meta: Promise<RecordMeta> | undefined
   /** When the record was last used, as a count of uses: orders sessions and user scopes for byte eviction. */
   used: number
 }
@@ -99,7 +97,6 @@ export function newRecord(
     parts: undefined,
     bucket: 0,
     bytes: RECORD_OVERHEAD + id.length + dataBytes,
-    meta: undefined,
     used: 0,
   }
 }

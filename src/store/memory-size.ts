@@ -6,17 +6,28 @@ import type { JsonValue } from './contract.js'
 // (no pointer compression), checked against measured heap growth by test/store/memory-size.test.ts.
 
 /** An object or array: header, elements/properties backing store, hidden-class share. */
-const CONTAINER = 64
+export const CONTAINER = 64
 /** One property of an object: its slot, its key in a dictionary or descriptor array. */
-const PROPERTY = 56
+export const PROPERTY = 56
 /** One element of an array: its slot. */
-const ELEMENT = 8
+export const ELEMENT = 8
 /** A string's header and alignment. */
 const STRING = 32
 /** A number that is not a small integer is a boxed double. */
-const NUMBER = 16
+export const NUMBER = 16
 /** Any character above U+00FF makes V8 store the whole string with two bytes per character. */
 const TWO_BYTE = /[^\p{ASCII}\u0080-\u00ff]/u
+
+/**
+ * Heap bytes of a string beyond its JSON text: its header, and its length again when it needs two
+ * bytes per character.
+ *
+ * @example
+ * stringOverhead('é') // 32: one byte per character (Latin-1)
+ */
+export function stringOverhead(value: string): number {
+  return STRING + (TWO_BYTE.test(value) ? value.length : 0)
+}
 
 /**
  * Heap bytes of a parsed JSON value beyond its JSON text. Strings that need two bytes per
@@ -28,7 +39,7 @@ const TWO_BYTE = /[^\p{ASCII}\u0080-\u00ff]/u
 export function heapOverhead(value: JsonValue): number {
   switch (typeof value) {
     case 'string':
-      return STRING + (TWO_BYTE.test(value) ? value.length : 0)
+      return stringOverhead(value)
     case 'number':
       return NUMBER
     case 'object': {

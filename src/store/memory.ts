@@ -105,15 +105,15 @@ export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
     capabilities,
     clock: resolved.clock,
     create: (id, opts) => run(() => createRecord(engine, id, opts)),
-    // meta and touch are the hot paths: no closure, cached promises, validation only on a miss.
+    // meta and touch are the hot paths: no closure, validation only on a miss, and no promise or
+    // header kept per record (they would double an idle record's heap once it is read).
     meta(id) {
       if (closed) return Promise.reject(closedError())
       try {
         const record = engine.find(id, engine.now())
         engine.flush()
         if (record === undefined) return NONE
-        if (record.meta === undefined) record.meta = Promise.resolve(metaOf(record))
-        return record.meta
+        return Promise.resolve(metaOf(record))
       } catch (error) {
         return Promise.reject(error)
       }

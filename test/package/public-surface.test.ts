@@ -299,8 +299,10 @@ const pinned: Record<keyof typeof sources, readonly string[]> = {
   './redis': [
     'IoredisClusterLike',
     'IoredisLike',
+    'IoredisSubscriberLike',
     'NodeRedisClusterLike',
     'NodeRedisLike',
+    'NodeRedisSubscriberLike',
     'RedisClientLike',
     'RedisDetectionIndexOptions',
     'RedisScriptRunner',

@@ -15,7 +15,12 @@ describe.runIf(redisPort !== undefined)('Redis key layout and Redis-side expiry'
     await raw.quit()
   })
 
+  /** Every key of the prefix but the live-record counter (`{<prefix>:~...}:n`, see below). */
   async function keysOf(prefix: string): Promise<string[]> {
+    return (await allKeysOf(prefix)).filter((key) => !(key.startsWith(`{${prefix}:~`) && key.endsWith('}:n')))
+  }
+
+  async function allKeysOf(prefix: string): Promise<string[]> {
     const keys: string[] = []
     let cursor = '0'
     do {

@@ -126,6 +126,52 @@ local function plan_expiry(expires_at, all)
   return nil, ttl, parts
 end
 
+-- The live-record counter (docs/redis.md, "Counting without a scan"): a hash of `<class><bucket>`
+-- -> records, where the class is the id up to its first ':' ('' for a session, 'user:' for a
+-- user's record) and the bucket is floor(expiresAt / 60000). A record that expires by itself leaves
+-- its bucket behind in the past, where no count looks. The caller passes the counter's key in KEYS
+-- (`{<prefix>:~...}:n`, in the record's slot on a Cluster; no record key holds `:~`): a script given
+-- none keeps no count.
+local counter = nil
+for i = 1, #KEYS do
+  local k = KEYS[i]
+  if string.sub(k, -3) == '}:n' and string.find(k, ':~', 1, true) then counter = k end
+end
+
+-- The class of the record whose header key is `key`.
+local function class_of(key)
+  return string.match(key, '^{[^:]*:([^:}]*:)') or ''
+end
+
+-- Drops the counter's past buckets once it has grown to twice its size after the last drop (kept in
+-- field `_p`), so it stays in proportion to the buckets still ahead.
+local function prune_counter()
+  local size = redis.call('HLEN', counter)
+  local kept = tonumber(redis.call('HGET', counter, '_p')) or 0
+  if size <= 2 * kept + 64 then return end
+  local all = redis.call('HGETALL', counter)
+  local current = math.floor(now / 60000)
+  local past = {}
+  for i = 1, #all, 2 do
+    local bucket = tonumber(string.match(all[i], '(%d+)$'))
+    if all[i] ~= '_p' and bucket and bucket < current then past[#past + 1] = all[i] end
+  end
+  for i = 1, #past, 1000 do
+    redis.call('HDEL', counter, unpack(past, i, math.min(i + 999, #past)))
+  end
+  redis.call('HSET', counter, '_p', size - #past)
+end
+
+-- Moves one record of `class` from the bucket of expiry `old` to that of `new` (nil: none).
+local function count_move(class, old, new)
+  if not counter then return end
+  local a = old and math.floor(old / 60000)
+  local b = new and math.floor(new / 60000)
+  if a == b then return end
+  if a and redis.call('HINCRBY', counter, class .. a, -1) <= 0 then redis.call('HDEL', counter, class .. a) end
+  if b and redis.call('HINCRBY', counter, class .. b, 1) == 1 then prune_counter() end
+end
+
 -- Removes what is left of a part of `kind` (its keys must be given).
 local function clear_part(part, kind)
   local keys = add_keys({}, part, kind)
@@ -181,6 +227,7 @@ local function finish_write(part, kind, w, fields, part_expires_at, expires_at, 
     fields[#fields + 1] = 'e'
     fields[#fields + 1] = expires_at
     e = tonumber(expires_at)
+    count_move(class_of(header), w.e, e)
   end
   if #fields > 0 then redis.call('HSET', header, unpack(fields)) end
   if w.parts then

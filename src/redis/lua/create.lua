@@ -19,6 +19,7 @@ for i = 5, #ARGV, 2 do
   fields[#fields + 1] = ARGV[i + 1]
 end
 redis.call('HSET', header, unpack(fields))
+count_move(class_of(header), e, tonumber(ARGV[3]))
 local need = physical_ttl(tonumber(ARGV[3]))
 redis.call('PEXPIRE', header, need + math.floor(need / 8))
 if ARGV[4] ~= '' then extend_tombstone(KEYS[2], ARGV[4]) end

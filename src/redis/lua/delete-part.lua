@@ -7,7 +7,10 @@ if not e or e <= now then return { 'missing' } end
 local refused, _, parts = plan_expiry(ARGV[4])
 if refused then return refused end
 if f[2] then clear_part(part, f[2]) end
-if ARGV[4] ~= '' then redis.call('HSET', header, 'e', ARGV[4]) end
+if ARGV[4] ~= '' then
+  redis.call('HSET', header, 'e', ARGV[4])
+  count_move(class_of(header), e, tonumber(ARGV[4]))
+end
 if parts then
   parts[part] = nil
   push_horizon(tonumber(ARGV[4]), parts)

@@ -8,5 +8,6 @@ if ask then return ask end
 keys[#keys + 1] = header
 redis.call('DEL', unpack(keys))
 local e = tonumber(field_of(all, 'e'))
+count_move(class_of(header), e, nil)
 if e and e > now then return 1 end
 return 0

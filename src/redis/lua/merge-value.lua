@@ -1,6 +1,9 @@
 -- mergeValue(id, part): KEYS[2] part key; ARGV[3] part, [4] patch (a JSON object), [5] max bytes of
--- the result, [6] expiresAt or '', [7] partExpiresAt or ''.
--- { 'ok', version, json }, { 'limit', bytes }, { 'missing' }, { 'kind', kind }, { 'keys', ... }.
+-- the result, [6] expiresAt or '', [7] partExpiresAt or '', [8] the text the caller merged the
+-- patch into itself ('' when it did not) and [9] its result: stored as it is when [8] is the stored
+-- text, so the merge below runs only when the caller's copy was stale or missing.
+-- { 'ok', version } when the caller's result was stored, { 'ok', version, json } when merged here,
+-- { 'limit', bytes }, { 'missing' }, { 'kind', kind }, { 'keys', ... }.
 --
 -- A JSON merge patch (objects merge key by key, `null` removes a key, anything else replaces) done
 -- on the text, without decoding: cjson would reorder keys, turn [] into {} and round numbers. Every
@@ -112,7 +115,13 @@ local refused, w = open_write(part, 'v', ARGV[6])
 if refused then return refused end
 local current = nil
 if w.known then current = redis.call('GET', part_key(part)) end
-local merged = merge(current or nil, ARGV[4])
+local theirs = ARGV[8] ~= '' and current == ARGV[8]
+local merged
+if theirs then
+  merged = ARGV[9]
+else
+  merged = merge(current or nil, ARGV[4])
+end
 if #merged > tonumber(ARGV[5]) then return { 'limit', #merged } end
 if w.known then
   redis.call('SET', part_key(part), merged, 'KEEPTTL')
@@ -121,4 +130,5 @@ else
 end
 local version = w.version + 1
 finish_write(part, 'v', w, { 'v:' .. part, version }, ARGV[7], ARGV[6], false)
+if theirs then return { 'ok', version } end
 return { 'ok', version, merged }

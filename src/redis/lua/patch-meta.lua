@@ -34,6 +34,7 @@ if ARGV[3] ~= '' then
 end
 if #removed > 0 then redis.call('HDEL', header, unpack(removed)) end
 if #set > 0 then redis.call('HSET', header, unpack(set)) end
+if ARGV[3] ~= '' then count_move(class_of(header), e, tonumber(ARGV[3])) end
 if parts then push_horizon(tonumber(ARGV[3]), parts) end
 local out = meta_reply(redis.call('HGETALL', header))
 table.insert(out, 1, 'ok')

@@ -38,6 +38,8 @@ for j = 5, 4 + 6 * count, 6 do
   end
 end
 redis.call('RENAME', header, target)
+count_move(class_of(header), e, nil)
+count_move(class_of(target), nil, ARGV[3] ~= '' and tonumber(ARGV[3]) or e)
 for j = patch_from, patch_to, 2 do
   if ARGV[j + 1] == '' then
     redis.call('HDEL', target, 'd:' .. ARGV[j])

@@ -3,10 +3,15 @@
 -- { 'ok', meta... } after the move, { 'held', meta... } unmoved when a condition failed, {} when
 -- missing or expired.
 local all = redis.call('HGETALL', header)
-local e = tonumber(field_of(all, 'e'))
+-- The header's fields by name, read once (each lookup below would otherwise walk the reply).
+local h = {}
+for i = 1, #all, 2 do
+  h[all[i]] = all[i + 1]
+end
+local e = tonumber(h.e)
 if not e or e <= now then return {} end
 for i = 5, #ARGV, 2 do
-  local current = field_of(all, 'd:' .. ARGV[i])
+  local current = h['d:' .. ARGV[i]]
   if current and current ~= ARGV[i + 1] then
     local out = meta_reply(all)
     table.insert(out, 1, 'held')
@@ -15,12 +20,14 @@ for i = 5, #ARGV, 2 do
 end
 local target = ARGV[3]
 if ARGV[4] ~= '' then
-  local cap = tonumber(field_of(all, 'd:' .. ARGV[4]))
-  if cap and cap < tonumber(target) then target = field_of(all, 'd:' .. ARGV[4]) end
+  local cap = h['d:' .. ARGV[4]]
+  local n = tonumber(cap)
+  if n and n < tonumber(target) then target = cap end
 end
 local refused, _, parts = plan_expiry(target, all)
 if refused then return refused end
 redis.call('HSET', header, 'e', target)
+count_move(class_of(header), e, tonumber(target))
 if parts then push_horizon(tonumber(target), parts) end
 local out = meta_reply(all)
 out[2] = target

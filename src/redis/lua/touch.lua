@@ -5,5 +5,6 @@ if not e or e <= now then return 0 end
 local refused, _, parts = plan_expiry(ARGV[3])
 if refused then return refused end
 redis.call('HSET', header, 'e', ARGV[3])
+count_move(class_of(header), e, tonumber(ARGV[3]))
 if parts then push_horizon(tonumber(ARGV[3]), parts) end
 return 1
