@@ -5,32 +5,30 @@ import { invalidArgument, SessionKitError } from './errors.js'
 import { type SummaryCounts, summaryCounts } from './history/summary-store.js'
 import { assertRecordId, isValidSessionId } from './ids.js'
 import { type AccessOptions, checkAccess } from './kit/access.js'
-import type { KitCore, SessionData } from './kit/core.js'
-import { USER_RECORD_PREFIX } from './kit/core.js'
+import type { KitCore } from './kit/core.js'
 import { createEmitter, type KitEventName, type KitEvents } from './kit/events.js'
 import { type CreateSessionOptions, createSessionRecord, idTaken } from './kit/lifecycle.js'
 import { lazyLimiter } from './kit/limits.js'
 import { activeSessions, createKitCounters, kitMetricsSource } from './kit/metrics.js'
 import { parseKitOptions, type SessionKitOptions, withCounters } from './kit/options.js'
+import { queueWaitMs } from './kit/queue-wait.js'
+import { onRemoval } from './kit/removals.js'
 import { rotate } from './kit/rotate.js'
 import { type Session, SessionHandle, type SessionInfo } from './kit/session.js'
 import { countingStoreErrors } from './kit/store-errors.js'
 import { createUserData, type UserData } from './kit/user-data.js'
-import { detachFromUser, listUserSessions } from './kit/users.js'
+import { listUserSessions } from './kit/users.js'
 import type { RateLimiter } from './limits/limiter.js'
 import type { MetricsSnapshot } from './metrics/types.js'
 import { checkCallOptions } from './options.js'
 import type { JsonValue, RecordMeta, RemovalEvent, SessionStore } from './store/contract.js'
 import { createMemoryStore } from './store/memory.js'
 import { createKeyedQueue } from './util/keyed-queue.js'
-import { errorText, type WarningHandler, warn } from './warnings.js'
+import { type WarningHandler, warn } from './warnings.js'
 
 export type { AccessOptions } from './kit/access.js'
 export type { CreateSessionOptions } from './kit/lifecycle.js'
 export type { ErasureReport, UserData, UserDataOptions } from './kit/user-data.js'
-
-/** The queue bound when neither the options nor the store give one: the Redis store's default timeout. */
-const DEFAULT_QUEUE_WAIT_MS = 2000
 
 // The keys of each call's options: a typo (`userID`) must fail, never skip an ownership check.
 const ACCESS_KEYS = ['userId', 'trusted']
@@ -397,32 +395,5 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       unsubscribe?.()
       await store.close()
     },
-  }
-}
-
-/** How long an update waits behind others of its session part: as configured, else the store's own timeout. */
-function queueWaitMs(configured: number | undefined, store: SessionStore): number {
-  return configured ?? store.capabilities.commandTimeoutMs ?? DEFAULT_QUEUE_WAIT_MS
-}
-
-function onRemoval(core: KitCore, event: RemovalEvent): void {
-  if (event.reason === 'deleted' || event.id.startsWith(USER_RECORD_PREFIX)) return
-  const payload = {
-    sessionId: event.id,
-    userId: (event.data as SessionData).u,
-    reason: event.reason,
-    ...(event.limit === undefined ? {} : { limit: event.limit }),
-  }
-  core.counters[event.reason]++
-  core.events.emit(event.reason, payload)
-  const userId = payload.userId
-  if (userId !== undefined) {
-    detachFromUser(core, userId, [event.id]).catch((error: unknown) => {
-      core.onWarning({
-        code: 'SESSIONKIT_USER_UNLIST_FAILED',
-        message: `sessionkit could not unlist an expired session from its user: ${errorText(error)}`,
-        cause: error,
-      })
-    })
   }
 }
