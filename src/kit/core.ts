@@ -18,8 +18,6 @@ export interface KitCounters {
   misses: number
   /** Updates that lost every compare-and-set retry. */
   conflicts: number
-  /** Summariser calls replaced by the extractive fallback. */
-  summariesFailed: number
   readonly storeErrors: Record<StoreErrorCode, number>
   readonly warnings: Record<string, number>
 }

@@ -1,3 +1,4 @@
+import { summaryCounts } from '../history/summary-store.js'
 import { byLabel, single } from '../metrics/build.js'
 import { kitMetrics as defs, limiterMetrics } from '../metrics/catalog.js'
 import { bindMeter } from '../metrics/otel.js'
@@ -17,17 +18,21 @@ export function createKitCounters(): KitCounters {
     hits: 0,
     misses: 0,
     conflicts: 0,
-    summariesFailed: 0,
     storeErrors: { STORE_UNAVAILABLE: 0, STORE_REJECTED: 0 },
     warnings: Object.fromEntries(warningCodes.map((code) => [code, 0])),
   }
 }
 
 /**
- * The kit's metrics, in the catalogue's order, from its counters and the store's live count
+ * The kit's metrics, in the catalogue's order, from its counters, the summariser's failures (kept
+ * by the history module, also behind `kit.stats().summaries`) and the store's live count
  * (`undefined` when the store could not answer: the gauge then has no sample).
  */
-export function kitSnapshot(counters: KitCounters, active: number | undefined): MetricsSnapshot {
+export function kitSnapshot(
+  counters: KitCounters,
+  summariesFailed: number,
+  active: number | undefined,
+): MetricsSnapshot {
   const c = counters
   return [
     active === undefined
@@ -39,7 +44,7 @@ export function kitSnapshot(counters: KitCounters, active: number | undefined): 
     byLabel(defs.lookups, { hit: c.hits, miss: c.misses }),
     byLabel(defs.storeErrors, c.storeErrors),
     single(defs.conflicts, c.conflicts),
-    single(defs.summariesFailed, c.summariesFailed),
+    single(defs.summariesFailed, summariesFailed),
     byLabel(defs.warnings, c.warnings),
   ]
 }
@@ -61,7 +66,8 @@ export async function activeSessions(store: SessionStore): Promise<number> {
 export function kitMetricsSource(core: KitCore): () => Promise<MetricsSnapshot> {
   const hasLimits = core.options.limits !== undefined
   const collect = async (): Promise<MetricsSnapshot> => {
-    const own = kitSnapshot(core.counters, await activeSessions(core.store).catch(() => undefined))
+    const active = await activeSessions(core.store).catch(() => undefined)
+    const own = kitSnapshot(core.counters, summaryCounts(core.options.history).failures, active)
     return hasLimits ? [...own, ...core.limiter().metrics()] : own
   }
   const meter = core.options.meter

@@ -283,7 +283,8 @@ function checkCartTotals(cart: CartOptions): CartOptions {
 
 /**
  * The options the kit runs on: `resolved` with the hooks that feed its counters and warnings
- * (a CAS that lost every retry, a summariser that failed).
+ * (a CAS that lost every retry counted; a summariser that failed warned, its count kept by the
+ * history module).
  */
 export function withCounters(
   resolved: ResolvedKitOptions,
@@ -296,7 +297,6 @@ export function withCounters(
     history: {
       ...resolved.history,
       onSummaryFailed: (message, cause) => {
-        counters.summariesFailed++
         onWarning({
           code: 'SESSIONKIT_SUMMARY_FAILED',
           message: `${message}; the extractive summary was stored`,
