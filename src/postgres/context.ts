@@ -1,7 +1,7 @@
 import { SessionKitError } from '../errors.js'
 import { withDeadline } from '../util/deadline.js'
 import type { ResolvedPostgresOptions } from './options.js'
-import type { PgResult } from './pool.js'
+import { type PgResult, queryOnConnection } from './pool.js'
 import { buildStatements, type Statement, type Statements } from './statements.js'
 
 /** What every operation of the Postgres store shares: options, statements, and how to send one. */
@@ -29,7 +29,7 @@ export function createPostgresContext(options: ResolvedPostgresOptions): Postgre
         ),
       )
     }
-    const work = options.pool.query({ name: statement.name, text: statement.text, values })
+    const work = queryOnConnection(options.pool, { name: statement.name, text: statement.text, values })
     const what = statement.name
     const timeoutMs = options.commandTimeoutMs
     return withDeadline(

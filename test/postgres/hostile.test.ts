@@ -119,12 +119,19 @@ describe.runIf(postgresUrl !== undefined)('Postgres store under hostile input an
   it('sends one statement per store call, and leaves no transaction open', async () => {
     const sent: string[] = []
     const real = postgres.pool()
+    // Each store call takes a connection for its statement: count what goes through it.
     const counting: PgPoolLike = {
-      query: (query: PgQuery) => {
-        sent.push(query.name ?? query.text)
-        return real.query(query as pg.QueryConfig)
+      query: (query: PgQuery) => real.query(query as pg.QueryConfig),
+      connect: async () => {
+        const client = await real.connect()
+        return {
+          query: (query: PgQuery) => {
+            sent.push(query.name ?? query.text)
+            return client.query(query as pg.QueryConfig)
+          },
+          release: (error?: Error | boolean) => client.release(error),
+        }
       },
-      connect: () => real.connect(),
     }
     const base = await postgres.makeStore(createManualClock(Date.now()))
     const store: SessionStore = createPostgresStore({

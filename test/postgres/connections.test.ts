@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest'
+import { isSessionKitError } from '../../src/errors.js'
+import { createPostgresStore, migrate } from '../../src/postgres/index.js'
+import { createPool, postgresUrl, uniqueSchema } from '../helpers/postgres.js'
+
+const MINUTE = 60_000
+
+// The store's functions refuse a write by raising (so that what it had changed is undone), and
+// `pg`'s own `pool.query` closes a connection after any failed statement. A client that sends
+// refused writes on purpose (a full map, a wrong kind) would then make every one of them cost a
+// new server process, its prepared statements and its compiled functions.
+describe.runIf(postgresUrl !== undefined)('Postgres store connections', () => {
+  it('keeps its connection when the server refuses a write, and drops it when the connection fails', async () => {
+    const pool = createPool(2)
+    let opened = 0
+    pool.on('connect', () => {
+      opened++
+    })
+    try {
+      const schema = uniqueSchema()
+      await migrate(pool, { schema })
+      const store = createPostgresStore({ pool, schema, sweepIntervalMs: 0 })
+      const now = Date.now()
+      await store.create('full', { expiresAt: now + MINUTE })
+      await store.updateMap('full', 'cache', { set: { a: 1 } }, { maxFields: 1 })
+      await store.setValue('full', 'state', 1)
+      const before = opened
+      for (let i = 0; i < 20; i++) {
+        // Refused after the record's expiry moved: raised on the server, undone there.
+        await expect(
+          store.updateMap(
+            'full',
+            'cache',
+            { set: { [`b${i}`]: i } },
+            { maxFields: 1, expiresAt: now + 2 * MINUTE },
+          ),
+        ).rejects.toSatisfy((error) => isSessionKitError(error, 'LIMIT_EXCEEDED'))
+        await expect(
+          store.updateMap('full', 'state', { set: { x: 1 } }, { expiresAt: now + 2 * MINUTE }),
+        ).rejects.toSatisfy((error) => isSessionKitError(error))
+        expect((await store.getMap('full', 'cache')).entries).toEqual({ a: 1 })
+      }
+      expect(opened - before).toBe(0)
+      expect((await store.meta('full'))?.expiresAt).toBe(now + MINUTE)
+
+      // A connection the server ends is not handed out again: the calls that meet it fail as
+      // unavailable, and the next ones run on new connections.
+      const pids = await Promise.all(
+        [0, 1].map(
+          async () => (await pool.query('SELECT pg_backend_pid() AS pid, pg_sleep(0.05)')).rows[0].pid,
+        ),
+      )
+      const killer = createPool(1)
+      await killer.query({
+        text: 'SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) pid',
+        values: [pids],
+      })
+      await killer.end()
+      for (let i = 0; i < 3; i++) {
+        await store.meta('full').catch((error: unknown) => {
+          expect(isSessionKitError(error, 'STORE_UNAVAILABLE')).toBe(true)
+        })
+      }
+      expect(await store.meta('full')).toBeDefined()
+      expect(opened - before).toBeGreaterThan(0)
+      await store.close()
+    } finally {
+      await pool.end()
+    }
+  })
+})
