@@ -106,6 +106,18 @@ export function idDigest(id: string): string {
   return sha256(id).subarray(0, 16).toString('base64url')
 }
 
+/**
+ * How errors name a record: `#` and the first 8 characters of its digest (`idDigest`), never the
+ * id. A session id is a bearer credential and error messages end up in logs; an operator who
+ * holds an id finds its errors by `idDigest(id).slice(0, 8)`.
+ *
+ * @example
+ * throw new SessionKitError('NOT_FOUND', `record ${recordLabel(id)} is missing`)
+ */
+export function recordLabel(id: string): string {
+  return `#${idDigest(id).slice(0, 8)}`
+}
+
 // The one-shot `crypto.hash` (Node 20.12 and later) is several times faster than a Hash object.
 const sha256: (text: string) => Buffer =
   typeof crypto.hash === 'function'

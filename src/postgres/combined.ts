@@ -1,5 +1,5 @@
 import { SessionKitError } from '../errors.js'
-import { assertPartName, assertRecordId } from '../ids.js'
+import { assertPartName, assertRecordId, recordLabel } from '../ids.js'
 import { checkMergeValueArgs, checkTouchMetaArgs, mergeTooLarge } from '../store/arguments-combined.js'
 import type {
   JsonValue,
@@ -104,7 +104,7 @@ async function mergeHere(
   }
   throw new SessionKitError(
     'CONFLICT',
-    `mergeValue on part "${part}" of record "${id}" lost to another write ${MERGE_TRIES} times in a row; retry the call`,
-    { details: { id, part } },
+    `mergeValue on part "${part}" of record ${recordLabel(id)} lost to another write ${MERGE_TRIES} times in a row; retry the call`,
+    { details: { record: recordLabel(id), part } },
   )
 }

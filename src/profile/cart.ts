@@ -1,4 +1,5 @@
 import { isSessionKitError, SessionKitError } from '../errors.js'
+import { recordLabel } from '../ids.js'
 import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
 import { type KeyedQueue, queuePart } from '../util/keyed-queue.js'
@@ -156,7 +157,7 @@ export function createCart(
         const addedAt = entries[addedField(id)]
         return toLine(stored, quantity, typeof addedAt === 'number' ? addedAt : 0)
       }
-      return lock(() => retryOnConflict(cas, `cart of session ${sessionId}`, attempt))
+      return lock(() => retryOnConflict(cas, `cart of session ${recordLabel(sessionId)}`, attempt))
     },
     async remove(sku) {
       const id = parseSku(sku)

@@ -1,4 +1,5 @@
 import { SessionKitError } from '../errors.js'
+import { recordLabel } from '../ids.js'
 import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
 import { deepFreeze } from '../util/deep-freeze.js'
@@ -62,7 +63,7 @@ export function casUpdate<T extends JsonValue>(
   compute: (current: T | undefined) => Promise<T>,
 ): Promise<T> {
   return queuePart(scope, queue, part, () =>
-    retryOnConflict(policy, `${part} of session ${scope.sessionId}`, async () => {
+    retryOnConflict(policy, `${part} of session ${recordLabel(scope.sessionId)}`, async () => {
       const current = await scope.store.getValue<T>(scope.sessionId, part)
       const next = await compute(current === undefined ? undefined : deepFreeze(current.value))
       const result = await scope.store.setValue(scope.sessionId, part, next, {

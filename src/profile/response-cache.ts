@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { invalidArgument, isSessionKitError } from '../errors.js'
+import { recordLabel } from '../ids.js'
 import { checkCallOptions } from '../options.js'
 import type { SessionScope } from '../session-scope.js'
 import type { JsonValue } from '../store/contract.js'
@@ -121,7 +122,7 @@ export function createResponseCache(
     }
     // Full: drop expired entries, then the oldest, and write the entry in one compare-and-set
     // update, again when another writer changed the cache in between.
-    await retryOnConflict(cas, `response cache of session ${sessionId}`, async () => {
+    await retryOnConflict(cas, `response cache of session ${recordLabel(sessionId)}`, async () => {
       const { entries, version } = await store.getMap<Entry>(sessionId, PART)
       const fields = Object.keys(entries).filter((f) => f !== field)
       const expired = fields.filter((f) => (entries[f] as Entry).e <= now)

@@ -1,4 +1,5 @@
 import { SessionKitError } from '../errors.js'
+import { recordLabel } from '../ids.js'
 import { asArray } from './context.js'
 
 /** Tries before a call whose record keeps gaining or losing parts gives up (each race costs one try). */
@@ -23,7 +24,7 @@ export async function withPartNames(
   }
   throw new SessionKitError(
     'CONFLICT',
-    `${what} of record "${id}" lost ${ATTEMPTS} races with writes adding or removing its parts; try again`,
-    { details: { id } },
+    `${what} of record ${recordLabel(id)} lost ${ATTEMPTS} races with writes adding or removing its parts; try again`,
+    { details: { record: recordLabel(id) } },
   )
 }

@@ -1,4 +1,5 @@
 import { invalidArgument } from '../errors.js'
+import { recordLabel } from '../ids.js'
 import type { JsonValue, RecordMeta, RenameOptions } from '../store/contract.js'
 import { checkRenameArgs, renameTargetTaken } from '../store/rename-arguments.js'
 import { type RedisContext, throwForStatus } from './context.js'
@@ -31,7 +32,7 @@ export async function renameRecord(
   checkRenameArgs(fromId, toId, options)
   if (keySlot(ctx.header(fromId)) !== keySlot(ctx.header(toId))) {
     throw invalidArgument(
-      `rename toId "${toId}" does not share the Redis Cluster slot of fromId; draw it with store.renameTarget(fromId)`,
+      `rename toId ${recordLabel(toId)} does not share the Redis Cluster slot of fromId; draw it with store.renameTarget(fromId)`,
     )
   }
   const max = ctx.options.maxValueBytes

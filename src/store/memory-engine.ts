@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache'
 import { SessionKitError } from '../errors.js'
-import { assertPartName, assertRecordId } from '../ids.js'
+import { assertPartName, assertRecordId, recordLabel } from '../ids.js'
 import { coarseNow } from './coarse-clock.js'
 import type { RemovalEvent } from './contract.js'
 import { deliver } from './deliver.js'
@@ -8,6 +8,7 @@ import { createExpiryBuckets } from './expiry-buckets.js'
 import type { ResolvedMemoryOptions } from './memory-options.js'
 import { type ListPart, type MemoryRecord, PART_OVERHEAD, type Part } from './memory-record.js'
 import { createTombstones, type Tombstones } from './memory-tombstones.js'
+import { recordNotFound } from './store-errors.js'
 
 /**
  * The synchronous heart of the memory store: the LRU of records, their expiry buckets, byte
@@ -156,11 +157,7 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
     require(id, now) {
       const record = engine.find(id, now)
       if (record === undefined) {
-        throw new SessionKitError(
-          'NOT_FOUND',
-          `record "${id}" is missing or expired; create it first (writes never bring a record back)`,
-          { details: { id } },
-        )
+        throw recordNotFound(id)
       }
       return record
     },
@@ -184,8 +181,8 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
         if (part.kind === 'list' && !part.live) return undefined
         throw new SessionKitError(
           'INVALID_ARGUMENT',
-          `part "${name}" of record "${record.id}" holds a ${part.kind}, not a ${kind}; use another part name`,
-          { details: { id: record.id, part: name, kind: part.kind } },
+          `part "${name}" of record ${recordLabel(record.id)} holds a ${part.kind}, not a ${kind}; use another part name`,
+          { details: { record: recordLabel(record.id), part: name, kind: part.kind } },
         )
       }
       return part as Extract<Part, { kind: typeof kind }>
@@ -228,8 +225,15 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
       if (record.bytes + delta <= max) return
       throw new SessionKitError(
         'LIMIT_EXCEEDED',
-        `record "${record.id}" would take about ${record.bytes + delta} bytes, more than maxBytes (${max}); store less in it or raise maxBytes`,
-        { details: { id: record.id, limit: 'maxBytes', bytes: record.bytes + delta, maxBytes: max } },
+        `record ${recordLabel(record.id)} would take about ${record.bytes + delta} bytes, more than maxBytes (${max}); store less in it or raise maxBytes`,
+        {
+          details: {
+            record: recordLabel(record.id),
+            limit: 'maxBytes',
+            bytes: record.bytes + delta,
+            maxBytes: max,
+          },
+        },
       )
     },
     addBytes,

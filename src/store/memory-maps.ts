@@ -1,4 +1,5 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
+import { recordLabel } from '../ids.js'
 import { checkFieldNames, checkUpdateMapArgs } from './arguments.js'
 import type { JsonValue, MapOps, MapSnapshot, MapUpdateResult, UpdateMapOptions } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
@@ -91,7 +92,14 @@ export function updateMap(
         'LIMIT_EXCEEDED',
         `map field "${field}" would reach ${result}, more than maxNumber ${options.maxNumber}; nothing was changed`,
         {
-          details: { id, part: name, limit: 'maxNumber', field, value: result, maxNumber: options.maxNumber },
+          details: {
+            record: recordLabel(id),
+            part: name,
+            limit: 'maxNumber',
+            field,
+            value: result,
+            maxNumber: options.maxNumber,
+          },
         },
       )
     }
@@ -102,7 +110,15 @@ export function updateMap(
     throw new SessionKitError(
       'LIMIT_EXCEEDED',
       `map part "${name}" would hold ${fields} fields, more than maxFields ${options.maxFields}; nothing was changed`,
-      { details: { id, part: name, limit: 'maxFields', fields, maxFields: options.maxFields } },
+      {
+        details: {
+          record: recordLabel(id),
+          part: name,
+          limit: 'maxFields',
+          fields,
+          maxFields: options.maxFields,
+        },
+      },
     )
   }
   engine.checkBytes(record, delta)

@@ -1,5 +1,5 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
-import { assertRecordId } from '../ids.js'
+import { assertRecordId, recordLabel } from '../ids.js'
 import { checkFields, checkOptionKeys, checkTime } from './arguments.js'
 import type { RenameOptions } from './contract.js'
 
@@ -42,7 +42,7 @@ export function checkRenameArgs(
 export function renameTargetTaken(toId: string): SessionKitError {
   return new SessionKitError(
     'CONFLICT',
-    `rename target "${toId}" is in use or was used before; draw another with store.renameTarget(fromId)`,
-    { details: { id: toId } },
+    `rename target ${recordLabel(toId)} is in use or was used before; draw another with store.renameTarget(fromId)`,
+    { details: { record: recordLabel(toId) } },
   )
 }

@@ -1,4 +1,5 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
+import { recordLabel } from '../ids.js'
 
 // The errors a store throws once it has looked at its data, worded the same by every store, so a
 // caller (and the conformance suite) sees one message whatever the store.
@@ -12,8 +13,8 @@ import { invalidArgument, SessionKitError } from '../errors.js'
 export function recordNotFound(id: string): SessionKitError {
   return new SessionKitError(
     'NOT_FOUND',
-    `record "${id}" is missing or expired; create it first (writes never bring a record back)`,
-    { details: { id } },
+    `record ${recordLabel(id)} is missing or expired; create it first (writes never bring a record back)`,
+    { details: { record: recordLabel(id) } },
   )
 }
 
@@ -26,8 +27,8 @@ export function recordNotFound(id: string): SessionKitError {
 export function wrongPartKind(id: string, part: string, kind: 'value' | 'list' | 'map'): SessionKitError {
   return new SessionKitError(
     'INVALID_ARGUMENT',
-    `part "${part}" of record "${id}" holds a ${kind}; use another part name`,
-    { details: { id, part, kind } },
+    `part "${part}" of record ${recordLabel(id)} holds a ${kind}; use another part name`,
+    { details: { record: recordLabel(id), part, kind } },
   )
 }
 
@@ -41,8 +42,8 @@ export function wrongPartKind(id: string, part: string, kind: 'value' | 'list' |
 export function mapFieldsLimit(id: string, part: string, maxFields: number | undefined): SessionKitError {
   return new SessionKitError(
     'LIMIT_EXCEEDED',
-    `map part "${part}" of record "${id}" would hold more than ${maxFields} fields (maxFields); nothing was changed, remove some first`,
-    { details: { id, part, limit: 'maxFields', maxFields } },
+    `map part "${part}" of record ${recordLabel(id)} would hold more than ${maxFields} fields (maxFields); nothing was changed, remove some first`,
+    { details: { record: recordLabel(id), part, limit: 'maxFields', maxFields } },
   )
 }
 

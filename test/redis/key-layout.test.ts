@@ -90,9 +90,12 @@ describe.runIf(redisPort !== undefined)('Redis key layout and Redis-side expiry'
     const clock = createManualClock(Date.now())
     const prefix = uniquePrefix()
     const store = createRedisStore({ client: fromIoredis(raw), prefix, clock, expiryGraceMs: 0 })
-    await fill(store, 's1', clock.now() + 50)
+    // Redis expires keys by its own clock: 2 s leaves a loaded machine time to write all four
+    // parts before the record ends under them.
+    await fill(store, 's1', clock.now() + 2000)
+    expect((await keysOf(prefix)).length).toBeGreaterThan(1)
     // Waits for Redis's own expiry (no sweeper of ours), polling; a leak would never get here.
-    for (let i = 0; i < 100 && (await keysOf(prefix)).length > 0; i++)
+    for (let i = 0; i < 300 && (await keysOf(prefix)).length > 0; i++)
       await new Promise((r) => setTimeout(r, 50))
     expect(await keysOf(prefix)).toEqual([])
   })
