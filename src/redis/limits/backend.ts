@@ -87,8 +87,8 @@ export function createRedisLimits(ctx: RedisContext): RateLimitBackend {
           at,
           remaining: Number(reply[k * 4 + 2]),
           resetAt: at + Number(reply[k * 4 + 3]),
-          retryAfterMs: seqOrWait < 0 ? -seqOrWait : 0,
-          seq: seqOrWait > 0 ? seqOrWait : 0,
+          retryAfterMs: Math.max(-seqOrWait, 0),
+          seq: Math.max(seqOrWait, 0),
         }
       }
     } catch (error) {
