@@ -1,8 +1,8 @@
 -- settle: one key per settlement, and after ARGV[2] eight arguments per settlement: algorithm,
 -- limit, windowMs, burst, seq, at, from, to. Sets the cost of a taken charge from `from` to `to`:
 -- its entry, shared by the requests of its millisecond, changes by `to - from` and is removed at 0;
--- a bucket gets `from - to` tokens back. An entry no longer in its window, or holding less than `from` (settled
--- already), is left alone. { applied (0/1) per settlement }.
+-- a bucket gets `from - to` tokens back. An entry no longer in its window, or holding less than
+-- `from` (settled already), is left alone. { applied (0/1) per settlement }.
 
 -- The index of entry `seq` in the list and its packed text, or nil. Entries start at `first`;
 -- sequence numbers grow from there, and removals only move entries towards it.
