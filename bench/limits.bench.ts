@@ -259,7 +259,7 @@ if (!redisServerAvailable()) {
   })
   const times = (us: number) => `${us.toFixed(1)} us (${(us / floor.counter).toFixed(2)}x)`
   console.log(
-    `Redis server time per script, best of 9 rounds: rate-limiter-flexible ${floor.counter.toFixed(1)} us; sessionkit ${times(floor.oursFull)}; ` +
+    `Redis server time per script, best of 15 rounds: rate-limiter-flexible ${floor.counter.toFixed(1)} us; sessionkit ${times(floor.oursFull)}; ` +
       `an exact log cut to the bone (one rule, no checks): three commands as sessionkit's layout ${times(floor.threeCommands)}, ` +
       `two commands (one read, one write: the least any exact log does) ${times(floor.twoCommands)}`,
   )

@@ -45,7 +45,7 @@ return {seq + 1, 0, 100 - sum, 60000}`
 export async function scriptFloor(
   redis: Redis,
   ours: { sha1: string; args: (now: number) => string[] },
-  rounds = 9,
+  rounds = 15,
 ): Promise<{ counter: number; oursFull: number; threeCommands: number; twoCommands: number }> {
   const counterArgs = () => ['1', '60']
   const floorArgs = (now: number) => [String(now), '1000000']
