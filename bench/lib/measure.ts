@@ -1,4 +1,5 @@
 // Small timing helpers shared by the benchmarks: best-of-rounds throughput, and a ratio line.
+import { GCProfiler } from 'node:v8'
 
 /** Operations per second of `body`, which runs `batch` operations per call; best of `rounds`. */
 export async function opsPerSec(
@@ -43,4 +44,24 @@ export function heapUsed(): number {
     gc()
   }
   return process.memoryUsage().heapUsed
+}
+
+/**
+ * Bytes of JS heap `call` allocates per call, averaged over `ops` awaited calls: the heap's growth
+ * between collections, summed over the collections the run caused (a GC profiler reports each).
+ * Needs --expose-gc, which `npm run bench` passes, to start from a collected heap.
+ */
+export async function bytesPerCall(call: (i: number) => Promise<unknown>, ops: number): Promise<number> {
+  const profiler = new GCProfiler()
+  const start = heapUsed()
+  profiler.start()
+  for (let i = 0; i < ops; i++) await call(i)
+  const end = process.memoryUsage().heapUsed
+  let bytes = 0
+  let last = start
+  for (const gc of profiler.stop()?.statistics ?? []) {
+    bytes += gc.beforeGC.heapStatistics.usedHeapSize - last
+    last = gc.afterGC.heapStatistics.usedHeapSize
+  }
+  return (bytes + end - last) / ops
 }

@@ -87,7 +87,8 @@ function isSubjectId(id: unknown): boolean {
       c === 95 // _
     if (!ok || c === 47) return false // not /
   }
-  return !RESERVED_NAMES.has(id)
+  // The reserved words are 9 or 11 characters long: most ids need no set lookup.
+  return (id.length !== 9 && id.length !== 11) || !RESERVED_NAMES.has(id)
 }
 
 /** Checks a cost or an actual amount: a whole number from 0 to 10^12. */

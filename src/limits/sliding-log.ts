@@ -69,10 +69,13 @@ export class SlidingLog extends MemoryState implements RingHolder {
    * so a burst costs one entry, not one per request.
    */
   take(cost: number, at: number): number {
+    // Only a log whose newest entry was taken at `at` can share it: checked on the log first, so
+    // a call in a new millisecond reads nothing from the ring (a cache miss on a busy backend).
+    const shared = this.newest === at && this.count > 0
     this.sum += cost
     this.newest = at
     this.clock = at
-    if (this.count > 0) {
+    if (shared) {
       const last = this.offset(this.count - 1)
       if (this.page[last + 1] === at) {
         this.page[last + 2]! += cost

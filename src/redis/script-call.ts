@@ -1,5 +1,6 @@
 import { SessionKitError } from '../errors.js'
 import { withDeadline as deadline } from '../util/deadline.js'
+import { createDeadlineQueue } from '../util/deadline-queue.js'
 import type { RedisScriptRunner } from './client.js'
 import { redisFailure } from './errors.js'
 import type { LuaScript } from './lua/scripts.js'
@@ -26,8 +27,10 @@ const MAX_KEY_ROUNDS = 8
  * NOSCRIPT (after a restart, a failover, or on a node that never ran it): one round trip in the
  * common case, two the first time on each node. A script that must touch keys it was not given
  * (see the prelude, _lib.lua) writes nothing and names them; the call is sent again with them.
+ * Every call's deadline is kept by one queue (one timer for all calls, none set per call).
  */
 export function createScriptCall(client: RedisScriptRunner, timeoutMs: number, prefix: string): ScriptCall {
+  const within = createDeadlineQueue(timeoutMs)
   const once = (
     script: LuaScript,
     keys: readonly string[],
@@ -38,24 +41,50 @@ export function createScriptCall(client: RedisScriptRunner, timeoutMs: number, p
       if (!isNoScript(error)) throw error
       return runner.eval(script.source, keys, args)
     })
-  return (script, keys, args, runner = client) => {
-    const work = async () => {
-      let sent = keys
-      for (let round = 0; ; round++) {
-        const reply = await once(script, sent, args, runner)
-        if (!Array.isArray(reply) || reply[0] !== 'keys') return reply
-        if (round === MAX_KEY_ROUNDS) {
-          throw new SessionKitError(
-            'CONFLICT',
-            `${script.name} found new parts of the record on each of ${round + 1} tries; retry the call`,
-            { details: { operation: script.name } },
-          )
-        }
-        sent = [...sent, ...(reply.slice(1) as string[])]
+  /** Sends the call again with the keys the script named, until it names none. */
+  const withKeys = async (
+    script: LuaScript,
+    keys: readonly string[],
+    args: readonly string[],
+    runner: RedisScriptRunner,
+    first: unknown[],
+  ) => {
+    let sent = keys
+    let reply: unknown = first
+    for (let round = 1; isKeysReply(reply); round++) {
+      if (round > MAX_KEY_ROUNDS) {
+        throw new SessionKitError(
+          'CONFLICT',
+          `${script.name} found new parts of the record on each of ${round} tries; retry the call`,
+          { details: { operation: script.name } },
+        )
       }
+      sent = [...sent, ...(reply.slice(1) as string[])]
+      reply = await once(script, sent, args, runner)
     }
-    return withDeadline(work(), timeoutMs, script.name, prefix)
+    return reply
   }
+  return (script, keys, args, runner = client) =>
+    within(
+      once(script, keys, args, runner).then((reply) =>
+        isKeysReply(reply) ? withKeys(script, keys, args, runner, reply) : reply,
+      ),
+      () => timeoutError(script.name, timeoutMs),
+      (error) => redisFailure(error, script.name, prefix),
+    )
+}
+
+/** A script's answer naming keys it needs and was not given: `['keys', ...]`. */
+function isKeysReply(reply: unknown): reply is unknown[] {
+  return Array.isArray(reply) && reply[0] === 'keys'
+}
+
+function timeoutError(what: string, timeoutMs: number): SessionKitError {
+  return new SessionKitError(
+    'STORE_UNAVAILABLE',
+    `Redis did not answer ${what} within ${timeoutMs} ms (commandTimeoutMs); check that Redis is up and reachable`,
+    { details: { operation: what, timeoutMs } },
+  )
 }
 
 /** Like `createScriptCall`'s deadline, for other client calls (listing a Cluster's masters). */
@@ -68,12 +97,7 @@ export function withDeadline<T>(
   return deadline(
     work,
     timeoutMs,
-    () =>
-      new SessionKitError(
-        'STORE_UNAVAILABLE',
-        `Redis did not answer ${what} within ${timeoutMs} ms (commandTimeoutMs); check that Redis is up and reachable`,
-        { details: { operation: what, timeoutMs } },
-      ),
+    () => timeoutError(what, timeoutMs),
     (error) => redisFailure(error, what, prefix),
   )
 }

@@ -26,7 +26,7 @@ export function createRedisLimits(ctx: RedisContext): RateLimitBackend {
 
   /** Indexes of `items` by Cluster slot of their subject (all in one group on a standalone server). */
   function groups(items: readonly { readonly subject: string }[]): number[][] {
-    if (oneNode || items.length === 1) return [items.map((_, i) => i)]
+    if (oneNode || items.length === 1) return [everyIndex(items.length)]
     const bySlot = new Map<number, number[]>()
     items.forEach((item, i) => {
       const slot = keySlot(`{${prefix}|${item.subject}}`)
@@ -36,6 +36,10 @@ export function createRedisLimits(ctx: RedisContext): RateLimitBackend {
     })
     return [...bySlot.values()]
   }
+
+  // [0 .. n - 1] for each n seen: the one group of a standalone server, made once per size.
+  const indexes: number[][] = []
+  const everyIndex = (n: number) => (indexes[n] ??= Array.from({ length: n }, (_, i) => i))
 
   const keyOf = (subject: string, rule: RateRuleSpec) => `{${prefix}|${subject}}:${rule.name}`
   // Each rule's figures as the scripts read them, made once per rule.
@@ -60,28 +64,33 @@ export function createRedisLimits(ctx: RedisContext): RateLimitBackend {
     now: number,
     outcomes: (RateOutcome | RateFailure)[],
   ): Promise<void> {
-    const keys: string[] = []
-    const args = [String(now), grace, String(group.length)]
-    for (const i of group) {
-      const { rule, subject, cost } = charges[i]!
-      keys.push(keyOf(subject, rule))
-      args.push(...ruleArgs(rule), String(cost))
+    const keys: string[] = new Array(group.length)
+    const args = [String(now), grace]
+    for (let k = 0; k < group.length; k++) {
+      const { rule, subject, cost } = charges[group[k]!]!
+      keys[k] = keyOf(subject, rule)
+      const figures = ruleArgs(rule)
+      args.push(figures[0]!, figures[1]!, figures[2]!, figures[3]!, String(cost))
     }
     try {
+      // Four numbers per charge (see rate-limit-consume.lua): seq, or -retryAfterMs when refused;
+      // the decision time and resetAt as offsets; remaining. Taken when every charge fits.
       const reply = asArray(await ctx.call(scripts.rateLimitConsume, keys, args), 'rate-limit consume')
-      const taken = Number(reply[0]) === 1
-      group.forEach((i, k) => {
-        const o = 1 + k * 6
-        outcomes[i] = {
-          fits: Number(reply[o]) === 1,
+      let taken = true
+      for (let k = 0; k < group.length; k++) if (Number(reply[k * 4]) < 0) taken = false
+      for (let k = 0; k < group.length; k++) {
+        const seqOrWait = Number(reply[k * 4])
+        const at = now + Number(reply[k * 4 + 1])
+        outcomes[group[k]!] = {
+          fits: seqOrWait >= 0,
           taken,
-          at: Number(reply[o + 1]),
-          remaining: Number(reply[o + 2]),
-          resetAt: Number(reply[o + 3]),
-          retryAfterMs: Number(reply[o + 4]),
-          seq: Number(reply[o + 5]),
+          at,
+          remaining: Number(reply[k * 4 + 2]),
+          resetAt: at + Number(reply[k * 4 + 3]),
+          retryAfterMs: Math.max(-seqOrWait, 0),
+          seq: Math.max(seqOrWait, 0),
         }
-      })
+      }
     } catch (error) {
       // Only an unreachable store is answered by the rules' onStoreError; anything else is a bug.
       if (!isSessionKitError(error, 'STORE_UNAVAILABLE')) throw error
@@ -92,14 +101,16 @@ export function createRedisLimits(ctx: RedisContext): RateLimitBackend {
   return {
     async consume(charges, now) {
       const outcomes: (RateOutcome | RateFailure)[] = new Array(charges.length)
-      await Promise.all(groups(charges).map((group) => consumeGroup(charges, group, now, outcomes)))
+      const slots = groups(charges)
+      if (slots.length === 1) await consumeGroup(charges, slots[0]!, now, outcomes)
+      else await Promise.all(slots.map((group) => consumeGroup(charges, group, now, outcomes)))
       return outcomes
     },
     async settle(settlements: readonly RateSettlement[], now) {
       await Promise.all(
         groups(settlements).map((group) => {
           const keys: string[] = []
-          const args = [String(now), grace, String(group.length)]
+          const args = [String(now), grace]
           for (const i of group) {
             const { rule, subject, seq, at, from, to } = settlements[i]!
             keys.push(keyOf(subject, rule))

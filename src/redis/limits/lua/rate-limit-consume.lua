@@ -1,6 +1,9 @@
--- consume: ARGV[3] the number of charges, then five per charge: algorithm ('s' sliding window,
--- 'b' token bucket), limit, windowMs, burst, cost. Checks every charge, then takes all or none.
--- { taken, then per charge: fits, at, remaining, resetAt, retryAfterMs, seq }.
+-- consume: one key per charge, and after ARGV[2] five arguments per charge: algorithm ('s' sliding
+-- window, 'b' token bucket), limit, windowMs, burst, cost. Checks every charge, then takes all or
+-- none (taken when every charge fits). Replies four whole numbers per charge, as short as they
+-- come (the client decodes every reply): `seq` when it fits (0 for a bucket or a cost of 0), else
+-- `-retryAfterMs` (never 0: a refused charge waits at least 1 ms); `at - now`; `remaining`;
+-- `resetAt - at`.
 local RETRY_SCAN = 1024
 
 -- How long until `needed` more cost has left the window; past RETRY_SCAN entries, until the whole
@@ -22,11 +25,11 @@ local function retry_after(st, needed, at)
   return st.newest + st.window - at
 end
 
-local n = tonumber(ARGV[3])
+local n = #KEYS
 local charges = {}
 local all = true
 for i = 1, n do
-  local b = 3 + (i - 1) * 5
+  local b = 2 + (i - 1) * 5
   local st = read(KEYS[i], ARGV[b + 1], tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3]), ARGV[b + 4])
   local cost = tonumber(ARGV[b + 5])
   st.cost = cost
@@ -41,7 +44,7 @@ for i = 1, n do
   charges[i] = st
 end
 
-local out = { all and 1 or 0 }
+local out = {}
 for i = 1, n do
   local st = charges[i]
   local cost, at, window = st.cost, st.at, st.window
@@ -80,12 +83,10 @@ for i = 1, n do
     save(st, reset_at)
   end
   -- Numbers, not text: every figure is a whole number, and Redis replies with it as an integer.
-  local o = 2 + (i - 1) * 6
-  out[o] = st.fits and 1 or 0
-  out[o + 1] = at
-  out[o + 2] = remaining
-  out[o + 3] = reset_at
-  out[o + 4] = retry
-  out[o + 5] = seq
+  local o = (i - 1) * 4
+  out[o + 1] = st.fits and seq or -retry
+  out[o + 2] = at - now
+  out[o + 3] = remaining
+  out[o + 4] = reset_at - at
 end
 return out

@@ -1,8 +1,8 @@
--- settle: ARGV[3] the number of settlements, then eight per settlement: algorithm, limit, windowMs,
--- burst, seq, at, from, to. Sets the cost of a taken charge from `from` to `to`: its entry, shared
--- by the requests of its millisecond, changes by `to - from` and is removed at 0; a bucket gets
--- `from - to` tokens back. An entry no longer in its window, or holding less than `from` (settled
--- already), is left alone. { applied (0/1) per settlement }.
+-- settle: one key per settlement, and after ARGV[2] eight arguments per settlement: algorithm,
+-- limit, windowMs, burst, seq, at, from, to. Sets the cost of a taken charge from `from` to `to`:
+-- its entry, shared by the requests of its millisecond, changes by `to - from` and is removed at 0;
+-- a bucket gets `from - to` tokens back. An entry no longer in its window, or holding less than
+-- `from` (settled already), is left alone. { applied (0/1) per settlement }.
 
 -- The index of entry `seq` in the list and its packed text, or nil. Entries start at `first`;
 -- sequence numbers grow from there, and removals only move entries towards it.
@@ -21,10 +21,10 @@ local function find(key, first, seq)
   return nil
 end
 
-local n = tonumber(ARGV[3])
+local n = #KEYS
 local out = {}
 for i = 1, n do
-  local b = 3 + (i - 1) * 8
+  local b = 2 + (i - 1) * 8
   local seq, at, from, to = tonumber(ARGV[b + 5]), tonumber(ARGV[b + 6]), tonumber(ARGV[b + 7]), tonumber(ARGV[b + 8])
   local st = read(KEYS[i], ARGV[b + 1], tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3]), ARGV[b + 4], true)
   local applied = 0
