@@ -327,18 +327,12 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     return meta
   }
 
-  return {
+  const kit = {
     store,
     create,
     get,
     getOrCreate,
     users: createUserData(core),
-    get detector() {
-      return detectorOf()
-    },
-    get limits() {
-      return core.limiter()
-    },
     async detect(request, access) {
       checkCallOptions(access, ACCESS_KEYS, 'kit.detect()')
       const detector = detectorOf()
@@ -405,5 +399,15 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       unsubscribe?.()
       await store.close()
     },
-  }
+  } satisfies Omit<SessionKit<P, S>, 'detector' | 'limits'>
+  // The two getters live on the kit's prototype: V8 keeps an object literal that has an accessor in
+  // dictionary mode, where each `kit.get` is a hash lookup that is never inlined.
+  return Object.setPrototypeOf(kit, {
+    get detector() {
+      return detectorOf()
+    },
+    get limits() {
+      return core.limiter()
+    },
+  }) as SessionKit<P, S>
 }

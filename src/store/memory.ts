@@ -104,7 +104,14 @@ export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
     }
   }
 
-  const store: MemoryStore = {
+  function metaNow(id: string): RecordMeta | undefined {
+    if (closed) throw closedError()
+    const record = engine.find(id, engine.now())
+    engine.flush()
+    return record === undefined ? undefined : headerOf(record)
+  }
+
+  const store = {
     capabilities,
     clock: resolved.clock,
     create: (id, opts) => run(() => createRecord(engine, id, opts)),
@@ -112,18 +119,13 @@ export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
     // header kept per record (they would double an idle record's heap once it is read).
     meta(id) {
       try {
-        const meta = store.metaNow(id)
+        const meta = metaNow(id)
         return meta === undefined ? NONE : Promise.resolve(Object.freeze(meta))
       } catch (error) {
         return Promise.reject(error)
       }
     },
-    metaNow(id) {
-      if (closed) throw closedError()
-      const record = engine.find(id, engine.now())
-      engine.flush()
-      return record === undefined ? undefined : headerOf(record)
-    },
+    metaNow,
     touch(id, expiresAt) {
       if (closed) return Promise.reject(closedError())
       try {
@@ -191,12 +193,6 @@ export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
       }
     },
     sweep,
-    get size() {
-      return engine.size
-    },
-    get bytes() {
-      return engine.totalBytes
-    },
     maxBytes: resolved.maxBytes,
     async close() {
       if (closed) return
@@ -204,8 +200,17 @@ export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
       if (sweeper !== undefined) clearInterval(sweeper)
       await snapshots.close()
     },
-  }
-  return store
+  } satisfies Omit<MemoryStore, 'size' | 'bytes'>
+  // The two getters live on the store's prototype: V8 keeps an object literal that has an accessor
+  // in dictionary mode, where each call of a store method is a hash lookup that is never inlined.
+  return Object.setPrototypeOf(store, {
+    get size() {
+      return engine.size
+    },
+    get bytes() {
+      return engine.totalBytes
+    },
+  }) as MemoryStore
 }
 
 async function* scanRecords(
