@@ -6,8 +6,10 @@
 // session; the write refreshes the TTL). Throughput at 1 and 64 requests in flight, median of
 // interleaved rounds; round trips and server commands per request from INFO commandstats before
 // and after a batch, with the server time each took (usec, which machine load disturbs far less
-// than throughput). Target: sessionkit >= 0.7x. Both on ioredis (connect-redis 10 speaks
-// node-redis, so it gets a three-method adapter onto the same ioredis client) and on node-redis.
+// than throughput), the client CPU per request, and the floor of two script calls (EVALSHA of a
+// script that only returns) against GET + SET. Target: sessionkit >= 0.7x. Both on ioredis
+// (connect-redis 10 speaks node-redis, so it gets a three-method adapter onto the same ioredis
+// client) and on node-redis.
 // Starts its own redis-server on a free 127.0.0.1 port; skips with a notice when there is none.
 import { RedisStore } from 'connect-redis'
 import type { SessionData } from 'express-session'
@@ -91,16 +93,45 @@ async function expressRequests(store: RedisStore): Promise<Request> {
   }
 }
 
+/** Client CPU microseconds (this process, user + system) of every request run, summed per side. */
+const clientCpu = new Map<Request, { us: number; requests: number }>()
+
 /** Requests per second, `total` requests with `inFlight` at a time. */
 async function throughput(request: Request, total: number, inFlight: number): Promise<number> {
   let next = 0
   const start = process.hrtime.bigint()
+  const cpu = process.cpuUsage()
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
       for (let i = next++; i < total; i = next++) await request(i)
     }),
   )
+  const used = process.cpuUsage(cpu)
+  const sum = clientCpu.get(request) ?? { us: 0, requests: 0 }
+  clientCpu.set(request, { us: sum.us + used.user + used.system, requests: sum.requests + total })
   return (total / Number(process.hrtime.bigint() - start)) * 1e9
+}
+
+/**
+ * The floor of a request made of two script calls: the server time of two EVALSHA of a script that
+ * only returns (one key and the arguments a store call sends), against connect-redis's GET + SET.
+ */
+async function scriptFloor(client: Redis, count: number): Promise<{ scripts: number; getSet: number }> {
+  const sha = String(await client.script('LOAD', 'return 1'))
+  const key = '{bench-floor:x}'
+  const text = JSON.stringify(sessionData(0))
+  const twoScripts: Request = async () => {
+    await client.evalsha(sha, 1, key, '1', '2', '3', '4')
+    await client.evalsha(sha, 1, key, '1', '2', '3', '4')
+  }
+  const getSet: Request = async () => {
+    await client.get(key)
+    await client.set(key, text, 'EX', TTL_S)
+  }
+  return {
+    scripts: (await perRequest(admin, twoScripts, count, ['evalsha'])).usec,
+    getSet: (await perRequest(admin, getSet, count, ['get', 'set'])).usec,
+  }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
@@ -166,6 +197,10 @@ for (const [label, wrapped, forConnectRedis] of [
   console.log(
     `  server time per request: sessionkit ${oursCounts.usec.toFixed(1)} us (kit.get with touch ${readUsec.toFixed(1)}, preferences.patch ${writeUsec.toFixed(1)}), express-session ${theirCounts.usec.toFixed(1)} us: ${(theirCounts.usec / oursCounts.usec).toFixed(2)}x`,
   )
+  const floor = await scriptFloor(ioredis, 1000)
+  console.log(
+    `  the floor: two script calls that only return take ${floor.scripts.toFixed(1)} us of server time, GET + SET of the session ${floor.getSet.toFixed(1)} us (${(floor.scripts / floor.getSet).toFixed(1)}x): a request of two scripts cannot match two plain commands on the server`,
+  )
   for (const inFlight of [1, 64] as const) {
     const a: number[] = []
     const b: number[] = []
@@ -180,6 +215,13 @@ for (const [label, wrapped, forConnectRedis] of [
       `  ${String(inFlight).padStart(2)} in flight: sessionkit ${Math.round(median(a))} req/s, express-session ${Math.round(median(b))} req/s, ratio ${ratio.toFixed(2)}x  ${pass ? 'PASS' : 'MISS'} (target >= ${TARGET}x)`,
     )
   }
+  const cpu = (request: Request) => {
+    const sum = clientCpu.get(request)!
+    return sum.us / sum.requests
+  }
+  console.log(
+    `  client CPU per request (this process, all rounds): sessionkit ${cpu(ours.request).toFixed(1)} us, express-session ${cpu(theirs).toFixed(1)} us (${(cpu(ours.request) / cpu(theirs)).toFixed(2)}x)`,
+  )
   await ours.kit.close()
 }
 

@@ -29,7 +29,6 @@ export function createSessionId(): string {
 const MAX_ID_LENGTH = 128
 
 const recordIdChars = /^[A-Za-z0-9_\-.:@]*$/
-const sessionIdPattern = /^[A-Za-z0-9_-]{8,128}$/
 const partNamePattern = /^[a-z][A-Za-z0-9_.-]{0,63}$/
 /** Names refused as ids, field names and JSON keys: they would reach an object's prototype. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
@@ -89,9 +88,20 @@ export function sessionIdError(id: unknown, what = 'session id'): SessionKitErro
  * if (!isValidSessionId(req.cookies.sid)) return newSession()
  */
 export function isValidSessionId(id: unknown): id is string {
-  // The pattern's bound stops a long string at 128 characters; reserved names are short.
-  return typeof id === 'string' && sessionIdPattern.test(id) && (id.length > 11 || !RESERVED_NAMES.has(id))
+  if (typeof id !== 'string' || id.length < 8 || id.length > MAX_ID_LENGTH) return false
+  // A table lookup per character: this runs on every kit.get, and costs a third of the pattern.
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i)
+    if (c > 127 || SESSION_ID_CHAR[c] === 0) return false
+  }
+  // Reserved names are short.
+  return id.length > 11 || !RESERVED_NAMES.has(id)
 }
+
+/** 1 for each ASCII code of a session-id character (base64url: A-Z a-z 0-9 _ -). */
+const SESSION_ID_CHAR = new Uint8Array(128).map((_, c) =>
+  /[A-Za-z0-9_-]/.test(String.fromCharCode(c)) ? 1 : 0,
+)
 
 /**
  * A digest of a record id, 22 base64url characters (the first 128 bits of its SHA-256): what a

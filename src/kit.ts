@@ -202,6 +202,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
   }
   const unsubscribe = store.subscribe?.((event: RemovalEvent) => onRemoval(core, event))
   const handle = (meta: RecordMeta) => new SessionHandle<P, S>(core, meta)
+  const answersNow = store.metaNow !== undefined
   let detector: Detector | SharedDetector | undefined
   // Made on first use: a kit that never detects never holds the detector's index.
   const detectorOf = () => {
@@ -257,7 +258,16 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       if (typeof id !== 'string') return Promise.reject(invalidArgument('session id must be a string'))
       return Promise.resolve(missed())
     }
-    if (opts?.touch !== true) return store.meta(id).then((meta) => (meta ? found(meta, opts) : missed()))
+    if (opts?.touch !== true) {
+      if (!answersNow) return store.meta(id).then((meta) => (meta ? found(meta, opts) : missed()))
+      // A store of this process answers now: one settled promise, no hop through the store's.
+      try {
+        const meta = store.metaNow!(id)
+        return Promise.resolve(meta ? found(meta, opts) : missed())
+      } catch (error) {
+        return Promise.reject(error)
+      }
+    }
     if (store.touchMeta !== undefined) {
       // Read and touch in one store call, capped at the absolute end (`a`); a session the caller
       // may not reach is left untouched (and refused by found()): a bound one needs its user, or
@@ -317,18 +327,12 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     return meta
   }
 
-  return {
+  const kit = {
     store,
     create,
     get,
     getOrCreate,
     users: createUserData(core),
-    get detector() {
-      return detectorOf()
-    },
-    get limits() {
-      return core.limiter()
-    },
     async detect(request, access) {
       checkCallOptions(access, ACCESS_KEYS, 'kit.detect()')
       const detector = detectorOf()
@@ -395,5 +399,15 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
       unsubscribe?.()
       await store.close()
     },
-  }
+  } satisfies Omit<SessionKit<P, S>, 'detector' | 'limits'>
+  // The two getters live on the kit's prototype: V8 keeps an object literal that has an accessor in
+  // dictionary mode, where each `kit.get` is a hash lookup that is never inlined.
+  return Object.setPrototypeOf(kit, {
+    get detector() {
+      return detectorOf()
+    },
+    get limits() {
+      return core.limiter()
+    },
+  }) as SessionKit<P, S>
 }

@@ -65,3 +65,29 @@ export async function bytesPerCall(call: (i: number) => Promise<unknown>, ops: n
   }
   return (bytes + end - last) / ops
 }
+
+/**
+ * CPU microseconds per operation of each case (user + system time of this process, which other
+ * processes on a shared machine distort far less than wall time), median of `rounds` interleaved
+ * rounds after one warm-up round. Each case runs `ops` operations per round.
+ */
+export async function cpuMicrosPerOp(
+  cases: Readonly<Record<string, () => unknown | Promise<unknown>>>,
+  ops: number,
+  rounds = 7,
+): Promise<Record<string, number>> {
+  const samples: Record<string, number[]> = {}
+  for (let round = 0; round <= rounds; round++) {
+    for (const [name, run] of Object.entries(cases)) {
+      const start = process.cpuUsage()
+      await run()
+      const used = process.cpuUsage(start)
+      if (round > 0) samples[name] = [...(samples[name] ?? []), (used.user + used.system) / ops]
+    }
+  }
+  const out: Record<string, number> = {}
+  for (const [name, xs] of Object.entries(samples)) {
+    out[name] = [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
+  }
+  return out
+}

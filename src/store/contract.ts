@@ -270,6 +270,13 @@ export interface SessionStore {
   /** The record's header, or `undefined` when missing or expired. */
   meta(id: string): Promise<RecordMeta | undefined>
   /**
+   * `meta` answered synchronously (and it throws where `meta` rejects), for a store that holds its
+   * records in this process. The header is a new object on each call and may be left unfrozen (its
+   * `data` is still read-only). Optional: with it `kit.get` answers without waiting on the store's
+   * promise, most of its cost on the memory store. Stores that reach a server leave it out.
+   */
+  metaNow?(id: string): RecordMeta | undefined
+  /**
    * Change header facts (`null` removes one). Resolves the new header, or `undefined` when an
    * `ifData` condition failed. Throws `NOT_FOUND` for a missing record.
    */

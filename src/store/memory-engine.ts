@@ -142,7 +142,9 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
     options,
     now,
     find(id, now) {
-      const record = lruOf(id).get(id)
+      // Sessions first: a session id holds no ':', so only a miss there can be a scope.
+      let record = sessions.get(id)
+      if (record === undefined && scopes !== NO_SCOPES && isScope(id)) record = scopes.get(id)
       if (record === undefined) {
         assertRecordId(id)
         return undefined

@@ -14,13 +14,12 @@ export interface StoredJson {
 /**
  * Checks that `value` is JSON no larger than `maxBytes`, and returns a deep-frozen copy of it (later
  * changes to the caller's object cannot reach the store) with its size: one pass checks and copies
- * (memory-copy.ts) and counts the heap overhead, the JSON size is measured on the copy, and nothing
- * is parsed back.
+ * (memory-copy.ts) and counts its JSON size and heap overhead: nothing is serialised or parsed back.
  */
 export function storeJson(value: unknown, maxBytes: number, what: string): StoredJson {
-  const size = { overhead: 0 }
+  const size = { overhead: 0, json: 0 }
   const copy = frozenJsonCopy(value, MAX_DEPTH, what, size)
-  const bytes = Buffer.byteLength(JSON.stringify(copy), 'utf8')
+  const bytes = size.json
   if (bytes > maxBytes) {
     throw invalidArgument(`${what} is ${bytes} bytes as JSON; the limit is ${maxBytes}`, { bytes, maxBytes })
   }

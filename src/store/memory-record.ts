@@ -103,12 +103,20 @@ export function newRecord(
 
 /** The read-only header readers get. */
 export function metaOf(record: MemoryRecord): RecordMeta {
-  return Object.freeze({
+  return Object.freeze(headerOf(record))
+}
+
+/**
+ * A new header of `record`, not frozen: the caller's own object, sharing only `data` (frozen) with
+ * the store. What `metaNow` answers, for the facade's `kit.get`, which never hands it on.
+ */
+export function headerOf(record: MemoryRecord): RecordMeta {
+  return {
     id: record.id,
     createdAt: record.createdAt,
     expiresAt: record.expiresAt,
     data: record.data,
-  })
+  }
 }
 
 /** Minimal structural equality for JSON values (key order does not matter). */

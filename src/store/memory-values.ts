@@ -15,7 +15,7 @@ export function writeValue(
   id: string,
   name: string,
   value: JsonValue,
-  options: SetValueOptions = {},
+  options: SetValueOptions | undefined,
 ): CasResult {
   checkSetValueArgs(options)
   const stored = storeJson(value, engine.options.maxValueBytes, 'value')
@@ -23,7 +23,8 @@ export function writeValue(
   const record = engine.require(id, now)
   let part = engine.part(record, name, 'value', now)
   const version = part?.current.version ?? 0
-  if (options.ifVersion !== undefined && options.ifVersion !== version) return { ok: false, version }
+  const ifVersion = options?.ifVersion
+  if (ifVersion !== undefined && ifVersion !== version) return { ok: false, version }
 
   const bytes = PART_OVERHEAD + name.length + stored.bytes
   const delta = bytes - (part?.bytes ?? 0)
@@ -37,8 +38,8 @@ export function writeValue(
     part.current = current
     part.bytes = bytes
   }
-  if (options.partExpiresAt !== undefined) engine.setPartExpiry(record, part, options.partExpiresAt)
-  if (options.expiresAt !== undefined) engine.setExpiry(record, options.expiresAt)
+  if (options?.partExpiresAt !== undefined) engine.setPartExpiry(record, part, options.partExpiresAt)
+  if (options?.expiresAt !== undefined) engine.setExpiry(record, options.expiresAt)
   engine.addBytes(record, delta)
   return { ok: true, version: current.version }
 }

@@ -5,6 +5,7 @@ import { checkScanOptions, checkTime } from './arguments.js'
 import type {
   MapSnapshot,
   RangeResult,
+  RecordMeta,
   SeqQuery,
   SessionStore,
   StoreCapabilities,
@@ -17,7 +18,7 @@ import { createRecord, deleteRecordPart, patchRecordMeta } from './memory-header
 import { pushList, rangeList, rangeListBySeq } from './memory-lists.js'
 import { readMap, updateMap } from './memory-maps.js'
 import { type MemoryStoreOptions, resolveMemoryOptions } from './memory-options.js'
-import { metaOf } from './memory-record.js'
+import { headerOf } from './memory-record.js'
 import { renameRecord } from './memory-rename.js'
 import { createSnapshotter } from './memory-snapshots.js'
 import { readValue, writeValue } from './memory-values.js'
@@ -41,6 +42,8 @@ export interface MemorySnapshotCall {
  * const store = createMemoryStore({ maxSessions: 10_000 }); await store.create(id, { expiresAt })
  */
 export interface MemoryStore extends SessionStore {
+  /** `meta` answered synchronously (see `SessionStore.metaNow`): always present on the memory store. */
+  metaNow(id: string): RecordMeta | undefined
   /**
    * Writes a snapshot now, to `path` (default the configured one), without holding the event loop
    * more than a few ms at a time; resolves the number of records written. A file the store could
@@ -101,23 +104,28 @@ export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
     }
   }
 
-  const store: MemoryStore = {
+  function metaNow(id: string): RecordMeta | undefined {
+    if (closed) throw closedError()
+    const record = engine.find(id, engine.now())
+    engine.flush()
+    return record === undefined ? undefined : headerOf(record)
+  }
+
+  const store = {
     capabilities,
     clock: resolved.clock,
     create: (id, opts) => run(() => createRecord(engine, id, opts)),
     // meta and touch are the hot paths: no closure, validation only on a miss, and no promise or
     // header kept per record (they would double an idle record's heap once it is read).
     meta(id) {
-      if (closed) return Promise.reject(closedError())
       try {
-        const record = engine.find(id, engine.now())
-        engine.flush()
-        if (record === undefined) return NONE
-        return Promise.resolve(metaOf(record))
+        const meta = metaNow(id)
+        return meta === undefined ? NONE : Promise.resolve(Object.freeze(meta))
       } catch (error) {
         return Promise.reject(error)
       }
     },
+    metaNow,
     touch(id, expiresAt) {
       if (closed) return Promise.reject(closedError())
       try {
@@ -147,7 +155,18 @@ export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
     getValue<T>(id: string, part: string) {
       return run(() => readValue(engine, id, part) as Versioned<T> | undefined)
     },
-    setValue: (id, part, value, opts) => run(() => writeValue(engine, id, part, value, opts)),
+    // The small write of every request: as lean as meta, no closure per call.
+    setValue(id, part, value, opts) {
+      if (closed) return Promise.reject(closedError())
+      try {
+        const result = writeValue(engine, id, part, value, opts)
+        engine.flush()
+        return Promise.resolve(result)
+      } catch (error) {
+        engine.flush()
+        return Promise.reject(error)
+      }
+    },
     mergeValue: (id, part, patch, opts) => run(() => mergeRecordValue(engine, id, part, patch, opts)),
     push: (id, part, values, opts) => run(() => pushList(engine, id, part, values, opts)),
     range<T>(id: string, part: string, start: number, stop: number) {
@@ -174,12 +193,6 @@ export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
       }
     },
     sweep,
-    get size() {
-      return engine.size
-    },
-    get bytes() {
-      return engine.totalBytes
-    },
     maxBytes: resolved.maxBytes,
     async close() {
       if (closed) return
@@ -187,8 +200,17 @@ export function createMemoryStore(options?: MemoryStoreOptions): MemoryStore {
       if (sweeper !== undefined) clearInterval(sweeper)
       await snapshots.close()
     },
-  }
-  return store
+  } satisfies Omit<MemoryStore, 'size' | 'bytes'>
+  // The two getters live on the store's prototype: V8 keeps an object literal that has an accessor
+  // in dictionary mode, where each call of a store method is a hash lookup that is never inlined.
+  return Object.setPrototypeOf(store, {
+    get size() {
+      return engine.size
+    },
+    get bytes() {
+      return engine.totalBytes
+    },
+  }) as MemoryStore
 }
 
 async function* scanRecords(

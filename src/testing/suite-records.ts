@@ -32,6 +32,26 @@ export const recordChecks: readonly StoreCheck[] = [
     },
   },
   {
+    name: 'metaNow, where the store has it, answers as meta does: header, miss, expiry, bad id',
+    async run({ store, clock, expect, id, at }) {
+      // Optional in the contract: a store of a server leaves it out, and this check with it.
+      if (store.metaNow === undefined) return
+      const expiresAt = at(MINUTE)
+      await store.create(id('a'), { expiresAt, data: { userId: 'u1' } })
+      expect(store.metaNow(id('a'))).toEqual(await store.meta(id('a')))
+      expect(store.metaNow(id('never'))).toBe(undefined)
+      let refused: unknown
+      try {
+        store.metaNow('bad id!')
+      } catch (error) {
+        refused = error
+      }
+      expect((refused as { code?: string } | undefined)?.code).toBe('INVALID_ARGUMENT')
+      clock.advance(MINUTE)
+      expect(store.metaNow(id('a'))).toBe(undefined)
+    },
+  },
+  {
     name: 'a record is gone from its expiresAt on, by the injected clock',
     async run({ store, clock, expect, id, at }) {
       await store.create(id('a'), { expiresAt: at(MINUTE) })

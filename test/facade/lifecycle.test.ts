@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/clock.js'
 import { isSessionKitError } from '../../src/errors.js'
 import { createSessionKit } from '../../src/kit.js'
+import { createMemoryStore } from '../../src/store/memory.js'
 import { makeKit, T0 } from '../helpers/kit.js'
 import { forEachStore } from '../helpers/stores.js'
 
@@ -185,6 +186,38 @@ forEachStore((fixture) => {
       await s.end()
       expect(seen).toEqual(['created u1', 'ended ended'])
     })
+  })
+})
+
+describe('kit.get on a store that answers now (metaNow)', () => {
+  it('reads the header without meta, and a store failure is still a rejected promise, never a throw', async () => {
+    const store = createMemoryStore()
+    let metaCalls = 0
+    const counted = new Proxy(store, {
+      get(target, property) {
+        if (property === 'meta') metaCalls++
+        return Reflect.get(target, property, target)
+      },
+    })
+    const kit = createSessionKit({ store: counted })
+    const s = await kit.create({ userId: 'u1' })
+    metaCalls = 0
+    expect((await kit.get(s.id, { userId: 'u1' }))?.userId).toBe('u1')
+    await expect(kit.get(s.id)).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    expect(metaCalls).toBe(0)
+    await store.close()
+    let thrown = false
+    const pending = (() => {
+      try {
+        return kit.get(s.id)
+      } catch {
+        thrown = true
+        return undefined
+      }
+    })()
+    expect(thrown).toBe(false)
+    await expect(pending).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' })
+    await kit.close()
   })
 })
 

@@ -45,6 +45,14 @@ describe('frozenJsonCopy (memory store writes, no parse round trip)', () => {
     expect(frozenJsonCopy(hidden, 32, 'v')).toEqual({ shown: 1 })
     expect(Object.is(frozenJsonCopy(-0, 32, 'v'), 0)).toBe(true)
     expect(() => frozenJsonCopy({ n: Number.NaN }, 32, 'v')).toThrow(/finite number/)
+    // The error names the path to the refused value, through arrays and objects.
+    expect(() => frozenJsonCopy({ a: [1, { b: Number.NaN }] }, 32, 'v')).toThrow(
+      'v.a[1].b must be a finite number; got NaN',
+    )
+    expect(() => frozenJsonCopy([{ ok: 1 }, { f: () => 1 }], 32, 'v')).toThrow(
+      'v[1].f must be JSON; got function',
+    )
+    expect(() => frozenJsonCopy({ a: { b: [[1]] } }, 3, 'v')).toThrow('v nests too deep at v.a.b[0]')
     expect(() => frozenJsonCopy(JSON.parse('{"__proto__":1}'), 32, 'v')).toThrow(/refused/)
     expect(() => frozenJsonCopy(new Date(), 32, 'v')).toThrow(/plain object/)
     expect(() => frozenJsonCopy({ [Symbol('s')]: 1 }, 32, 'v')).toThrow(/symbol/)
@@ -61,12 +69,30 @@ describe('frozenJsonCopy (memory store writes, no parse round trip)', () => {
     expect(() => frozenJsonCopy(cycle, 32, 'v')).toThrow(/nests too deep/)
   })
 
-  it('counts, in the same pass, the heap overhead memory-size.ts gives for the copy', () => {
+  it('counts, in the same pass, the JSON bytes and the heap overhead memory-size.ts gives for the copy', () => {
     const key = fc.string({ unit: 'binary' }).filter((k) => !RESERVED_NAMES.has(k))
     const json = fc.letrec((tie) => ({
       value: fc.oneof(
         { depthSize: 'small' },
-        fc.constantFrom(null, true, 0, -0, 1.5, 1e21, '', 'é', '日本', '😀'),
+        fc.constantFrom(
+          null,
+          true,
+          false,
+          0,
+          -0,
+          1.5,
+          1e21,
+          5e-7,
+          -9007199254740991,
+          1e16,
+          '',
+          'é',
+          '日本',
+          '😀',
+          '\ud800',
+          'a"\\\n\u0001\u007f',
+        ),
+        fc.integer({ min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
         fc.string({ unit: 'binary' }),
         fc.double({ noNaN: true, noDefaultInfinity: true }),
         fc.array(tie('value'), { maxLength: 4 }),
@@ -75,15 +101,17 @@ describe('frozenJsonCopy (memory store writes, no parse round trip)', () => {
     })).value
     fc.assert(
       fc.property(json, (value) => {
-        const size = { overhead: 0 }
+        const size = { overhead: 0, json: 0 }
         const copy = frozenJsonCopy(value, 32, 'v', size)
         expect(size.overhead).toBe(heapOverhead(copy))
+        expect(size.json).toBe(Buffer.byteLength(JSON.stringify(copy), 'utf8'))
       }),
       { numRuns: 500 },
     )
     const hidden = Object.defineProperty({ shown: 'a' }, 'hidden', { value: [1, 2], enumerable: false })
-    const size = { overhead: 0 }
+    const size = { overhead: 0, json: 0 }
     frozenJsonCopy(hidden, 32, 'v', size)
     expect(size.overhead).toBe(heapOverhead({ shown: 'a' }))
+    expect(size.json).toBe('{"shown":"a"}'.length)
   })
 })
