@@ -15,11 +15,11 @@ const dir = join(import.meta.dirname, '../../src/redis/detection/lua')
 // Pinned like the store's scripts (test/redis/lua-scripts.test.ts): a change to a script is a
 // deliberate one, with its pin bumped in the same change.
 const pinned: Record<string, string> = {
-  bind: '2b76052b5d2755b3f60efc502c05b7e411a20fa4',
-  explicit: '0d48526c41f950f4299bafae0f3cf2b1f5bcdd1c',
-  forget: 'd8c6e585cea544975ede4b065e00922ec8e55dc5',
-  place: '50b4ab712c2426418c38bb15d5a8e41b858b2bb8',
-  seed: 'b6b9e8cd4b696e47381ba872b01e7f957849abe4',
+  bind: 'b7c4b096eb7f55184c5525d2d44c0efd9168f63e',
+  explicit: '69b26b454a8d0c70aa82dd5e759ccaec79119e2b',
+  forget: '8e424789e3077ebf4e48e8e93c53ce889984f54f',
+  place: '65123eed834645ed9c8d1f2dda9c139e3761bf23',
+  seed: '7f0af798d7e17b47be6f3a0c246958733ff7402e',
 }
 
 describe('Redis detection-index Lua scripts', () => {
