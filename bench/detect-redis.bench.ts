@@ -51,6 +51,37 @@ async function serverStat(command: string): Promise<{ calls: number; usec: numbe
 // run of the shared detector below). What it misses of the floor is Redis's fixed cost of running
 // a script and of the arguments, not work the index does.
 const emptyScript = String(await redis.script('LOAD', 'return 1'))
+// The commands a continued turn runs and nothing else: an MGET of the probed chain keys, a GET of
+// the session's record, a SET of the new chain key and a SET of the record (on keys of their own,
+// suffixed, so the index is left alone): the least the key layout costs, without placement's Lua.
+const commandsScript = String(
+  await redis.script(
+    'LOAD',
+    `local chain = {}
+for i = 1, #ARGV - 6 do chain[i] = KEYS[1 + i] .. '~' end
+redis.call('MGET', unpack(chain))
+local record = redis.call('GET', KEYS[1] .. '~') or string.rep('r', 100)
+redis.call('SET', chain[1], string.rep('k', 30), 'PX', ARGV[3])
+redis.call('SET', KEYS[1] .. '~', record, 'PX', ARGV[3])
+return 1`,
+  ),
+)
+// The same with the record as a hash, as it was stored before (an HMGET of ten fields, an HSET of
+// the fields a continued turn changes and a PEXPIRE instead of the GET and the SET).
+const hashScript = String(
+  await redis.script(
+    'LOAD',
+    `local chain = {}
+for i = 1, #ARGV - 6 do chain[i] = KEYS[1 + i] .. '~h' end
+redis.call('MGET', unpack(chain))
+local key = KEYS[1] .. '~h'
+redis.call('HMGET', key, 'e', 'a', 'b', 'B', 't', 'l', 'y', 'r', 'fh', 'fn')
+redis.call('SET', chain[1], string.rep('k', 30), 'PX', ARGV[3])
+redis.call('HSET', key, 'e', ARGV[1], 'a', 1, 't', 19, 'T0', 19, 'l', 19, 'r', 573157767, 'y', 453614599)
+redis.call('PEXPIRE', key, ARGV[3])
+return 1`,
+  ),
+)
 const sent = new Map<Conversation, { keys: readonly string[]; args: readonly string[] }>()
 {
   let current: Conversation | undefined
@@ -71,6 +102,10 @@ const sent = new Map<Conversation, { keys: readonly string[]; args: readonly str
 const floorUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
 const emptyUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
 const emptyServerUs: number[] = []
+const commandsUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
+const commandsServerUs: number[] = []
+const hashUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
+const hashServerUs: number[] = []
 const getServerUs: number[] = []
 const placeServerUs: number[] = []
 const oursUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
@@ -105,13 +140,33 @@ for (let r = 0; r < ROUNDS; r++) {
         },
       },
       {
+        wall: commandsUs,
+        server: commandsServerUs,
+        command: 'evalsha',
+        op: async (c: Conversation) => {
+          local.detect({ messages: c.messages, tenant: c.tenant })
+          const call = sent.get(c)!
+          await client.evalsha(commandsScript, call.keys, call.args)
+        },
+      },
+      {
+        wall: hashUs,
+        server: hashServerUs,
+        command: 'evalsha',
+        op: async (c: Conversation) => {
+          local.detect({ messages: c.messages, tenant: c.tenant })
+          const call = sent.get(c)!
+          await client.evalsha(hashScript, call.keys, call.args)
+        },
+      },
+      {
         wall: oursUs,
         server: placeServerUs,
         command: 'evalsha',
         op: (c: Conversation) => shared.detect({ messages: c.messages, tenant: c.tenant }),
       },
     ]
-    // The three take turns on chunks of the requests (in a rotating order), so that a change in the
+    // The measures take turns on chunks of the requests (in a rotating order), so that a change in the
     // machine's load falls on all of them alike.
     const us = measures.map(() => 0)
     const server = measures.map(() => ({ calls: 0, usec: 0 }))
@@ -152,9 +207,14 @@ for (const inFlight of [1, IN_FLIGHT]) {
   console.log(
     `  the least a one-script index costs (in-process detect() + an empty script with the same keys and arguments) ${empty.toFixed(1)} us = ${(floor / empty).toFixed(2)}x of the floor; detect() = ${(empty / ours).toFixed(2)}x of it`,
   )
+  const commands = median(commandsUs[inFlight]!)
+  const hash = median(hashUs[inFlight]!)
+  console.log(
+    `  the least this key layout costs (in-process detect() + a script that runs only a continued turn's commands) ${commands.toFixed(1)} us = ${(floor / commands).toFixed(2)}x of the floor; with the record as a hash ${hash.toFixed(1)} us = ${(floor / hash).toFixed(2)}x`,
+  )
 }
 console.log(
-  `server time per call (INFO commandstats usec_per_call, median): the place script ${median(placeServerUs).toFixed(1)} us, an empty script with its keys and arguments ${median(emptyServerUs).toFixed(1)} us, the floor's GET ${median(getServerUs).toFixed(1)} us`,
+  `server time per call (INFO commandstats usec_per_call, median): the place script ${median(placeServerUs).toFixed(1)} us; a continued turn's commands alone ${median(commandsServerUs).toFixed(1)} us (the record one string: MGET, GET, SET, SET), ${median(hashServerUs).toFixed(1)} us (the record a hash: MGET, HMGET, SET, HSET, PEXPIRE); an empty script with its keys and arguments ${median(emptyServerUs).toFixed(1)} us; the floor's GET ${median(getServerUs).toFixed(1)} us`,
 )
 
 // Commands sent to Redis per call, counted by MONITOR (commands a script runs inside Redis are

@@ -15,11 +15,11 @@ const dir = join(import.meta.dirname, '../../src/redis/detection/lua')
 // Pinned like the store's scripts (test/redis/lua-scripts.test.ts): a change to a script is a
 // deliberate one, with its pin bumped in the same change.
 const pinned: Record<string, string> = {
-  bind: 'b7c4b096eb7f55184c5525d2d44c0efd9168f63e',
-  explicit: '69b26b454a8d0c70aa82dd5e759ccaec79119e2b',
-  forget: '8e424789e3077ebf4e48e8e93c53ce889984f54f',
-  place: '65123eed834645ed9c8d1f2dda9c139e3761bf23',
-  seed: '7f0af798d7e17b47be6f3a0c246958733ff7402e',
+  bind: '0e035f065142f35f3cbb55508989c43dccc2c099',
+  explicit: 'd0bc2eea89c38e7c2332a8229d6f0301d1eaeb34',
+  forget: 'a5ef6d9b15580d947178ad3e7a03440da0082c64',
+  place: 'aab5b49b96457c51b77553d6cf486d7a69e82acd',
+  seed: '844ba215686f41aa8e450c3ec1c730014573f85f',
 }
 
 describe('Redis detection-index Lua scripts', () => {

@@ -5,8 +5,10 @@
 -- Every key of one tenant shares the hash tag `{<prefix>:d:<tenant tag>}` (`base`, read from
 -- KEYS[1]), so a call touches one Cluster slot. Under it:
 --   <base>:s:<session id>   string: the session's record (below)
---   <base>:k:<chain key>    string: a prefix hash of a request, struct "<II" (position, tag) then
---                           the session id
+--   <base>:k:<chain key>    string: a prefix hash of a request, struct CHAIN (position and tag,
+--                           three bytes each: 28 bytes with the id, which Redis keeps in a 48-byte
+--                           allocation where 30 took 64; a session past 2^21 branches wraps)
+--                           then the session id
 --   <base>:r:<fingerprint>  string: the session that produced this reply, or "*" when several did
 -- A record is one binary string, read with one GET and written with one SET (a hash took an HMGET,
 -- an HSET and a PEXPIRE, and formatting numbers as text cost more than the commands): struct
@@ -24,7 +26,7 @@ local base = string.match(KEYS[1], '^{[^}]*}')
 
 -- Tag bits of a chain entry; the branch is tag / 8.
 local OPENING, SHARED, REPLY = 1, 2, 4
-local RECORD, FP = '<dBIIIIIIHH', 22
+local RECORD, CHAIN, FP = '<dBIIIIIIHH', '<I3I3', 22
 
 -- Records read or made by this call, by session id (false: dead or absent).
 local sessions = {}
@@ -126,14 +128,14 @@ local function add_key(s, key, pos, tag)
   if v == nil then v = redis.call('GET', key) end
   local mine = true
   if v then
-    local owner = string.sub(v, 9)
+    local owner = string.sub(v, 7)
     if owner == s.id then
       mine = false
     elseif load(owner) and not has(tag, SHARED) then
       tag = tag + SHARED
     end
   end
-  v = struct.pack('<II', pos, tag) .. s.id
+  v = struct.pack(CHAIN, pos, tag) .. s.id
   known[key] = v
   redis.call('SET', key, v, 'PX', px)
   return mine

@@ -238,8 +238,8 @@ for i = 1, nk do
   local p = probe[i]
   local v = entries[i]
   if v then
-    local pos, tag = struct.unpack('<II', v)
-    local s = pos == p and load(string.sub(v, 9))
+    local pos, tag = struct.unpack(CHAIN, v)
+    local s = pos == p and load(string.sub(v, 7))
     if s then
       local branch = math.floor(tag / 8)
       if has(tag, OPENING) then
