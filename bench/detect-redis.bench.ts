@@ -109,6 +109,10 @@ const hashServerUs: number[] = []
 const getServerUs: number[] = []
 const placeServerUs: number[] = []
 const oursUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
+// This process's CPU time per request (process.cpuUsage) of the floor and of detect(): what the
+// client side adds (arguments, reply fingerprints, the promise chain), less moved by load than wall.
+const floorCpuUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
+const oursCpuUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
 let prefixes = 0
 const CHUNK = 100
 for (let r = 0; r < ROUNDS; r++) {
@@ -169,6 +173,7 @@ for (let r = 0; r < ROUNDS; r++) {
     // The measures take turns on chunks of the requests (in a rotating order), so that a change in the
     // machine's load falls on all of them alike.
     const us = measures.map(() => 0)
+    const cpu = measures.map(() => 0)
     const server = measures.map(() => ({ calls: 0, usec: 0 }))
     for (let from = 0, turn = 0; from < all.length; from += CHUNK, turn++) {
       const chunk = all.slice(from, from + CHUNK)
@@ -177,14 +182,19 @@ for (let r = 0; r < ROUNDS; r++) {
         const m = measures[i]!
         const before = await serverStat(m.command)
         const start = performance.now()
+        const startCpu = process.cpuUsage()
         if (inFlight === 1) for (const c of chunk) await m.op(c)
         else await pool(chunk, inFlight, m.op)
         us[i]! += (performance.now() - start) * 1000
+        const used = process.cpuUsage(startCpu)
+        cpu[i]! += used.user + used.system
         const after = await serverStat(m.command)
         server[i]!.calls += after.calls - before.calls
         server[i]!.usec += after.usec - before.usec
       }
     }
+    floorCpuUs[inFlight]!.push(cpu[0]! / all.length)
+    oursCpuUs[inFlight]!.push(cpu[measures.length - 1]! / all.length)
     measures.forEach((m, i) => {
       m.wall[inFlight]!.push(us[i]! / all.length)
       m.server.push(server[i]!.usec / server[i]!.calls)
@@ -206,6 +216,9 @@ for (const inFlight of [1, IN_FLIGHT]) {
   const empty = median(emptyUs[inFlight]!)
   console.log(
     `  the least a one-script index costs (in-process detect() + an empty script with the same keys and arguments) ${empty.toFixed(1)} us = ${(floor / empty).toFixed(2)}x of the floor; detect() = ${(empty / ours).toFixed(2)}x of it`,
+  )
+  console.log(
+    `  client CPU per request: the floor ${median(floorCpuUs[inFlight]!).toFixed(1)} us, detect() ${median(oursCpuUs[inFlight]!).toFixed(1)} us`,
   )
   const commands = median(commandsUs[inFlight]!)
   const hash = median(hashUs[inFlight]!)
