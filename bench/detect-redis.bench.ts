@@ -51,37 +51,37 @@ async function serverStat(command: string): Promise<{ calls: number; usec: numbe
 // run of the shared detector below). What it misses of the floor is Redis's fixed cost of running
 // a script and of the arguments, not work the index does.
 const emptyScript = String(await redis.script('LOAD', 'return 1'))
-// The commands a continued turn runs and nothing else: an MGET of the probed chain keys, a GET of
-// the session's record, a SET of the new chain key and a SET of the record (on keys of their own,
-// suffixed, so the index is left alone): the least the key layout costs, without placement's Lua.
-const commandsScript = String(
-  await redis.script(
-    'LOAD',
-    `local chain = {}
-for i = 1, #ARGV - 6 do chain[i] = KEYS[1 + i] .. '~' end
+// The commands a continued turn runs and nothing else: an MGET of the probed chain keys, a read of
+// the session's record, a SET of the new chain key and a write of the record (on keys of their
+// own, suffixed, so the index is left alone): the least the key layout costs, without placement's
+// Lua. `record` reads and writes the record at `key`.
+const continuedTurnScript = async (suffix: string, record: string) =>
+  String(
+    await redis.script(
+      'LOAD',
+      `local chain = {}
+for i = 1, #ARGV - 6 do chain[i] = KEYS[1 + i] .. '${suffix}' end
 redis.call('MGET', unpack(chain))
-local record = redis.call('GET', KEYS[1] .. '~') or string.rep('r', 100)
 redis.call('SET', chain[1], string.rep('k', 30), 'PX', ARGV[3])
-redis.call('SET', KEYS[1] .. '~', record, 'PX', ARGV[3])
+local key = KEYS[1] .. '${suffix}'
+${record}
 return 1`,
-  ),
+    ),
+  )
+// The record as one string (GET, then SET with its expiry).
+const commandsScript = await continuedTurnScript(
+  '~',
+  `redis.call('SET', key, redis.call('GET', key) or string.rep('r', 100), 'PX', ARGV[3])`,
 )
-// The same with the record as a hash, as it was stored before (an HMGET of ten fields, an HSET of
-// the fields a continued turn changes and a PEXPIRE instead of the GET and the SET).
-const hashScript = String(
-  await redis.script(
-    'LOAD',
-    `local chain = {}
-for i = 1, #ARGV - 6 do chain[i] = KEYS[1 + i] .. '~h' end
-redis.call('MGET', unpack(chain))
-local key = KEYS[1] .. '~h'
-redis.call('HMGET', key, 'e', 'a', 'b', 'B', 't', 'l', 'y', 'r', 'fh', 'fn')
-redis.call('SET', chain[1], string.rep('k', 30), 'PX', ARGV[3])
+// The record as a hash, as it was stored before: an HMGET of ten fields, an HSET of the fields a
+// continued turn changes and a PEXPIRE.
+const hashScript = await continuedTurnScript(
+  '~h',
+  `redis.call('HMGET', key, 'e', 'a', 'b', 'B', 't', 'l', 'y', 'r', 'fh', 'fn')
 redis.call('HSET', key, 'e', ARGV[1], 'a', 1, 't', 19, 'T0', 19, 'l', 19, 'r', 573157767, 'y', 453614599)
-redis.call('PEXPIRE', key, ARGV[3])
-return 1`,
-  ),
+redis.call('PEXPIRE', key, ARGV[3])`,
 )
+
 const sent = new Map<Conversation, { keys: readonly string[]; args: readonly string[] }>()
 {
   let current: Conversation | undefined
@@ -115,6 +115,19 @@ const floorCpuUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
 const oursCpuUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
 let prefixes = 0
 const CHUNK = 100
+// In-process detect() of the request, then `script` sent with the keys and arguments detect() sends.
+function scriptMeasure(script: string, wall: Record<number, number[]>, server: number[], local: Detector) {
+  return {
+    wall,
+    server,
+    command: 'evalsha',
+    op: async (c: Conversation) => {
+      local.detect({ messages: c.messages, tenant: c.tenant })
+      const call = sent.get(c)!
+      await client.evalsha(script, call.keys, call.args)
+    },
+  }
+}
 for (let r = 0; r < ROUNDS; r++) {
   for (const inFlight of [1, IN_FLIGHT]) {
     // Fresh, primed detectors for each measure: every timed request is a turn after bindReply.
@@ -133,36 +146,9 @@ for (let r = 0; r < ROUNDS; r++) {
           await redis.get('bench:floor-key')
         },
       },
-      {
-        wall: emptyUs,
-        server: emptyServerUs,
-        command: 'evalsha',
-        op: async (c: Conversation) => {
-          local.detect({ messages: c.messages, tenant: c.tenant })
-          const call = sent.get(c)!
-          await client.evalsha(emptyScript, call.keys, call.args)
-        },
-      },
-      {
-        wall: commandsUs,
-        server: commandsServerUs,
-        command: 'evalsha',
-        op: async (c: Conversation) => {
-          local.detect({ messages: c.messages, tenant: c.tenant })
-          const call = sent.get(c)!
-          await client.evalsha(commandsScript, call.keys, call.args)
-        },
-      },
-      {
-        wall: hashUs,
-        server: hashServerUs,
-        command: 'evalsha',
-        op: async (c: Conversation) => {
-          local.detect({ messages: c.messages, tenant: c.tenant })
-          const call = sent.get(c)!
-          await client.evalsha(hashScript, call.keys, call.args)
-        },
-      },
+      scriptMeasure(emptyScript, emptyUs, emptyServerUs, local),
+      scriptMeasure(commandsScript, commandsUs, commandsServerUs, local),
+      scriptMeasure(hashScript, hashUs, hashServerUs, local),
       {
         wall: oursUs,
         server: placeServerUs,
