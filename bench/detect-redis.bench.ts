@@ -51,6 +51,37 @@ async function serverStat(command: string): Promise<{ calls: number; usec: numbe
 // run of the shared detector below). What it misses of the floor is Redis's fixed cost of running
 // a script and of the arguments, not work the index does.
 const emptyScript = String(await redis.script('LOAD', 'return 1'))
+// The commands a continued turn runs and nothing else: an MGET of the probed chain keys, a read of
+// the session's record, a SET of the new chain key and a write of the record (on keys of their
+// own, suffixed, so the index is left alone): the least the key layout costs, without placement's
+// Lua. `record` reads and writes the record at `key`.
+const continuedTurnScript = async (suffix: string, record: string) =>
+  String(
+    await redis.script(
+      'LOAD',
+      `local chain = {}
+for i = 1, #ARGV - 6 do chain[i] = KEYS[1 + i] .. '${suffix}' end
+redis.call('MGET', unpack(chain))
+redis.call('SET', chain[1], string.rep('k', 30), 'PX', ARGV[3])
+local key = KEYS[1] .. '${suffix}'
+${record}
+return 1`,
+    ),
+  )
+// The record as one string (GET, then SET with its expiry).
+const commandsScript = await continuedTurnScript(
+  '~',
+  `redis.call('SET', key, redis.call('GET', key) or string.rep('r', 100), 'PX', ARGV[3])`,
+)
+// The record as a hash, as it was stored before: an HMGET of ten fields, an HSET of the fields a
+// continued turn changes and a PEXPIRE.
+const hashScript = await continuedTurnScript(
+  '~h',
+  `redis.call('HMGET', key, 'e', 'a', 'b', 'B', 't', 'l', 'y', 'r', 'fh', 'fn')
+redis.call('HSET', key, 'e', ARGV[1], 'a', 1, 't', 19, 'T0', 19, 'l', 19, 'r', 573157767, 'y', 453614599)
+redis.call('PEXPIRE', key, ARGV[3])`,
+)
+
 const sent = new Map<Conversation, { keys: readonly string[]; args: readonly string[] }>()
 {
   let current: Conversation | undefined
@@ -71,11 +102,32 @@ const sent = new Map<Conversation, { keys: readonly string[]; args: readonly str
 const floorUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
 const emptyUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
 const emptyServerUs: number[] = []
+const commandsUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
+const commandsServerUs: number[] = []
+const hashUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
+const hashServerUs: number[] = []
 const getServerUs: number[] = []
 const placeServerUs: number[] = []
 const oursUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
+// This process's CPU time per request (process.cpuUsage) of the floor and of detect(): what the
+// client side adds (arguments, reply fingerprints, the promise chain), less moved by load than wall.
+const floorCpuUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
+const oursCpuUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
 let prefixes = 0
 const CHUNK = 100
+// In-process detect() of the request, then `script` sent with the keys and arguments detect() sends.
+function scriptMeasure(script: string, wall: Record<number, number[]>, server: number[], local: Detector) {
+  return {
+    wall,
+    server,
+    command: 'evalsha',
+    op: async (c: Conversation) => {
+      local.detect({ messages: c.messages, tenant: c.tenant })
+      const call = sent.get(c)!
+      await client.evalsha(script, call.keys, call.args)
+    },
+  }
+}
 for (let r = 0; r < ROUNDS; r++) {
   for (const inFlight of [1, IN_FLIGHT]) {
     // Fresh, primed detectors for each measure: every timed request is a turn after bindReply.
@@ -94,16 +146,9 @@ for (let r = 0; r < ROUNDS; r++) {
           await redis.get('bench:floor-key')
         },
       },
-      {
-        wall: emptyUs,
-        server: emptyServerUs,
-        command: 'evalsha',
-        op: async (c: Conversation) => {
-          local.detect({ messages: c.messages, tenant: c.tenant })
-          const call = sent.get(c)!
-          await client.evalsha(emptyScript, call.keys, call.args)
-        },
-      },
+      scriptMeasure(emptyScript, emptyUs, emptyServerUs, local),
+      scriptMeasure(commandsScript, commandsUs, commandsServerUs, local),
+      scriptMeasure(hashScript, hashUs, hashServerUs, local),
       {
         wall: oursUs,
         server: placeServerUs,
@@ -111,9 +156,10 @@ for (let r = 0; r < ROUNDS; r++) {
         op: (c: Conversation) => shared.detect({ messages: c.messages, tenant: c.tenant }),
       },
     ]
-    // The three take turns on chunks of the requests (in a rotating order), so that a change in the
+    // The measures take turns on chunks of the requests (in a rotating order), so that a change in the
     // machine's load falls on all of them alike.
     const us = measures.map(() => 0)
+    const cpu = measures.map(() => 0)
     const server = measures.map(() => ({ calls: 0, usec: 0 }))
     for (let from = 0, turn = 0; from < all.length; from += CHUNK, turn++) {
       const chunk = all.slice(from, from + CHUNK)
@@ -122,14 +168,19 @@ for (let r = 0; r < ROUNDS; r++) {
         const m = measures[i]!
         const before = await serverStat(m.command)
         const start = performance.now()
+        const startCpu = process.cpuUsage()
         if (inFlight === 1) for (const c of chunk) await m.op(c)
         else await pool(chunk, inFlight, m.op)
         us[i]! += (performance.now() - start) * 1000
+        const used = process.cpuUsage(startCpu)
+        cpu[i]! += used.user + used.system
         const after = await serverStat(m.command)
         server[i]!.calls += after.calls - before.calls
         server[i]!.usec += after.usec - before.usec
       }
     }
+    floorCpuUs[inFlight]!.push(cpu[0]! / all.length)
+    oursCpuUs[inFlight]!.push(cpu[measures.length - 1]! / all.length)
     measures.forEach((m, i) => {
       m.wall[inFlight]!.push(us[i]! / all.length)
       m.server.push(server[i]!.usec / server[i]!.calls)
@@ -152,9 +203,17 @@ for (const inFlight of [1, IN_FLIGHT]) {
   console.log(
     `  the least a one-script index costs (in-process detect() + an empty script with the same keys and arguments) ${empty.toFixed(1)} us = ${(floor / empty).toFixed(2)}x of the floor; detect() = ${(empty / ours).toFixed(2)}x of it`,
   )
+  console.log(
+    `  client CPU per request: the floor ${median(floorCpuUs[inFlight]!).toFixed(1)} us, detect() ${median(oursCpuUs[inFlight]!).toFixed(1)} us`,
+  )
+  const commands = median(commandsUs[inFlight]!)
+  const hash = median(hashUs[inFlight]!)
+  console.log(
+    `  the least this key layout costs (in-process detect() + a script that runs only a continued turn's commands) ${commands.toFixed(1)} us = ${(floor / commands).toFixed(2)}x of the floor; with the record as a hash ${hash.toFixed(1)} us = ${(floor / hash).toFixed(2)}x`,
+  )
 }
 console.log(
-  `server time per call (INFO commandstats usec_per_call, median): the place script ${median(placeServerUs).toFixed(1)} us, an empty script with its keys and arguments ${median(emptyServerUs).toFixed(1)} us, the floor's GET ${median(getServerUs).toFixed(1)} us`,
+  `server time per call (INFO commandstats usec_per_call, median): the place script ${median(placeServerUs).toFixed(1)} us; a continued turn's commands alone ${median(commandsServerUs).toFixed(1)} us (the record one string: MGET, GET, SET, SET), ${median(hashServerUs).toFixed(1)} us (the record a hash: MGET, HMGET, SET, HSET, PEXPIRE); an empty script with its keys and arguments ${median(emptyServerUs).toFixed(1)} us; the floor's GET ${median(getServerUs).toFixed(1)} us`,
 )
 
 // Commands sent to Redis per call, counted by MONITOR (commands a script runs inside Redis are

@@ -2,6 +2,7 @@ import { type CanonicalConfig, directPiece, hasHashedExtras, messagePiece, syste
 import { chainCuts, chainSegments, probePositions, RequestChain } from './chain.js'
 import { type DetectorHash, probeKey } from './hash.js'
 import { word } from './key-index.js'
+import { framedSketch, pieceSketch } from './reply-sketch.js'
 import { systemPrefixLength } from './request.js'
 import type { ChatMessage, DetectRequest } from './types.js'
 
@@ -16,6 +17,8 @@ export interface HashedRequest {
   /** Conversation messages (the request's position). */
   readonly n: number
   readonly pieces: readonly string[]
+  /** Whether each piece is its message's string content framed as is (see `directPiece`). */
+  readonly framed: readonly boolean[]
   /** Position (1-based) of the first assistant message, 0 when there is none. */
   readonly firstAssistant: number
   /** Position of the last assistant message, 0 when there is none. */
@@ -69,15 +72,19 @@ export function hashRequest(
   const n = messages.length - offset
   const header = `${ctx.seed}\u0000${tenant.length}:${tenant}\u0000`
   const pieces = new Array<string>(n)
+  const framed = new Array<boolean>(n)
   let firstAssistant = 0
   let lastAssistant = 0
   let direct = false
   for (let i = 0; i < n; i++) {
     const m = messages[offset + i]!
     const piece = directPiece(m, ctx.cfg)
-    if (piece === undefined) pieces[i] = messagePiece(m, ctx.cfg, offset + i)
-    else {
+    if (piece === undefined) {
+      pieces[i] = messagePiece(m, ctx.cfg, offset + i)
+      framed[i] = false
+    } else {
       pieces[i] = piece
+      framed[i] = true
       direct = true
     }
     if (m.role === 'assistant') {
@@ -92,7 +99,10 @@ export function hashRequest(
   // A CR in text taken as is (one scan of the joined text, which hashing reads anyway): the
   // request goes through messagePiece() after all.
   if (direct && hasCR(segments)) {
-    for (let i = 0; i < n; i++) pieces[i] = messagePiece(messages[offset + i]!, ctx.cfg, offset + i)
+    for (let i = 0; i < n; i++) {
+      pieces[i] = messagePiece(messages[offset + i]!, ctx.cfg, offset + i)
+      framed[i] = false
+    }
     segments = chainSegments(header, pieces, cuts)
   }
   const chain = new RequestChain(ctx.hash, header, pieces, cuts, segments)
@@ -108,6 +118,7 @@ export function hashRequest(
     offset,
     n,
     pieces,
+    framed,
     firstAssistant,
     lastAssistant,
     rawSysFp: raw === undefined ? 0 : fp30(ctx.hash.digest(raw)) ^ form,
@@ -134,6 +145,14 @@ export function systemFp(req: HashedRequest): number {
 /** Role of the message at `position` (1-based) of the conversation. */
 export function roleAt(req: HashedRequest, position: number): string {
   return req.messages[req.offset + position - 1]!.role
+}
+
+/** The sketch of the piece at `position` (1-based), read without flattening it when it is framed text. */
+export function sketchAt(req: HashedRequest, position: number): number {
+  const piece = req.pieces[position - 1]!
+  return req.framed[position - 1]
+    ? framedSketch(piece, req.messages[req.offset + position - 1]!.content as string)
+    : pieceSketch(piece)
 }
 
 /** Fingerprint (probe form) of the message at `position`: tenant-salted, so tenants never share one. */

@@ -1,9 +1,8 @@
 import { createSessionId } from '../ids.js'
 import { type FuzzyConfig, type FuzzyMatch, fuzzyMatch } from './fuzzy.js'
 import { ownKey } from './hash.js'
-import { fingerprintAt, type HashedRequest, roleAt, systemFp } from './hashed-request.js'
+import { fingerprintAt, type HashedRequest, roleAt, sketchAt, systemFp } from './hashed-request.js'
 import type { DetectorCounters } from './metrics.js'
-import { pieceSketch } from './reply-sketch.js'
 import { OPENING, REPLY, type SessionTable, SHARED } from './session-table.js'
 import type { DetectionKind } from './types.js'
 
@@ -114,7 +113,7 @@ export class Placer {
     for (let q = p + 1; q <= upTo; q++) {
       if (req.chain.has(q)) this.table.addKey(s, req.chain.key(q), q, b * 8)
       if (roleAt(req, q) === 'assistant') {
-        this.table.addReply(s, ownKey(fingerprintAt(req, q)), pieceSketch(req.pieces[q - 1]!))
+        this.table.addReply(s, ownKey(fingerprintAt(req, q)), sketchAt(req, q))
       }
     }
     this.table.setBranch(s, b, upTo)
@@ -136,7 +135,7 @@ export class Placer {
     for (let q = req.n; q >= req.firstAssistant && positions.length < fuzzy.window; q--) {
       if (roleAt(req, q) !== 'assistant') continue
       positions.push(q)
-      indexed ||= this.table.sketches.has(pieceSketch(req.pieces[q - 1]!))
+      indexed ||= this.table.sketches.has(sketchAt(req, q))
     }
     // No reply of the request is in any session's ring: no candidate, and no digest to compute.
     if (!indexed) return undefined
@@ -156,7 +155,7 @@ export class Placer {
     const table = this.table
     // Replies after the anchor are the upstream's answers the session has not seen yet.
     for (let k = m.anchor + 1; k < fps.length; k++) {
-      this.table.addReply(s, ownKey(fps[k]!), pieceSketch(req.pieces[positions[k]! - 1]!))
+      this.table.addReply(s, ownKey(fps[k]!), sketchAt(req, positions[k]!))
     }
     const n = req.n
     const split = req.reset && this.cfg.splitResets

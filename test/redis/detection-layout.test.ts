@@ -125,4 +125,32 @@ describe.runIf(redisPort !== undefined)('Redis detection index key layout', () =
     expect(touched).toBeGreaterThan(3 * calls.length)
     expect(outside).toBeGreaterThan(0)
   })
+  // A record is one string rewritten on every call: it keeps the tips of the last 32 branches it
+  // left, so a session forked without end stays small (a branch further back continues from 0).
+  it('keeps a session record bounded however often it forks', async () => {
+    const prefix = uniquePrefix()
+    const detector = createDetector({
+      index: redisDetectionIndex({ client: fromIoredis(raw), prefix }),
+    })
+    const opening = [user('plan a trip to Lisbon')]
+    const first = await detector.detect({ messages: opening, tenant: 'acme' })
+    await detector.bindReply(first, assistant('three days'))
+    const kinds: string[] = []
+    for (let i = 0; i < 80; i++) {
+      const d = await detector.detect({
+        messages: [...opening, assistant('three days'), user(`edit number ${i}`)],
+        tenant: 'acme',
+      })
+      expect(d.sessionId).toBe(first.sessionId)
+      kinds.push(d.kind)
+    }
+    expect(kinds[0]).toBe('continued')
+    // Each edit leaves the branch before it; once branch 0's tip is among the dropped ones, the
+    // next edit of its state continues it (from 0) instead of forking again.
+    expect(kinds.slice(1, 33)).toEqual(kinds.slice(1, 33).map(() => 'fork'))
+    expect(kinds.filter((k) => k === 'continued').length).toBeLessThanOrEqual(4)
+    const [record] = await raw.keys(`{${prefix}:d:*}:s:${first.sessionId}`)
+    // Its fixed fields (37 bytes), one reply fingerprint (22) and 32 tips of 8 bytes.
+    expect(await raw.strlen(record!)).toBe(37 + 22 + 32 * 8)
+  })
 })

@@ -15,11 +15,11 @@ const dir = join(import.meta.dirname, '../../src/redis/detection/lua')
 // Pinned like the store's scripts (test/redis/lua-scripts.test.ts): a change to a script is a
 // deliberate one, with its pin bumped in the same change.
 const pinned: Record<string, string> = {
-  bind: '2b76052b5d2755b3f60efc502c05b7e411a20fa4',
-  explicit: '0d48526c41f950f4299bafae0f3cf2b1f5bcdd1c',
-  forget: 'd8c6e585cea544975ede4b065e00922ec8e55dc5',
-  place: '50b4ab712c2426418c38bb15d5a8e41b858b2bb8',
-  seed: 'b6b9e8cd4b696e47381ba872b01e7f957849abe4',
+  bind: '0e035f065142f35f3cbb55508989c43dccc2c099',
+  explicit: 'd0bc2eea89c38e7c2332a8229d6f0301d1eaeb34',
+  forget: 'a5ef6d9b15580d947178ad3e7a03440da0082c64',
+  place: 'aab5b49b96457c51b77553d6cf486d7a69e82acd',
+  seed: '844ba215686f41aa8e450c3ec1c730014573f85f',
 }
 
 describe('Redis detection-index Lua scripts', () => {

@@ -117,19 +117,18 @@ export function redisDetectionIndex(options: RedisDetectionIndexOptions): Detect
     async place(tenant, rules, input) {
       const base = baseOf(tenant)
       const keys = [`${base}:s:${input.newId}`]
-      let positions = ''
-      for (const k of input.keys) {
-        keys.push(`${base}:k:${encode(k.key)}`)
-        positions += positions === '' ? k.pos : ` ${k.pos}`
-      }
-      for (const fp of input.fps) keys.push(`${base}:r:${encode(fp)}`)
       const args = head(input.now, rules)
       args.push(
         rulesArg(rules),
         `${input.n} ${input.lowest} ${input.firstAssistant} ${input.reset ? 1 : 0} ${input.rawSysFp} ${input.sysFp}`,
         input.roles,
-        positions,
       )
+      // One argument per chain key's position: the script reads them without parsing a list.
+      for (const k of input.keys) {
+        keys.push(`${base}:k:${encode(k.key)}`)
+        args.push(String(k.pos))
+      }
+      for (const fp of input.fps) keys.push(`${base}:r:${encode(fp)}`)
       return toOutcome(asArray(await call(detectionScripts.place, keys, args), 'detection place'))
     },
 

@@ -6,7 +6,7 @@ local pos, tag, window = string.match(ARGV[4], '^(%d+) (%d+) (%d+)$')
 local s = load(string.sub(KEYS[1], #base + 4))
 if not s then return { 0 } end
 local added = 0
-if add_key(s, KEYS[2], pos, tag) then
+if add_key(s, KEYS[2], tonumber(pos), tonumber(tag)) then
   added = 1
   set(s, 'l', s.f.l + 1)
 end

@@ -7,28 +7,33 @@
 -- threshold> <window> <band> <candidates>" (the last four absent when fuzzy matching is off),
 -- ARGV[5] the request "<messages> <lowest probed position> <first assistant position> <reset:
 -- 0/1> <system fingerprint as sent> <blanked>", ARGV[6] one role per position (`a` assistant,
--- `o` other), ARGV[7] the chain keys' positions, space-separated.
--- The common request (a hit at or after its branch's tip) runs only the functions defined first;
--- forks, fuzzy matching and split resets define theirs when they happen.
-local retry_window, split_resets, threshold, window, band, max_candidates =
-  string.match(ARGV[4], '^(%d+) ([01]) ?(%S*) ?(%d*) ?(%d*) ?(%d*)$')
-retry_window, split_resets = tonumber(retry_window), split_resets == '1'
-local fuzzy_on = threshold ~= ''
--- Reply fingerprints kept per session (one when fuzzy matching is off).
-window = tonumber(window) or 1
+-- `o` other), ARGV[7...] the chain keys' positions, one per chain key.
+-- The common request (a hit at or after its branch's tip) runs only the functions defined first,
+-- and never parses the rules; forks, fuzzy matching and split resets define theirs when they happen.
 local n, lowest, first_assistant, reset, raw_sys, sys =
-  string.match(ARGV[5], '^(%d+) (%d+) (%d+) ([01]) (%S+) (%S+)$')
+  string.match(ARGV[5], '^(%d+) (%d+) (%d+) ([01]) (%d+) (%d+)$')
 n, lowest, first_assistant, reset = tonumber(n), tonumber(lowest), tonumber(first_assistant), reset == '1'
+raw_sys, sys = tonumber(raw_sys), tonumber(sys)
 local roles = ARGV[6]
 local new_id = string.sub(KEYS[1], #base + 4)
 
+local retry_window, split_resets, threshold, window, band, max_candidates, fuzzy_on
+-- Reads the rules (ARGV[4]) when a path first needs them; `window` is the number of reply
+-- fingerprints kept per session (one when fuzzy matching is off).
+local function rules()
+  if retry_window then return end
+  retry_window, split_resets, threshold, window, band, max_candidates =
+    string.match(ARGV[4], '^(%d+) ([01]) ?(%S*) ?(%d*) ?(%d*) ?(%d*)$')
+  retry_window, split_resets, window = tonumber(retry_window), split_resets == '1', tonumber(window) or 1
+  fuzzy_on = threshold ~= ''
+end
+
 -- Chain keys by position, in probe order.
-local key_at, probe, nk = {}, {}, 0
-for p in string.gmatch(ARGV[7], '%d+') do
-  nk = nk + 1
-  p = tonumber(p)
-  key_at[p] = KEYS[1 + nk]
-  probe[nk] = p
+local key_at, probe, nk = {}, {}, #ARGV - 6
+for i = 1, nk do
+  local p = tonumber(ARGV[6 + i])
+  key_at[p] = KEYS[1 + i]
+  probe[i] = p
 end
 -- The index key of the fingerprint of the assistant message at `q` (nil when the caller sent none:
 -- older than the lowest probed position and the fuzzy window), matched with KEYS on first use:
@@ -36,6 +41,7 @@ end
 local fp_key_at
 local function fp_key(q)
   if not fp_key_at then
+    rules()
     fp_key_at = {}
     local next_fp, replies = 2 + nk, 0
     for r = n, math.max(1, first_assistant), -1 do
@@ -61,7 +67,7 @@ local function grow(s, count)
 end
 
 local function same_system(s)
-  return (raw_sys ~= '0' and raw_sys == s.f.r) or sys == s.f.y
+  return (raw_sys ~= 0 and raw_sys == s.f.r) or sys == s.f.y
 end
 
 local system_changed = 0
@@ -119,6 +125,7 @@ local function advance(s, p, branch, fork)
     b = s.f.B
     set(s, 'B', b + 1)
   end
+  if reset then rules() end
   local is_split = reset and p < n and split_resets
   local up_to = is_split and n - 1 or n
   if p == n then add_key(s, key_at[n], n, b * 8) end
@@ -140,6 +147,7 @@ end
 
 -- Fuzzy matching (see src/detect/fuzzy.ts); nil when it is off or finds nothing.
 local function try_fuzzy()
+  rules()
   if not fuzzy_on or first_assistant == 0 then return nil end
   threshold, band, max_candidates = tonumber(threshold), tonumber(band), tonumber(max_candidates)
 
@@ -230,14 +238,14 @@ for i = 1, nk do
   local p = probe[i]
   local v = entries[i]
   if v then
-    local id, pos, tag = string.match(v, '^(%S+) (%d+) (%d+)$')
-    tag = tonumber(tag)
-    local s = tonumber(pos) == p and load(id)
+    local pos, tag = struct.unpack(CHAIN, v)
+    local s = pos == p and load(string.sub(v, 7))
     if s then
       local branch = math.floor(tag / 8)
       if has(tag, OPENING) then
         -- An opening identifies nobody: identical openings of different users hash alike.
         if p == n then
+          rules()
           if s.f.a == 1 or not same_system(s) or now - s.f.e > retry_window then return open(OPENING) end
           return retry(s, branch)
         end
