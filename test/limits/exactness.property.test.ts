@@ -71,6 +71,18 @@ forEachStore((fixture) => {
       )
     })
 
+    it('a settle that changes nothing leaves the log as it was, even when the clock then steps back', async () => {
+      const { limiter, clock } = await makeLimiter(fixture, [
+        { name: 'tokens', per: 'user', limit: LIMIT, windowMs: WINDOW },
+      ])
+      const taken = await limiter.consume({ user: 'u' }, { tokens: 6 })
+      clock.set(clock.now() + WINDOW)
+      await limiter.settle(taken.reservation!, { tokens: 6 })
+      clock.set(clock.now() - 1)
+      // The charge of 6 is inside the window again at this instant: nothing told the log it had left.
+      expect((await limiter.consume({ user: 'u' }, { tokens: 0 })).remaining).toBe(LIMIT - 6)
+    })
+
     it('never admits more than the limit in any window, and admits whenever the cost fits (no settles)', async () => {
       await fc.assert(
         fc.asyncProperty(

@@ -51,6 +51,9 @@ export class WindowModel {
   }
 
   settle(seq: number, at: number, from: number, to: number, now: number): void {
+    // A settle that changes nothing is not sent (no round trip to a store), so the log never sees
+    // its time: an entry it would have found gone may come back when the clock steps back.
+    if (to === from) return
     const t = this.decideAt(now)
     const i = this.entries.findIndex((e) => e.seq === seq)
     const entry = this.entries[i]
