@@ -188,7 +188,8 @@ describe.runIf(postgresUrl !== undefined)('Postgres store under hostile input an
       pool: postgres.pool(),
       schema: store.schema,
       sweepIntervalMs: 0,
-      commandTimeoutMs: 300,
+      // Long enough for the free record's write on a loaded machine; the held one waits forever.
+      commandTimeoutMs: 1500,
     })
     const holder = await postgres.pool().connect()
     try {
