@@ -72,8 +72,11 @@ export function buildStatements(names: StoreNames) {
       fn('set_value', '$1::text, $2::text, $3::float8, $4::text, $5::bigint, $6::float8, $7::float8'),
     ),
     mergeValue: statement(
-      'merge_value',
-      fn('merge_value', '$1::text, $2::text, $3::float8, $4::text, $5::bigint, $6::float8, $7::float8'),
+      'merge_on_client',
+      fn(
+        'merge_on_client',
+        '$1::text, $2::text, $3::float8, $4::text, $5::bigint, $6::float8, $7::float8, $8::text, $9::text',
+      ),
     ),
     deletePart: statement('delete_part', fn('delete_part', '$1::text, $2::text, $3::float8, $4::float8')),
     push: statement(

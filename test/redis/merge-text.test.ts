@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/clock.js'
 import { RESERVED_NAMES } from '../../src/ids.js'
 import { createRedisStore, fromIoredis, type RedisStore } from '../../src/redis/index.js'
-import { mergeJsonText } from '../../src/redis/merge-text.js'
 import type { JsonValue } from '../../src/store/contract.js'
+import { mergeJsonText } from '../../src/store/merge-text.js'
 import { redisPort, uniquePrefix } from '../helpers/redis-clients.js'
 
 // mergeValue merges on the client when this process holds the part's text, and the script merges
