@@ -93,6 +93,22 @@ describe.runIf(postgresUrl !== undefined)('mergeJsonText and the Postgres merge 
     await expect(cached.mergeValue!('t', 'p', { c: 3 })).rejects.toMatchObject({ code: 'NOT_FOUND' })
   })
 
+  it('four stores (four caches) patching one value at once lose no key: stale copies are merged by the server', async () => {
+    const schema = uniqueSchema()
+    const stores = await Promise.all([0, 1, 2, 3].map(() => postgres.makeStore(clock, { schema })))
+    await stores[0]!.create('shared', { expiresAt: clock.now() + 60_000 })
+    await stores[0]!.setValue('shared', 'p', { start: true })
+    await Promise.all(
+      stores.map(async (store, s) => {
+        await store.getValue('shared', 'p')
+        for (let i = 0; i < 50; i++) await store.mergeValue!('shared', 'p', { [`s${s}-${i}`]: i })
+      }),
+    )
+    const final = await stores[0]!.getValue<Record<string, unknown>>('shared', 'p')
+    expect(final?.version).toBe(201)
+    expect(Object.keys(final?.value ?? {})).toHaveLength(201)
+  })
+
   it('a result past maxBytes from the copy is refused by the server and changes nothing', async () => {
     const store = await postgres.makeStore(clock)
     await store.create('r', { expiresAt: clock.now() + 60_000 })
