@@ -48,10 +48,10 @@ export async function touchMeta(
 }
 
 /**
- * `mergeValue`: a JSON merge patch, no separate read, one function call. With the part's text from
- * an earlier call of this process, the merge is done here and the server stores the result if that
- * text is still the stored one; otherwise (or without a copy) the server merges (see
- * 009-merge-value.sql and 010-merge-on-client.sql). When the stored value or the patch holds an
+ * `mergeValue`: a JSON merge patch, no separate read, one statement. With the part's text from an
+ * earlier call of this process, the merge is done here and the statement stores the result if that
+ * text is still the stored one; otherwise (or without a copy) the same statement has the server
+ * merge (see statements.ts and 009-merge-value.sql). When the stored value or the patch holds an
  * escape PostgreSQL text cannot take (NUL, a lone surrogate), the server changes nothing and the
  * merge is done here with compare-and-set.
  */
