@@ -5,10 +5,11 @@
 // `session.preferences.patch({ field })` (touchMeta, then mergeValue on the stored JSON), as in
 // the Redis benchmark; and the store's, `getMap` of the 16 fields then `updateMap` of one with
 // `expiresAt`. The others read the whole session object and write it back with the field
-// changed, which is how they work. Throughput at 1 and 32 requests in flight (median of
-// interleaved rounds) as a ratio to each peer; statements per request counted on the pool; and
-// server time (planning + execution) per statement from pg_stat_statements, which a loaded
-// machine moves less than throughput. Target: ratio >= 1. Starts its own PostgreSQL (fsync off,
+// changed, which is how they work. Beside them, the floor: the least the facade's request must
+// make the server do, sent raw (see below). Throughput at 1 and 32 requests in flight (median of
+// interleaved rounds) as a ratio to each peer; statements per request counted on the pool; server
+// time (planning + execution) per statement from pg_stat_statements and this process's CPU per
+// request, which a loaded machine moves less than throughput. Target: ratio >= 1. Starts its own PostgreSQL (fsync off,
 // the same for all); skips with a notice without one.
 import KeyvPostgres from '@keyv/postgres'
 import connectPgSimple from 'connect-pg-simple'
@@ -19,12 +20,13 @@ import { createSessionKit } from '../src/kit.js'
 import { createPostgresStore, migrate } from '../src/postgres/index.js'
 import { postgresAvailable, startPostgres } from '../test/integration/postgres-harness.js'
 import { fmt } from './lib/measure.js'
-import { serverTime } from './lib/pg-server-time.js'
+import { type RequestCost, serverTime } from './lib/pg-server-time.js'
 
 const TARGET = 1
 const SESSIONS = 200
 const FIELDS = 16
 const ROUNDS = 5
+const SERVER_ROUNDS = 5
 const TTL_MS = 30 * 60_000
 
 if (!postgresAvailable()) {
@@ -97,6 +99,28 @@ const keyv = new Keyv({ store: new SharedPoolKeyv({ table: 'bench_keyv' }), ttl:
 await new Promise((resolve) => setTimeout(resolve, 200))
 for (const id of sessionIds) await keyv.set(id, profile())
 
+// The floor: the least the facade's request must make the server do, sent raw on the same pool
+// (named statements, no library): an UPDATE that moves the expiry and returns the header, then one
+// statement that moves it again and writes the part where it still holds the text this process
+// merged into (two committed writes, as the facade's request). What no store on this layout can
+// beat; its ratio to the peers is the limit of the target.
+const floorIds: string[] = []
+const floorText = new Map<string, string>()
+for (let i = 0; i < SESSIONS; i++) {
+  const s = await kit.create()
+  await s.preferences.replace(profile())
+  floorIds.push(s.id)
+}
+const floorRead = `SELECT value FROM bench.records_parts WHERE record_id = $1 AND name = 'prefs'`
+const storedText = async (id: string) =>
+  String(((await pool.query(floorRead, [id])) as pg.QueryResult).rows[0]!.value)
+for (const id of floorIds) floorText.set(id, await storedText(id))
+const floorTouch = `UPDATE bench.records SET expires_at = $2::float8 WHERE id = $1 AND expires_at > $3::float8
+  RETURNING created_at, expires_at, data`
+const floorWrite = `WITH r AS (UPDATE bench.records SET expires_at = $3::float8 WHERE id = $1 AND expires_at > $4::float8 RETURNING id)
+  UPDATE bench.records_parts p SET version = p.version + 1, value = $5 FROM r
+    WHERE p.record_id = r.id AND p.name = $2 AND p.value = $6 RETURNING p.version`
+
 type Request = (i: number) => Promise<unknown>
 const requests: Record<string, Request> = {
   'sessionkit kit': async (i) => {
@@ -123,7 +147,24 @@ const requests: Record<string, Request> = {
     await keyv.set(id, { ...data, f3: field(i) })
   },
 }
-const ours = ['sessionkit kit', 'sessionkit store']
+const FLOOR = 'floor (raw pg)'
+requests[FLOOR] = async (i) => {
+  const id = floorIds[i % SESSIONS]!
+  const now = Date.now()
+  const touched = (await pool.query({
+    name: 'floor-touch',
+    text: floorTouch,
+    values: [id, now + TTL_MS, now],
+  })) as pg.QueryResult
+  if (touched.rowCount !== 1) throw new Error('floor: session not found')
+  const base = floorText.get(id)!
+  const merged = JSON.stringify({ ...(JSON.parse(base) as Record<string, string>), f3: field(i) })
+  const values = [id, 'prefs', now + TTL_MS, now, merged, base]
+  const written = (await pool.query({ name: 'floor-write', text: floorWrite, values })) as pg.QueryResult
+  if (written.rowCount === 1) floorText.set(id, merged)
+  else floorText.set(id, await storedText(id))
+}
+const ours = ['sessionkit kit', 'sessionkit store', FLOOR]
 const peers = ['connect-pg-simple', '@keyv/postgres']
 
 /** Requests per second of `request` with `inFlight` at a time, over `total` requests. */
@@ -141,27 +182,44 @@ async function throughput(request: Request, inFlight: number, total: number): Pr
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
 
 console.log(`${SESSIONS} sessions of ${FIELDS} fields (~1 KB); a request reads one and writes one field`)
+// Server and client cost of 300 requests one at a time, each library in turn, SERVER_ROUNDS times:
+// the median round of each, so a burst of load on the shared machine moves one round, not the figure.
+const costs: Record<string, (RequestCost & { statementsPerRequest: number })[]> = {}
+for (const request of Object.values(requests)) for (let i = 0; i < 200; i++) await request(i)
+for (let round = 0; round < SERVER_ROUNDS; round++) {
+  for (const [name, request] of Object.entries(requests)) {
+    statements = 0
+    const cost = await serverTime((sql) => statsPool.query(sql), 300, request)
+    costs[name] = [...(costs[name] ?? []), { ...cost, statementsPerRequest: statements / 300 }]
+  }
+}
 const serverUs: Record<string, number> = {}
-for (const [name, request] of Object.entries(requests)) {
-  for (let i = 0; i < 200; i++) await request(i)
-  statements = 0
-  const time = await serverTime((sql) => statsPool.query(sql), 500, request)
-  serverUs[name] = time.perRequestUs
+const clientUs: Record<string, number> = {}
+for (const [name, rounds] of Object.entries(costs)) {
+  const typical = [...rounds].sort((a, b) => a.perRequestUs - b.perRequestUs)[Math.floor(rounds.length / 2)]!
+  serverUs[name] = typical.perRequestUs
+  clientUs[name] = median(rounds.map((r) => r.clientCpuUs))
+  const range = (values: number[]) => `${Math.min(...values).toFixed(0)}-${Math.max(...values).toFixed(0)}`
   console.log(
-    `\n${name}: ${(statements / 500).toFixed(1)} statements per request (read + write), ` +
-      `${time.perRequestUs.toFixed(0)} µs of server time per request (planning + execution, pg_stat_statements, 500 requests, 1 in flight)`,
+    `\n${name}: ${typical.statementsPerRequest.toFixed(1)} statements per request (read + write); ` +
+      `server time per request ${typical.perRequestUs.toFixed(0)} µs (median of ${SERVER_ROUNDS} rounds, ` +
+      `range ${range(rounds.map((r) => r.perRequestUs))}; planning + execution, pg_stat_statements); ` +
+      `client CPU per request ${clientUs[name]!.toFixed(0)} µs (range ${range(rounds.map((r) => r.clientCpuUs))})`,
   )
-  for (const row of time.statements) {
+  for (const row of typical.statements) {
     const plan = row.planUs.toFixed(0).padStart(3)
     console.log(
       `  ${row.perRequest.toFixed(1)} x (${plan} + ${row.execUs.toFixed(0).padStart(4)} µs)  ${row.text}`,
     )
   }
 }
-console.log('\nserver time per request, sessionkit / peer (lower is cheaper):')
+console.log('\nper request, sessionkit / peer (lower is cheaper): server time | client CPU | both')
 for (const mine of ours) {
-  const line = peers.map((peer) => `${(serverUs[mine]! / serverUs[peer]!).toFixed(2)}x of ${peer}`)
-  console.log(`  ${mine.padEnd(18)} ${line.join(', ')}`)
+  const line = peers.map((peer) => {
+    const both = (serverUs[mine]! + clientUs[mine]!) / (serverUs[peer]! + clientUs[peer]!)
+    return `${(serverUs[mine]! / serverUs[peer]!).toFixed(2)}x | ${(clientUs[mine]! / clientUs[peer]!).toFixed(2)}x | ${both.toFixed(2)}x of ${peer}`
+  })
+  console.log(`  ${mine.padEnd(18)} ${line.join('; ')}`)
 }
 
 let failed = 0
@@ -184,10 +242,11 @@ for (const [inFlight, total] of [
   for (const mine of ours) {
     for (const peer of peers) {
       const ratio = median(rates[mine]!) / median(rates[peer]!)
-      if (ratio < TARGET) failed++
-      console.log(
-        `${mine} vs ${peer}: ${ratio.toFixed(2)}x (target >= ${TARGET}x) ${ratio >= TARGET ? 'PASS' : 'MISS'}`,
-      )
+      // The floor is the limit the target is measured against, not a target of its own.
+      const verdict =
+        mine === FLOOR ? '(the limit)' : `(target >= ${TARGET}x) ${ratio >= TARGET ? 'PASS' : 'MISS'}`
+      if (mine !== FLOOR && ratio < TARGET) failed++
+      console.log(`${mine} vs ${peer}: ${ratio.toFixed(2)}x ${verdict}`)
     }
   }
 }

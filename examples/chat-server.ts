@@ -32,6 +32,15 @@ export type Responder = (input: {
   readonly session: Session
 }) => Promise<string> | string
 
+/**
+ * The example's rate limits: 30 queries a minute per session, and 10 login attempts per 15
+ * minutes per client address (password guessing, whether or not they succeed).
+ */
+export const chatLimitRules = [
+  { name: 'queries', per: 'session', limit: 30, windowMs: 60_000 },
+  { name: 'logins', per: 'ip', limit: 10, windowMs: 15 * 60_000 },
+] as const
+
 /** Options of {@link createChatServer}. */
 export interface ChatServerOptions {
   /**
@@ -92,13 +101,7 @@ export function createChatServer(options: ChatServerOptions = {}): Server {
     options.kit ??
     createSessionKit({
       history: { maxMessages: 500, ttlMs: 2 * 3_600_000 },
-      limits: {
-        rules: [
-          { name: 'queries', per: 'session', limit: 30, windowMs: 60_000 },
-          // Password guessing: attempts per client address, whether or not they succeed.
-          { name: 'logins', per: 'ip', limit: 10, windowMs: 15 * 60_000 },
-        ],
-      },
+      limits: { rules: chatLimitRules },
     })
   const responder = options.responder ?? standInResponder
   const maxTokens = options.maxTokens ?? 3_000
@@ -346,7 +349,14 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const kit =
     url === undefined
       ? undefined
-      : (await connectPostgresKit(url, { history: { maxMessages: 500, ttlMs: 2 * 3_600_000 } })).kit
+      : (
+          await connectPostgresKit(url, {
+            history: { maxMessages: 500, ttlMs: 2 * 3_600_000 },
+            // The Postgres store keeps no rate-limit windows, so they live in this process: exact for
+            // this one process; several processes on one database would keep them on Redis.
+            limits: { rules: chatLimitRules, perProcess: true },
+          })
+        ).kit
   const store = url === undefined ? 'memory' : 'PostgreSQL'
   createChatServer({
     ...(secret === undefined ? {} : { secret }),

@@ -230,6 +230,8 @@ export function parseKitOptions(input: unknown): ResolvedKitOptions {
             what: 'createSessionKit',
             prefix: ['limits'],
             inMemory: o.store?.rateLimits === undefined,
+            sharedStoreWithoutLimits:
+              o.store?.rateLimits === undefined && o.store?.capabilities?.atomicity === 'shared',
           }),
   }
 }

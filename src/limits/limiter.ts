@@ -105,7 +105,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   if (typeof options !== 'object' || options === null) {
     throw invalidConfig('createRateLimiter needs options: { rules: [{ name, per, limit, windowMs }] }')
   }
-  checkKnownKeys(options, ['store', 'clock', 'rules', 'memory', 'onWarning', 'meter'], source)
+  checkKnownKeys(options, ['store', 'clock', 'rules', 'memory', 'perProcess', 'onWarning', 'meter'], source)
   const { store, clock, onWarning, meter, ...rest } = options
   if (
     store !== undefined &&
@@ -130,6 +130,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     what: 'createRateLimiter',
     prefix: [],
     inMemory: backend === undefined,
+    sharedStoreWithoutLimits: backend === undefined && store?.capabilities?.atomicity === 'shared',
   })
   return limiterFrom(resolved, clock ?? store?.clock ?? systemClock, store, { onWarning, meter })
 }

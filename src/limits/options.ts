@@ -37,6 +37,13 @@ export interface LimiterMemoryOptions {
 export interface LimitsOptionsInput {
   readonly rules: readonly RateRule[]
   readonly memory?: LimiterMemoryOptions
+  /**
+   * Keep the windows in this process's memory although the store is shared by several processes
+   * and keeps no rate-limit state (the Postgres store): each process then counts alone, so N
+   * processes admit up to N times each limit. Without it such a store is refused at construction
+   * (`INVALID_CONFIG` naming this option), so per-process limits are never a surprise [false].
+   */
+  readonly perProcess?: boolean
 }
 
 /**
@@ -108,6 +115,7 @@ const schema = z.strictObject({
         .default(64 * 1024 * 1024),
     })
     .prefault({}),
+  perProcess: z.boolean().default(false),
 })
 
 /** Who is parsing, for the messages: `createRateLimiter option "rules.0.limit"`, `createSessionKit option "limits.rules.0.limit"`. */
@@ -117,11 +125,14 @@ export interface OptionsSource {
   readonly prefix: readonly string[]
   /** The state will live in process memory, so a sliding window's worst-case log must fit in `memory.maxBytes`. */
   readonly inMemory: boolean
+  /** The store is shared by several processes (`capabilities.atomicity: 'shared'`) but keeps no rate-limit state. */
+  readonly sharedStoreWithoutLimits?: boolean
 }
 
 /**
  * Checks limiter options once, at construction: `INVALID_CONFIG` naming the option (unique names,
- * ranges, a sliding window whose log could not fit in `memory.maxBytes`).
+ * ranges, a sliding window whose log could not fit in `memory.maxBytes`, a shared store that keeps
+ * no rate-limit state without `perProcess`).
  *
  * @example
  * const { rules } = parseLimitsOptions({ rules: [{ name: 'requests', per: 'session', limit: 60, windowMs: 60_000 }] })
@@ -131,8 +142,14 @@ export function parseLimitsOptions(
   source: OptionsSource = { what: 'createRateLimiter', prefix: [], inMemory: true },
 ): ResolvedLimitsOptions {
   const errors: OptionSource = { what: source.what, code: 'INVALID_CONFIG' }
-  const { rules, memory } = parseOptions(schema, input, errors, source.prefix)
+  const { rules, memory, perProcess } = parseOptions(schema, input, errors, source.prefix)
   const fail = (path: string, message: string) => optionError(errors, path, message)
+  if (source.sharedStoreWithoutLimits === true && !perProcess) {
+    throw fail(
+      [...source.prefix, 'perProcess'].join('.'),
+      'is needed with this store: it is shared by several processes but keeps no rate-limit state, so each process would count alone and N processes would admit up to N times each limit. Keep the limits on a store that keeps them (a Redis store: createRateLimiter({ store: redisStore, rules })), or set perProcess: true to accept per-process windows',
+    )
+  }
   const names = new Set<string>()
   const compiled = rules.map((rule, i): CompiledRule => {
     const at = [...source.prefix, 'rules', String(i)].join('.')

@@ -8,6 +8,7 @@ import type {
   TouchMetaResult,
   Versioned,
 } from '../store/contract.js'
+import { mergeJsonText } from '../store/merge-text.js'
 import { deepMerge } from '../util/deep-merge.js'
 import { checkJson } from '../util/json.js'
 import type { PostgresContext } from './context.js'
@@ -47,9 +48,12 @@ export async function touchMeta(
 }
 
 /**
- * `mergeValue`: the merge done by the server in one function call (see 009-merge-value.sql). When
- * the stored value or the patch holds an escape PostgreSQL text cannot take (NUL, a lone
- * surrogate), the function changes nothing and the merge is done here with compare-and-set.
+ * `mergeValue`: a JSON merge patch, no separate read, one statement. With the part's text from an
+ * earlier call of this process, the merge is done here and the statement stores the result if that
+ * text is still the stored one; otherwise (or without a copy) the same statement has the server
+ * merge (see statements.ts and 009-merge-value.sql). When the stored value or the patch holds an
+ * escape PostgreSQL text cannot take (NUL, a lone surrogate), the server changes nothing and the
+ * merge is done here with compare-and-set.
  */
 export async function mergeValue(
   ctx: PostgresContext,
@@ -63,7 +67,11 @@ export async function mergeValue(
   checkMergeValueArgs(patch, options)
   const maxBytes = Math.min(options.maxBytes ?? Number.POSITIVE_INFINITY, ctx.options.maxValueBytes)
   const text = checkJson(patch, { maxBytes: ctx.options.maxValueBytes }, 'patch')
-  const reply = await ctx.reply(ctx.sql.mergeValue, [
+  const base = ctx.values.get(id, part)
+  let ours = base === undefined ? undefined : mergeJsonText(base, text)
+  // A result past the limit is left to the server, which refuses it unless the stored text changed.
+  if (ours !== undefined && Buffer.byteLength(ours, 'utf8') > maxBytes) ours = undefined
+  const replyText = await ctx.replyText(ctx.sql.mergeValue, [
     id,
     part,
     ctx.options.clock.now(),
@@ -71,11 +79,20 @@ export async function mergeValue(
     maxBytes,
     options.expiresAt ?? null,
     options.partExpiresAt ?? null,
+    ours === undefined ? null : base,
+    ours ?? null,
   ])
+  const reply = JSON.parse(replyText) as unknown[]
   throwForStatus(reply, id, part)
-  if (reply[0] === 'limit') throw mergeTooLarge(part, Number(reply[1]), maxBytes)
+  if (reply[0] === 'limit') {
+    ctx.values.delete(id, part)
+    throw mergeTooLarge(part, Number(reply[1]), maxBytes)
+  }
   if (reply[0] === 'text') return mergeHere(ctx, id, part, patch, options, maxBytes)
-  return { value: reply[2] as Record<string, JsonValue>, version: Number(reply[1]) }
+  // ["ok",version] when our text was stored, else ["ok",version,<the merged text as written>].
+  const merged = reply.length > 2 ? replyText.slice(replyText.indexOf(',', 6) + 1, -1) : (ours as string)
+  ctx.values.set(id, part, merged)
+  return { value: JSON.parse(merged) as Record<string, JsonValue>, version: Number(reply[1]) }
 }
 
 // Tries before a merge done here gives up: each retry means another write landed in between.

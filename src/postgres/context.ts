@@ -1,4 +1,5 @@
 import { SessionKitError } from '../errors.js'
+import { createValueCache, type ValueCache } from '../store/value-cache.js'
 import { withDeadline } from '../util/deadline.js'
 import type { ResolvedPostgresOptions } from './options.js'
 import { type PgResult, queryOnConnection } from './pool.js'
@@ -8,10 +9,14 @@ import { buildStatements, type Statement, type Statements } from './statements.j
 export interface PostgresContext {
   readonly options: ResolvedPostgresOptions
   readonly sql: Statements
+  /** The value texts this process last read or wrote, by record id, for `mergeValue` (see value-cache.ts). */
+  readonly values: ValueCache
   /** Sends one statement (one round trip) within `commandTimeoutMs`; failures become `STORE_UNAVAILABLE`. */
   run(statement: Statement, values: unknown[]): Promise<PgResult>
   /** Runs a function that answers with JSON text (column `r`) and parses it. */
   reply(statement: Statement, values: unknown[]): Promise<unknown[]>
+  /** As `reply`, with the JSON text as the server wrote it. */
+  replyText(statement: Statement, values: unknown[]): Promise<string>
   /** Makes later calls reject. */
   close(): void
 }
@@ -44,22 +49,25 @@ export function createPostgresContext(options: ResolvedPostgresOptions): Postgre
       (error) => storeError(error, what, options),
     )
   }
+  const replyText = async (statement: Statement, values: unknown[]): Promise<string> => {
+    try {
+      const result = await run(statement, values)
+      return String(result.rows[0]?.r)
+    } catch (error) {
+      // A write that fails after changing something raises its reply, which undoes the change.
+      const cause = error instanceof SessionKitError ? error.cause : undefined
+      if ((cause as { code?: unknown } | undefined)?.code === FAILURE_REPLY) return (cause as Error).message
+      throw error
+    }
+  }
   return {
     options,
     sql,
+    values: createValueCache(options.valueCacheBytes),
     run,
+    replyText,
     async reply(statement, values) {
-      try {
-        const result = await run(statement, values)
-        return JSON.parse(String(result.rows[0]?.r)) as unknown[]
-      } catch (error) {
-        // A write that fails after changing something raises its reply, which undoes the change.
-        const cause = error instanceof SessionKitError ? error.cause : undefined
-        if ((cause as { code?: unknown } | undefined)?.code === FAILURE_REPLY) {
-          return JSON.parse((cause as Error).message) as unknown[]
-        }
-        throw error
-      }
+      return JSON.parse(await replyText(statement, values)) as unknown[]
     },
     close() {
       closed = true

@@ -39,6 +39,13 @@ export interface PostgresStoreOptions {
   readonly expiryGraceMs?: number
   /** Receives failures of the interval sweeps (a `sweep()` you call rejects instead). Default: `process.emitWarning`. */
   readonly onSweepError?: (error: SessionKitError) => void
+  /**
+   * Bytes of value texts this process keeps (the last it read or wrote of each value part, newest
+   * records first), so `mergeValue` (`preferences.patch`) merges on the client and the server only
+   * compares the text it started from with the stored one; without a copy, or with a stale one, the
+   * server merges. 0 (off) to 1_073_741_824; default 4_194_304 (4 MiB).
+   */
+  readonly valueCacheBytes?: number
 }
 
 /** Options with every default filled in. */
@@ -51,6 +58,7 @@ export interface ResolvedPostgresOptions extends StoreNames {
   readonly sweepBatchSize: number
   readonly expiryGraceMs: number
   readonly onSweepError?: (error: SessionKitError) => void
+  readonly valueCacheBytes: number
 }
 
 /** The schema a store and `migrate()` use when none is given. */
@@ -96,6 +104,12 @@ const storeSchema = z.strictObject({
   sweepBatchSize: z.number().int().min(1).max(100_000).default(500),
   expiryGraceMs: z.number().int().min(0).max(86_400_000).default(60_000),
   onSweepError: z.custom<(error: SessionKitError) => void>(isFunction, 'must be a function').optional(),
+  valueCacheBytes: z
+    .number()
+    .int()
+    .min(0)
+    .max(1024 * 1024 * 1024)
+    .default(4_194_304),
 })
 
 const namesSchema = z.strictObject(namesShape)

@@ -77,6 +77,7 @@ export async function touchRecord(ctx: PostgresContext, id: string, expiresAt: n
 /** `delete`: removes the record and its parts; `true` when it was live. */
 export async function deleteRecord(ctx: PostgresContext, id: string): Promise<boolean> {
   assertRecordId(id)
+  ctx.values.deleteRecord(id)
   const result = await ctx.run(ctx.sql.delete, [id, ctx.options.clock.now()])
   return result.rows[0]?.r === true
 }

@@ -15,6 +15,7 @@ export async function renameRecord(
   options: RenameOptions,
 ): Promise<RecordMeta | undefined> {
   checkRenameArgs(fromId, toId, options)
+  ctx.values.deleteRecord(fromId)
   const max = ctx.options.maxValueBytes
   const ifData = encodeFacts(options.ifData ?? {}, max, 'ifData')
   const { set, remove } = splitPatch(encodeFacts(options.patch ?? {}, max, 'patch'))

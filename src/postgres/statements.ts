@@ -19,8 +19,9 @@ export function buildStatements(names: StoreNames) {
   const records = `"${names.schema}"."${names.table}"`
   const parts = `"${names.schema}"."${names.table}_parts"`
   const fields = `"${names.schema}"."${names.table}_fields"`
-  const fn = (name: string, params: string): string =>
-    `SELECT "${names.schema}"."${names.table}_${name}"(${params}) AS r`
+  const call = (name: string, params: string): string =>
+    `"${names.schema}"."${names.table}_${name}"(${params})`
+  const fn = (name: string, params: string): string => `SELECT ${call(name, params)} AS r`
   const statement = (op: string, text: string): Statement => ({
     name: `sessionkit:${names.schema}.${names.table}:${op}`,
     text,
@@ -71,9 +72,28 @@ export function buildStatements(names: StoreNames) {
       'set_value',
       fn('set_value', '$1::text, $2::text, $3::float8, $4::text, $5::bigint, $6::float8, $7::float8'),
     ),
+    // The caller's merge (`$9`, merged into `$8`) stored when `$8` is still the stored text: the
+    // record's row locked, then the part compared and written, then the expiry moved, in one plain
+    // statement (a function call costs about twice the server time). Otherwise, or without a copy
+    // (`$8` NULL), the merge function (009) does it all, in the same statement: nothing was changed
+    // before it, only the row locked.
     mergeValue: statement(
       'merge_value',
-      fn('merge_value', '$1::text, $2::text, $3::float8, $4::text, $5::bigint, $6::float8, $7::float8'),
+      `WITH r AS (
+          SELECT id FROM ${records} WHERE id = $1 AND expires_at > $3::float8 AND $8::text IS NOT NULL
+          FOR NO KEY UPDATE
+        ), w AS (
+          UPDATE ${parts} p SET version = p.version + 1, value = $9::text, expires_at = coalesce($7::float8, p.expires_at)
+            FROM r WHERE p.record_id = r.id AND p.name = $2 AND p.kind = 'v' AND p.value = $8::text
+              AND (p.expires_at IS NULL OR p.expires_at > $3::float8)
+            RETURNING p.version
+        ), m AS (
+          UPDATE ${records} t SET expires_at = $6::float8 FROM w WHERE t.id = $1 AND $6::float8 IS NOT NULL
+        )
+        SELECT CASE WHEN w.version IS NULL
+          THEN ${call('merge_value', '$1::text, $2::text, $3::float8, $4::text, $5::bigint, $6::float8, $7::float8')}
+          ELSE '["ok",' || w.version || ']' END AS r
+        FROM (SELECT 1) one LEFT JOIN w ON true`,
     ),
     deletePart: statement('delete_part', fn('delete_part', '$1::text, $2::text, $3::float8, $4::float8')),
     push: statement(

@@ -18,7 +18,9 @@ export async function getValue<T>(
   const row = result.rows[0]
   if (row === undefined || row.kind === null) return undefined
   checkReadKind(row.kind, 'v', id, part)
-  return { value: JSON.parse(String(row.value)) as T, version: Number(row.version) }
+  const text = String(row.value)
+  ctx.values.set(id, part, text)
+  return { value: JSON.parse(text) as T, version: Number(row.version) }
 }
 
 /** `setValue`: writes the part (compare-and-set with `ifVersion`) and moves the expiries, in one call. */
@@ -43,7 +45,9 @@ export async function setValue(
     options.partExpiresAt ?? null,
   ])
   throwForStatus(reply, id, part)
-  return { ok: reply[0] === 'ok', version: Number(reply[1]) }
+  const ok = reply[0] === 'ok'
+  if (ok) ctx.values.set(id, part, text)
+  return { ok, version: Number(reply[1]) }
 }
 
 /** `deletePart`: empties the part; a list keeps its sequence counter. */
@@ -56,6 +60,7 @@ export async function deletePart(
   assertRecordId(id)
   assertPartName(part)
   checkWriteOptions(options)
+  ctx.values.delete(id, part)
   const result = await ctx.run(ctx.sql.deletePart, [
     id,
     part,

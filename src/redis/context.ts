@@ -1,10 +1,10 @@
 import { SessionKitError } from '../errors.js'
 import { idDigest } from '../ids.js'
 import { recordNotFound, wrongPartKind } from '../store/store-errors.js'
+import { createValueCache, type ValueCache } from '../store/value-cache.js'
 import type { ResolvedRedisOptions } from './options.js'
 import type { ScriptCall } from './script-call.js'
 import { keySlot, slotTags } from './slots.js'
-import { createValueCache, type ValueCache } from './value-cache.js'
 
 /** What every operation of the Redis store shares: options, the script call, key names. */
 export interface RedisContext {

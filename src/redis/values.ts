@@ -9,10 +9,10 @@ import type {
   Versioned,
   WriteOptions,
 } from '../store/contract.js'
+import { mergeJsonText } from '../store/merge-text.js'
 import { asArray, type RedisContext, throwForStatus } from './context.js'
 import { jsonArg, optionalArg, parseJson, writeArgs } from './input.js'
 import { scripts } from './lua/scripts.js'
-import { mergeJsonText } from './merge-text.js'
 
 /** `getValue`: the part's JSON and version, or `undefined` when the record or part is missing or expired. */
 export async function getValue<T>(

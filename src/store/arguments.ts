@@ -39,7 +39,28 @@ const WRITE_KEYS = ['expiresAt', 'partExpiresAt']
  * checkOptionKeys(options, ['expiresAt', 'data'], 'create')
  */
 export function checkOptionKeys(options: object, valid: readonly string[], call: string): void {
+  checkNames(valid, 'checkOptionKeys(options, valid, call): valid')
+  if (typeof call !== 'string') {
+    throw invalidArgument(
+      `checkOptionKeys(options, valid, call): call must be the call's name; got ${typeof call}`,
+    )
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw invalidArgument(
+      `store.${call}() options must be an object; got ${options === null ? 'null' : typeof options}`,
+    )
+  }
   checkKnownKeys(options, valid, { what: `store.${call}()`, code: 'INVALID_ARGUMENT' })
+}
+
+/**
+ * Refuses a list of option names that is not an array of strings: the argument an adapter author
+ * writes in code, where a slip must be a `SessionKitError` like every other, not a `TypeError`.
+ */
+function checkNames(names: unknown, what: string): asserts names is readonly string[] {
+  if (!Array.isArray(names) || !names.every((name) => typeof name === 'string')) {
+    throw invalidArgument(`${what} must be an array of option names (strings), as in ['expiresAt', 'data']`)
+  }
 }
 
 /**
@@ -54,6 +75,7 @@ export function checkWriteOptions(
   extra: readonly string[] = [],
   call = 'deletePart',
 ): void {
+  checkNames(extra, 'checkWriteOptions(options, extra, call): extra')
   if (options === undefined) return
   if (typeof options !== 'object' || options === null)
     throw invalidArgument('write options must be an object')

@@ -36,6 +36,7 @@ export function checkJsonSized(
   limits: JsonLimits,
   what: string,
 ): { readonly text: string; readonly bytes: number } {
+  checkLimits(limits, what)
   walk(value, limits.maxDepth ?? 32, what, what)
   const text = JSON.stringify(value)
   const bytes = Buffer.byteLength(text, 'utf8')
@@ -101,4 +102,23 @@ function sortKeys(value: JsonValue): JsonValue {
   const out: Record<string, JsonValue> = {}
   for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, JsonValue>)[key]!)
   return out
+}
+
+/**
+ * Refuses limits that are not `{ maxBytes, maxDepth? }` of numbers, and a `what` that is not a
+ * string: arguments written in code (an adapter's), where a slip must be a `SessionKitError`.
+ */
+function checkLimits(limits: JsonLimits, what: string): void {
+  const bad = (n: unknown) => typeof n !== 'number' || Number.isNaN(n) || n < 0
+  if (
+    typeof limits !== 'object' ||
+    limits === null ||
+    bad(limits.maxBytes) ||
+    (limits.maxDepth !== undefined && bad(limits.maxDepth)) ||
+    typeof what !== 'string'
+  ) {
+    throw invalidArgument(
+      "the JSON checks take (value, { maxBytes, maxDepth? }, what): limits of numbers and what as a string, as in checkJson(value, { maxBytes: 1_048_576 }, 'value')",
+    )
+  }
 }

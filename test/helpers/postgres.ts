@@ -39,7 +39,10 @@ export function createPool(max = 10): pg.Pool {
  */
 export function usePostgres(): {
   pool(): pg.Pool
-  makeStore(clock?: ManualClock, options?: { schema?: string }): Promise<PostgresStore>
+  makeStore(
+    clock?: ManualClock,
+    options?: { schema?: string; valueCacheBytes?: number },
+  ): Promise<PostgresStore>
 } {
   let pool: pg.Pool | undefined
   const free: string[] = []
@@ -51,7 +54,7 @@ export function usePostgres(): {
     pool ??= createPool(4)
     return pool
   }
-  const open = (schema: string, clock: ManualClock | undefined): PostgresStore =>
+  const open = (schema: string, clock: ManualClock | undefined, valueCacheBytes?: number): PostgresStore =>
     createPostgresStore({
       pool: get(),
       schema,
@@ -59,18 +62,19 @@ export function usePostgres(): {
       // Generous: a check sends 1,000 pushes to one record at once through 4 connections, on a busy machine.
       commandTimeoutMs: 30_000,
       ...(clock && { clock }),
+      ...(valueCacheBytes !== undefined && { valueCacheBytes }),
     })
   return {
     pool: get,
     async makeStore(clock, options = {}) {
       if (options.schema !== undefined) {
         await migrate(get(), { schema: options.schema })
-        return open(options.schema, clock)
+        return open(options.schema, clock, options.valueCacheBytes)
       }
       const reused = free.pop()
       const schema = reused ?? uniqueSchema()
       if (reused === undefined) await migrate(get(), { schema })
-      const store = open(schema, clock)
+      const store = open(schema, clock, options.valueCacheBytes)
       return {
         ...store,
         async close() {

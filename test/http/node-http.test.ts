@@ -2,9 +2,10 @@ import { createServer, get, type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { createSessionMiddleware } from '../../src/http/node.js'
-import { createSessionKit } from '../../src/kit.js'
+import { createSessionKit, type SessionKit } from '../../src/kit.js'
+import { postgresUrl, usePostgres } from '../helpers/postgres.js'
 import { route } from './routes.js'
-import { bearer, COOKIE, defineHttpSuite, parseSetCookie } from './suite.js'
+import { bearer, COOKIE, defineHttpSuite, parseSetCookie, type TestApp } from './suite.js'
 
 async function readJson(req: IncomingMessage): Promise<{ text?: string; user?: string } | undefined> {
   let text = ''
@@ -12,7 +13,7 @@ async function readJson(req: IncomingMessage): Promise<{ text?: string; user?: s
   return text === '' ? undefined : JSON.parse(text)
 }
 
-defineHttpSuite('node:http driven by fetch', async (kit) => {
+const startNodeApp = async (kit: SessionKit<Record<string, never>, string>): Promise<TestApp> => {
   const sessions = createSessionMiddleware(kit, {
     cookie: COOKIE,
     userId: (req) => bearer(req.headers.authorization),
@@ -36,7 +37,15 @@ defineHttpSuite('node:http driven by fetch', async (kit) => {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   }
-})
+}
+
+defineHttpSuite('node:http driven by fetch', startNodeApp)
+// The same suite with the sessions in PostgreSQL: cookies, rotation, ownership and 429s on a
+// shared, durable store.
+if (postgresUrl !== undefined) {
+  const postgres = usePostgres()
+  defineHttpSuite('node:http on PostgreSQL', startNodeApp, (clock) => postgres.makeStore(clock))
+}
 
 describe('cookie defaults on node:http', () => {
   async function serveWith(options: Parameters<typeof createSessionMiddleware>[1], host?: string) {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createManualClock, type ManualClock } from '../../src/clock.js'
 import { createSessionId } from '../../src/ids.js'
 import { createSessionKit, type SessionKit } from '../../src/kit.js'
+import type { SessionStore } from '../../src/store/contract.js'
 import { createMemoryStore } from '../../src/store/memory.js'
 import { T0 } from '../helpers/kit.js'
 
@@ -91,6 +92,7 @@ export function browser(base: () => string) {
 export function defineHttpSuite(
   framework: string,
   start: (kit: SessionKit<Record<string, never>, string>) => Promise<TestApp>,
+  makeStore?: (clock: ManualClock) => Promise<SessionStore>,
 ) {
   describe(`${framework}: sessions over real HTTP`, () => {
     let clock: ManualClock
@@ -100,11 +102,16 @@ export function defineHttpSuite(
 
     beforeAll(async () => {
       clock = createManualClock(T0)
-      const store = createMemoryStore({ clock, sweepIntervalMs: 0 })
+      const store =
+        makeStore === undefined ? createMemoryStore({ clock, sweepIntervalMs: 0 }) : await makeStore(clock)
       kit = createSessionKit<Record<string, never>, string>({
         store,
         ttl: { idleMs: IDLE_MS },
-        limits: { rules: [{ name: 'asks', per: 'session', limit: 2, windowMs: 60_000 }] },
+        // A store shared by processes that keeps no windows (Postgres) keeps them in this process.
+        limits: {
+          rules: [{ name: 'asks', per: 'session', limit: 2, windowMs: 60_000 }],
+          perProcess: store.rateLimits === undefined,
+        },
       })
       app = await start(kit)
     })

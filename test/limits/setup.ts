@@ -18,5 +18,9 @@ export async function makeLimiter(
 ): Promise<{ limiter: RateLimiter; clock: ManualClock }> {
   const clock = createManualClock(T0)
   const store = fixture.name === 'memory' ? undefined : await fixture.make(clock)
-  return { limiter: createRateLimiter({ store, clock, rules }), clock }
+  // A shared store without rate-limit state (Postgres) needs the per-process windows asked for.
+  return {
+    limiter: createRateLimiter({ store, clock, rules, perProcess: store?.rateLimits === undefined }),
+    clock,
+  }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import * as adapter from '../../src/adapter/index.js'
 import * as api from '../../src/index.js'
 import * as postgres from '../../src/postgres/index.js'
 import * as redis from '../../src/redis/index.js'
@@ -70,8 +71,8 @@ function methodsOf(object: object): [string, (...args: unknown[]) => unknown][] 
 }
 
 describe('bad input is a SessionKitError everywhere', () => {
-  it('for every exported function of sessionkit, sessionkit/redis, sessionkit/postgres and sessionkit/testing', async () => {
-    const exported = { ...api, ...redis, ...postgres, ...testing } as Record<string, unknown>
+  it('for every exported function of sessionkit, sessionkit/redis, sessionkit/postgres, sessionkit/adapter and sessionkit/testing', async () => {
+    const exported = { ...api, ...redis, ...postgres, ...adapter, ...testing } as Record<string, unknown>
     const failures: string[] = []
     for (const [name, value] of Object.entries(exported)) {
       // Classes (SessionKitError) are not helpers; defineStoreSuite would register tests.

@@ -36,6 +36,8 @@ describe.runIf(postgresUrl !== undefined)('examples/chat-server.ts with DATABASE
         body: JSON.stringify({ q: 'Any 2BHK in Whitefield?' }),
       })
       expect(answer.status).toBe(200)
+      // Its rate limits hold on PostgreSQL too, in the process (perProcess: the store keeps none).
+      expect(answer.headers.get('ratelimit-limit')).toBe('30')
       const sid = cookie.slice(cookie.indexOf('=') + 1)
       const stored = await postgres
         .pool()

@@ -2,35 +2,16 @@ import fc from 'fast-check'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/clock.js'
-import { RESERVED_NAMES } from '../../src/ids.js'
 import { createRedisStore, fromIoredis, type RedisStore } from '../../src/redis/index.js'
-import { mergeJsonText } from '../../src/redis/merge-text.js'
-import type { JsonValue } from '../../src/store/contract.js'
+import { mergeJsonText } from '../../src/store/merge-text.js'
+import { jsonObject } from '../helpers/json-objects.js'
 import { redisPort, uniquePrefix } from '../helpers/redis-clients.js'
 
 // mergeValue merges on the client when this process holds the part's text, and the script merges
 // when it does not (or holds a stale one): both must give the same text, byte for byte, or a
 // value's key order would depend on which process wrote it last.
 
-const key = fc.oneof(
-  fc.constantFrom('a', 'b', 'c', '10', '2', 'x"y', 'z\\', '{[', ''),
-  // Stores refuse the reserved names (`__proto__`, `constructor`, `prototype`) as keys.
-  fc.string().filter((k) => !RESERVED_NAMES.has(k)),
-)
-const leaf = fc.oneof(
-  fc.constantFrom<JsonValue>(null, true, 0, -1.5, 1e21, '', '"', '\\', '}]', '{"a":1}', [], [{}]),
-  fc.string(),
-  fc.integer(),
-)
-const { value } = fc.letrec<{ value: JsonValue }>((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    leaf,
-    fc.array(tie('value'), { maxLength: 3 }),
-    fc.dictionary(key, tie('value'), { maxKeys: 4 }),
-  ),
-}))
-const object = fc.dictionary(key, value, { maxKeys: 6 })
+const object = jsonObject
 
 describe('mergeJsonText', () => {
   it('merges as a JSON merge patch, keeping the base order and spelling', () => {

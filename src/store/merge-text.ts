@@ -1,7 +1,8 @@
 /**
- * The JSON merge patch of merge-value.lua, done on the text in the same way, so a client that
- * holds a value's current text can merge it itself and the script only has to check that text is
- * still the stored one (no walk over the value on the server). Same rules, same output, byte for
+ * The JSON merge patch of the Redis store's merge-value.lua and the PostgreSQL store's
+ * `<table>_merge`, done on the text in the same way, so a client that holds a value's current text
+ * can merge it itself and the server only has to check that text is still the stored one (no walk
+ * over the value on the server). Same rules, same output, byte for
  * byte: objects merge key by key, `null` removes a key, anything else replaces; the base's members
  * keep their order and spelling, added keys follow in the patch's order. Every text here was
  * written by JSON.stringify (no spaces, one spelling per key), so two keys are equal exactly when
@@ -76,7 +77,7 @@ function members(s: string | undefined): Member[] | undefined {
 
 /**
  * Merges the object text `patch` into the JSON text `base` (undefined or not an object: `{}`), as
- * merge-value.lua does.
+ * the stores' servers do.
  *
  * @example
  * mergeJsonText('{"a":1,"b":2}', '{"b":null,"c":3}') // '{"a":1,"c":3}'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createValueCache } from '../../src/redis/value-cache.js'
+import { createValueCache } from '../../src/store/value-cache.js'
 
 describe('the value cache of the Redis store', () => {
   it('keeps the newest records within its byte budget and drops the oldest first', () => {

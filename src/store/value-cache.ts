@@ -1,13 +1,13 @@
 /**
- * The last JSON text this process read or wrote for value parts, bounded in bytes, so
- * `mergeValue` can merge on the client (merge-text.ts) and send the result with the text it started
- * from: the script stores it only when that text is still the stored one, and merges on the server
- * otherwise. An entry is never trusted, only compared, so a stale one costs a server-side merge and
+ * The last JSON text this process read or wrote for value parts, bounded in bytes, so a shared
+ * store's `mergeValue` can merge on the client (merge-text.ts) and send the result with the text it
+ * started from: the server (a Redis script, a PostgreSQL function) stores it only when that text is
+ * still the stored one, and merges itself otherwise. An entry is never trusted, only compared, so a stale one costs a server-side merge and
  * nothing else. A record's entries are dropped when this process deletes or renames it, and a
  * part's when it deletes the part.
  */
 export interface ValueCache {
-  /** The text last seen for the part of the record whose header key is `header`, or undefined. */
+  /** The text last seen for the part of the record `header` names (its id, or its Redis header key), or undefined. */
   get(header: string, part: string): string | undefined
   /** Remembers `text` for the part (its record becomes the newest; the oldest leave past the budget). */
   set(header: string, part: string, text: string): void
