@@ -1,4 +1,3 @@
-import { createDetector } from './detect/detector.js'
 import type { SharedDetector } from './detect/shared-detector.js'
 import type { Detection, Detector, DetectRequest } from './detect/types.js'
 import { invalidArgument, SessionKitError } from './errors.js'
@@ -6,6 +5,7 @@ import { type SummaryCounts, summaryCounts } from './history/summary-store.js'
 import { assertRecordId, isValidSessionId } from './ids.js'
 import { type AccessOptions, checkAccess } from './kit/access.js'
 import type { KitCore } from './kit/core.js'
+import { lazyDetector } from './kit/detector.js'
 import { createEmitter, type KitEventName, type KitEvents } from './kit/events.js'
 import { type CreateSessionOptions, createSessionRecord, idTaken } from './kit/lifecycle.js'
 import { lazyLimiter } from './kit/limits.js'
@@ -203,22 +203,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
   const unsubscribe = store.subscribe?.((event: RemovalEvent) => onRemoval(core, event))
   const handle = (meta: RecordMeta) => new SessionHandle<P, S>(core, meta)
   const answersNow = store.metaNow !== undefined
-  let detector: Detector | SharedDetector | undefined
-  // Made on first use: a kit that never detects never holds the detector's index.
-  const detectorOf = () => {
-    if (detector === undefined) {
-      // The store's shared index unless the `detect` option names one.
-      const index = resolved.detect?.index ?? store.detectionIndex?.()
-      detector = createDetector({
-        clock: core.clock,
-        onWarning,
-        ...(resolved.meter === undefined ? {} : { meter: resolved.meter }),
-        ...resolved.detect,
-        ...(index === undefined ? {} : { index }),
-      })
-    }
-    return detector
-  }
+  const detectors = lazyDetector(core)
   const kitOnly = kitMetricsSource(core)
 
   async function create(opts: CreateSessionOptions = {}): Promise<Session<P, S>> {
@@ -335,7 +320,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     users: createUserData(core),
     async detect(request, access) {
       checkCallOptions(access, ACCESS_KEYS, 'kit.detect()')
-      const detector = detectorOf()
+      const detector = detectors.get()
       const detection = await detector.detect(request)
       const id = detection.sessionId
       const found = await lookup(id, access)
@@ -392,6 +377,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
     },
     async metrics() {
       const own = await kitOnly()
+      const detector = detectors.made()
       return detector === undefined ? own : [...own, ...detector.metrics()]
     },
     on: (event, listener) => core.events.on(event, listener),
@@ -404,7 +390,7 @@ export function createSessionKit<P = Record<string, JsonValue>, S = JsonValue>(
   // dictionary mode, where each `kit.get` is a hash lookup that is never inlined.
   return Object.setPrototypeOf(kit, {
     get detector() {
-      return detectorOf()
+      return detectors.get()
     },
     get limits() {
       return core.limiter()
