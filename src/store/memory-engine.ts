@@ -8,7 +8,7 @@ import { createExpiryBuckets } from './expiry-buckets.js'
 import type { ResolvedMemoryOptions } from './memory-options.js'
 import { type ListPart, type MemoryRecord, PART_OVERHEAD, type Part } from './memory-record.js'
 import { createTombstones, type Tombstones } from './memory-tombstones.js'
-import { recordNotFound } from './store-errors.js'
+import { recordNotFound, wrongPartKind } from './store-errors.js'
 
 /**
  * The synchronous heart of the memory store: the LRU of records, their expiry buckets, byte
@@ -181,11 +181,7 @@ export function createMemoryEngine(options: ResolvedMemoryOptions): MemoryEngine
       }
       if (part.kind !== kind) {
         if (part.kind === 'list' && !part.live) return undefined
-        throw new SessionKitError(
-          'INVALID_ARGUMENT',
-          `part "${name}" of record ${recordLabel(record.id)} holds a ${part.kind}, not a ${kind}; use another part name`,
-          { details: { record: recordLabel(record.id), part: name, kind: part.kind } },
-        )
+        throw wrongPartKind(record.id, name, part.kind, kind)
       }
       return part as Extract<Part, { kind: typeof kind }>
     },

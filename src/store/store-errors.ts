@@ -19,15 +19,21 @@ export function recordNotFound(id: string): SessionKitError {
 }
 
 /**
- * `INVALID_ARGUMENT` for a call on a part that holds another kind (a value read as a list).
+ * `INVALID_ARGUMENT` for a call on a part that holds another kind (a value read as a list);
+ * `wanted`, when the store knows it, is the kind the call asked for.
  *
  * @example
  * throw wrongPartKind(id, 'history', 'value')
  */
-export function wrongPartKind(id: string, part: string, kind: 'value' | 'list' | 'map'): SessionKitError {
+export function wrongPartKind(
+  id: string,
+  part: string,
+  kind: 'value' | 'list' | 'map',
+  wanted?: 'value' | 'list' | 'map',
+): SessionKitError {
   return new SessionKitError(
     'INVALID_ARGUMENT',
-    `part "${part}" of record ${recordLabel(id)} holds a ${kind}; use another part name`,
+    `part "${part}" of record ${recordLabel(id)} holds a ${kind}${wanted === undefined ? '' : `, not a ${wanted}`}; use another part name`,
     { details: { record: recordLabel(id), part, kind } },
   )
 }
