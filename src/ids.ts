@@ -32,6 +32,18 @@ const recordIdChars = /^[A-Za-z0-9_\-.:@]*$/
 const partNamePattern = /^[a-z][A-Za-z0-9_.-]{0,63}$/
 /** Names refused as ids, field names and JSON keys: they would reach an object's prototype. */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
+const reservedLengths = [...RESERVED_NAMES].map((name) => name.length)
+const SHORTEST_RESERVED = Math.min(...reservedLengths)
+const LONGEST_RESERVED = Math.max(...reservedLengths)
+
+/**
+ * Whether `name` is one of `RESERVED_NAMES`, its length compared first: this runs on hot paths
+ * (every `kit.get`, every rate-limit subject, every key of a written value), where most names
+ * cannot be reserved by their length alone and need no set lookup.
+ */
+export function isReservedName(name: string): boolean {
+  return name.length >= SHORTEST_RESERVED && name.length <= LONGEST_RESERVED && RESERVED_NAMES.has(name)
+}
 
 /**
  * Whether `prefix` could start a record id: only record-id characters (or empty). A store's scan
@@ -94,8 +106,7 @@ export function isValidSessionId(id: unknown): id is string {
     const c = id.charCodeAt(i)
     if (c > 127 || SESSION_ID_CHAR[c] === 0) return false
   }
-  // Reserved names are short.
-  return id.length > 11 || !RESERVED_NAMES.has(id)
+  return !isReservedName(id)
 }
 
 /** 1 for each ASCII code of a session-id character (base64url: A-Z a-z 0-9 _ -). */

@@ -1,5 +1,5 @@
 import { invalidArgument, SessionKitError } from '../errors.js'
-import { assertRecordId, RESERVED_NAMES } from '../ids.js'
+import { assertRecordId, isReservedName } from '../ids.js'
 import type { Charges } from './charges.js'
 import type { Reservation } from './result.js'
 import { type CompiledRule, MAX_AMOUNT } from './rules.js'
@@ -87,8 +87,7 @@ function isSubjectId(id: unknown): boolean {
       c === 95 // _
     if (!ok || c === 47) return false // not /
   }
-  // The reserved words are 9 or 11 characters long: most ids need no set lookup.
-  return (id.length !== 9 && id.length !== 11) || !RESERVED_NAMES.has(id)
+  return !isReservedName(id)
 }
 
 /** Checks a cost or an actual amount: a whole number from 0 to 10^12. */

@@ -1,5 +1,5 @@
 import { invalidArgument } from '../errors.js'
-import { RESERVED_NAMES } from '../ids.js'
+import { isReservedName } from '../ids.js'
 import type { JsonValue } from './contract.js'
 import { jsonNumberBytes, jsonStringBytes } from './json-bytes.js'
 import { CONTAINER, ELEMENT, NUMBER, PROPERTY, stringOverhead } from './memory-size.js'
@@ -139,7 +139,7 @@ function copyObject(
       path.pop()
       throw new Refusal((at) => `${at} has a symbol key; only string keys are JSON`)
     }
-    if (RESERVED_NAMES.has(key)) {
+    if (isReservedName(key)) {
       path.pop()
       throw new Refusal((at) => `${at} has the key "${key}", which is refused`)
     }
