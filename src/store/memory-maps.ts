@@ -1,11 +1,10 @@
-import { invalidArgument, SessionKitError } from '../errors.js'
-import { recordLabel } from '../ids.js'
 import { checkFieldNames, checkUpdateMapArgs } from './arguments.js'
 import type { JsonValue, MapOps, MapSnapshot, MapUpdateResult, UpdateMapOptions } from './contract.js'
 import type { MemoryEngine } from './memory-engine.js'
 import { fieldBytes, type StoredJson, storeJson } from './memory-input.js'
 import { type MapPart, PART_OVERHEAD } from './memory-record.js'
 import { valueBytes } from './memory-size.js'
+import { mapFieldsLimit, mapNumberLimit, notAnInteger } from './store-errors.js'
 
 const EMPTY_ENTRIES: Readonly<Record<string, JsonValue>> = Object.freeze(Object.create(null))
 const MISSING: MapSnapshot = Object.freeze({ entries: EMPTY_ENTRIES, version: 0 })
@@ -80,46 +79,16 @@ export function updateMap(
   const numbers: Record<string, number> = Object.create(null)
   for (const field of Object.keys(incrs)) {
     const base = next[field] === undefined ? 0 : next[field]
-    if (!Number.isSafeInteger(base)) {
-      throw invalidArgument(
-        `map field "${field}" of part "${name}" holds ${JSON.stringify(base)}; incr needs an integer field`,
-        { id, part: name, field },
-      )
-    }
+    if (!Number.isSafeInteger(base)) throw notAnInteger(id, name, field)
     const result = (base as number) + incrs[field]!
     if (options.maxNumber !== undefined && result > options.maxNumber) {
-      throw new SessionKitError(
-        'LIMIT_EXCEEDED',
-        `map field "${field}" would reach ${result}, more than maxNumber ${options.maxNumber}; nothing was changed`,
-        {
-          details: {
-            record: recordLabel(id),
-            part: name,
-            limit: 'maxNumber',
-            field,
-            value: result,
-            maxNumber: options.maxNumber,
-          },
-        },
-      )
+      throw mapNumberLimit(id, name, field, options.maxNumber)
     }
     put(field, result, valueBytes(result))
     numbers[field] = result
   }
   if (options.maxFields !== undefined && fields > options.maxFields) {
-    throw new SessionKitError(
-      'LIMIT_EXCEEDED',
-      `map part "${name}" would hold ${fields} fields, more than maxFields ${options.maxFields}; nothing was changed`,
-      {
-        details: {
-          record: recordLabel(id),
-          part: name,
-          limit: 'maxFields',
-          fields,
-          maxFields: options.maxFields,
-        },
-      },
-    )
+    throw mapFieldsLimit(id, name, options.maxFields)
   }
   engine.checkBytes(record, delta)
 

@@ -68,7 +68,7 @@ export function mapNumberLimit(
   return new SessionKitError(
     'LIMIT_EXCEEDED',
     `field "${field}" of map part "${part}" would go past ${maxNumber} (maxNumber); nothing was changed`,
-    { details: { id, part, limit: 'maxNumber', field, maxNumber } },
+    { details: { record: recordLabel(id), part, limit: 'maxNumber', field, maxNumber } },
   )
 }
 
@@ -80,7 +80,7 @@ export function mapNumberLimit(
  */
 export function notAnInteger(id: string, part: string, field: string): SessionKitError {
   return invalidArgument(`map field "${field}" of part "${part}" does not hold an integer; incr needs one`, {
-    id,
+    record: recordLabel(id),
     part,
     field,
   })

@@ -35,6 +35,9 @@ function errorsWithoutIds(fixture: StoreFixture): void {
     await fail(() =>
       store.updateMap(id, 'cache', { set: { b: 1 } }, { maxFields: 1, expiresAt: now + 2 * MIN }),
     )
+    await store.updateMap(id, 'counts', { set: { n: 1, note: 'x' } })
+    await fail(() => store.updateMap(id, 'counts', { incr: { note: 1 } }))
+    await fail(() => store.updateMap(id, 'counts', { incr: { n: 5 } }, { maxNumber: 3 }))
     for (const error of failures) {
       const seen = `${String(error)} ${JSON.stringify(error)} ${JSON.stringify((error as { details?: unknown }).details)}`
       expect(seen).not.toContain(id)
