@@ -8,6 +8,7 @@ import type { RateRule } from '../../src/limits/rules.js'
 import { createPostgresStore, migrate } from '../../src/postgres/index.js'
 import type { RateCharge, RateRuleSpec } from '../../src/store/rate-limit-backend.js'
 import { createPool, postgresUrl, uniqueSchema, usePostgres } from '../helpers/postgres.js'
+import { startPostgres } from '../integration/postgres-harness.js'
 import { freePort } from '../integration/redis-harness.js'
 
 const MINUTE = 60_000
@@ -211,6 +212,49 @@ describe.runIf(postgresUrl !== undefined)('rate limits on the Postgres store', (
     } finally {
       await pool.end()
       await postgres.pool().query(`DROP OWNED BY "${role}"; DROP ROLE "${role}"`)
+    }
+  })
+
+  // Its own server (about 2 s to start), stopped mid-run: the shared one must stay up.
+  it('a server stopped mid-run: each rule answers by its onStoreError, the error is on the result', async () => {
+    const server = await startPostgres()
+    const pool = new pg.Pool({ connectionString: server.url, max: 2 })
+    pool.on('error', () => {})
+    try {
+      await migrate(pool)
+      const store = createPostgresStore({ pool, sweepIntervalMs: 0, commandTimeoutMs: 2000 })
+      const limiter = createRateLimiter({
+        store,
+        rules: [
+          { ...requests, onStoreError: 'allow' },
+          { name: 'tokens', per: 'user', limit: 1000, windowMs: MINUTE, onStoreError: 'deny' },
+        ],
+        onWarning: () => {},
+      })
+      const before = await limiter.consume({ session: 's1', user: 'u1' }, { requests: 1, tokens: 10 })
+      expect(before).toMatchObject({ allowed: true, storeError: undefined })
+      await server.stop()
+      expect(await limiter.consume({ session: 's1' }, { requests: 1 })).toMatchObject({
+        allowed: true,
+        limited: [],
+        storeError: { code: 'STORE_UNAVAILABLE' },
+      })
+      expect(await limiter.consume({ session: 's1', user: 'u1' }, { requests: 1, tokens: 10 })).toMatchObject(
+        {
+          allowed: false,
+          limited: ['tokens'],
+          reservation: undefined,
+          storeError: { code: 'STORE_UNAVAILABLE' },
+        },
+      )
+      await expect(limiter.settle(before.reservation!, { tokens: 5 })).rejects.toMatchObject({
+        code: 'STORE_UNAVAILABLE',
+      })
+      expect(limiter.stats()).toMatchObject({ backend: 'store', storeErrors: 2, allowed: 2, denied: 1 })
+      await store.close()
+    } finally {
+      await pool.end()
+      await server.stop()
     }
   })
 
