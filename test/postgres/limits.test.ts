@@ -164,7 +164,7 @@ describe.runIf(postgresUrl !== undefined)('rate limits on the Postgres store', (
     expect(row.ats.length).toBe(row.costs.length)
     expect(row.costs.reduce((a: number, b: number) => a + b, 0)).toBe(row.sum)
     // Oldest first, one entry per millisecond, every one in the window.
-    expect(row.ats).toEqual([...new Set(row.ats)].sort((a, b) => a - b))
+    expect(row.ats).toEqual([...new Set<number>(row.ats)].sort((a, b) => a - b))
     expect(row.ats[0]).toBeGreaterThan(clock.now() - MINUTE)
   })
 

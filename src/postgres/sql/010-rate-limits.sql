@@ -159,11 +159,16 @@ BEGIN
     END IF;
     v_all := v_all AND v_fits[i];
     v_at[i] := v_at_i;
-    v_rows[i] := r;
+    -- One charge (the common case) keeps its state in `r`: no copy in and out of the array.
+    IF n > 1 THEN
+      v_rows[i] := r;
+    END IF;
   END LOOP;
 
   FOR i IN 1 .. n LOOP
-    r := v_rows[i];
+    IF n > 1 THEN
+      r := v_rows[i];
+    END IF;
     v_cost := p_costs[i];
     v_window := p_windows[i];
     v_at_i := v_at[i];
