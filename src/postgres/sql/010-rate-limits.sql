@@ -87,6 +87,7 @@ DECLARE
   v_fits boolean[];
   v_dirty boolean[];
   v_all boolean := true;
+  v_inserted boolean;
   v_out text[];
   r {{schema}}.{{table}}_limits;
   i integer;
@@ -109,18 +110,29 @@ BEGIN
       FROM generate_subscripts(p_subjects, 1) j;
   END IF;
   FOREACH i IN ARRAY v_order LOOP
+    v_inserted := false;
     LOOP
       SELECT * INTO r FROM {{schema}}.{{table}}_limits
         WHERE subject = p_subjects[i] AND rule = p_rules[i] FOR UPDATE;
       EXIT WHEN FOUND;
-      -- Two consumes of one new row: the second waits for the first, inserts nothing and reads it.
-      INSERT INTO {{schema}}.{{table}}_limits (subject, rule, kind, expires_at)
-        VALUES (p_subjects[i], p_rules[i], p_kinds[i], '-Infinity')
-        ON CONFLICT DO NOTHING
-        RETURNING * INTO r;
-      EXIT WHEN FOUND;
+      -- A fresh state, read as absent by later calls until this one saves it. Two consumes of one
+      -- new row: the second waits for the first, inserts nothing and reads it.
+      IF p_kinds[i] = 's' THEN
+        INSERT INTO {{schema}}.{{table}}_limits (subject, rule, kind, expires_at, sum, newest, clock, pushed, seqs, ats, costs)
+          VALUES (p_subjects[i], p_rules[i], 's', '-Infinity', 0, '-Infinity', '-Infinity', 0, '{}', '{}', '{}')
+          ON CONFLICT DO NOTHING
+          RETURNING * INTO r;
+      ELSE
+        INSERT INTO {{schema}}.{{table}}_limits (subject, rule, kind, expires_at, tokens, updated)
+          VALUES (p_subjects[i], p_rules[i], 'b', '-Infinity', p_bursts[i], p_now)
+          ON CONFLICT DO NOTHING
+          RETURNING * INTO r;
+      END IF;
+      v_inserted := FOUND;
+      EXIT WHEN v_inserted;
     END LOOP;
-    IF r.expires_at <= p_now - p_grace OR r.kind <> p_kinds[i] THEN
+    -- A row past its expiry and the grace is read as absent (the one just inserted is fresh already).
+    IF NOT v_inserted AND (r.expires_at <= p_now - p_grace OR r.kind <> p_kinds[i]) THEN
       r := {{schema}}.{{table}}_rate_fresh(r, p_kinds[i], p_now, p_bursts[i]);
     END IF;
     v_cost := p_costs[i];
