@@ -23,24 +23,22 @@ export interface SweepResult {
 export async function sweep(ctx: PostgresContext): Promise<SweepResult> {
   const { clock, expiryGraceMs, sweepBatchSize } = ctx.options
   const total = { records: 0, parts: 0, tombstones: 0, rateLimits: 0 }
-  let records = true
-  let limits = true
-  const sweepLimits = limitStatements(ctx.options).sweep
-  while (records) {
+  for (let full = true; full; ) {
     const result = await ctx.run(ctx.sql.sweep, [clock.now() - expiryGraceMs, sweepBatchSize])
     const row = result.rows[0] ?? {}
-    records = false
+    full = false
     for (const key of ['records', 'parts', 'tombstones'] as const) {
       const removed = Number(row[key] ?? 0)
       total[key] += removed
-      records ||= removed >= sweepBatchSize
+      full ||= removed >= sweepBatchSize
     }
   }
-  while (limits) {
-    const result = await ctx.run(sweepLimits, [clock.now() - expiryGraceMs, sweepBatchSize])
+  const limits = limitStatements(ctx.options).sweep
+  for (let full = true; full; ) {
+    const result = await ctx.run(limits, [clock.now() - expiryGraceMs, sweepBatchSize])
     const removed = Number(result.rows[0]?.n ?? 0)
     total.rateLimits += removed
-    limits = removed >= sweepBatchSize
+    full = removed >= sweepBatchSize
   }
   return total
 }

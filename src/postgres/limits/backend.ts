@@ -1,3 +1,4 @@
+import { isSessionKitError } from '../../errors.js'
 import type {
   RateCharge,
   RateFailure,
@@ -60,8 +61,8 @@ export function createPostgresLimits(ctx: PostgresContext): RateLimitBackend {
       } catch (error) {
         const failure = fail(error)
         // Only an unreachable store is answered by the rules' onStoreError; anything else is thrown.
-        if (failure !== error) throw failure
-        return charges.map((): RateFailure => ({ error: error as RateFailure['error'] }))
+        if (!isSessionKitError(failure, 'STORE_UNAVAILABLE')) throw failure
+        return charges.map((): RateFailure => ({ error: failure }))
       }
       // Four numbers per charge (see rate_consume): seq, or -retryAfterMs when refused; the
       // decision time and resetAt as offsets; remaining. Taken when every charge fits.
