@@ -6,6 +6,7 @@ import { createSessionKit } from '../../src/kit.js'
 import { createRateLimiter } from '../../src/limits/limiter.js'
 import type { RateRule } from '../../src/limits/rules.js'
 import { createPostgresStore, migrate } from '../../src/postgres/index.js'
+import type { SessionStore } from '../../src/store/contract.js'
 import type { RateCharge, RateRuleSpec } from '../../src/store/rate-limit-backend.js'
 import { createPool, postgresUrl, uniqueSchema, usePostgres } from '../helpers/postgres.js'
 import { startPostgres } from '../integration/postgres-harness.js'
@@ -14,6 +15,17 @@ import { freePort } from '../integration/redis-harness.js'
 const MINUTE = 60_000
 const T0 = Date.parse('2026-01-01T00:00:00Z')
 const requests: RateRule = { name: 'requests', per: 'session', limit: 2, windowMs: MINUTE }
+
+/** A limiter on `store` with a fail-open per-session rule and a fail-closed per-user one. */
+const failOpenAndClosed = (store: SessionStore) =>
+  createRateLimiter({
+    store,
+    rules: [
+      { ...requests, onStoreError: 'allow' },
+      { name: 'tokens', per: 'user', limit: 1000, windowMs: MINUTE, onStoreError: 'deny' },
+    ],
+    onWarning: () => {},
+  })
 
 // The Postgres store keeps rate-limit state (store.rateLimits) in the database, one row per rule
 // and subject: every process that shares the database counts in the same windows. The limiter
@@ -223,14 +235,7 @@ describe.runIf(postgresUrl !== undefined)('rate limits on the Postgres store', (
     try {
       await migrate(pool)
       const store = createPostgresStore({ pool, sweepIntervalMs: 0, commandTimeoutMs: 2000 })
-      const limiter = createRateLimiter({
-        store,
-        rules: [
-          { ...requests, onStoreError: 'allow' },
-          { name: 'tokens', per: 'user', limit: 1000, windowMs: MINUTE, onStoreError: 'deny' },
-        ],
-        onWarning: () => {},
-      })
+      const limiter = failOpenAndClosed(store)
       const before = await limiter.consume({ session: 's1', user: 'u1' }, { requests: 1, tokens: 10 })
       expect(before).toMatchObject({ allowed: true, storeError: undefined })
       await server.stop()
@@ -266,14 +271,7 @@ describe.runIf(postgresUrl !== undefined)('rate limits on the Postgres store', (
     pool.on('error', () => {})
     try {
       const store = createPostgresStore({ pool, sweepIntervalMs: 0, commandTimeoutMs: 2000 })
-      const limiter = createRateLimiter({
-        store,
-        rules: [
-          { ...requests, onStoreError: 'allow' },
-          { name: 'tokens', per: 'user', limit: 1000, windowMs: MINUTE, onStoreError: 'deny' },
-        ],
-        onWarning: () => {},
-      })
+      const limiter = failOpenAndClosed(store)
       expect(await limiter.consume({ session: 's1' }, { requests: 1 })).toMatchObject({
         allowed: true,
         storeError: { code: 'STORE_UNAVAILABLE' },
