@@ -68,8 +68,9 @@ $$;
 
 -- consume: one charge per element of the arrays (subject, rule, kind, limit, windowMs, burst,
 -- cost). Locks each charge's row in (subject, rule) order, whatever order the charges come in,
--- so two consumes of the same subjects never deadlock; a missing row is inserted as a placeholder
--- (read as absent) first, so the insert is the lock. Checks every charge, then takes all or none.
+-- so two consumes of the same subjects never deadlock; a missing row is inserted first, with a
+-- fresh state that later calls read as absent until this one saves it, so the insert is the lock.
+-- Checks every charge, then takes all or none.
 -- Replies four numbers per charge, in the charges' order, as text joined by commas: `seq` when
 -- it fits (0 for a bucket or a cost of 0), else `-retryAfterMs` (never 0); `at - p_now`;
 -- `remaining`; `resetAt - at`. `p_grace`: the store's expiryGraceMs.
@@ -115,8 +116,7 @@ BEGIN
       SELECT * INTO r FROM {{schema}}.{{table}}_limits
         WHERE subject = p_subjects[i] AND rule = p_rules[i] FOR UPDATE;
       EXIT WHEN FOUND;
-      -- A fresh state, read as absent by later calls until this one saves it. Two consumes of one
-      -- new row: the second waits for the first, inserts nothing and reads it.
+      -- Two consumes of one new row: the second waits for the first, inserts nothing and reads it.
       IF p_kinds[i] = 's' THEN
         INSERT INTO {{schema}}.{{table}}_limits (subject, rule, kind, expires_at, sum, newest, clock, pushed, seqs, ats, costs)
           VALUES (p_subjects[i], p_rules[i], 's', '-Infinity', 0, '-Infinity', '-Infinity', 0, '{}', '{}', '{}')
