@@ -10,126 +10,38 @@
 import { Redis } from 'ioredis'
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible'
 import { createManualClock } from '../src/clock.js'
-import { createRateLimiter, type RateLimiter } from '../src/limits/limiter.js'
+import { createRateLimiter } from '../src/limits/limiter.js'
 import { createRedisStore, fromIoredis } from '../src/redis/index.js'
 import { scripts } from '../src/redis/limits/lua/scripts.js'
 import { rng } from '../test/helpers/rng.js'
 import { redisServerAvailable, startRedisServer } from '../test/integration/redis-harness.js'
-import { admissionErrors, burstyTrace } from './lib/admission.js'
+import { burstyTrace, replayTrace } from './lib/admission.js'
 import { scriptFloor } from './lib/limit-floor.js'
+import { asConsume, compare, KEYS, rlfConsume, type ServerProbe } from './lib/limiter-compare.js'
 import { bytesPerCall, fmt, heapUsed } from './lib/measure.js'
 
 const LIMIT = 100
 const WINDOW_S = 60
-const KEYS = 10_000
-const ROUNDS = 7
 let failed = false
 
-type Consume = (key: string) => Promise<boolean>
-
-/** Ops per second of `consume` over the keys in turn, with `inFlight` calls at a time. */
-async function round(consume: Consume, ops: number, inFlight: number, offset: number): Promise<number> {
-  let next = 0
-  const started = performance.now()
-  const lane = async () => {
-    for (let i = next++; i < ops; i = next++) await consume(`k${(offset + i) % KEYS}`)
-  }
-  await Promise.all(Array.from({ length: inFlight }, lane))
-  return ops / ((performance.now() - started) / 1000)
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-
-/**
- * A server's script count and time so far (INFO commandstats), to print `usec_per_call` per side,
- * and its CPU time (INFO cpu, in us).
- */
-type ServerProbe = () => Promise<{ calls: number; usec: number; cpu: number }>
-
-/**
- * Interleaved rounds of both (drift on a shared machine hits both alike); prints and checks the
- * ratio, and with a probe each side's server time per script over its rounds.
- */
-async function compare(
-  title: string,
-  ours: Consume,
-  theirs: Consume,
-  ops: number,
-  inFlight: number,
-  target: number,
-  probe?: ServerProbe,
-  note?: (theirs: { usPerCall: number; serverCpuUs: number }) => string,
-) {
-  await round(ours, ops, inFlight, 0)
-  await round(theirs, ops, inFlight, 0)
-  const a: number[] = []
-  const b: number[] = []
-  // CPU time per call of each side (this process, and the server's), summed over its rounds: a
-  // figure that load from other processes on the machine disturbs far less than wall time.
-  const server = [
-    { calls: 0, usec: 0, cpu: 0, ours: 0 },
-    { calls: 0, usec: 0, cpu: 0, ours: 0 },
-  ]
-  const timed = async (side: number, consume: Consume, offset: number) => {
-    const before = await probe?.()
-    const cpu = process.cpuUsage()
-    const rate = await round(consume, ops, inFlight, offset)
-    const used = process.cpuUsage(cpu)
-    const after = await probe?.()
-    const x = server[side]!
-    x.ours += used.user + used.system
-    if (before !== undefined && after !== undefined) {
-      x.calls += after.calls - before.calls
-      x.usec += after.usec - before.usec
-      x.cpu += after.cpu - before.cpu
-    }
-    return rate
-  }
-  for (let r = 0; r < ROUNDS; r++) {
-    a.push(await timed(0, ours, r * ops))
-    b.push(await timed(1, theirs, r * ops))
-  }
-  const ratio = median(a) / median(b)
-  if (ratio < target) failed = true
-  const perOp = server.map((x) => (x.ours + x.cpu) / (ROUNDS * ops))
-  const usec = `; CPU per call ${perOp.map((t) => t.toFixed(1)).join(' / ')} us (${(perOp[1]! / perOp[0]!).toFixed(2)}x)${
-    probe
-      ? `, of it on the server ${server.map((x) => (x.cpu / (ROUNDS * ops)).toFixed(1)).join(' / ')} us; usec_per_call ${server.map((x) => (x.usec / Math.max(1, x.calls)).toFixed(1)).join(' / ')}`
-      : ''
-  }`
-  console.log(
-    `${title.padEnd(44)} sessionkit ${fmt(median(a)).padStart(9)} ops/s, rate-limiter-flexible ${fmt(median(b)).padStart(9)} ops/s = ${ratio.toFixed(2)}x (target >= ${target}x) ${ratio >= target ? 'PASS' : 'MISS'}${note?.({ usPerCall: 1e6 / median(b), serverCpuUs: server[1]!.cpu / (ROUNDS * ops) }) ?? ''}${usec}`,
-  )
-}
-
 const rule = { name: 'requests', per: 'user', limit: LIMIT, windowMs: WINDOW_S * 1000 } as const
-const asConsume =
-  (limiter: RateLimiter): Consume =>
-  (key) =>
-    limiter.consume({ user: key }, { requests: 1 }).then((r) => r.allowed)
-const rlfConsume =
-  (rlf: RateLimiterMemory | RateLimiterRedis): Consume =>
-  (key) =>
-    rlf.consume(key, 1).then(
-      () => true,
-      (refusal: unknown) => {
-        if (refusal instanceof Error) throw refusal
-        return false
-      },
-    )
 
 console.log(`limit ${LIMIT} per ${WINDOW_S} s per key, ${fmt(KEYS)} keys in turn, cost 1`)
 
 // Memory: throughput, on traffic mostly admitted (each key stays below its limit for the whole
 // run: every call logs an entry) and on traffic mostly refused (100 keys, each past its limit).
-await compare(
-  'memory, mostly admitted',
-  asConsume(createRateLimiter({ rules: [rule] })),
-  rlfConsume(new RateLimiterMemory({ points: LIMIT, duration: WINDOW_S })),
-  100_000,
-  1,
-  0.7,
-)
+if (
+  !(await compare(
+    'memory, mostly admitted',
+    asConsume(createRateLimiter({ rules: [rule] })),
+    rlfConsume(new RateLimiterMemory({ points: LIMIT, duration: WINDOW_S })),
+    100_000,
+    1,
+    0.7,
+  ))
+) {
+  failed = true
+}
 // JS heap allocated per call on the same traffic (fresh limiters: each key stays below its limit).
 {
   const ours = asConsume(createRateLimiter({ rules: [rule] }))
@@ -146,46 +58,27 @@ await compare(
 }
 const refusing = asConsume(createRateLimiter({ rules: [rule] }))
 const refusingRlf = rlfConsume(new RateLimiterMemory({ points: LIMIT, duration: WINDOW_S }))
-await compare(
-  'memory, mostly refused',
-  (key) => refusing(key.slice(0, 3)),
-  (key) => refusingRlf(key.slice(0, 3)),
-  100_000,
-  1,
-  0.7,
-)
+if (
+  !(await compare(
+    'memory, mostly refused',
+    (key) => refusing(key.slice(0, 3)),
+    (key) => refusingRlf(key.slice(0, 3)),
+    100_000,
+    1,
+    0.7,
+  ))
+) {
+  failed = true
+}
 
 // Memory: admission errors on one trace, both limiters on the trace's clock.
 {
   const trace = burstyTrace(rng(7), { limit: LIMIT, windowMs: WINDOW_S * 1000, minutes: 120 })
   const clock = createManualClock(trace[0]!)
-  const ours = createRateLimiter({ rules: [rule], clock })
-  const theirs = new RateLimiterMemory({ points: LIMIT, duration: WINDOW_S })
-  const realNow = Date.now
-  const oursAdmitted: boolean[] = []
-  const theirsAdmitted: boolean[] = []
-  try {
-    for (const at of trace) {
-      clock.set(at)
-      Date.now = () => at // rate-limiter-flexible reads Date.now
-      oursAdmitted.push(await asConsume(ours)('k'))
-      theirsAdmitted.push(await rlfConsume(theirs)('k'))
-    }
-  } finally {
-    Date.now = realNow
-  }
-  console.log(`admission errors on one trace of ${fmt(trace.length)} bursty requests to one key (2 h):`)
-  for (const [name, admitted] of [
-    ['sessionkit (sliding log)', oursAdmitted],
-    ['rate-limiter-flexible (fixed window)', theirsAdmitted],
-  ] as const) {
-    const e = admissionErrors(trace, admitted, LIMIT, WINDOW_S * 1000)
-    console.log(
-      `  ${name.padEnd(38)} busiest ${WINDOW_S} s window ${e.busiest} admitted (${(e.busiest / LIMIT).toFixed(2)}x the limit), ` +
-        `${e.overWindows} admissions past the limit, ${e.wrongRefusals} of ${e.refusals} refusals with room in the window`,
-    )
-    if (name.startsWith('sessionkit') && (e.busiest > LIMIT || e.wrongRefusals > 0)) failed = true
-  }
+  const ours = asConsume(createRateLimiter({ rules: [rule], clock }))
+  const theirs = rlfConsume(new RateLimiterMemory({ points: LIMIT, duration: WINDOW_S }))
+  const limits = { limit: LIMIT, windowMs: WINDOW_S * 1000 }
+  if (!(await replayTrace('memory, admission errors', trace, clock, ours, theirs, limits))) failed = true
 }
 
 // Memory: heap per subject (the JS heap, and the log pages outside it), beside what `maxBytes` counts.
@@ -268,19 +161,23 @@ if (!redisServerAvailable()) {
   // flight, the counter's whole round trip plus that.
   const extra = floor.twoCommands - floor.counter
   for (const inFlight of [1, 32]) {
-    await compare(
-      `Redis, ${inFlight} in flight`,
-      asConsume(ours),
-      rlfConsume(theirs),
-      inFlight === 1 ? 4000 : 20_000,
-      inFlight,
-      1,
-      scriptStats,
-      ({ usPerCall, serverCpuUs }) => {
-        const base = inFlight === 1 ? usPerCall : serverCpuUs
-        return ` (an exact log's limit here ${(base / (base + extra)).toFixed(2)}x)`
-      },
-    )
+    if (
+      !(await compare(
+        `Redis, ${inFlight} in flight`,
+        asConsume(ours),
+        rlfConsume(theirs),
+        inFlight === 1 ? 4000 : 20_000,
+        inFlight,
+        1,
+        scriptStats,
+        ({ usPerCall, serverCpuUs }) => {
+          const base = inFlight === 1 ? usPerCall : serverCpuUs
+          return ` (an exact log's limit here ${(base / (base + extra)).toFixed(2)}x)`
+        },
+      ))
+    ) {
+      failed = true
+    }
   }
   raw.disconnect()
   await server.stop()

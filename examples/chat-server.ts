@@ -352,9 +352,8 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
       : (
           await connectPostgresKit(url, {
             history: { maxMessages: 500, ttlMs: 2 * 3_600_000 },
-            // The Postgres store keeps no rate-limit windows, so they live in this process: exact for
-            // this one process; several processes on one database would keep them on Redis.
-            limits: { rules: chatLimitRules, perProcess: true },
+            // The windows live in the database too: every process on it counts in the same ones.
+            limits: { rules: chatLimitRules },
           })
         ).kit
   const store = url === undefined ? 'memory' : 'PostgreSQL'

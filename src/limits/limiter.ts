@@ -30,7 +30,7 @@ import type { CompiledRule } from './rules.js'
 
 /** What `limiter.stats()` reports: this process's counts since the limiter was made. */
 export interface LimiterStats {
-  /** `memory`: state in this process; `store`: kept by the store (Redis). */
+  /** `memory`: state in this process; `store`: kept by the store (Redis, Postgres). */
   readonly backend: 'memory' | 'store'
   readonly allowed: number
   readonly denied: number
@@ -88,7 +88,8 @@ const source: OptionSource = { what: 'createRateLimiter', code: 'INVALID_CONFIG'
 
 /**
  * Makes a rate limiter. Its state lives where the store keeps it (`store.rateLimits`: Redis, one
- * script per consume) or, for a store that keeps none or no store, in this process's memory,
+ * script per consume; Postgres, one statement per consume) or, for a store that keeps none or no
+ * store, in this process's memory,
  * bounded by `memory.maxKeys` and `memory.maxBytes`. Options are checked here (`INVALID_CONFIG`
  * naming the option).
  *

@@ -39,7 +39,7 @@ export interface LimitsOptionsInput {
   readonly memory?: LimiterMemoryOptions
   /**
    * Keep the windows in this process's memory although the store is shared by several processes
-   * and keeps no rate-limit state (the Postgres store): each process then counts alone, so N
+   * and keeps no rate-limit state (a store without `rateLimits`): each process then counts alone, so N
    * processes admit up to N times each limit. Without it such a store is refused at construction
    * (`INVALID_CONFIG` naming this option), so per-process limits are never a surprise [false].
    */
@@ -53,7 +53,7 @@ export interface LimitsOptionsInput {
  * createRateLimiter({ store, rules: [{ name: 'requests', per: 'tenant', limit: 600, windowMs: 60_000 }] })
  */
 export interface RateLimiterOptions extends LimitsOptionsInput {
-  /** Where the state lives: a store that offers `rateLimits` (Redis) keeps it; otherwise process memory [memory]. */
+  /** Where the state lives: a store that offers `rateLimits` (Redis, Postgres) keeps it; otherwise process memory [memory]. */
   readonly store?: SessionStore
   /** Time source [the store's clock, else `systemClock`]. */
   readonly clock?: Clock
@@ -147,7 +147,7 @@ export function parseLimitsOptions(
   if (source.sharedStoreWithoutLimits === true && !perProcess) {
     throw fail(
       [...source.prefix, 'perProcess'].join('.'),
-      'is needed with this store: it is shared by several processes but keeps no rate-limit state, so each process would count alone and N processes would admit up to N times each limit. Keep the limits on a store that keeps them (a Redis store: createRateLimiter({ store: redisStore, rules })), or set perProcess: true to accept per-process windows',
+      'is needed with this store: it is shared by several processes but keeps no rate-limit state, so each process would count alone and N processes would admit up to N times each limit. Keep the limits on a store that keeps them (a Redis or Postgres store: createRateLimiter({ store: redisStore, rules })), or set perProcess: true to accept per-process windows',
     )
   }
   const names = new Set<string>()

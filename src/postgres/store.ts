@@ -2,6 +2,7 @@ import { createSessionId } from '../ids.js'
 import type { SessionStore, StoreCapabilities } from '../store/contract.js'
 import { mergeValue, touchMeta } from './combined.js'
 import { createPostgresContext } from './context.js'
+import { createPostgresLimits } from './limits/backend.js'
 import { push, range, rangeBySeq } from './lists.js'
 import { getMap, updateMap } from './maps.js'
 import { type PostgresStoreOptions, resolvePostgresOptions } from './options.js'
@@ -29,7 +30,9 @@ export interface PostgresStore extends SessionStore {
  * returned and a sweeper deletes them in batches every `sweepIntervalMs`. Run `migrate(pool)` once
  * at start-up first. A call without an answer within `commandTimeoutMs` (default 2000), or that
  * fails on the connection, rejects with `STORE_UNAVAILABLE`. `close()` stops the sweeper and makes
- * later calls reject; the pool is yours to end.
+ * later calls reject; the pool is yours to end. The store also keeps rate-limit state for
+ * `createRateLimiter({ store })` (`rateLimits`: one row per rule and subject, one statement per
+ * consume), swept with the records.
  *
  * @example
  * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL })
@@ -72,6 +75,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     deletePart: (id, part, writeOptions) => deletePart(ctx, id, part, writeOptions),
     scan: (scanOptions) => scanIds(ctx, scanOptions),
     count: (countOptions) => countIds(ctx, countOptions),
+    rateLimits: createPostgresLimits(ctx),
     sweep: () => sweep(ctx),
     async close() {
       stopSweeper()

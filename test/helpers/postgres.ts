@@ -81,7 +81,7 @@ export function usePostgres(): {
           await store.close()
           // DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE makes new files for
           // every table and index, many times slower for a check that opens 200 stores.
-          const tables = ['', '_parts', '_entries', '_fields', '_keys', '_tombstones']
+          const tables = ['', '_parts', '_entries', '_fields', '_keys', '_tombstones', '_limits']
           await get().query(tables.map((t) => `DELETE FROM "${schema}"."records${t}";`).join(' '))
           free.push(schema)
         },

@@ -107,11 +107,7 @@ export function defineHttpSuite(
       kit = createSessionKit<Record<string, never>, string>({
         store,
         ttl: { idleMs: IDLE_MS },
-        // A store shared by processes that keeps no windows (Postgres) keeps them in this process.
-        limits: {
-          rules: [{ name: 'asks', per: 'session', limit: 2, windowMs: 60_000 }],
-          perProcess: store.rateLimits === undefined,
-        },
+        limits: { rules: [{ name: 'asks', per: 'session', limit: 2, windowMs: 60_000 }] },
       })
       app = await start(kit)
     })

@@ -4,7 +4,7 @@ import { idDigest } from '../../src/ids.js'
 import { createSessionKit } from '../../src/kit.js'
 import { rateLimitHeaders } from '../../src/limits/headers.js'
 import { makeKit } from '../helpers/kit.js'
-import { forEachStore, type StoreFixture } from '../helpers/stores.js'
+import { forEachStore } from '../helpers/stores.js'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -16,13 +16,10 @@ const limits = {
   ],
 } as const
 
-// The Postgres store is shared by processes but keeps no windows: per-process ones are asked for.
-const limitsOn = (fixture: StoreFixture) => ({ ...limits, perProcess: fixture.name === 'postgres' })
-
 forEachStore((fixture) => {
   describe('session.limits and kit.limits', () => {
     it('per-user rules are shared by all of a user’s sessions, on every device; per-session ones are not', async () => {
-      const { kit } = await makeKit(fixture, { limits: limitsOn(fixture) })
+      const { kit } = await makeKit(fixture, { limits })
       const web = await kit.create({ userId: 'u1', deviceId: 'web' })
       const phone = await kit.create({ userId: 'u1', deviceId: 'ios' })
       expect(await web.limits.consume({ requests: 2, tokens: 600 })).toMatchObject({ allowed: true })
@@ -37,13 +34,13 @@ forEachStore((fixture) => {
       // Another user is untouched.
       const other = await kit.create({ userId: 'u2' })
       expect((await other.limits.consume({ tokens: 1000 })).allowed).toBe(true)
-      // A store with a rate-limit backend keeps the windows (Redis); one without, the process.
+      // A store with a rate-limit backend keeps the windows (Redis, Postgres); the memory store, the process.
       expect(kit.limits.stats().backend).toBe(kit.store.rateLimits === undefined ? 'memory' : 'store')
-      expect(kit.store.rateLimits === undefined).toBe(['memory', 'postgres'].includes(fixture.name))
+      expect(kit.store.rateLimits === undefined).toBe(fixture.name === 'memory')
     })
 
     it('a rotation (kit.link, session.regenerate, kit.regenerate, a second link) keeps the session’s windows: rotating never resets a limit', async () => {
-      const { kit } = await makeKit(fixture, { limits: limitsOn(fixture) })
+      const { kit } = await makeKit(fixture, { limits })
       const anonymous = await kit.create()
       expect((await anonymous.limits.consume({ requests: 2 })).allowed).toBe(true)
       const refused = await anonymous.limits.consume({ requests: 1 })
@@ -77,7 +74,7 @@ forEachStore((fixture) => {
     })
 
     it('an anonymous session has session rules only; other subjects are added per call', async () => {
-      const { kit } = await makeKit(fixture, { limits: limitsOn(fixture) })
+      const { kit } = await makeKit(fixture, { limits })
       const s = await kit.create()
       const r = await s.limits.consume({ requests: 1, tokens: 5000 }, { tenant: 'acme' })
       expect(r.allowed).toBe(true)
@@ -86,7 +83,7 @@ forEachStore((fixture) => {
     })
 
     it('reserve then settle through the session', async () => {
-      const { kit } = await makeKit(fixture, { limits: limitsOn(fixture) })
+      const { kit } = await makeKit(fixture, { limits })
       const s = await kit.create({ userId: 'u1' })
       const r = await s.limits.consume({ tokens: 800 })
       await s.limits.settle(r.reservation!, { tokens: 300 })
@@ -97,7 +94,7 @@ forEachStore((fixture) => {
     })
 
     it('refuses a caller that names the session or user itself (they come from the session)', async () => {
-      const { kit } = await makeKit(fixture, { limits: limitsOn(fixture) })
+      const { kit } = await makeKit(fixture, { limits })
       const s = await kit.create({ userId: 'u1' })
       await expect(s.limits.consume({ tokens: 1 }, { user: 'someone-else' })).rejects.toMatchObject({
         code: 'INVALID_ARGUMENT',

@@ -10,7 +10,7 @@ export const HOUR = 60 * MINUTE
 
 /**
  * A limiter on a manual clock at T0, with its state where `fixture`'s store keeps it: in the
- * store (Redis), or in process memory (the memory store keeps none, so none is made for it).
+ * store (Redis, Postgres), or in process memory (the memory store keeps none, so none is made for it).
  */
 export async function makeLimiter(
   fixture: StoreFixture,
@@ -18,9 +18,5 @@ export async function makeLimiter(
 ): Promise<{ limiter: RateLimiter; clock: ManualClock }> {
   const clock = createManualClock(T0)
   const store = fixture.name === 'memory' ? undefined : await fixture.make(clock)
-  // A shared store without rate-limit state (Postgres) needs the per-process windows asked for.
-  return {
-    limiter: createRateLimiter({ store, clock, rules, perProcess: store?.rateLimits === undefined }),
-    clock,
-  }
+  return { limiter: createRateLimiter({ store, clock, rules }), clock }
 }

@@ -36,8 +36,12 @@ describe.runIf(postgresUrl !== undefined)('examples/chat-server.ts with DATABASE
         body: JSON.stringify({ q: 'Any 2BHK in Whitefield?' }),
       })
       expect(answer.status).toBe(200)
-      // Its rate limits hold on PostgreSQL too, in the process (perProcess: the store keeps none).
+      // Its rate limits hold on PostgreSQL too, in the database beside the sessions.
       expect(answer.headers.get('ratelimit-limit')).toBe('30')
+      const windows = await postgres
+        .pool()
+        .query(`SELECT count(*)::int AS n FROM sessionkit.records_limits WHERE rule = 'queries'`)
+      expect(windows.rows[0].n).toBe(1)
       const sid = cookie.slice(cookie.indexOf('=') + 1)
       const stored = await postgres
         .pool()

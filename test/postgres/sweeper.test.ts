@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/clock.js'
 import type { SessionKitError } from '../../src/errors.js'
+import { createRateLimiter } from '../../src/limits/limiter.js'
 import { createPostgresStore, migrate, type PostgresStoreOptions } from '../../src/postgres/index.js'
 import { postgresUrl, uniqueSchema, usePostgres } from '../helpers/postgres.js'
 
@@ -40,10 +41,10 @@ describe.runIf(postgresUrl !== undefined)('Postgres sweeper', () => {
     clock.advance(MINUTE)
     // Expired, so never returned, but within the grace: still on disk.
     expect(await store.meta('gone0')).toBe(undefined)
-    expect(await store.sweep()).toEqual({ records: 0, parts: 0, tombstones: 0 })
+    expect(await store.sweep()).toEqual({ records: 0, parts: 0, tombstones: 0, rateLimits: 0 })
     expect(await rows(schema, '')).toBe(6)
     clock.advance(MINUTE)
-    expect(await store.sweep()).toEqual({ records: 5, parts: 0, tombstones: 0 })
+    expect(await store.sweep()).toEqual({ records: 5, parts: 0, tombstones: 0, rateLimits: 0 })
     expect(await rows(schema, '')).toBe(1)
     for (const table of ['_parts', '_entries']) expect(await rows(schema, table)).toBe(1)
     for (const table of ['_fields', '_keys']) expect(await rows(schema, table)).toBe(0)
@@ -58,7 +59,7 @@ describe.runIf(postgresUrl !== undefined)('Postgres sweeper', () => {
     await store.updateMap('r', 'cart', { set: { a: 1 } }, { partExpiresAt: clock.now() + MINUTE })
     await store.setValue('r', 'state', 'stays')
     clock.advance(MINUTE)
-    expect(await store.sweep()).toEqual({ records: 0, parts: 2, tombstones: 0 })
+    expect(await store.sweep()).toEqual({ records: 0, parts: 2, tombstones: 0, rateLimits: 0 })
     expect(await rows(schema, '_entries')).toBe(0)
     expect(await rows(schema, '_fields')).toBe(0)
     expect((await store.push('r', 'log', [4], { max: 10 })).firstSeq).toBe(4)
@@ -73,16 +74,45 @@ describe.runIf(postgresUrl !== undefined)('Postgres sweeper', () => {
     }
     await store.create('plain', { expiresAt: clock.now() + MINUTE })
     clock.advance(MINUTE)
-    expect(await store.sweep()).toEqual({ records: 4, parts: 0, tombstones: 0 })
+    expect(await store.sweep()).toEqual({ records: 4, parts: 0, tombstones: 0, rateLimits: 0 })
     expect(await rows(schema, '')).toBe(0)
     expect(await rows(schema, '_tombstones')).toBe(3)
     expect(await store.create('t1', { expiresAt: clock.now() + MINUTE })).toBe(false)
     expect(await store.create('plain', { expiresAt: clock.now() + MINUTE })).toBe(true)
     clock.advance(4 * MINUTE)
     // The new 'plain' has expired too.
-    expect(await store.sweep()).toEqual({ records: 1, parts: 0, tombstones: 3 })
+    expect(await store.sweep()).toEqual({ records: 1, parts: 0, tombstones: 3, rateLimits: 0 })
     expect(await rows(schema, '_tombstones')).toBe(0)
     expect(await store.create('t1', { expiresAt: clock.now() + MINUTE })).toBe(true)
+    await store.close()
+  })
+
+  it('deletes rate-limit rows once their state stopped mattering plus the grace, in batches, and leaves live ones', async () => {
+    const { clock, schema, store } = await sweepable({ sweepBatchSize: 2, expiryGraceMs: MINUTE })
+    const limiter = createRateLimiter({
+      store,
+      rules: [
+        { name: 'requests', per: 'session', limit: 5, windowMs: MINUTE },
+        { name: 'tokens', per: 'user', algorithm: 'token-bucket', limit: 100, windowMs: MINUTE },
+      ],
+    })
+    for (let i = 0; i < 3; i++)
+      await limiter.consume({ session: `s${i}`, user: `u${i}` }, { requests: 1, tokens: 50 })
+    expect(await rows(schema, '_limits')).toBe(6)
+    // Each row matters until its window has passed (plus an eighth: the slack that spares a busy
+    // row an index update on every call), and is kept for the grace after that.
+    clock.advance(MINUTE + MINUTE / 8)
+    await limiter.consume({ session: 'live' }, { requests: 1 })
+    expect(await store.sweep()).toEqual({ records: 0, parts: 0, tombstones: 0, rateLimits: 0 })
+    clock.advance(MINUTE)
+    expect(await store.sweep()).toEqual({ records: 0, parts: 0, tombstones: 0, rateLimits: 6 })
+    const left = await postgres.pool().query(`SELECT subject, rule FROM "${schema}".records_limits`)
+    expect(left.rows).toEqual([{ subject: 'session:live', rule: 'requests' }])
+    // The swept subjects start afresh.
+    expect(await limiter.consume({ session: 's0' }, { requests: 5 })).toMatchObject({
+      allowed: true,
+      remaining: 0,
+    })
     await store.close()
   })
 
@@ -121,6 +151,7 @@ describe.runIf(postgresUrl !== undefined)('Postgres sweeper', () => {
       ])
     expect(indexes.rows.map((r) => r.indexdef).sort()).toEqual([
       `CREATE INDEX records_expiry_minute ON ${schema}.records USING btree (expiry_minute)`,
+      `CREATE INDEX records_limits_expires_at ON ${schema}.records_limits USING btree (expires_at)`,
       `CREATE INDEX records_parts_expires_at ON ${schema}.records_parts USING btree (expires_at) WHERE (expires_at IS NOT NULL)`,
     ])
     const ends = await postgres

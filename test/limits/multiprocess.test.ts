@@ -1,12 +1,15 @@
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { migrate } from '../../src/postgres/index.js'
+import { postgresUrl, uniqueSchema, usePostgres } from '../helpers/postgres.js'
 import { runProcesses } from '../helpers/processes.js'
 import { redisClusterNodes, redisPort, uniquePrefix } from '../helpers/redis-clients.js'
-import { LIMITS_RULES } from './fixtures/limits-rules.js'
+import { LIMITS_RULES, type LimitsTarget } from './fixtures/limits-rules.js'
 
-// 4 processes x 64 concurrent callers on shared quotas, on one server and on a 3-master Cluster.
-// Every admission is logged at the time its rule recorded it, and the logs are checked window by
-// window. About 6 s per target (process start-up, then two phases of 0.5 s).
+// 4 processes x 64 concurrent callers on shared quotas, on one Redis server, on a 3-master
+// Cluster and on one PostgreSQL server. Every admission is logged at the time its rule recorded
+// it, and the logs are checked window by window. About 6 s per target (process start-up, then two
+// phases of 0.5 s).
 
 const worker = join(import.meta.dirname, 'fixtures/limits-worker.ts')
 const PROCESSES = 4
@@ -28,9 +31,9 @@ interface Log {
   }[]
 }
 
-/** Starts the workers on `nodes`, releases them together, and resolves their logs. */
-function runLimitWorkers(nodes: readonly { host: string; port: number }[]): Promise<Log[]> {
-  const args = [JSON.stringify(nodes), uniquePrefix(), String(CALLERS), String(PHASE_MS)]
+/** Starts the workers on `target`, releases them together, and resolves their logs. */
+function runLimitWorkers(target: LimitsTarget): Promise<Log[]> {
+  const args = [JSON.stringify(target), String(CALLERS), String(PHASE_MS)]
   return runProcesses<Log>(worker, args, PROCESSES)
 }
 
@@ -96,15 +99,34 @@ function checkTokens(logs: readonly Log[]): void {
   }
 }
 
-const targets: [string, boolean, () => { host: string; port: number }[]][] = [
-  ['one Redis server', redisPort !== undefined, () => [{ host: '127.0.0.1', port: redisPort! }]],
-  ['a 3-master Cluster', redisClusterNodes !== undefined, () => [...redisClusterNodes!]],
+const postgres = usePostgres()
+
+const targets: [string, boolean, () => Promise<LimitsTarget>][] = [
+  [
+    'one Redis server',
+    redisPort !== undefined,
+    async () => ({ redis: [{ host: '127.0.0.1', port: redisPort! }], prefix: uniquePrefix() }),
+  ],
+  [
+    'a 3-master Cluster',
+    redisClusterNodes !== undefined,
+    async () => ({ redis: [...redisClusterNodes!], prefix: uniquePrefix() }),
+  ],
+  [
+    'one PostgreSQL server',
+    postgresUrl !== undefined,
+    async () => {
+      const schema = uniqueSchema()
+      await migrate(postgres.pool(), { schema })
+      return { postgres: postgresUrl!, schema }
+    },
+  ],
 ]
 
-for (const [title, available, nodes] of targets) {
+for (const [title, available, target] of targets) {
   describe.runIf(available)(`rate limits, ${PROCESSES} processes x ${CALLERS} callers on ${title}`, () => {
     it('never admit more than a limit in any window; with settle, tokens pass the quota by at most the in-flight estimate error', async () => {
-      const logs = await runLimitWorkers(nodes())
+      const logs = await runLimitWorkers(await target())
       expect(new Set(logs.map((log) => log.pid)).size).toBe(PROCESSES)
       checkRequests(logs)
       checkTokens(logs)

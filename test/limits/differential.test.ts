@@ -4,6 +4,8 @@ import { createRateLimiter, type RateLimiter } from '../../src/limits/limiter.js
 import type { LimitResult, Reservation } from '../../src/limits/result.js'
 import type { RateRule } from '../../src/limits/rules.js'
 import { createRedisStore } from '../../src/redis/index.js'
+import type { SessionStore } from '../../src/store/contract.js'
+import { postgresUrl, usePostgres } from '../helpers/postgres.js'
 import {
   connectIoredis,
   connectIoredisCluster,
@@ -17,10 +19,11 @@ import {
 } from '../helpers/redis-clients.js'
 import { rng } from '../helpers/rng.js'
 
-// The Lua scripts and the memory backend implement the same arithmetic: on the same calls at the
-// same times they must give the same answers. On one server a consume is one script, so every
-// figure matches; on a Cluster each slot decides on its own and a refusal gives back what another
-// slot took, so the decisions match (who is admitted, which rules refused).
+// The Lua scripts, the Postgres functions and the memory backend implement the same arithmetic:
+// on the same calls at the same times they must give the same answers. On one Redis server a
+// consume is one script, and on Postgres one statement, so every figure matches; on a Cluster each
+// slot decides on its own and a refusal gives back what another slot took, so the decisions match
+// (who is admitted, which rules refused).
 
 const rules: RateRule[] = [
   { name: 'session-requests', per: 'session', cost: 'requests', limit: 5, windowMs: 1000 },
@@ -80,10 +83,31 @@ async function run(limiter: RateLimiter, clock: ManualClock, seed: number, steps
   return out
 }
 
-async function onStore(client: TestClient['client'] | undefined, seed: number): Promise<Step[]> {
+async function onStore(
+  make: ((clock: ManualClock) => Promise<SessionStore>) | undefined,
+  seed: number,
+): Promise<Step[]> {
   const clock = createManualClock(T0)
-  const store = client === undefined ? undefined : createRedisStore({ client, prefix: uniquePrefix(), clock })
+  const store = make === undefined ? undefined : await make(clock)
   return run(createRateLimiter({ store, clock, rules }), clock, seed, 300)
+}
+
+/** Runs seeds 1 to 3 on the store `make` gives and on the memory backend, and compares them. */
+function compare(make: () => (clock: ManualClock) => Promise<SessionStore>, cluster: boolean): void {
+  for (const seed of [1, 2, 3]) {
+    it(`seed ${seed}: 300 consumes, settles and refunds over 4 rules give ${cluster ? 'the same decisions' : 'the same answers'}`, async () => {
+      const [memory, store] = await Promise.all([onStore(undefined, seed), onStore(make(), seed)])
+      // Sanity: the run exercised admissions and refusals alike.
+      const allowed = memory.filter((s) => 'result' in s && s.result.allowed).length
+      expect(allowed).toBeGreaterThan(30)
+      expect(memory.filter((s) => 'result' in s && !s.result.allowed).length).toBeGreaterThan(30)
+      // Compared step by step, so a failure shows the first call that differs.
+      const [ours, theirs] = cluster ? [decisions(store), decisions(memory)] : [store, memory]
+      const i = ours.findIndex((step, k) => JSON.stringify(step) !== JSON.stringify(theirs[k]))
+      if (i >= 0) expect({ step: i, ...store[i] }).toEqual({ step: i, ...memory[i] })
+      expect(ours).toHaveLength(theirs.length)
+    })
+  }
 }
 
 const decisions = (steps: Step[]) =>
@@ -99,22 +123,14 @@ const targets: [string, boolean, boolean, () => Promise<TestClient>][] = [
 for (const [title, available, cluster, connect] of targets) {
   describe.runIf(available)(`rate limits on Redis (${title}) against the memory backend`, () => {
     const connection = useConnection(connect)
-    for (const seed of [1, 2, 3]) {
-      it(`seed ${seed}: 300 consumes, settles and refunds over 4 rules give ${cluster ? 'the same decisions' : 'the same answers'}`, async () => {
-        const [memory, redis] = await Promise.all([
-          onStore(undefined, seed),
-          onStore(connection.client, seed),
-        ])
-        // Sanity: the run exercised admissions and refusals alike.
-        const allowed = memory.filter((s) => 'result' in s && s.result.allowed).length
-        expect(allowed).toBeGreaterThan(30)
-        expect(memory.filter((s) => 'result' in s && !s.result.allowed).length).toBeGreaterThan(30)
-        // Compared step by step, so a failure shows the first call that differs.
-        const [ours, theirs] = cluster ? [decisions(redis), decisions(memory)] : [redis, memory]
-        const i = ours.findIndex((step, k) => JSON.stringify(step) !== JSON.stringify(theirs[k]))
-        if (i >= 0) expect({ step: i, ...redis[i] }).toEqual({ step: i, ...memory[i] })
-        expect(ours).toHaveLength(theirs.length)
-      })
-    }
+    compare(
+      () => async (clock) => createRedisStore({ client: connection.client, prefix: uniquePrefix(), clock }),
+      cluster,
+    )
   })
 }
+
+describe.runIf(postgresUrl !== undefined)('rate limits on PostgreSQL against the memory backend', () => {
+  const postgres = usePostgres()
+  compare(() => (clock) => postgres.makeStore(clock), false)
+})
