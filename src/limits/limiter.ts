@@ -148,7 +148,11 @@ export function limiterFrom(
     storeBackend === undefined ? createMemoryLimits(rules, resolved) : undefined
   // The memory path runs each consume to completion synchronously: one set of columns serves all.
   const scratch = { charges: new Charges(), outcomes: new Outcomes(), busy: false }
-  const shape: LimiterShape = { rules, kinds: knownKinds(rules), costKeys: new Set(rules.map((r) => r.cost)) }
+  const shape: LimiterShape = {
+    rules,
+    kinds: [...knownKinds(rules)],
+    costKeys: [...new Set(rules.map((r) => r.cost))],
+  }
   const byName = new Map(rules.map((rule) => [rule.name, rule]))
   const counts = createLimiterCounts(rules)
   const metrics = () => limiterSnapshot(counts, memory)
@@ -167,7 +171,7 @@ export function limiterFrom(
     const items = checkReservation(byName, reservation)
     // A cost the reservation did not take (no rule applied, or it was 0) has nothing to correct.
     for (const key of Object.keys(actual)) {
-      if (!shape.costKeys.has(key)) throw invalidArgument(`cost "${key.slice(0, 40)}" is charged by no rule`)
+      if (!shape.costKeys.includes(key)) throw invalidArgument(`cost "${key.slice(0, 40)}" is charged by no rule`)
       checkAmount(actual[key], `actual ${key}`)
     }
     const settlements: RateSettlement[] = []

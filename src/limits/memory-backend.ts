@@ -119,10 +119,49 @@ export function createMemoryLimits(
     }
   }
 
+  /** `consume` of one charge (most calls): one pass, nothing to hold between checking and taking. */
+  function consumeOne(charges: Charges, now: number, out: Outcomes): void {
+    const rule = charges.rules[0]!
+    const state = stateOf(charges.slots[0]!, rule, charges.ids[0]!, now)
+    const cost = charges.costs[0]!
+    let resetAt: number
+    let fits: boolean
+    let seq = 0
+    let at: number
+    if (state instanceof SlidingLog) {
+      at = state.prepare(rule.windowMs, now)
+      fits = state.sum + cost <= rule.limit
+      if (fits && cost > 0) seq = state.take(cost, at)
+      resetAt = state.sum > 0 ? state.newest + rule.windowMs : at
+      out.remaining[0] = Math.max(0, rule.limit - state.sum)
+      out.retryAfterMs[0] = fits ? 0 : state.retryAfter(state.sum + cost - rule.limit, rule.windowMs, at)
+    } else {
+      at = state.prepare(rule, now)
+      fits = state.fits(cost)
+      if (fits) state.tokens -= cost
+      resetAt = state.resetAt(rule, at)
+      out.remaining[0] = state.remaining()
+      out.retryAfterMs[0] = fits ? 0 : state.retryAfter(rule, cost)
+    }
+    charges.subjects[0] = state.subject
+    out.at[0] = at
+    out.fits[0] = fits
+    out.taken[0] = fits
+    out.seq[0] = seq
+    out.error[0] = undefined
+    out.resetAt[0] = resetAt
+    if (resetAt > state.expiresAt) state.expiresAt = resetAt
+  }
+
   return {
     consume(charges, now, out) {
       tick++
       const n = charges.n
+      if (n === 1) {
+        consumeOne(charges, now, out)
+        if (keys > bounds.maxKeys || bytes() > bounds.maxBytes) evict(now)
+        return
+      }
       let all = true
       for (let i = 0; i < n; i++) {
         const rule = charges.rules[i]!
@@ -165,7 +204,7 @@ export function createMemoryLimits(
         out.resetAt[i] = resetAt
         if (resetAt > state.expiresAt) state.expiresAt = resetAt
       }
-      evict(now)
+      if (keys > bounds.maxKeys || bytes() > bounds.maxBytes) evict(now)
     },
 
     settle(settlements, now) {
