@@ -56,7 +56,9 @@ export function chargesOf(shape: LimiterShape, subjects: Subjects, costs: Costs,
         `cost "${key.slice(0, 40)}" is charged by no rule; rules charge: ${shape.costKeys.join(', ') || 'nothing (configure them: createSessionKit({ limits: { rules } }) or createRateLimiter({ rules }))'}`,
       )
     }
-    checkAmount(costs[key], `cost ${key}`)
+    const cost = costs[key]
+    // The message is built only for a bad amount: a template per call costs more than the check.
+    if (!isAmount(cost)) checkAmount(cost, `cost ${key}`)
   }
   let n = 0
   for (let slot = 0; slot < shape.rules.length; slot++) {
@@ -99,9 +101,14 @@ function isSubjectId(id: unknown): boolean {
   return !isReservedName(id)
 }
 
+/** A cost or an actual amount: a whole number from 0 to 10^12. */
+function isAmount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_AMOUNT
+}
+
 /** Checks a cost or an actual amount: a whole number from 0 to 10^12. */
 export function checkAmount(value: unknown, what: string): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_AMOUNT) {
+  if (!isAmount(value)) {
     throw invalidArgument(`${what} must be a whole number from 0 to 10^12; got ${String(value).slice(0, 40)}`)
   }
 }

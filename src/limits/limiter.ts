@@ -171,7 +171,8 @@ export function limiterFrom(
     const items = checkReservation(byName, reservation)
     // A cost the reservation did not take (no rule applied, or it was 0) has nothing to correct.
     for (const key of Object.keys(actual)) {
-      if (!shape.costKeys.includes(key)) throw invalidArgument(`cost "${key.slice(0, 40)}" is charged by no rule`)
+      if (!shape.costKeys.includes(key))
+        throw invalidArgument(`cost "${key.slice(0, 40)}" is charged by no rule`)
       checkAmount(actual[key], `actual ${key}`)
     }
     const settlements: RateSettlement[] = []
