@@ -15,6 +15,7 @@ import {
   checkAmount,
   checkReservation,
   type LimiterShape,
+  nameIndex,
   type Subjects,
 } from './input.js'
 import { createMemoryLimits, type MemoryLimits } from './memory-backend.js'
@@ -148,10 +149,14 @@ export function limiterFrom(
     storeBackend === undefined ? createMemoryLimits(rules, resolved) : undefined
   // The memory path runs each consume to completion synchronously: one set of columns serves all.
   const scratch = { charges: new Charges(), outcomes: new Outcomes(), busy: false }
+  const kinds = [...knownKinds(rules)]
+  const costKeys = [...new Set(rules.map((r) => r.cost))]
   const shape: LimiterShape = {
     rules,
-    kinds: [...knownKinds(rules)],
-    costKeys: [...new Set(rules.map((r) => r.cost))],
+    kinds,
+    costKeys,
+    kindIndex: nameIndex(kinds),
+    costIndex: nameIndex(costKeys),
   }
   const byName = new Map(rules.map((rule) => [rule.name, rule]))
   const counts = createLimiterCounts(rules)
@@ -265,7 +270,7 @@ export function limiterFrom(
       const outcomes = reentered ? new Outcomes() : scratch.outcomes
       scratch.busy = true
       try {
-        chargesOf(shape, subjects, costs, charges)
+        chargesOf(shape, subjects, costs, charges, false)
         const at = now()
         // In memory one step takes every charge or none: nothing to give back, no await needed.
         memory.consume(charges, at, outcomes)

@@ -1,6 +1,7 @@
 import type { RateRuleSpec, RateSettlement } from '../store/rate-limit-backend.js'
 import type { Charges, Outcomes } from './charges.js'
 import { EntryPool, pageBytesFor } from './entry-pool.js'
+import { checkSubjectId } from './input.js'
 import { STATE_BYTES } from './memory-sizes.js'
 import type { CompiledRule } from './rules.js'
 import { SlidingLog } from './sliding-log.js'
@@ -13,6 +14,7 @@ export interface MemoryLimits {
   /**
    * Checks every charge and takes them all or none, filling `out` row for row (and each charge's
    * `subjects` entry). Synchronous, so atomic in the process, and the limiter saves an await.
+   * Checks the ids too (`INVALID_ARGUMENT`, nothing changed): the limiter leaves them to it.
    */
   consume(charges: Charges, now: number, out: Outcomes): void
   /** Changes the cost of taken charges; a charge whose entry has left its window is left alone. */
@@ -59,6 +61,9 @@ export function createMemoryLimits(
     const map = maps[slot]!
     let state = map.get(id)
     if (state === undefined) {
+      // Ids are checked here, on the way in (the limiter leaves them to this backend): an id
+      // that has a state passed this check when it came.
+      checkSubjectId(id, rule)
       dropExpired(map, now)
       state = rule.algorithm === 'sliding-window' ? new SlidingLog(pool) : new TokenBucket(rule.burst, now)
       state.id = id
@@ -162,6 +167,8 @@ export function createMemoryLimits(
         if (keys > bounds.maxKeys || bytes() > bounds.maxBytes) evict(now)
         return
       }
+      // Every id before any state is made: a bad one leaves nothing behind.
+      for (let i = 0; i < n; i++) checkSubjectId(charges.ids[i], charges.rules[i]!)
       let all = true
       for (let i = 0; i < n; i++) {
         const rule = charges.rules[i]!
