@@ -15,6 +15,7 @@ import {
   checkAmount,
   checkReservation,
   type LimiterShape,
+  nameIndex,
   type Subjects,
 } from './input.js'
 import { createMemoryLimits, type MemoryLimits } from './memory-backend.js'
@@ -149,7 +150,15 @@ export function limiterFrom(
     storeBackend === undefined ? createMemoryLimits(rules, resolved) : undefined
   // The memory path runs each consume to completion synchronously: one set of columns serves all.
   const scratch = { charges: new Charges(), outcomes: new Outcomes(), busy: false }
-  const shape: LimiterShape = { rules, kinds: knownKinds(rules), costKeys: new Set(rules.map((r) => r.cost)) }
+  const kinds = [...knownKinds(rules)]
+  const costKeys = [...new Set(rules.map((r) => r.cost))]
+  const shape: LimiterShape = {
+    rules,
+    kinds,
+    costKeys,
+    kindIndex: nameIndex(kinds),
+    costIndex: nameIndex(costKeys),
+  }
   const byName = new Map(rules.map((rule) => [rule.name, rule]))
   const counts = createLimiterCounts(rules)
   const metrics = () => limiterSnapshot(counts, memory)
@@ -168,7 +177,8 @@ export function limiterFrom(
     const items = checkReservation(byName, reservation)
     // A cost the reservation did not take (no rule applied, or it was 0) has nothing to correct.
     for (const key of Object.keys(actual)) {
-      if (!shape.costKeys.has(key)) throw invalidArgument(`cost "${key.slice(0, 40)}" is charged by no rule`)
+      if (!shape.costKeys.includes(key))
+        throw invalidArgument(`cost "${key.slice(0, 40)}" is charged by no rule`)
       checkAmount(actual[key], `actual ${key}`)
     }
     const settlements: RateSettlement[] = []
@@ -261,7 +271,7 @@ export function limiterFrom(
       const outcomes = reentered ? new Outcomes() : scratch.outcomes
       scratch.busy = true
       try {
-        chargesOf(shape, subjects, costs, charges)
+        chargesOf(shape, subjects, costs, charges, false)
         const at = now()
         // In memory one step takes every charge or none: nothing to give back, no await needed.
         memory.consume(charges, at, outcomes)

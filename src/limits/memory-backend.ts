@@ -1,6 +1,7 @@
 import type { RateRuleSpec, RateSettlement } from '../store/rate-limit-backend.js'
 import type { Charges, Outcomes } from './charges.js'
 import { EntryPool, pageBytesFor } from './entry-pool.js'
+import { checkSubjectId } from './input.js'
 import { STATE_BYTES } from './memory-sizes.js'
 import type { CompiledRule } from './rules.js'
 import { SlidingLog } from './sliding-log.js'
@@ -13,6 +14,7 @@ export interface MemoryLimits {
   /**
    * Checks every charge and takes them all or none, filling `out` row for row (and each charge's
    * `subjects` entry). Synchronous, so atomic in the process, and the limiter saves an await.
+   * Checks the ids too (`INVALID_ARGUMENT`, nothing changed): the limiter leaves them to it.
    */
   consume(charges: Charges, now: number, out: Outcomes): void
   /** Changes the cost of taken charges; a charge whose entry has left its window is left alone. */
@@ -59,6 +61,9 @@ export function createMemoryLimits(
     const map = maps[slot]!
     let state = map.get(id)
     if (state === undefined) {
+      // Ids are checked here, on the way in (the limiter leaves them to this backend): an id
+      // that has a state passed this check when it came.
+      checkSubjectId(id, rule)
       dropExpired(map, now)
       state = rule.algorithm === 'sliding-window' ? new SlidingLog(pool) : new TokenBucket(rule.burst, now)
       state.id = id
@@ -119,10 +124,51 @@ export function createMemoryLimits(
     }
   }
 
+  /** `consume` of one charge (most calls): one pass, nothing to hold between checking and taking. */
+  function consumeOne(charges: Charges, now: number, out: Outcomes): void {
+    const rule = charges.rules[0]!
+    const state = stateOf(charges.slots[0]!, rule, charges.ids[0]!, now)
+    const cost = charges.costs[0]!
+    let resetAt: number
+    let fits: boolean
+    let seq = 0
+    let at: number
+    if (state instanceof SlidingLog) {
+      at = state.prepare(rule.windowMs, now)
+      fits = state.sum + cost <= rule.limit
+      if (fits && cost > 0) seq = state.take(cost, at)
+      resetAt = state.sum > 0 ? state.newest + rule.windowMs : at
+      out.remaining[0] = Math.max(0, rule.limit - state.sum)
+      out.retryAfterMs[0] = fits ? 0 : state.retryAfter(state.sum + cost - rule.limit, rule.windowMs, at)
+    } else {
+      at = state.prepare(rule, now)
+      fits = state.fits(cost)
+      if (fits) state.tokens -= cost
+      resetAt = state.resetAt(rule, at)
+      out.remaining[0] = state.remaining()
+      out.retryAfterMs[0] = fits ? 0 : state.retryAfter(rule, cost)
+    }
+    charges.subjects[0] = state.subject
+    out.at[0] = at
+    out.fits[0] = fits
+    out.taken[0] = fits
+    out.seq[0] = seq
+    out.error[0] = undefined
+    out.resetAt[0] = resetAt
+    if (resetAt > state.expiresAt) state.expiresAt = resetAt
+  }
+
   return {
     consume(charges, now, out) {
       tick++
       const n = charges.n
+      if (n === 1) {
+        consumeOne(charges, now, out)
+        if (keys > bounds.maxKeys || bytes() > bounds.maxBytes) evict(now)
+        return
+      }
+      // Every id before any state is made: a bad one leaves nothing behind.
+      for (let i = 0; i < n; i++) checkSubjectId(charges.ids[i], charges.rules[i]!)
       let all = true
       for (let i = 0; i < n; i++) {
         const rule = charges.rules[i]!
@@ -165,7 +211,7 @@ export function createMemoryLimits(
         out.resetAt[i] = resetAt
         if (resetAt > state.expiresAt) state.expiresAt = resetAt
       }
-      evict(now)
+      if (keys > bounds.maxKeys || bytes() > bounds.maxBytes) evict(now)
     },
 
     settle(settlements, now) {

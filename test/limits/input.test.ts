@@ -52,6 +52,24 @@ describe('limiter input (hostile callers)', () => {
     expect((await l.consume({ session: 's1' }, { requests: 5 })).allowed).toBe(true)
   })
 
+  it('checks ids it has no state for yet, and a bad one on any rule leaves no state behind', async () => {
+    const l = limiter()
+    expect((await l.consume({ session: 's1' }, { requests: 1 })).allowed).toBe(true)
+    expect(l.stats().keys).toBe(1)
+    for (const user of ['', 'a b', '__proto__', 'x'.repeat(129), 7, { toString: () => 'u1' }]) {
+      expect(await codeOf(l.consume({ session: 's2', user } as never, { requests: 1, tokens: 1 }))).toBe(
+        'INVALID_ARGUMENT',
+      )
+      expect(await codeOf(l.consume({ user } as never, { tokens: 1 }))).toBe('INVALID_ARGUMENT')
+    }
+    expect(l.stats().keys).toBe(1)
+    // Names inherited from Object.prototype are neither kinds nor cost keys.
+    expect(await codeOf(l.consume({ toString: 's1' } as never, { requests: 1 }))).toBe('INVALID_ARGUMENT')
+    expect(await codeOf(l.consume({ session: 's1' }, { constructor: 1 } as never))).toBe('INVALID_ARGUMENT')
+    expect((await l.consume({ session: 's1' }, { requests: 4 })).allowed).toBe(true)
+    expect(l.stats().keys).toBe(1)
+  })
+
   it('refuses forged or broken reservations', async () => {
     const l = limiter()
     const r = await l.consume({ user: 'u1' }, { tokens: 10 })
