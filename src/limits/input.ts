@@ -85,6 +85,8 @@ export function chargesOf(
     if (id === undefined || cost === undefined) continue
     if (checkIds) checkSubjectId(id, rule)
     if (cost > rule.burst) {
+      // A bad id anywhere in the call is named before the cost, on every store alike.
+      checkEveryId(shape, subjects, costs)
       throw new SessionKitError(
         'LIMIT_EXCEEDED',
         `cost ${rule.cost} = ${cost} is more than rule "${rule.name}" can ever admit (${rule.burst}); split the request or raise the rule's ${rule.algorithm === 'token-bucket' ? 'burst' : 'limit'}`,
@@ -98,6 +100,14 @@ export function chargesOf(
     n++
   }
   into.n = n
+}
+
+/** `INVALID_ARGUMENT` for the first applicable rule whose subject id is not well formed. */
+function checkEveryId(shape: LimiterShape, subjects: Subjects, costs: Costs): void {
+  for (const rule of shape.rules) {
+    const id = subjects[rule.per]
+    if (id !== undefined && costs[rule.cost] !== undefined) checkSubjectId(id, rule)
+  }
 }
 
 /** `INVALID_ARGUMENT` unless `id` is a well-formed id for `rule`'s subject. */

@@ -70,6 +70,21 @@ describe('limiter input (hostile callers)', () => {
     expect(l.stats().keys).toBe(1)
   })
 
+  it('names a bad id before a cost no rule could admit, whichever rule either is on', async () => {
+    const l = limiter()
+    // The cost too large on the first rule, the bad id on the second, and the other way round.
+    expect(await codeOf(l.consume({ session: 's1', user: 'a b' }, { requests: 6, tokens: 1 }))).toBe(
+      'INVALID_ARGUMENT',
+    )
+    expect(await codeOf(l.consume({ session: 'a b', user: 'u1' }, { requests: 1, tokens: 1001 }))).toBe(
+      'INVALID_ARGUMENT',
+    )
+    expect(await codeOf(l.consume({ session: 's1', user: 'u1' }, { requests: 1, tokens: 1001 }))).toBe(
+      'LIMIT_EXCEEDED',
+    )
+    expect(l.stats().keys).toBe(0)
+  })
+
   it('refuses forged or broken reservations', async () => {
     const l = limiter()
     const r = await l.consume({ user: 'u1' }, { tokens: 10 })
