@@ -1,6 +1,7 @@
 import { SessionKitError } from '../errors.js'
 import { createValueCache, type ValueCache } from '../store/value-cache.js'
 import { withDeadline } from '../util/deadline.js'
+import { postgresFailure } from './errors.js'
 import type { ResolvedPostgresOptions } from './options.js'
 import { type PgResult, queryOnConnection } from './pool.js'
 import { buildStatements, type Statement, type Statements } from './statements.js'
@@ -11,7 +12,10 @@ export interface PostgresContext {
   readonly sql: Statements
   /** The value texts this process last read or wrote, by record id, for `mergeValue` (see value-cache.ts). */
   readonly values: ValueCache
-  /** Sends one statement (one round trip) within `commandTimeoutMs`; failures become `STORE_UNAVAILABLE`. */
+  /**
+   * Sends one statement (one round trip) within `commandTimeoutMs`; a failure becomes
+   * `STORE_UNAVAILABLE` (no answer, a passing condition) or `STORE_REJECTED` (see errors.ts).
+   */
   run(statement: Statement, values: unknown[]): Promise<PgResult>
   /** Runs a function that answers with JSON text (column `r`) and parses it. */
   reply(statement: Statement, values: unknown[]): Promise<unknown[]>
@@ -46,7 +50,7 @@ export function createPostgresContext(options: ResolvedPostgresOptions): Postgre
           `PostgreSQL did not answer ${what} within ${timeoutMs} ms (commandTimeoutMs); check that the server is up and the pool not exhausted`,
           { details: { operation: what, timeoutMs } },
         ),
-      (error) => storeError(error, what, options),
+      (error) => postgresFailure(error, what, options),
     )
   }
   const replyText = async (statement: Statement, values: unknown[]): Promise<string> => {
@@ -77,28 +81,3 @@ export function createPostgresContext(options: ResolvedPostgresOptions): Postgre
 
 // The SQLSTATE of a failure reply raised by a store function (`<table>_fail` in 002-records.sql).
 const FAILURE_REPLY = 'SK001'
-
-// SQLSTATEs that mean the store's tables or functions are not there (or are older than this code).
-const notMigrated = new Set(['42P01', '42883', '3F000', '42703'])
-
-function storeError(
-  error: unknown,
-  what: string,
-  names: { readonly schema: string; readonly table: string },
-): SessionKitError {
-  if (error instanceof SessionKitError) return error
-  const message = error instanceof Error ? error.message : String(error)
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
-  if (typeof code === 'string' && notMigrated.has(code)) {
-    return new SessionKitError(
-      'STORE_UNAVAILABLE',
-      `PostgreSQL failed ${what}: ${message}. The store's schema is missing or older than this version: run \`await migrate(pool, { schema: '${names.schema}', table: '${names.table}' })\` at start-up`,
-      { cause: error, details: { operation: what, code } },
-    )
-  }
-  return new SessionKitError(
-    'STORE_UNAVAILABLE',
-    `PostgreSQL failed ${what}: ${message}; check that the server is up and reachable`,
-    { cause: error, details: { operation: what, code } },
-  )
-}

@@ -101,7 +101,8 @@ describe.runIf(postgresUrl !== undefined)('Postgres migrations', () => {
     } catch (error) {
       caught = error
     }
-    expect(isSessionKitError(caught, 'STORE_UNAVAILABLE')).toBe(true)
+    expect(isSessionKitError(caught, 'STORE_REJECTED')).toBe(true)
+    expect((caught as { details?: { reason?: string } }).details?.reason).toBe('schema')
     expect((caught as Error).message).toContain('run `await migrate(pool')
     await store.close()
   })

@@ -136,7 +136,7 @@ describe.runIf(postgresUrl !== undefined)('Postgres sweeper', () => {
     })
     await expect.poll(() => errors.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2)
     await store.close()
-    expect(errors[0]?.code).toBe('STORE_UNAVAILABLE')
+    expect(errors[0]?.code).toBe('STORE_REJECTED')
     expect(errors[0]?.message).toContain('migrate(')
   })
 

@@ -8,7 +8,6 @@ import type {
   RateSettlement,
 } from '../../store/rate-limit-backend.js'
 import type { PostgresContext } from '../context.js'
-import { limitsFailure } from './errors.js'
 import { limitStatements } from './statements.js'
 
 /** A rule's algorithm as the functions read it: `s` sliding window, `b` token bucket. */
@@ -49,7 +48,6 @@ function columns(items: readonly { readonly rule: RateRuleSpec; readonly subject
 export function createPostgresLimits(ctx: PostgresContext): RateLimitBackend {
   const sql = limitStatements(ctx.options)
   const grace = ctx.options.expiryGraceMs
-  const fail = (error: unknown) => limitsFailure(error, ctx.options)
 
   return {
     async consume(charges: readonly RateCharge[], now: number) {
@@ -59,10 +57,10 @@ export function createPostgresLimits(ctx: PostgresContext): RateLimitBackend {
         const result = await ctx.run(sql.consume, [now, grace, ...columns(charges), costs])
         reply = String(result.rows[0]?.r)
       } catch (error) {
-        const failure = fail(error)
-        // Only an unreachable store is answered by the rules' onStoreError; anything else is thrown.
-        if (!isSessionKitError(failure, 'STORE_UNAVAILABLE')) throw failure
-        return charges.map((): RateFailure => ({ error: failure }))
+        // Only an unreachable store is answered by the rules' onStoreError; a refusal (a missing
+        // migration, a permission) is thrown: no policy admits past a misconfigured store.
+        if (!isSessionKitError(error, 'STORE_UNAVAILABLE')) throw error
+        return charges.map((): RateFailure => ({ error }))
       }
       // Four numbers per charge (see rate_consume): seq, or -retryAfterMs when refused; the
       // decision time and resetAt as offsets; remaining. Taken when every charge fits.
@@ -96,11 +94,7 @@ export function createPostgresLimits(ctx: PostgresContext): RateLimitBackend {
         settlements.map((s) => s.from),
         settlements.map((s) => s.to),
       ]
-      try {
-        await ctx.run(sql.settle, values)
-      } catch (error) {
-        throw fail(error)
-      }
+      await ctx.run(sql.settle, values)
     },
   }
 }
