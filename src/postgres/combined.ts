@@ -19,7 +19,10 @@ import { getValue, setValue } from './values.js'
 
 type MergedValue = Versioned<Readonly<Record<string, JsonValue>>>
 
-/** `touchMeta`: one UPDATE that moves the expiry (capped, when the owner check holds) and returns the header. */
+/**
+ * `touchMeta`: one statement that moves the expiry (capped, when the owner check holds, unless by
+ * less than `touchStepMs`) and returns the header.
+ */
 export async function touchMeta(
   ctx: PostgresContext,
   id: string,
@@ -35,6 +38,7 @@ export async function touchMeta(
     expiresAt,
     options.notAfter === undefined ? null : JSON.stringify(options.notAfter),
     JSON.stringify(conditions),
+    ctx.options.touchStepMs,
   ])
   const row = result.rows[0]
   if (row === undefined) return undefined
@@ -81,6 +85,7 @@ export async function mergeValue(
     options.partExpiresAt ?? null,
     ours === undefined ? null : base,
     ours ?? null,
+    ctx.options.touchStepMs,
   ])
   const reply = JSON.parse(replyText) as unknown[]
   throwForStatus(reply, id, part)

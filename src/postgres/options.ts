@@ -46,6 +46,15 @@ export interface PostgresStoreOptions {
    * server merges. 0 (off) to 1_073_741_824; default 4_194_304 (4 MiB).
    */
   readonly valueCacheBytes?: number
+  /**
+   * A touch that would move a record's expiry later by less than this many ms writes nothing:
+   * `touch`, `touchMeta` (`kit.get(id, { touch: true })`) and the expiry `mergeValue`
+   * (`preferences.patch`) moves. A session read on every request is then written at most once per
+   * step instead of on every read, and may expire up to this much earlier than its idle time
+   * says (the expiry the store reports is the stored one). An earlier expiry is always written.
+   * 0 (every touch writes) to 86_400_000; default 0.
+   */
+  readonly touchStepMs?: number
 }
 
 /** Options with every default filled in. */
@@ -59,6 +68,7 @@ export interface ResolvedPostgresOptions extends StoreNames {
   readonly expiryGraceMs: number
   readonly onSweepError?: (error: SessionKitError) => void
   readonly valueCacheBytes: number
+  readonly touchStepMs: number
 }
 
 /** The schema a store and `migrate()` use when none is given. */
@@ -110,6 +120,7 @@ const storeSchema = z.strictObject({
     .min(0)
     .max(1024 * 1024 * 1024)
     .default(4_194_304),
+  touchStepMs: z.number().int().min(0).max(86_400_000).default(0),
 })
 
 const namesSchema = z.strictObject(namesShape)

@@ -22,12 +22,12 @@ export interface PgQueryable {
 /**
  * A client checked out of a pool: every store call takes one for its statement, `migrate()` for
  * its transaction. `release(error)` drops the connection instead of keeping it. A `pg` client is
- * an event emitter that reports a lost connection as `error`; the store listens while it holds it.
+ * an event emitter that reports a lost connection as `error`; the store listens on each client it
+ * is handed, once for the client's life.
  */
 export interface PgPoolClientLike extends PgQueryable {
   release(error?: Error | boolean): void
-  once?(event: 'error', listener: (error: Error) => void): unknown
-  removeListener?(event: 'error', listener: (error: Error) => void): unknown
+  on?(event: 'error', listener: (error: Error) => void): unknown
 }
 
 /**
@@ -52,24 +52,30 @@ export interface PgPoolLike extends PgQueryable {
  */
 export async function queryOnConnection(pool: PgPoolLike, query: PgQuery): Promise<PgResult> {
   const client = await pool.connect()
-  let released = false
-  const release = (error?: Error): void => {
-    if (released) return
-    released = true
-    client.release(error)
-  }
-  // A connection lost while the statement runs: dropped (the statement's promise rejects too).
-  const lost = (error: Error): void => release(error)
-  client.once?.('error', lost)
+  watch(client)
+  let result: PgResult
   try {
-    return await client.query(query)
+    result = await client.query(query)
   } catch (error) {
-    release(refusedByServer(error) ? undefined : error instanceof Error ? error : new Error(String(error)))
+    const keep = refusedByServer(error) && !lost.has(client)
+    client.release(keep ? undefined : error instanceof Error ? error : new Error(String(error)))
     throw error
-  } finally {
-    client.removeListener?.('error', lost)
-    release()
   }
+  client.release(lost.has(client) ? new Error('the connection was lost') : undefined)
+  return result
+}
+
+// Clients this module listens on, and those that reported a lost connection. A `pg` client with
+// no `error` listener ends the process when its connection drops while it is checked out, and
+// `pg`'s pool listens only while a client is idle; one listener per client for its life (rather
+// than one per statement) marks it, and the statement that holds it then drops it.
+const watched = new WeakSet<PgPoolClientLike>()
+const lost = new WeakSet<PgPoolClientLike>()
+
+function watch(client: PgPoolClientLike): void {
+  if (watched.has(client) || client.on === undefined) return
+  watched.add(client)
+  client.on('error', () => lost.add(client))
 }
 
 // The server answered the statement with an error (severity ERROR, a SQLSTATE) and the session

@@ -66,11 +66,19 @@ export async function patchMeta(
   return { id, createdAt: Number(reply[1]), expiresAt: Number(reply[2]), data: decodeFacts(reply[3]) }
 }
 
-/** `touch`: moves the record's expiry (one UPDATE); parts without their own expiry follow it. */
+/**
+ * `touch`: moves the record's expiry (one statement; not by less than `touchStepMs`); parts without
+ * their own expiry follow it.
+ */
 export async function touchRecord(ctx: PostgresContext, id: string, expiresAt: number): Promise<boolean> {
   assertRecordId(id)
   checkTime(expiresAt, 'expiresAt')
-  const result = await ctx.run(ctx.sql.touch, [id, ctx.options.clock.now(), expiresAt])
+  const result = await ctx.run(ctx.sql.touch, [
+    id,
+    ctx.options.clock.now(),
+    expiresAt,
+    ctx.options.touchStepMs,
+  ])
   return result.rowCount === 1
 }
 

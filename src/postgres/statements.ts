@@ -30,6 +30,12 @@ export function buildStatements(names: StoreNames) {
   // header with them written over it still holds all of it exactly when none differs.
   const held = '(t.data || $5::jsonb) @> t.data'
   const cap = `CASE WHEN t.data ->> $4::text ~ '^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$' THEN (t.data ->> $4::text)::float8 END`
+  // The expiry a touch moves to: `$3`, capped by the `notAfter` fact.
+  const target = `least($3::float8, ${cap})`
+  // A new expiry that is earlier, or later by at least the touch step, is written; one later by
+  // less is not (a session read on every request is written at most once per step).
+  const moves = (to: string, from: string, step: string): string =>
+    `NOT (${to} >= ${from} AND ${to} - ${from} < ${step}::float8)`
   const livePart = `FROM ${records} r JOIN ${parts} p ON p.record_id = r.id AND p.name = $2
     WHERE r.id = $1 AND r.expires_at > $3 AND (p.expires_at IS NULL OR p.expires_at > $3)`
   return {
@@ -42,18 +48,34 @@ export function buildStatements(names: StoreNames) {
       'patch_meta',
       fn('patch_meta', '$1::text, $2::float8, $3::float8, $4::jsonb, $5::jsonb, $6::text[]'),
     ),
-    // The header after an UPDATE that moves the expiry (capped by the `notAfter` fact `$4` when
-    // that holds a number) only when each `ifDataAbsentOr` fact of `$5` is absent or equal; else
-    // the row is rewritten as it was. One statement, the row locked for its length.
+    // The header, and an UPDATE that moves the expiry (capped by the `notAfter` fact `$4` when that
+    // holds a number) only when each `ifDataAbsentOr` fact of `$5` is absent or equal, and unless it
+    // would move later by less than the touch step `$6` (then no row is written). The UPDATE checks
+    // its conditions again on the row it locks; the header comes from it when it wrote, else from
+    // the statement's snapshot (nothing was written, so that is the state it answers for).
     touchMeta: statement(
       'touch_meta',
-      `UPDATE ${records} t SET expires_at = CASE WHEN ${held} THEN least($3::float8, ${cap}) ELSE t.expires_at END
-        WHERE t.id = $1 AND t.expires_at > $2::float8
-        RETURNING t.created_at, t.expires_at, t.data, ${held} AS touched`,
+      `WITH cur AS (
+          SELECT t.created_at, t.expires_at, t.data, ${held} AS touched FROM ${records} t
+            WHERE t.id = $1 AND t.expires_at > $2::float8
+        ), u AS (
+          UPDATE ${records} t SET expires_at = ${target}
+            WHERE t.id = $1 AND t.expires_at > $2::float8 AND ${held} AND ${moves(target, 't.expires_at', '$6')}
+            RETURNING t.created_at, t.expires_at, t.data
+        )
+        SELECT coalesce(u.created_at, cur.created_at) AS created_at, coalesce(u.expires_at, cur.expires_at) AS expires_at,
+          coalesce(u.data, cur.data) AS data, (u.expires_at IS NOT NULL OR cur.touched) AS touched
+        FROM cur LEFT JOIN u ON true`,
     ),
+    // The record's expiry moved unless later by less than the touch step `$4`; the row counts when
+    // the record is live (from the statement's snapshot, written or not).
     touch: statement(
       'touch',
-      `UPDATE ${records} SET expires_at = $3::float8 WHERE id = $1 AND expires_at > $2::float8`,
+      `WITH u AS (
+          UPDATE ${records} t SET expires_at = $3::float8
+            WHERE t.id = $1 AND t.expires_at > $2::float8 AND ${moves('$3::float8', 't.expires_at', '$4')}
+        )
+        SELECT 1 FROM ${records} WHERE id = $1 AND expires_at > $2::float8`,
     ),
     delete: statement('delete', fn('delete', '$1::text, $2::float8')),
     rename: statement(
@@ -76,7 +98,7 @@ export function buildStatements(names: StoreNames) {
     // record's row locked, then the part compared and written, then the expiry moved, in one plain
     // statement (a function call costs about twice the server time). Otherwise, or without a copy
     // (`$8` NULL), the merge function (009) does it all, in the same statement: nothing was changed
-    // before it, only the row locked.
+    // before it, only the row locked. The record's expiry `$6` follows the touch step `$10`.
     mergeValue: statement(
       'merge_value',
       `WITH r AS (
@@ -88,7 +110,8 @@ export function buildStatements(names: StoreNames) {
               AND (p.expires_at IS NULL OR p.expires_at > $3::float8)
             RETURNING p.version
         ), m AS (
-          UPDATE ${records} t SET expires_at = $6::float8 FROM w WHERE t.id = $1 AND $6::float8 IS NOT NULL
+          UPDATE ${records} t SET expires_at = $6::float8 FROM w
+            WHERE t.id = $1 AND $6::float8 IS NOT NULL AND ${moves('$6::float8', 't.expires_at', '$10')}
         )
         SELECT CASE WHEN w.version IS NULL
           THEN ${call('merge_value', '$1::text, $2::text, $3::float8, $4::text, $5::bigint, $6::float8, $7::float8')}

@@ -109,7 +109,6 @@ function sortKeys(value: JsonValue): JsonValue {
  * string: arguments written in code (an adapter's), where a slip must be a `SessionKitError`.
  */
 function checkLimits(limits: JsonLimits, what: string): void {
-  const bad = (n: unknown) => typeof n !== 'number' || Number.isNaN(n) || n < 0
   if (
     typeof limits !== 'object' ||
     limits === null ||
@@ -121,4 +120,8 @@ function checkLimits(limits: JsonLimits, what: string): void {
       "the JSON checks take (value, { maxBytes, maxDepth? }, what): limits of numbers and what as a string, as in checkJson(value, { maxBytes: 1_048_576 }, 'value')",
     )
   }
+}
+
+function bad(n: unknown): boolean {
+  return typeof n !== 'number' || Number.isNaN(n) || n < 0
 }

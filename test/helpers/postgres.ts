@@ -41,7 +41,7 @@ export function usePostgres(): {
   pool(): pg.Pool
   makeStore(
     clock?: ManualClock,
-    options?: { schema?: string; valueCacheBytes?: number },
+    options?: { schema?: string; valueCacheBytes?: number; touchStepMs?: number },
   ): Promise<PostgresStore>
 } {
   let pool: pg.Pool | undefined
@@ -54,7 +54,11 @@ export function usePostgres(): {
     pool ??= createPool(4)
     return pool
   }
-  const open = (schema: string, clock: ManualClock | undefined, valueCacheBytes?: number): PostgresStore =>
+  const open = (
+    schema: string,
+    clock: ManualClock | undefined,
+    { valueCacheBytes, touchStepMs }: { valueCacheBytes?: number; touchStepMs?: number },
+  ): PostgresStore =>
     createPostgresStore({
       pool: get(),
       schema,
@@ -63,18 +67,19 @@ export function usePostgres(): {
       commandTimeoutMs: 30_000,
       ...(clock && { clock }),
       ...(valueCacheBytes !== undefined && { valueCacheBytes }),
+      ...(touchStepMs !== undefined && { touchStepMs }),
     })
   return {
     pool: get,
     async makeStore(clock, options = {}) {
       if (options.schema !== undefined) {
         await migrate(get(), { schema: options.schema })
-        return open(options.schema, clock, options.valueCacheBytes)
+        return open(options.schema, clock, options)
       }
       const reused = free.pop()
       const schema = reused ?? uniqueSchema()
       if (reused === undefined) await migrate(get(), { schema })
-      const store = open(schema, clock, options.valueCacheBytes)
+      const store = open(schema, clock, options)
       return {
         ...store,
         async close() {

@@ -68,4 +68,46 @@ describe.runIf(postgresUrl !== undefined)('Postgres store connections', () => {
       await pool.end()
     }
   })
+
+  it('drops a connection lost while its statement runs, and goes on on a new one', async () => {
+    const pool = createPool(2)
+    let opened = 0
+    pool.on('connect', () => {
+      opened++
+    })
+    const holder = createPool(2)
+    try {
+      const schema = uniqueSchema()
+      await migrate(pool, { schema })
+      const store = createPostgresStore({ pool, schema, sweepIntervalMs: 0, commandTimeoutMs: 30_000 })
+      await store.create('held', { expiresAt: Date.now() + MINUTE })
+      // Another session holds the row, so the store's touch waits on the server; its server
+      // process is then ended mid-statement.
+      const lock = await holder.connect()
+      await lock.query('BEGIN')
+      await lock.query(`SELECT 1 FROM "${schema}".records WHERE id = 'held' FOR UPDATE`)
+      const before = opened
+      const touch = store.touch('held', Date.now() + 2 * MINUTE)
+      let waiting: number[] = []
+      for (let i = 0; i < 200 && waiting.length === 0; i++) {
+        const { rows } = await holder.query(
+          `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE%'`,
+        )
+        waiting = rows.map((row) => Number(row.pid))
+        if (waiting.length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      expect(waiting).toHaveLength(1)
+      await holder.query('SELECT pg_terminate_backend($1::int)', [waiting[0]])
+      await expect(touch).rejects.toSatisfy((error) => isSessionKitError(error, 'STORE_UNAVAILABLE'))
+      await lock.query('ROLLBACK')
+      lock.release()
+      // The lost connection is not handed out again: the next calls work, on a new connection.
+      for (let i = 0; i < 4; i++) expect(await store.touch('held', Date.now() + 2 * MINUTE)).toBe(true)
+      expect(opened - before).toBe(1)
+      await store.close()
+    } finally {
+      await holder.end()
+      await pool.end()
+    }
+  })
 })
