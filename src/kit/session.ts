@@ -73,20 +73,27 @@ export interface Session<P = Record<string, unknown>, S = unknown> {
 }
 
 /** The one implementation of `Session`; it is also the `SessionScope` its modules see. */
+/** The modules of one handle, each made on first use. */
+interface SessionModules<P, S> {
+  preferences?: Preferences<P>
+  cart?: Cart
+  state?: TypedState<S>
+  cache?: ResponseCache
+  seen?: SeenModule
+  history?: HistoryModule
+  limits?: SessionLimits
+}
+
 export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
-  readonly id: string
-  readonly userId: string | undefined
-  readonly deviceId: string | undefined
-  readonly createdAt: number
+  // A handle is made on every `kit.get`: its fields are assigned in the constructor (`declare`: no
+  // field definitions before it), and its modules live in one object made on first use.
+  declare readonly id: string
+  declare readonly userId: string | undefined
+  declare readonly deviceId: string | undefined
+  declare readonly createdAt: number
   readonly #core: KitCore
   readonly #meta: RecordMeta
-  #preferences: Preferences<P> | undefined
-  #cart: Cart | undefined
-  #state: TypedState<S> | undefined
-  #cache: ResponseCache | undefined
-  #seen: SeenModule | undefined
-  #history: HistoryModule | undefined
-  #limits: SessionLimits | undefined
+  #modules: SessionModules<P, S> | undefined
 
   constructor(core: KitCore, meta: RecordMeta) {
     const data = meta.data as SessionData
@@ -125,43 +132,49 @@ export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
     return userRecordExpiresAt(this.#core)
   }
 
+  /** The modules made so far; the object itself is made on the first module used. */
+  #moduleSlots(): SessionModules<P, S> {
+    if (this.#modules === undefined) this.#modules = {}
+    return this.#modules
+  }
   get preferences(): Preferences<P> {
-    this.#preferences ??= createPreferences<P>(
-      this,
-      this.#core.options.preferences,
-      this.#core.queue,
-      this.#core.options.cas,
-    )
-    return this.#preferences
+    const modules = this.#moduleSlots()
+    const { options, queue } = this.#core
+    modules.preferences ??= createPreferences<P>(this, options.preferences, queue, options.cas)
+    return modules.preferences
   }
   get cart(): Cart {
-    this.#cart ??= createCart(this, this.#core.options.cart, this.#core.queue, this.#core.options.cas)
-    return this.#cart
+    const modules = this.#moduleSlots()
+    const { options, queue } = this.#core
+    modules.cart ??= createCart(this, options.cart, queue, options.cas)
+    return modules.cart
   }
   get state(): TypedState<S> {
-    this.#state ??= createState<S>(this, this.#core.options.state, this.#core.queue, this.#core.options.cas)
-    return this.#state
+    const modules = this.#moduleSlots()
+    const { options, queue } = this.#core
+    modules.state ??= createState<S>(this, options.state, queue, options.cas)
+    return modules.state
   }
   get cache(): ResponseCache {
-    this.#cache ??= createResponseCache(
-      this,
-      this.#core.options.cache,
-      this.#core.queue,
-      this.#core.options.cas,
-    )
-    return this.#cache
+    const modules = this.#moduleSlots()
+    const { options, queue } = this.#core
+    modules.cache ??= createResponseCache(this, options.cache, queue, options.cas)
+    return modules.cache
   }
   get seen(): SeenModule {
-    this.#seen ??= createSeen(this, this.#core.options.seen)
-    return this.#seen
+    const modules = this.#moduleSlots()
+    modules.seen ??= createSeen(this, this.#core.options.seen)
+    return modules.seen
   }
   get history(): HistoryModule {
-    this.#history ??= createHistory(this, this.#core.options.history)
-    return this.#history
+    const modules = this.#moduleSlots()
+    modules.history ??= createHistory(this, this.#core.options.history)
+    return modules.history
   }
   get limits(): SessionLimits {
-    this.#limits ??= sessionLimits(this.#core.limiter(), this.sessionKey, this.userId)
-    return this.#limits
+    const modules = this.#moduleSlots()
+    modules.limits ??= sessionLimits(this.#core.limiter(), this.sessionKey, this.userId)
+    return modules.limits
   }
 
   async info(): Promise<SessionInfo | undefined> {
