@@ -23,6 +23,8 @@ export async function demoHistory(log: (line: string) => void): Promise<void> {
   const kit = createSessionKit({
     store: createMemoryStore({ clock }),
     history: { maxMessages: 12, summarize },
+    // Warnings (a failed summariser below) go to your logger; without this, process.emitWarning.
+    onWarning: (warning) => log(`  warning ${warning.code}: ${warning.message}`),
   })
   const session = await kit.create({ userId: 'ravi' })
   const history = session.history
