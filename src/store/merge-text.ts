@@ -9,17 +9,6 @@
  * their quoted texts are.
  */
 
-interface Member {
-  /** The key with its quotes. */
-  readonly key: string
-  /** Index of the key's opening quote. */
-  readonly start: number
-  /** Index of the value's first character. */
-  readonly valueStart: number
-  /** Index just past the value. */
-  readonly end: number
-}
-
 const QUOTE = 34
 const BACKSLASH = 92
 const structure = /[[\]{}"]/g
@@ -60,62 +49,58 @@ function skipValue(s: string, i: number): number {
   }
 }
 
-/** The members of an object's text, in order; undefined when the text is not an object. */
-function members(s: string | undefined): Member[] | undefined {
-  if (s === undefined || s.charCodeAt(0) !== 123) return undefined
-  const out: Member[] = []
-  if (s === '{}') return out
-  let i = 1
-  for (;;) {
-    const colon = skipString(s, i)
-    const end = skipValue(s, colon + 1)
-    out.push({ key: s.slice(i, colon), start: i, valueStart: colon + 1, end })
-    if (s.charCodeAt(end) === 125) return out
-    i = end + 1
-  }
-}
-
 /**
  * Merges the object text `patch` into the JSON text `base` (undefined or not an object: `{}`), as
- * the stores' servers do.
+ * the stores' servers do. One pass over the base's members, which allocates only for the members
+ * the patch names (a patch usually names a few of many).
  *
  * @example
  * mergeJsonText('{"a":1,"b":2}', '{"b":null,"c":3}') // '{"a":1,"c":3}'
  */
 export function mergeJsonText(base: string | undefined, patch: string): string {
-  let spans = members(base)
-  if (spans === undefined) {
-    base = '{}'
-    spans = []
-  }
-  const text = base as string
-  const at = new Map<string, Member>()
-  for (const span of spans) at.set(span.key, span)
-  const changed = new Map<string, string | false>()
-  const added: string[] = []
-  for (const p of members(patch) ?? []) {
-    let value = patch.slice(p.valueStart, p.end)
-    const old = at.get(p.key)
-    if (value === 'null') {
-      if (old !== undefined) changed.set(p.key, false)
-      continue
-    }
-    if (value.charCodeAt(0) === 123) {
-      value = mergeJsonText(old === undefined ? undefined : text.slice(old.valueStart, old.end), value)
-    }
-    if (old !== undefined) changed.set(p.key, value)
-    else added.push(`${p.key}:${value}`)
-  }
+  // The patch's members, by quoted key, in its order; each taken out once the base has it.
+  const wanted = new Map<string, string>()
+  eachMember(patch, (key, valueStart, end) => {
+    wanted.set(key, patch.slice(valueStart, end))
+  })
+  const text = base !== undefined && base.charCodeAt(0) === 123 ? base : '{}'
   const out: string[] = []
   let from = 1
-  for (const span of spans) {
-    const change = changed.get(span.key)
-    if (change === undefined) continue
-    if (from < span.start) out.push(text.slice(from, span.start - 1))
-    if (change !== false) out.push(`${span.key}:${change}`)
-    from = span.end + 1
-  }
+  eachMember(text, (key, valueStart, end, start) => {
+    const value = wanted.get(key)
+    if (value === undefined) return
+    wanted.delete(key)
+    if (from < start) out.push(text.slice(from, start - 1))
+    from = end + 1
+    if (value === 'null') return
+    out.push(
+      `${key}:${value.charCodeAt(0) === 123 ? mergeJsonText(text.slice(valueStart, end), value) : value}`,
+    )
+  })
   if (from < text.length - 1) out.push(text.slice(from, text.length - 1))
-  out.push(...added)
+  for (const [key, value] of wanted) {
+    if (value === 'null') continue
+    out.push(`${key}:${value.charCodeAt(0) === 123 ? mergeJsonText(undefined, value) : value}`)
+  }
   return `{${out.join(',')}}`
+}
+
+/**
+ * Calls `visit` with each member of the object text `s`, in order: its quoted key, where its value
+ * starts and ends (exclusive), and where the key's opening quote is. Nothing for a text that is not
+ * an object.
+ */
+function eachMember(
+  s: string,
+  visit: (key: string, valueStart: number, end: number, start: number) => void,
+): void {
+  if (s.charCodeAt(0) !== 123 || s === '{}') return
+  let i = 1
+  for (;;) {
+    const colon = skipString(s, i)
+    const end = skipValue(s, colon + 1)
+    visit(s.slice(i, colon), colon + 1, end, i)
+    if (s.charCodeAt(end) === 125) return
+    i = end + 1
+  }
 }
