@@ -2,7 +2,7 @@
 // (reasoning with its signature included, so a thinking model's tool loop can go on), and the
 // question with everything the model produced is appended in one atomic step when it finishes.
 // `npx tsx examples/ai-sdk-chat.ts` runs two turns against a stand-in model (no network); pass
-// a real model (`anthropic('claude-sonnet-4-5')`, `openai('gpt-5')`) to `chatTurn` in your app.
+// a real model (`anthropic('claude-sonnet-4-6')`, `openai('gpt-5')`) to `chatTurn` in your app.
 import { pathToFileURL } from 'node:url'
 import { type LanguageModel, streamText } from 'ai'
 import { MockLanguageModelV4, simulateReadableStream } from 'ai/test'

@@ -86,7 +86,7 @@ describe('anthropic messages', () => {
     expectTypeOf(payload.messages).toExtend<MessageParam[]>()
     expectTypeOf<NonNullable<AnthropicPayload['system']>>().toExtend<string | TextBlockParam[]>()
     const params = {
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       max_tokens: 1024,
       ...payload,
     } satisfies MessageCreateParamsNonStreaming

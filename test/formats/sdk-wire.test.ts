@@ -62,7 +62,7 @@ const replies: Record<string, unknown> = {
     id: 'msg_1',
     type: 'message',
     role: 'assistant',
-    model: 'claude-sonnet-4-5',
+    model: 'claude-sonnet-4-6',
     content: [{ type: 'text', text: 'Done.' }],
     stop_reason: 'end_turn',
     stop_sequence: null,
@@ -118,7 +118,7 @@ describe('the official SDKs send what the converters wrote', () => {
   it('anthropic messages.create: thinking with its signature, a safe tool id, the big integer exact where the runtime can', async () => {
     const client = new Anthropic({ apiKey: 'test', baseURL, maxRetries: 0 })
     const payload = toAnthropicMessages(history)
-    await client.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 256, ...payload })
+    await client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 256, ...payload })
     const sent = JSON.parse(lastBody())
     expect(sent.system).toBe('Be brief.')
     expect(sent.messages[1].content[0]).toEqual({
