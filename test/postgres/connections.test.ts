@@ -89,9 +89,11 @@ describe.runIf(postgresUrl !== undefined)('Postgres store connections', () => {
       const before = opened
       const touch = store.touch('held', Date.now() + 2 * MINUTE)
       let waiting: number[] = []
-      for (let i = 0; i < 200 && waiting.length === 0; i++) {
+      // Only this test's statement: other files' tests share the server, so match its schema.
+      for (let i = 0; i < 1000 && waiting.length === 0; i++) {
         const { rows } = await holder.query(
-          `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE%'`,
+          `SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND strpos(query, $1) > 0`,
+          [`"${schema}"`],
         )
         waiting = rows.map((row) => Number(row.pid))
         if (waiting.length === 0) await new Promise((resolve) => setTimeout(resolve, 10))
