@@ -40,6 +40,15 @@ export interface RedisStoreOptions {
    */
   readonly valueCacheBytes?: number
   /**
+   * A touch that would move a record's expiry later by less than this many ms writes nothing:
+   * `touch` and `touchMeta` (`kit.get(id, { touch: true })`). A session read on every request is
+   * then written at most once per step, and may expire up to this much earlier than its idle time
+   * says (the expiry the store reports is the stored one). An earlier expiry is always written; a
+   * write moves the expiry it is given exactly (in the write it makes anyway). 0 (every touch
+   * writes) to 86_400_000; default 0.
+   */
+  readonly touchStepMs?: number
+  /**
    * Report Redis's expiries as `expired` events (`store.subscribe`, `kit.on('expired')`) from
    * keyspace notifications, which the server must have on (`notify-keyspace-events Ex`). At most
    * once, late by `expiryGraceMs` or more, every process that listens hears every expiry; one
@@ -63,6 +72,7 @@ export interface ResolvedRedisOptions {
   readonly maxValueBytes: number
   readonly scanCount: number
   readonly valueCacheBytes: number
+  readonly touchStepMs: number
   readonly expiryEvents: boolean
   readonly onWarning?: WarningHandler | undefined
 }
@@ -102,6 +112,7 @@ const schema = z.strictObject({
     .min(0)
     .max(1024 * 1024 * 1024)
     .default(4_194_304),
+  touchStepMs: z.number().int().min(0).max(86_400_000).default(0),
   expiryEvents: z.boolean().default(false),
   onWarning: z
     .custom<WarningHandler>((v) => typeof v === 'function', { error: 'must be a function' })

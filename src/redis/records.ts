@@ -66,14 +66,20 @@ export async function patchMeta(
   return reply[0] === 'failed' ? undefined : toMeta(id, reply, 1)
 }
 
-/** `touch`: moves the record's expiry (and, when needed, the Redis TTL of every key). */
+/**
+ * `touch`: moves the record's expiry (and, when needed, the Redis TTL of every key), not by less
+ * than `touchStepMs`.
+ */
 export async function touchRecord(ctx: RedisContext, id: string, expiresAt: number): Promise<boolean> {
   assertRecordId(id)
-  const args = [...ctx.base(), timeArg(expiresAt, 'expiresAt')]
+  const args = [...ctx.base(), timeArg(expiresAt, 'expiresAt'), String(ctx.options.touchStepMs)]
   return Number(await ctx.call(scripts.touch, ctx.counted(id, [ctx.header(id)]), args)) === 1
 }
 
-/** `touchMeta`: moves the expiry (capped by `notAfter`, when `ifDataAbsentOr` holds) and reads the header, in one script. */
+/**
+ * `touchMeta`: moves the expiry (capped by `notAfter`, when `ifDataAbsentOr` holds, not by less than
+ * `touchStepMs`) and reads the header, in one script.
+ */
 export async function touchMeta(
   ctx: RedisContext,
   id: string,
@@ -82,7 +88,7 @@ export async function touchMeta(
 ): Promise<TouchMetaResult | undefined> {
   assertRecordId(id)
   checkTouchMetaArgs(expiresAt, options)
-  const args = [...ctx.base(), String(expiresAt), options.notAfter ?? '']
+  const args = [...ctx.base(), String(expiresAt), options.notAfter ?? '', String(ctx.options.touchStepMs)]
   for (const [name, value] of Object.entries(options.ifDataAbsentOr ?? {})) {
     args.push(name, canonicalJsonArg(value, ctx.options.maxValueBytes, `ifDataAbsentOr.${name}`))
   }

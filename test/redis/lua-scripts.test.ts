@@ -27,8 +27,8 @@ const pinned: Record<string, string> = {
   rename: 'b20b5bb8f295ad70b0a9991fd1dc6be4a415564c',
   scan: 'f7d911082a88e4df9e164da076b756eb52614dde',
   setValue: 'a4e327335cb1916f1f13528e6adf13a40dde7aeb',
-  touchMeta: 'd620b875f72cec4554a000de772940b5ceb2720c',
-  touch: '00e23560a1b5621d285d1e3a4e15948e2ae97e7f',
+  touchMeta: '1aca304fcebeeeeee1da4a0a3eb75c3b5c943d7b',
+  touch: 'ac5552a579408f3074e224b3266e0478244ee709',
   updateMap: 'f1a6f0c088d40ff182770583570d3f5ee55673e6',
 }
 

@@ -1,7 +1,10 @@
--- touch(id): ARGV[3] expiresAt. Moves the record's expiry (and, when the horizon falls short, the
--- TTL of every key); 1, or 0 when missing.
+-- touch(id): ARGV[3] expiresAt, ARGV[4] the touch step. Moves the record's expiry (and, when the
+-- horizon falls short, the TTL of every key) unless later by less than the step; 1, or 0 when
+-- missing.
 local e = tonumber(redis.call('HGET', header, 'e'))
 if not e or e <= now then return 0 end
+local target = tonumber(ARGV[3])
+if target >= e and target - e < tonumber(ARGV[4]) then return 1 end
 local refused, _, parts = plan_expiry(ARGV[3])
 if refused then return refused end
 redis.call('HSET', header, 'e', ARGV[3])
