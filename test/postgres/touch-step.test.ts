@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createManualClock, type ManualClock } from '../../src/clock.js'
-import { createSessionKit } from '../../src/kit.js'
 import { createPostgresStore, type PostgresStore } from '../../src/postgres/index.js'
 import { postgresUrl, uniqueSchema, usePostgres } from '../helpers/postgres.js'
+import { checkFacadeTouchStep } from '../helpers/touch-step.js'
 
 const SECOND = 1000
 const MINUTE = 60 * SECOND
@@ -112,23 +112,7 @@ describe.runIf(postgresUrl !== undefined)('Postgres touchStepMs', () => {
 
   it("the facade's sessions: read on every request, written once per step, never more than a step early", async () => {
     const { store, clock, version } = await setup()
-    const idleMs = 30 * MINUTE
-    const kit = createSessionKit({ store, clock, ttl: { idleMs } })
-    const session = await kit.create()
-    let writes = 0
-    let last = await version(session.id)
-    for (let second = 0; second < 5 * 60; second += 5) {
-      clock.advance(5 * SECOND)
-      const read = await kit.get(session.id, { touch: true })
-      expect(read).toBeDefined()
-      expect(read!.expiresAt).toBeGreaterThan(clock.now() + idleMs - STEP)
-      expect(read!.expiresAt).toBeLessThanOrEqual(clock.now() + idleMs)
-      const now = await version(session.id)
-      if (now !== last) writes++
-      last = now
-    }
-    // Five minutes of reads every 5 s: one write per minute, not 60.
-    expect(writes).toBe(5)
+    const { kit } = await checkFacadeTouchStep(store, clock, version, STEP)
     await kit.close()
   })
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import { createManualClock } from '../../src/clock.js'
-import { createSessionKit } from '../../src/kit.js'
 import { createRedisStore } from '../../src/redis/index.js'
 import {
   connectIoredis,
@@ -11,6 +10,7 @@ import {
   uniquePrefix,
   useConnection,
 } from '../helpers/redis-clients.js'
+import { checkFacadeTouchStep } from '../helpers/touch-step.js'
 
 const SECOND = 1000
 const MINUTE = 60 * SECOND
@@ -88,26 +88,11 @@ for (const [name, connect, available] of topologies) {
 
     it("the facade's sessions: read on every request, written once per step, never more than a step early", async () => {
       const { clock, store, stored } = setup()
-      const idleMs = 30 * MINUTE
-      const kit = createSessionKit({ store, clock, ttl: { idleMs } })
-      const session = await kit.create()
-      let writes = 0
-      let last = await stored(session.id)
-      for (let second = 0; second < 5 * 60; second += 5) {
-        clock.advance(5 * SECOND)
-        const read = await kit.get(session.id, { touch: true })
-        expect(read).toBeDefined()
-        expect(read!.expiresAt).toBeGreaterThan(clock.now() + idleMs - STEP)
-        expect(read!.expiresAt).toBeLessThanOrEqual(clock.now() + idleMs)
-        const now = await stored(session.id)
-        if (now !== last) writes++
-        last = now
-      }
-      expect(writes).toBe(5)
+      const { kit, id, idleMs } = await checkFacadeTouchStep(store, clock, stored, STEP)
       // A write moves the expiry it is given, step or not.
       clock.advance(5 * SECOND)
-      await (await kit.get(session.id))!.preferences.patch({ theme: 'dark' })
-      expect(await stored(session.id)).toBe(clock.now() + idleMs)
+      await (await kit.get(id))!.preferences.patch({ theme: 'dark' })
+      expect(await stored(id)).toBe(clock.now() + idleMs)
       await kit.close()
     })
   })
