@@ -72,7 +72,6 @@ export interface Session<P = Record<string, unknown>, S = unknown> {
   regenerate(): Promise<Session<P, S>>
 }
 
-/** The one implementation of `Session`; it is also the `SessionScope` its modules see. */
 /** The modules of one handle, each made on first use. */
 interface SessionModules<P, S> {
   preferences?: Preferences<P>
@@ -84,6 +83,7 @@ interface SessionModules<P, S> {
   limits?: SessionLimits
 }
 
+/** The one implementation of `Session`; it is also the `SessionScope` its modules see. */
 export class SessionHandle<P, S> implements Session<P, S>, SessionScope {
   // A handle is made on every `kit.get`: its fields are assigned in the constructor (`declare`: no
   // field definitions before it), and its modules live in one object made on first use.

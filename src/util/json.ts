@@ -112,8 +112,8 @@ function checkLimits(limits: JsonLimits, what: string): void {
   if (
     typeof limits !== 'object' ||
     limits === null ||
-    bad(limits.maxBytes) ||
-    (limits.maxDepth !== undefined && bad(limits.maxDepth)) ||
+    notALimit(limits.maxBytes) ||
+    (limits.maxDepth !== undefined && notALimit(limits.maxDepth)) ||
     typeof what !== 'string'
   ) {
     throw invalidArgument(
@@ -122,6 +122,7 @@ function checkLimits(limits: JsonLimits, what: string): void {
   }
 }
 
-function bad(n: unknown): boolean {
+/** Not a limit: anything but a number that is 0 or more. */
+function notALimit(n: unknown): boolean {
   return typeof n !== 'number' || Number.isNaN(n) || n < 0
 }
