@@ -27,8 +27,8 @@ const pinned: Record<string, string> = {
   rename: 'b20b5bb8f295ad70b0a9991fd1dc6be4a415564c',
   scan: 'f7d911082a88e4df9e164da076b756eb52614dde',
   setValue: 'a4e327335cb1916f1f13528e6adf13a40dde7aeb',
-  touchMeta: '1aca304fcebeeeeee1da4a0a3eb75c3b5c943d7b',
-  touch: 'ac5552a579408f3074e224b3266e0478244ee709',
+  touchMeta: '336d57a9d406be7c9abd28492ac8d0b66d8a6158',
+  touch: 'b6d35eb6752d35d2709d0d23bcadafcbcb394a81',
   updateMap: 'f1a6f0c088d40ff182770583570d3f5ee55673e6',
 }
 

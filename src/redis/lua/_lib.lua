@@ -56,6 +56,12 @@ local function physical_ttl(at)
   return math.floor(t + grace)
 end
 
+-- True when moving an expiry from `e` to `target` (numbers) may be skipped under the touch step
+-- `step` (text, ms): later by less than the step. An earlier expiry is always written.
+local function within_step(e, target, step)
+  return target >= e and target - e < tonumber(step)
+end
+
 -- Every part of the record, from the header's fields (an HGETALL reply): part -> { kind, own expiry }.
 local function parts_of(all)
   local parts = {}

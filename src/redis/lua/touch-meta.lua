@@ -25,8 +25,7 @@ if ARGV[4] ~= '' then
   local n = tonumber(cap)
   if n and n < tonumber(target) then target = cap end
 end
-local moved = tonumber(target) - e
-if moved >= 0 and moved < tonumber(ARGV[5]) then
+if within_step(e, tonumber(target), ARGV[5]) then
   local out = meta_reply(all)
   table.insert(out, 1, 'ok')
   return out

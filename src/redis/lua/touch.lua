@@ -3,8 +3,7 @@
 -- missing.
 local e = tonumber(redis.call('HGET', header, 'e'))
 if not e or e <= now then return 0 end
-local target = tonumber(ARGV[3])
-if target >= e and target - e < tonumber(ARGV[4]) then return 1 end
+if within_step(e, tonumber(ARGV[3]), ARGV[4]) then return 1 end
 local refused, _, parts = plan_expiry(ARGV[3])
 if refused then return refused end
 redis.call('HSET', header, 'e', ARGV[3])
