@@ -9,10 +9,12 @@ import type {
   Versioned,
 } from '../store/contract.js'
 import { mergeJsonText } from '../store/merge-text.js'
+import { touchWithoutWrite } from '../store/touch-decision.js'
 import { deepMerge } from '../util/deep-merge.js'
 import { checkJson } from '../util/json.js'
 import type { PostgresContext } from './context.js'
-import { decodeFacts, encodeFacts, throwForStatus } from './replies.js'
+import { readHeader } from './records.js'
+import { encodeFacts, throwForStatus, toMeta } from './replies.js'
 import { getValue, setValue } from './values.js'
 
 // The calls that do two things in one statement: read-and-touch, and merge without a read.
@@ -21,7 +23,9 @@ type MergedValue = Versioned<Readonly<Record<string, JsonValue>>>
 
 /**
  * `touchMeta`: one statement that moves the expiry (capped, when the owner check holds, unless by
- * less than `touchStepMs`) and returns the header.
+ * less than `touchStepMs`) and returns the header. Under a touch step, the header is read first
+ * (the plain `meta` statement, which locks and writes nothing) and the touch decided on it: only a
+ * read that must move the expiry sends the touch statement, once per step.
  */
 export async function touchMeta(
   ctx: PostgresContext,
@@ -32,23 +36,33 @@ export async function touchMeta(
   assertRecordId(id)
   checkTouchMetaArgs(expiresAt, options)
   const conditions = encodeFacts(options.ifDataAbsentOr ?? {}, ctx.options.maxValueBytes, 'ifDataAbsentOr')
+  const step = ctx.options.touchStepMs
+  if (step > 0) {
+    const header = await readHeader(ctx, id)
+    if (header === undefined) return undefined
+    const data = header.row.data as Readonly<Record<string, string>>
+    const decided = touchWithoutWrite(
+      (name) => (Object.hasOwn(data, name) ? data[name] : undefined),
+      header.meta.expiresAt,
+      expiresAt,
+      options.notAfter === undefined ? undefined : JSON.stringify(options.notAfter),
+      // A condition of null asks for the fact's absence: no stored fact has the text 'null'.
+      Object.entries(conditions).map(([name, text]) => [name, text ?? 'null'] as const),
+      step,
+    )
+    if (decided !== 'write') return { meta: header.meta, touched: decided === 'unmoved' }
+  }
   const result = await ctx.run(ctx.sql.touchMeta, [
     id,
     ctx.options.clock.now(),
     expiresAt,
     options.notAfter === undefined ? null : JSON.stringify(options.notAfter),
     JSON.stringify(conditions),
-    ctx.options.touchStepMs,
+    step,
   ])
   const row = result.rows[0]
   if (row === undefined) return undefined
-  const meta = {
-    id,
-    createdAt: Number(row.created_at),
-    expiresAt: Number(row.expires_at),
-    data: decodeFacts(row.data),
-  }
-  return { meta, touched: row.touched === true }
+  return { meta: toMeta(id, row), touched: row.touched === true }
 }
 
 /**

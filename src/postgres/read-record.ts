@@ -2,7 +2,7 @@ import { assertRecordId } from '../ids.js'
 import type { JsonValue, PartDump, RecordDump } from '../store/contract.js'
 import type { PostgresContext } from './context.js'
 import type { StoreNames } from './names.js'
-import { decodeFacts } from './replies.js'
+import { toMeta } from './replies.js'
 
 /**
  * The `readRecord` statement: the header and, as one JSON array, every part that holds something
@@ -44,13 +44,7 @@ export async function readRecord(ctx: PostgresContext, id: string): Promise<Reco
   if (row === undefined) return undefined
   const parts: Record<string, PartDump> = Object.create(null)
   for (const part of (row.parts ?? []) as PartRow[]) parts[part[0]] = toPart(part)
-  const meta = {
-    id,
-    createdAt: Number(row.created_at),
-    expiresAt: Number(row.expires_at),
-    data: decodeFacts(row.data),
-  }
-  return { meta, parts }
+  return { meta: toMeta(id, row), parts }
 }
 
 function toPart([, kind, version, expiresAt, lastSeq, content]: PartRow): PartDump {

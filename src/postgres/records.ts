@@ -2,7 +2,7 @@ import { assertRecordId } from '../ids.js'
 import { checkCreateArgs, checkPatchMetaArgs, checkTime } from '../store/arguments.js'
 import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta } from '../store/contract.js'
 import type { PostgresContext } from './context.js'
-import { decodeFacts, encodeFacts, splitPatch, throwForStatus } from './replies.js'
+import { decodeFacts, encodeFacts, splitPatch, throwForStatus, toMeta } from './replies.js'
 
 /**
  * `create`: one function call that refuses a live id or a live tombstone, clears what an expired
@@ -29,16 +29,18 @@ export async function createRecord(
 
 /** `meta`: the header of a live record, or `undefined`. */
 export async function readMeta(ctx: PostgresContext, id: string): Promise<RecordMeta | undefined> {
+  return (await readHeader(ctx, id))?.meta
+}
+
+/** The `meta` statement's row of a live record (facts as stored) and the header made of it. */
+export async function readHeader(
+  ctx: PostgresContext,
+  id: string,
+): Promise<{ row: Record<string, unknown>; meta: RecordMeta } | undefined> {
   assertRecordId(id)
   const result = await ctx.run(ctx.sql.meta, [id, ctx.options.clock.now()])
   const row = result.rows[0]
-  if (row === undefined) return undefined
-  return {
-    id,
-    createdAt: Number(row.created_at),
-    expiresAt: Number(row.expires_at),
-    data: decodeFacts(row.data),
-  }
+  return row === undefined ? undefined : { row, meta: toMeta(id, row) }
 }
 
 /** `patchMeta`: changes header facts when every `ifData` condition holds (compared as canonical JSON). */

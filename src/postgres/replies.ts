@@ -1,4 +1,4 @@
-import type { JsonValue } from '../store/contract.js'
+import type { JsonValue, RecordMeta } from '../store/contract.js'
 import { recordNotFound, wrongPartKind } from '../store/store-errors.js'
 import { canonicalJson } from '../util/json.js'
 
@@ -60,4 +60,14 @@ export function decodeFacts(data: unknown): Readonly<Record<string, JsonValue>> 
     out[JSON.parse(name) as string] = JSON.parse(text) as JsonValue
   }
   return out
+}
+
+/** A header row (created_at, expires_at, data) as the store answers it. */
+export function toMeta(id: string, row: Readonly<Record<string, unknown>>): RecordMeta {
+  return {
+    id,
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+    data: decodeFacts(row.data),
+  }
 }

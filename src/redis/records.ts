@@ -9,6 +9,7 @@ import type {
   TouchMetaOptions,
   TouchMetaResult,
 } from '../store/contract.js'
+import { touchWithoutWrite } from '../store/touch-decision.js'
 import { asArray, type RedisContext, throwForStatus } from './context.js'
 import { canonicalJsonArg, optionalArg, parseJson, timeArg } from './input.js'
 import { scripts } from './lua/scripts.js'
@@ -78,7 +79,9 @@ export async function touchRecord(ctx: RedisContext, id: string, expiresAt: numb
 
 /**
  * `touchMeta`: moves the expiry (capped by `notAfter`, when `ifDataAbsentOr` holds, not by less than
- * `touchStepMs`) and reads the header, in one script.
+ * `touchStepMs`) and reads the header, in one script. Under a touch step, the header is read first
+ * (the `meta` script, which writes nothing and sends no more than the header's key) and the touch
+ * decided on it: only a read that must move the expiry sends the touch script, once per step.
  */
 export async function touchMeta(
   ctx: RedisContext,
@@ -88,16 +91,38 @@ export async function touchMeta(
 ): Promise<TouchMetaResult | undefined> {
   assertRecordId(id)
   checkTouchMetaArgs(expiresAt, options)
-  const args = [...ctx.base(), String(expiresAt), options.notAfter ?? '', String(ctx.options.touchStepMs)]
+  const conditions: [string, string][] = []
   for (const [name, value] of Object.entries(options.ifDataAbsentOr ?? {})) {
-    args.push(name, canonicalJsonArg(value, ctx.options.maxValueBytes, `ifDataAbsentOr.${name}`))
+    conditions.push([name, canonicalJsonArg(value, ctx.options.maxValueBytes, `ifDataAbsentOr.${name}`)])
   }
+  const step = ctx.options.touchStepMs
+  if (step > 0) {
+    const header = asArray(await ctx.call(scripts.meta, [ctx.header(id)], ctx.base()), 'meta')
+    if (header.length === 0) return undefined
+    const decided = touchWithoutWrite(
+      (name) => factText(header, name),
+      Number(header[1]),
+      expiresAt,
+      options.notAfter,
+      conditions,
+      step,
+    )
+    if (decided !== 'write') return { meta: toMeta(id, header, 0), touched: decided === 'unmoved' }
+  }
+  const args = [...ctx.base(), String(expiresAt), options.notAfter ?? '', String(step)]
+  for (const [name, text] of conditions) args.push(name, text)
   const reply = asArray(
     await ctx.call(scripts.touchMeta, ctx.counted(id, [ctx.header(id)]), args),
     'touchMeta',
   )
   if (reply.length === 0) return undefined
   return { meta: toMeta(id, reply, 1), touched: reply[0] === 'ok' }
+}
+
+// The JSON text of fact `name` in a meta reply (createdAt, expiresAt, name, json ...), or undefined.
+function factText(reply: readonly unknown[], name: string): string | undefined {
+  for (let i = 2; i < reply.length; i += 2) if (reply[i] === name) return String(reply[i + 1])
+  return undefined
 }
 
 /** `delete`: removes every key of the record; `true` when it was live. */

@@ -1,7 +1,8 @@
 import { expect } from 'vitest'
 import type { ManualClock } from '../../src/clock.js'
 import { createSessionKit, type SessionKit } from '../../src/kit.js'
-import type { SessionStore } from '../../src/store/contract.js'
+import type { JsonValue, SessionStore } from '../../src/store/contract.js'
+import { rng } from './rng.js'
 
 // The checks of `touchStepMs` every store that has it must pass, on a store made with this step.
 // `probe` reads the server: `written(id)` something every write of the record's header changes
@@ -80,6 +81,74 @@ export async function checkTouchMetaStep(
   const capped = await store.touchMeta!('r', clock.now() + 30 * MINUTE, { notAfter: 'end' })
   expect(capped?.meta.expiresAt).toBe(end)
   expect(await store.touchMeta!('missing', clock.now() + MINUTE)).toBe(undefined)
+}
+
+/**
+ * `touchMeta` on random input against the rules written out plainly: a condition on a fact present
+ * with another value holds the expiry (answered untouched); the new expiry is capped by a
+ * `notAfter` fact only when that holds a number (not a string, not an array such as `[5]`); it is
+ * written when earlier, or later by at least the step; an expired record reads as missing. Each
+ * answer and the stored expiry are checked, over reads that skip and reads that write, so a store
+ * that decides some touches without its writing call answers as that call would.
+ */
+export async function checkTouchMetaStepRandom(
+  store: SessionStore,
+  clock: ManualClock,
+  probe: TouchStepProbe,
+  seed: number,
+): Promise<{ skipped: number; written: number; held: number }> {
+  const random = rng(seed)
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!
+  const start = clock.now()
+  const data = { u: 'alice', end: start + 50 * MINUTE, tag: [5], name: 'x' }
+  let expiresAt = start + 30 * MINUTE
+  await store.create('rand', { expiresAt, data })
+  const conditions: (Record<string, JsonValue> | undefined)[] = [
+    undefined,
+    { u: 'alice' },
+    { u: 'mallory' },
+    { u: null },
+    { absent: 'any' },
+    { u: 'alice', tag: [5] },
+    { tag: [6] },
+  ]
+  const caps = [undefined, 'end', 'tag', 'name', 'absent']
+  const counts = { skipped: 0, written: 0, held: 0 }
+  for (let call = 0; call < 80; call++) {
+    clock.advance(Math.floor(random() * 40 * SECOND))
+    const now = clock.now()
+    const ifDataAbsentOr = pick(conditions)
+    const notAfter = pick(caps)
+    // From half a step before the stored expiry to two and a half after it: a third within the step.
+    const asked = expiresAt + Math.floor((random() * 3 - 0.5) * TOUCH_STEP_MS)
+    const answer = await store.touchMeta!('rand', asked, {
+      ...(notAfter === undefined ? {} : { notAfter }),
+      ...(ifDataAbsentOr === undefined ? {} : { ifDataAbsentOr }),
+    })
+    if (expiresAt <= now) {
+      expect(answer, `call ${call}: an expired record reads as missing`).toBe(undefined)
+      continue
+    }
+    const what = `call ${call} (${JSON.stringify({ ifDataAbsentOr, notAfter, asked: asked - expiresAt })})`
+    const held = Object.entries(ifDataAbsentOr ?? {}).some(
+      ([name, value]) =>
+        name in data && JSON.stringify(data[name as keyof typeof data]) !== JSON.stringify(value),
+    )
+    const target = notAfter === 'end' ? Math.min(asked, data.end) : asked
+    const within = target >= expiresAt && target - expiresAt < TOUCH_STEP_MS
+    if (held) counts.held++
+    else if (within) counts.skipped++
+    else {
+      counts.written++
+      expiresAt = target
+    }
+    expect(answer, what).toEqual({
+      meta: { id: 'rand', createdAt: start, expiresAt, data },
+      touched: !held,
+    })
+    expect(await probe.expiry('rand'), what).toBe(expiresAt)
+  }
+  return counts
 }
 
 /**

@@ -5,6 +5,7 @@ import { postgresUrl, uniqueSchema, usePostgres } from '../helpers/postgres.js'
 import {
   checkFacadeTouchStep,
   checkTouchMetaStep,
+  checkTouchMetaStepRandom,
   checkTouchStep,
   TOUCH_STEP_MS,
   type TouchStepProbe,
@@ -41,6 +42,16 @@ describe.runIf(postgresUrl !== undefined)('Postgres touchStepMs', () => {
   it('touch: later by less than the step writes nothing; by the step, or earlier, writes', async () => {
     const { store, clock, probe } = await setup()
     await checkTouchStep(store, clock, probe)
+    await store.close()
+  })
+
+  it('touchMeta on random input answers, and stores, what the rules say (skips, writes, holds)', async () => {
+    const { store, clock, probe } = await setup()
+    const counts = await checkTouchMetaStepRandom(store, clock, probe, 11)
+    // The sequence reaches every branch.
+    expect(counts.skipped).toBeGreaterThan(5)
+    expect(counts.written).toBeGreaterThan(5)
+    expect(counts.held).toBeGreaterThan(5)
     await store.close()
   })
 

@@ -13,6 +13,7 @@ import {
 import {
   checkFacadeTouchStep,
   checkTouchMetaStep,
+  checkTouchMetaStepRandom,
   checkTouchStep,
   TOUCH_STEP_MS,
   type TouchStepProbe,
@@ -47,6 +48,15 @@ for (const [name, connect, available] of topologies) {
     it('touch: later by less than the step writes nothing; by the step, or earlier, writes', async () => {
       const { clock, store, probe } = setup()
       await checkTouchStep(store, clock, probe)
+    })
+
+    it('touchMeta on random input answers, and stores, what the rules say (skips, writes, holds)', async () => {
+      const { clock, store, probe } = setup()
+      const counts = await checkTouchMetaStepRandom(store, clock, probe, 11)
+      // The sequence reaches every branch.
+      expect(counts.skipped).toBeGreaterThan(5)
+      expect(counts.written).toBeGreaterThan(5)
+      expect(counts.held).toBeGreaterThan(5)
     })
 
     it('touchMeta: answers the stored expiry when it skips, checks the owner, and caps by notAfter', async () => {
