@@ -36,6 +36,9 @@ export function buildStatements(names: StoreNames) {
   // less is not (a session read on every request is written at most once per step).
   const moves = (to: string, from: string, step: string): string =>
     `NOT (${to} >= ${from} AND ${to} - ${from} < ${step}::float8)`
+  // The expiry `$6` a merge done by the function moves the record to: none (NULL) when later than
+  // the stored one by less than the touch step `$10`, as the statement's own path decides.
+  const stepped = `SELECT CASE WHEN ${moves('$6::float8', 'x.expires_at', '$10')} THEN $6::float8 END FROM ${records} x WHERE x.id = $1`
   const livePart = `FROM ${records} r JOIN ${parts} p ON p.record_id = r.id AND p.name = $2
     WHERE r.id = $1 AND r.expires_at > $3 AND (p.expires_at IS NULL OR p.expires_at > $3)`
   return {
@@ -98,7 +101,8 @@ export function buildStatements(names: StoreNames) {
     // record's row locked, then the part compared and written, then the expiry moved, in one plain
     // statement (a function call costs about twice the server time). Otherwise, or without a copy
     // (`$8` NULL), the merge function (009) does it all, in the same statement: nothing was changed
-    // before it, only the row locked. The record's expiry `$6` follows the touch step `$10`.
+    // before it, only the row locked. The record's expiry `$6` follows the touch step `$10` on
+    // both paths (the function is handed none when the step says not to move it).
     mergeValue: statement(
       'merge_value',
       `WITH r AS (
@@ -114,7 +118,7 @@ export function buildStatements(names: StoreNames) {
             WHERE t.id = $1 AND $6::float8 IS NOT NULL AND ${moves('$6::float8', 't.expires_at', '$10')}
         )
         SELECT CASE WHEN w.version IS NULL
-          THEN ${call('merge_value', '$1::text, $2::text, $3::float8, $4::text, $5::bigint, $6::float8, $7::float8')}
+          THEN ${call('merge_value', `$1::text, $2::text, $3::float8, $4::text, $5::bigint, (${stepped}), $7::float8`)}
           ELSE '["ok",' || w.version || ']' END AS r
         FROM (SELECT 1) one LEFT JOIN w ON true`,
     ),

@@ -26,6 +26,12 @@ export interface RedisClientLike extends RedisScriptRunner {
   /** The masters to scan, each running scripts on that node only. Standalone: `[this]`. */
   masters(): Promise<readonly RedisScriptRunner[]>
   /**
+   * `HGETALL key` as an object of field -> value (`{}` for a missing key). Optional: when present,
+   * reads of a record's header alone (`meta`, and `touchMeta` under a touch step) send this one
+   * plain command instead of a script, which costs Redis several times more. Both adapters provide it.
+   */
+  hgetall?(key: string): Promise<Readonly<Record<string, string>>>
+  /**
    * `false` for one server, where one script may touch keys of any slot; `true` (or absent) for a
    * Cluster, where the keys of one script must share a slot.
    */

@@ -3,13 +3,15 @@ import { idDigest } from '../ids.js'
 import { recordNotFound, wrongPartKind } from '../store/store-errors.js'
 import { createValueCache, type ValueCache } from '../store/value-cache.js'
 import type { ResolvedRedisOptions } from './options.js'
-import type { ScriptCall } from './script-call.js'
+import type { HashRead, ScriptCall } from './script-call.js'
 import { keySlot, slotTags } from './slots.js'
 
 /** What every operation of the Redis store shares: options, the script call, key names. */
 export interface RedisContext {
   readonly options: ResolvedRedisOptions
   readonly call: ScriptCall
+  /** `HGETALL` of one key without a script, when the client offers it (see `RedisClientLike.hgetall`). */
+  readonly readHash: HashRead | undefined
   /** The value texts this process last read or wrote, for `mergeValue` (see value-cache.ts). */
   readonly values: ValueCache
   /** The record's header key, `{<prefix>:<id>}`: the braces put every key of the record in one slot. */
@@ -37,7 +39,11 @@ export interface RedisContext {
 }
 
 /** Builds the shared context once per store. */
-export function createRedisContext(options: ResolvedRedisOptions, call: ScriptCall): RedisContext {
+export function createRedisContext(
+  options: ResolvedRedisOptions,
+  call: ScriptCall,
+  readHash?: HashRead,
+): RedisContext {
   const open = `{${options.prefix}:`
   const grace = String(options.expiryGraceMs)
   const clock = options.clock
@@ -49,6 +55,7 @@ export function createRedisContext(options: ResolvedRedisOptions, call: ScriptCa
   return {
     options,
     call,
+    readHash,
     values: createValueCache(options.valueCacheBytes),
     header,
     tombstone: (id) => `{${tagOf(keySlot(header(id)))}}:tomb:${idDigest(id)}`,

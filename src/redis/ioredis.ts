@@ -10,6 +10,8 @@ import { assertClient, EXPIRED_CHANNELS, type RedisClientLike, type RedisScriptR
 export interface IoredisLike {
   evalsha(sha1: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>
   eval(script: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>
+  /** `HGETALL`: a record's header read without a script. */
+  hgetall?(key: string): Promise<Record<string, string>>
   /** A new connection with the same options: a subscriber for expiry events. */
   duplicate?(): IoredisSubscriberLike
 }
@@ -51,8 +53,10 @@ export function fromIoredis(client: IoredisLike | IoredisClusterLike): RedisClie
   assertClient(client, 'fromIoredis', 'an ioredis Redis or Cluster', ['evalsha', 'eval'])
   const runner = toRunner(client)
   const cluster = 'nodes' in client && typeof client.nodes === 'function' ? client : undefined
+  const hgetall = typeof client.hgetall === 'function' ? client.hgetall.bind(client) : undefined
   return {
     ...runner,
+    ...(hgetall === undefined ? {} : { hgetall }),
     cluster: cluster !== undefined,
     async subscribeExpired(onKey) {
       const nodes = cluster === undefined ? [client] : cluster.nodes('master')

@@ -14,6 +14,8 @@ interface ScriptOptions {
 export interface NodeRedisLike {
   evalSha(sha1: string, options: ScriptOptions): Promise<unknown>
   eval(script: string, options: ScriptOptions): Promise<unknown>
+  /** `HGETALL`: a record's header read without a script. */
+  hGetAll?(key: string): Promise<Record<string, string>>
   /** A new, unconnected client with the same options: a subscriber for expiry events. */
   duplicate?(): NodeRedisSubscriberLike
 }
@@ -53,8 +55,10 @@ export function fromNodeRedis<Node>(client: NodeRedisLike | NodeRedisClusterLike
   assertClient(client, 'fromNodeRedis', 'a connected node-redis client or cluster', ['evalSha', 'eval'])
   const runner = toRunner(client)
   const cluster = 'nodeClient' in client && typeof client.nodeClient === 'function' ? client : undefined
+  const hgetall = typeof client.hGetAll === 'function' ? client.hGetAll.bind(client) : undefined
   return {
     ...runner,
+    ...(hgetall === undefined ? {} : { hgetall }),
     cluster: cluster !== undefined,
     async subscribeExpired(onKey) {
       const nodes =

@@ -35,8 +35,28 @@ export async function createRecord(ctx: RedisContext, id: string, options: Creat
 /** `meta`: the header of a live record, or `undefined`. */
 export async function readMeta(ctx: RedisContext, id: string): Promise<RecordMeta | undefined> {
   assertRecordId(id)
-  const reply = asArray(await ctx.call(scripts.meta, [ctx.header(id)], ctx.base()), 'meta')
+  const reply = await readHeader(ctx, id)
   return reply.length === 0 ? undefined : toMeta(id, reply, 0)
+}
+
+/**
+ * The header of a live record as the `meta` script answers it (createdAt, expiresAt, name, json
+ * ...; empty when missing or expired): from a plain `HGETALL` when the client offers it, the same
+ * rule applied here, else from the script.
+ */
+async function readHeader(ctx: RedisContext, id: string): Promise<readonly unknown[]> {
+  if (ctx.readHash === undefined) {
+    return asArray(await ctx.call(scripts.meta, [ctx.header(id)], ctx.base()), 'meta')
+  }
+  const now = ctx.options.clock.now()
+  const fields = await ctx.readHash(ctx.header(id))
+  // As the script's `tonumber(e)`: a header without a number there is no live record.
+  if (!(Number(fields.e) > now)) return []
+  const reply: string[] = [fields.c ?? '0', fields.e!]
+  for (const field of Object.keys(fields)) {
+    if (field.startsWith('d:')) reply.push(field.slice(2), fields[field]!)
+  }
+  return reply
 }
 
 /** `patchMeta`: changes header facts when every `ifData` condition holds (compared as canonical JSON). */
@@ -97,7 +117,7 @@ export async function touchMeta(
   }
   const step = ctx.options.touchStepMs
   if (step > 0) {
-    const header = asArray(await ctx.call(scripts.meta, [ctx.header(id)], ctx.base()), 'meta')
+    const header = await readHeader(ctx, id)
     if (header.length === 0) return undefined
     const decided = touchWithoutWrite(
       (name) => factText(header, name),

@@ -1,7 +1,7 @@
 import { SessionKitError } from '../errors.js'
 import { withDeadline as deadline } from '../util/deadline.js'
 import { createDeadlineQueue } from '../util/deadline-queue.js'
-import type { RedisScriptRunner } from './client.js'
+import type { RedisClientLike, RedisScriptRunner } from './client.js'
 import { redisFailure } from './errors.js'
 import type { LuaScript } from './lua/scripts.js'
 
@@ -71,6 +71,29 @@ export function createScriptCall(client: RedisScriptRunner, timeoutMs: number, p
       ),
       () => timeoutError(script.name, timeoutMs),
       (error) => redisFailure(error, script.name, prefix),
+    )
+}
+
+/** `HGETALL key` within the store's deadline, failing as a script call does. */
+export type HashRead = (key: string) => Promise<Readonly<Record<string, string>>>
+
+/**
+ * The client's `hgetall` with a deadline and the store's errors (named `what` in them), or
+ * undefined when the client has none (reads then go through a script).
+ */
+export function createHashRead(
+  client: RedisClientLike,
+  timeoutMs: number,
+  prefix: string,
+  what: string,
+): HashRead | undefined {
+  if (typeof client.hgetall !== 'function') return undefined
+  const within = createDeadlineQueue(timeoutMs)
+  return (key) =>
+    within(
+      client.hgetall!(key),
+      () => timeoutError(what, timeoutMs),
+      (error) => redisFailure(error, what, prefix),
     )
 }
 

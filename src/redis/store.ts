@@ -14,7 +14,7 @@ import { readRecord } from './read-record.js'
 import { createRecord, deleteRecord, patchMeta, readMeta, touchMeta, touchRecord } from './records.js'
 import { renameRecord, renameTarget } from './rename.js'
 import { countIds, scanIds } from './scan.js'
-import { createScriptCall, type ScriptCall } from './script-call.js'
+import { createHashRead, createScriptCall, type ScriptCall } from './script-call.js'
 import { deletePart, getValue, mergeValue, setValue } from './values.js'
 
 function closedError(): SessionKitError {
@@ -52,7 +52,9 @@ export function createRedisStore(options: RedisStoreOptions): RedisStore {
   let closed = false
   const call: ScriptCall = (script, keys, args, runner) =>
     closed ? Promise.reject(closedError()) : run(script, keys, args, runner)
-  const ctx = createRedisContext(resolved, call)
+  const hgetall = createHashRead(resolved.client, resolved.commandTimeoutMs, resolved.prefix, 'meta')
+  const readHash = hgetall && ((key: string) => (closed ? Promise.reject(closedError()) : hgetall(key)))
+  const ctx = createRedisContext(resolved, call, readHash)
   const capabilities: StoreCapabilities = Object.freeze({
     atomicity: 'shared',
     scan: true,

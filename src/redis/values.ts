@@ -56,7 +56,8 @@ export async function setValue(
 /**
  * `mergeValue`: a JSON merge patch, no separate read. With the part's text from an earlier call
  * of this process, the merge is done here and the script stores it if that text is still the
- * stored one; otherwise (or without a copy) the script merges the stored text itself.
+ * stored one; otherwise (or without a copy) the script merges the stored text itself. The record's
+ * expiry moves by the touch step rule, as a touch's (`touchStepMs`; every time at step 0).
  */
 export async function mergeValue(
   ctx: RedisContext,
@@ -75,7 +76,8 @@ export async function mergeValue(
   const keys = ctx.partKeys(id, part)
   const base = ctx.values.get(keys[0], part)
   const ours = base === undefined ? '' : mergeJsonText(base, text)
-  const args = [...ctx.base(), part, text, String(maxBytes), expiresAt, partExpiresAt, base ?? '', ours]
+  const step = String(ctx.options.touchStepMs)
+  const args = [...ctx.base(), part, text, String(maxBytes), expiresAt, partExpiresAt, base ?? '', ours, step]
   const reply = asArray(await ctx.call(scripts.mergeValue, ctx.counted(id, keys), args), 'mergeValue')
   throwForStatus(reply, id, part)
   if (reply[0] === 'limit') {

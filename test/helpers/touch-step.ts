@@ -83,6 +83,35 @@ export async function checkTouchMetaStep(
   expect(await store.touchMeta!('missing', clock.now() + MINUTE)).toBe(undefined)
 }
 
+/** `mergeValue`: the value is written every time, the record's expiry only by the step. */
+export async function checkMergeValueStep(
+  store: SessionStore,
+  clock: ManualClock,
+  probe: TouchStepProbe,
+): Promise<void> {
+  const start = clock.now()
+  await store.create('m', { expiresAt: start + 30 * MINUTE })
+  await store.setValue('m', 'prefs', { a: 1 })
+  clock.advance(20 * SECOND)
+  const first = await store.mergeValue!('m', 'prefs', { b: 2 }, { expiresAt: clock.now() + 30 * MINUTE })
+  expect(first.value).toEqual({ a: 1, b: 2 })
+  expect(await probe.expiry('m')).toBe(start + 30 * MINUTE)
+  clock.advance(50 * SECOND)
+  await store.mergeValue!('m', 'prefs', { c: 3 }, { expiresAt: clock.now() + 30 * MINUTE })
+  expect(await probe.expiry('m')).toBe(clock.now() + 30 * MINUTE)
+  // An earlier expiry is written, however close.
+  await store.mergeValue!('m', 'prefs', { d: 4 }, { expiresAt: clock.now() + 30 * MINUTE - SECOND })
+  expect(await probe.expiry('m')).toBe(clock.now() + 30 * MINUTE - SECOND)
+  expect(await store.getValue('m', 'prefs')).toEqual({ value: { a: 1, b: 2, c: 3, d: 4 }, version: 4 })
+  // A merge without this process's copy of the value (the part deleted) is merged by the server,
+  // by the same rule.
+  await store.deletePart('m', 'prefs')
+  clock.advance(10 * SECOND)
+  const merged = await store.mergeValue!('m', 'prefs', { y: 1 }, { expiresAt: clock.now() + 30 * MINUTE })
+  expect(merged.value).toEqual({ y: 1 })
+  expect(await probe.expiry('m')).toBe(clock.now() - 10 * SECOND + 30 * MINUTE - SECOND)
+}
+
 /**
  * `touchMeta` on random input against the rules written out plainly: a condition on a fact present
  * with another value holds the expiry (answered untouched); the new expiry is capped by a

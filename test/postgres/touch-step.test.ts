@@ -4,6 +4,7 @@ import { createPostgresStore, type PostgresStore } from '../../src/postgres/inde
 import { postgresUrl, uniqueSchema, usePostgres } from '../helpers/postgres.js'
 import {
   checkFacadeTouchStep,
+  checkMergeValueStep,
   checkTouchMetaStep,
   checkTouchMetaStepRandom,
   checkTouchStep,
@@ -62,18 +63,8 @@ describe.runIf(postgresUrl !== undefined)('Postgres touchStepMs', () => {
   })
 
   it('mergeValue: the value is written every time, the record expiry only by the step', async () => {
-    const { store, clock, expiry } = await setup()
-    const start = clock.now()
-    await store.create('r', { expiresAt: start + 30 * MINUTE })
-    await store.setValue('r', 'prefs', { a: 1 })
-    clock.advance(20 * SECOND)
-    const first = await store.mergeValue!('r', 'prefs', { b: 2 }, { expiresAt: clock.now() + 30 * MINUTE })
-    expect(first.value).toEqual({ a: 1, b: 2 })
-    expect(await expiry('r')).toBe(start + 30 * MINUTE)
-    clock.advance(50 * SECOND)
-    await store.mergeValue!('r', 'prefs', { c: 3 }, { expiresAt: clock.now() + 30 * MINUTE })
-    expect(await expiry('r')).toBe(clock.now() + 30 * MINUTE)
-    expect(await store.getValue('r', 'prefs')).toEqual({ value: { a: 1, b: 2, c: 3 }, version: 3 })
+    const { store, clock, probe } = await setup()
+    await checkMergeValueStep(store, clock, probe)
     await store.close()
   })
 

@@ -60,9 +60,17 @@ describe.runIf(redisPort !== undefined)('Redis errors say what happened', () => 
 
   it('an ACL user that may not run scripts: STORE_REJECTED, reason permission', async () => {
     const store = await storeAs(['~*', '+@all', '-evalsha', '-eval'])
+    const error = await failure(store.touch('s1', Date.now() + 60_000))
+    expect(error.code).toBe('STORE_REJECTED')
+    expect(error.details).toMatchObject({ operation: 'touch', reason: 'permission' })
+  })
+
+  it('an ACL user that may not read hashes: the header read (no script) is STORE_REJECTED too', async () => {
+    const store = await storeAs(['~*', '+@all', '-hgetall'])
     const error = await failure(store.meta('s1'))
     expect(error.code).toBe('STORE_REJECTED')
-    expect(error.details).toMatchObject({ reason: 'permission' })
+    expect(error.details).toMatchObject({ operation: 'meta', reason: 'permission' })
+    expect(String((error.cause as Error).message)).toMatch(/^NOPERM/)
   })
 
   it('wrong credentials: STORE_REJECTED, reason auth', async () => {

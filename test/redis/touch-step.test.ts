@@ -12,6 +12,7 @@ import {
 } from '../helpers/redis-clients.js'
 import {
   checkFacadeTouchStep,
+  checkMergeValueStep,
   checkTouchMetaStep,
   checkTouchMetaStepRandom,
   checkTouchStep,
@@ -21,21 +22,26 @@ import {
 
 const SECOND = 1000
 
-const topologies: [string, () => Promise<TestClient>, boolean][] = [
-  ['standalone', connectIoredis, redisPort !== undefined],
-  ['3-master Cluster', connectIoredisCluster, redisClusterNodes !== undefined],
+// The third runs on a client without `hgetall` (a runner of scripts only), where the header read
+// under a step is the `meta` script instead of a plain HGETALL: the same answers either way.
+const topologies: [string, () => Promise<TestClient>, boolean, boolean][] = [
+  ['standalone', connectIoredis, redisPort !== undefined, false],
+  ['3-master Cluster', connectIoredisCluster, redisClusterNodes !== undefined, false],
+  ['standalone, scripts only', connectIoredis, redisPort !== undefined, true],
 ]
 
 // `touchStepMs` on Redis (the checks in test/helpers/touch-step.ts, and a write's expiry). The
 // stored expiry is read from the record's header (field `e`) with a script of the test's own.
-for (const [name, connect, available] of topologies) {
+for (const [name, connect, available, scriptsOnly] of topologies) {
   describe.runIf(available)(`Redis touchStepMs (${name})`, { timeout: 60_000 }, () => {
     const connection = useConnection(connect)
 
     const setup = () => {
       const clock = createManualClock(Date.now())
       const prefix = uniquePrefix()
-      const store = createRedisStore({ client: connection.client, prefix, clock, touchStepMs: TOUCH_STEP_MS })
+      const { evalsha, eval: evalScript, masters, cluster } = connection.client
+      const client = scriptsOnly ? { evalsha, eval: evalScript, masters, cluster } : connection.client
+      const store = createRedisStore({ client, prefix, clock, touchStepMs: TOUCH_STEP_MS })
       const stored = async (id: string) =>
         Number(
           await connection.client.eval("return redis.call('HGET', KEYS[1], 'e')", [`{${prefix}:${id}}`], []),
@@ -64,12 +70,21 @@ for (const [name, connect, available] of topologies) {
       await checkTouchMetaStep(store, clock, probe)
     })
 
+    it('mergeValue: the value is written every time, the record expiry only by the step', async () => {
+      const { clock, store, probe } = setup()
+      await checkMergeValueStep(store, clock, probe)
+    })
+
     it("the facade's sessions: read on every request, written once per step, never more than a step early", async () => {
       const { clock, store, stored, probe } = setup()
       const { kit, id, idleMs } = await checkFacadeTouchStep(store, clock, probe)
-      // A write moves the expiry it is given, step or not.
+      // A patch moves the expiry by the step; a replace moves it to what it is given.
       clock.advance(5 * SECOND)
-      await (await kit.get(id))!.preferences.patch({ theme: 'dark' })
+      const before = await stored(id)
+      const session = (await kit.get(id))!
+      await session.preferences.patch({ theme: 'dark' })
+      expect(await stored(id)).toBe(before)
+      await session.preferences.replace({ theme: 'light' })
       expect(await stored(id)).toBe(clock.now() + idleMs)
       await kit.close()
     })

@@ -121,11 +121,13 @@ end
 
 -- Plans moving the record's expiry to `expires_at` ('' to keep). Returns the reply asking for keys
 -- when the horizon must be pushed and the caller did not give every part key; else nil, the header's
--- TTL now and, when the horizon must be pushed, every part (see parts_of). `all` is the header as
--- an HGETALL reply when the caller has read it already.
+-- TTL now (nil when keeping: a write that needs it then asks, most never do) and, when the horizon
+-- must be pushed, every part (see parts_of). `all` is the header as an HGETALL reply when the caller
+-- has read it already.
 local function plan_expiry(expires_at, all)
+  if expires_at == '' then return nil, nil, nil end
   local ttl = redis.call('PTTL', header)
-  if expires_at == '' or ttl >= physical_ttl(tonumber(expires_at)) then return nil, ttl, nil end
+  if ttl >= physical_ttl(tonumber(expires_at)) then return nil, ttl, nil end
   local parts = parts_of(all or redis.call('HGETALL', header))
   local ask = ask_for(keys_of_parts(parts))
   if ask then return ask end
@@ -186,14 +188,17 @@ local function clear_part(part, kind)
 end
 
 -- Opens a write of kind `want` to `part` that moves the record's expiry to `expires_at` ('' to
--- keep). Returns a reply to give back at once ({ 'missing' }, { 'kind', kind } or { 'keys', ... }),
--- or nil and the write's state: `e` the record's expiresAt, `known` whether the part holds data,
--- `x` its own expiry, `version` (0 when new), `ttl` the header's TTL and `parts` every part when
--- the horizon must be pushed. A part whose own expiry passed is cleared first, whatever its kind.
-local function open_write(part, want, expires_at)
+-- keep; with a touch step `step`, kept too when later by less than the step). Returns a reply to
+-- give back at once ({ 'missing' }, { 'kind', kind } or { 'keys', ... }), or nil and the write's
+-- state: `e` the record's expiresAt, `expires_at` the expiry to write ('' for none), `known`
+-- whether the part holds data, `x` its own expiry, `version` (0 when new), `ttl` the header's TTL
+-- (nil when the expiry is kept) and `parts` every part when the horizon must be pushed. A part whose own expiry passed is
+-- cleared first, whatever its kind.
+local function open_write(part, want, expires_at, step)
   local f = redis.call('HMGET', header, 'e', 'k:' .. part, 'x:' .. part, 'v:' .. part)
   local e = tonumber(f[1])
   if not e or e <= now then return { 'missing' } end
+  if step and expires_at ~= '' and within_step(e, tonumber(expires_at), step) then expires_at = '' end
   local kind = f[2]
   local x = tonumber(f[3])
   local stale = kind and x and x <= now
@@ -208,7 +213,7 @@ local function open_write(part, want, expires_at)
     clear_part(part, kind)
     kind, x = false, nil
   end
-  local w = { e = e, known = kind and true or false, x = x, version = 0, ttl = ttl, parts = parts }
+  local w = { e = e, expires_at = expires_at, known = kind and true or false, x = x, version = 0, ttl = ttl, parts = parts }
   if kind then w.version = tonumber(f[4]) or 0 end
   return nil, w
 end
@@ -245,7 +250,7 @@ local function finish_write(part, kind, w, fields, part_expires_at, expires_at, 
   if x and x < e then
     expire_keys(part, kind, physical_ttl(x))
   else
-    expire_keys(part, kind, w.ttl)
+    expire_keys(part, kind, w.ttl or redis.call('PTTL', header))
   end
 end
 

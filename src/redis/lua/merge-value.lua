@@ -1,7 +1,8 @@
 -- mergeValue(id, part): KEYS[2] part key; ARGV[3] part, [4] patch (a JSON object), [5] max bytes of
--- the result, [6] expiresAt or '', [7] partExpiresAt or '', [8] the text the caller merged the
--- patch into itself ('' when it did not) and [9] its result: stored as it is when [8] is the stored
--- text, so the merge below runs only when the caller's copy was stale or missing.
+-- the result, [6] expiresAt or '' (not written when later by less than the touch step [10]), [7]
+-- partExpiresAt or '', [8] the text the caller merged the patch into itself ('' when it did not)
+-- and [9] its result: stored as it is when [8] is the stored text, so the merge below runs only
+-- when the caller's copy was stale or missing.
 -- { 'ok', version } when the caller's result was stored, { 'ok', version, json } when merged here,
 -- { 'limit', bytes }, { 'missing' }, { 'kind', kind }, { 'keys', ... }.
 --
@@ -111,7 +112,7 @@ local function merge(base, patch)
 end
 
 local part = ARGV[3]
-local refused, w = open_write(part, 'v', ARGV[6])
+local refused, w = open_write(part, 'v', ARGV[6], ARGV[10])
 if refused then return refused end
 local current = nil
 if w.known then current = redis.call('GET', part_key(part)) end
@@ -129,6 +130,6 @@ else
   redis.call('SET', part_key(part), merged)
 end
 local version = w.version + 1
-finish_write(part, 'v', w, { 'v:' .. part, version }, ARGV[7], ARGV[6], false)
+finish_write(part, 'v', w, { 'v:' .. part, version }, ARGV[7], w.expires_at, false)
 if theirs then return { 'ok', version } end
 return { 'ok', version, merged }
