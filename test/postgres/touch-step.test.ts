@@ -12,8 +12,6 @@ import {
   type TouchStepProbe,
 } from '../helpers/touch-step.js'
 
-const SECOND = 1000
-const MINUTE = 60 * SECOND
 
 // `touchStepMs` on PostgreSQL (the checks in test/helpers/touch-step.ts, and the expiry a merge
 // moves). Whether a row was written is read from its `xmin`, the transaction that wrote its
