@@ -12,7 +12,6 @@ import {
   type TouchStepProbe,
 } from '../helpers/touch-step.js'
 
-
 // `touchStepMs` on PostgreSQL (the checks in test/helpers/touch-step.ts, and the expiry a merge
 // moves). Whether a row was written is read from its `xmin`, the transaction that wrote its
 // current version.
