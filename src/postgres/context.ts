@@ -1,6 +1,6 @@
 import { SessionKitError } from '../errors.js'
 import { createValueCache, type ValueCache } from '../store/value-cache.js'
-import { withDeadline } from '../util/deadline.js'
+import { createDeadlineQueue } from '../util/deadline-queue.js'
 import { postgresFailure } from './errors.js'
 import type { ResolvedPostgresOptions } from './options.js'
 import { type PgResult, queryOnConnection } from './pool.js'
@@ -28,6 +28,8 @@ export interface PostgresContext {
 /** Builds the shared context once per store. */
 export function createPostgresContext(options: ResolvedPostgresOptions): PostgresContext {
   const sql = buildStatements(options)
+  // Every statement waits the same commandTimeoutMs: one timer for all of them (none set per call).
+  const within = createDeadlineQueue(options.commandTimeoutMs)
   let closed = false
   const run = (statement: Statement, values: unknown[]): Promise<PgResult> => {
     if (closed) {
@@ -41,9 +43,8 @@ export function createPostgresContext(options: ResolvedPostgresOptions): Postgre
     const work = queryOnConnection(options.pool, { name: statement.name, text: statement.text, values })
     const what = statement.name
     const timeoutMs = options.commandTimeoutMs
-    return withDeadline(
+    return within(
       work,
-      timeoutMs,
       () =>
         new SessionKitError(
           'STORE_UNAVAILABLE',
