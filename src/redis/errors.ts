@@ -12,7 +12,7 @@ const refusals: readonly [RegExp, RedisRejection, (prefix: string) => string][] 
     /^NOPERM|can't access at least one of the keys|can't run this command/,
     'permission',
     (prefix) =>
-      `the Redis user lacks a permission the store needs; grant it +evalsha +eval +scan and the keys ~{${prefix}:* (ACL SETUSER)`,
+      `the Redis user lacks a permission the store needs; grant it +evalsha +eval +hgetall +scan and the keys ~{${prefix}:* (ACL SETUSER)`,
   ],
   [
     /^(NOAUTH|WRONGPASS)/,
