@@ -89,7 +89,8 @@ export async function mergeValue(
   let ours = base === undefined ? undefined : mergeJsonText(base, text)
   // A result past the limit is left to the server, which refuses it unless the stored text changed.
   if (ours !== undefined && Buffer.byteLength(ours, 'utf8') > maxBytes) ours = undefined
-  const replyText = await ctx.replyText(ctx.sql.mergeValue, [
+  const statement = ctx.options.touchStepMs > 0 ? ctx.sql.mergeValueStepped : ctx.sql.mergeValue
+  const replyText = await ctx.replyText(statement, [
     id,
     part,
     ctx.options.clock.now(),

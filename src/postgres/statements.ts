@@ -39,6 +39,29 @@ export function buildStatements(names: StoreNames) {
   // The expiry `$6` a merge done by the function moves the record to: none (NULL) when later than
   // the stored one by less than the touch step `$10`, as the statement's own path decides.
   const stepped = `SELECT CASE WHEN ${moves('$6::float8', 'x.expires_at', '$10')} THEN $6::float8 END FROM ${records} x WHERE x.id = $1`
+  // mergeValue's statement; `moveHere`: the expiry moved by the statement itself, else by the
+  // merge function only (the statement's own write is skipped when the expiry must move).
+  const mergeValue = (moveHere: boolean): string => `WITH r AS (
+      SELECT id, ${moveHere ? 'false' : moves('$6::float8', 'expires_at', '$10')} AS moving FROM ${records}
+        WHERE id = $1 AND expires_at > $3::float8 AND $8::text IS NOT NULL
+      FOR NO KEY UPDATE
+    ), w AS (
+      UPDATE ${parts} p SET version = p.version + 1, value = $9::text, expires_at = coalesce($7::float8, p.expires_at)
+        FROM r WHERE r.moving IS NOT TRUE AND p.record_id = r.id AND p.name = $2 AND p.kind = 'v'
+          AND p.value = $8::text AND (p.expires_at IS NULL OR p.expires_at > $3::float8)
+        RETURNING p.version
+    )${
+      moveHere
+        ? `, m AS (
+      UPDATE ${records} t SET expires_at = $6::float8 FROM w
+        WHERE t.id = $1 AND $6::float8 IS NOT NULL AND ${moves('$6::float8', 't.expires_at', '$10')}
+    )`
+        : ''
+    }
+    SELECT CASE WHEN w.version IS NULL
+      THEN ${call('merge_value', `$1::text, $2::text, $3::float8, $4::text, $5::bigint, (${stepped}), $7::float8`)}
+      ELSE '["ok",' || w.version || ']' END AS r
+    FROM (SELECT 1) one LEFT JOIN w ON true`
   const livePart = `FROM ${records} r JOIN ${parts} p ON p.record_id = r.id AND p.name = $2
     WHERE r.id = $1 AND r.expires_at > $3 AND (p.expires_at IS NULL OR p.expires_at > $3)`
   return {
@@ -103,25 +126,11 @@ export function buildStatements(names: StoreNames) {
     // (`$8` NULL), the merge function (009) does it all, in the same statement: nothing was changed
     // before it, only the row locked. The record's expiry `$6` follows the touch step `$10` on
     // both paths (the function is handed none when the step says not to move it).
-    mergeValue: statement(
-      'merge_value',
-      `WITH r AS (
-          SELECT id FROM ${records} WHERE id = $1 AND expires_at > $3::float8 AND $8::text IS NOT NULL
-          FOR NO KEY UPDATE
-        ), w AS (
-          UPDATE ${parts} p SET version = p.version + 1, value = $9::text, expires_at = coalesce($7::float8, p.expires_at)
-            FROM r WHERE p.record_id = r.id AND p.name = $2 AND p.kind = 'v' AND p.value = $8::text
-              AND (p.expires_at IS NULL OR p.expires_at > $3::float8)
-            RETURNING p.version
-        ), m AS (
-          UPDATE ${records} t SET expires_at = $6::float8 FROM w
-            WHERE t.id = $1 AND $6::float8 IS NOT NULL AND ${moves('$6::float8', 't.expires_at', '$10')}
-        )
-        SELECT CASE WHEN w.version IS NULL
-          THEN ${call('merge_value', `$1::text, $2::text, $3::float8, $4::text, $5::bigint, (${stepped}), $7::float8`)}
-          ELSE '["ok",' || w.version || ']' END AS r
-        FROM (SELECT 1) one LEFT JOIN w ON true`,
-    ),
+    mergeValue: statement('merge_value', mergeValue(true)),
+    // The same under a touch step, where the expiry rarely moves: no `UPDATE` of the record in the
+    // statement (an `UPDATE` costs the server even when it matches nothing); the write that must
+    // move the expiry, once per step, is left to the merge function.
+    mergeValueStepped: statement('merge_value_stepped', mergeValue(false)),
     deletePart: statement('delete_part', fn('delete_part', '$1::text, $2::text, $3::float8, $4::float8')),
     push: statement(
       'push',

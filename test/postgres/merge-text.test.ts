@@ -75,21 +75,37 @@ describe.runIf(postgresUrl !== undefined)('mergeJsonText and the Postgres merge 
     await expect(cached.mergeValue!('t', 'p', { c: 3 })).rejects.toMatchObject({ code: 'NOT_FOUND' })
   })
 
-  it('four stores (four caches) patching one value at once lose no key: stale copies are merged by the server', async () => {
-    const schema = uniqueSchema()
-    const stores = await Promise.all([0, 1, 2, 3].map(() => postgres.makeStore(clock, { schema })))
-    await stores[0]!.create('shared', { expiresAt: clock.now() + 60_000 })
-    await stores[0]!.setValue('shared', 'p', { start: true })
-    await Promise.all(
-      stores.map(async (store, s) => {
-        await store.getValue('shared', 'p')
-        for (let i = 0; i < 50; i++) await store.mergeValue!('shared', 'p', { [`s${s}-${i}`]: i })
-      }),
-    )
-    const final = await stores[0]!.getValue<Record<string, unknown>>('shared', 'p')
-    expect(final?.version).toBe(201)
-    expect(Object.keys(final?.value ?? {})).toHaveLength(201)
-  })
+  // With a touch step the statement has no UPDATE of the record and leaves the merges that must
+  // move the expiry to the function: each store's expiry moves every other merge here.
+  it.each([0, 60_000])(
+    'four stores (four caches) patching one value at once lose no key, touch step %i: stale copies are merged by the server',
+    async (touchStepMs) => {
+      const schema = uniqueSchema()
+      const stores = await Promise.all(
+        [0, 1, 2, 3].map(() => postgres.makeStore(clock, { schema, touchStepMs })),
+      )
+      const start = clock.now()
+      await stores[0]!.create('shared', { expiresAt: start + 60_000 })
+      await stores[0]!.setValue('shared', 'p', { start: true })
+      await Promise.all(
+        stores.map(async (store, s) => {
+          await store.getValue('shared', 'p')
+          for (let i = 0; i < 50; i++) {
+            const expiresAt = start + 60_000 + i * 30_000
+            await store.mergeValue!('shared', 'p', { [`s${s}-${i}`]: i }, { expiresAt })
+          }
+        }),
+      )
+      // Every store's last merge asked for the same expiry; the last one written is within a step of it.
+      const last = start + 60_000 + 49 * 30_000
+      const expiry = (await stores[0]!.meta('shared'))!.expiresAt
+      expect(last - expiry).toBeGreaterThanOrEqual(0)
+      expect(last - expiry).toBeLessThan(Math.max(touchStepMs, 30_001))
+      const final = await stores[0]!.getValue<Record<string, unknown>>('shared', 'p')
+      expect(final?.version).toBe(201)
+      expect(Object.keys(final?.value ?? {})).toHaveLength(201)
+    },
+  )
 
   it('a result past maxBytes from the copy is refused by the server and changes nothing', async () => {
     const store = await postgres.makeStore(clock)
