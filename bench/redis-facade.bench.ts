@@ -98,7 +98,7 @@ const rawOps: Record<string, Op> = {
 
 let failed = false
 // Round trips: after one warm-up call (the first call of a script on a server may add one EVAL).
-console.log('round trips per facade call (scripts sent through the client interface):')
+console.log('round trips per facade call (scripts and plain reads sent through the client interface):')
 for (const [name, op] of Object.entries(facade)) {
   await op(0)
   counter.reset()

@@ -1,8 +1,8 @@
 import type { RedisClientLike } from '../../src/redis/index.js'
 
 /**
- * Wraps a client so every script sent (EVALSHA or EVAL) is counted, with the most in flight at
- * once (scripts sent together cost one round-trip time): for round-trip checks in tests and benches
+ * Wraps a client so every script sent (EVALSHA or EVAL) and every plain header read (HGETALL, when
+ * the client offers it) is counted, with the most in flight at once (scripts sent together cost one round-trip time): for round-trip checks in tests and benches
  * (no test-runner import here: benches load it too).
  */
 export function countingClient(client: RedisClientLike) {
@@ -18,6 +18,7 @@ export function countingClient(client: RedisClientLike) {
     evalsha: (...args) => track(client.evalsha(...args)),
     eval: (...args) => track(client.eval(...args)),
     masters: () => client.masters(),
+    ...(client.hgetall === undefined ? {} : { hgetall: (key: string) => track(client.hgetall!(key)) }),
     ...(client.cluster === undefined ? {} : { cluster: client.cluster }),
   }
   return {
