@@ -41,10 +41,11 @@ export interface RedisStoreOptions {
   readonly valueCacheBytes?: number
   /**
    * A touch that would move a record's expiry later by less than this many ms writes nothing:
-   * `touch` and `touchMeta` (`kit.get(id, { touch: true })`). A session read on every request is
-   * then written at most once per step, and may expire up to this much earlier than its idle time
-   * says (the expiry the store reports is the stored one). An earlier expiry is always written; a
-   * write moves the expiry it is given exactly (in the write it makes anyway). 0 (every touch
+   * `touch`, `touchMeta` (`kit.get(id, { touch: true })`, then a plain header read) and the expiry
+   * `mergeValue` (`preferences.patch`) moves. A session read on every request is then written at
+   * most once per step, and may expire up to this much earlier than its idle time says (the
+   * expiry the store reports is the stored one). An earlier expiry is always written; other
+   * writes move the expiry they are given exactly (in the write they make anyway). 0 (every touch
    * writes) to 86_400_000; default 0.
    */
   readonly touchStepMs?: number

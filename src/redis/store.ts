@@ -32,7 +32,9 @@ export interface RedisStore extends SessionStore {
 
 /**
  * The session store on Redis, standalone or Cluster. Every call is one Lua script (one round
- * trip), atomic across every process that shares the server; every key of a record sits in one
+ * trip), atomic across every process that shares the server, except a read of a record's header
+ * alone (`meta`), which is one plain `HGETALL` when the client offers `hgetall` (a touch under
+ * `touchStepMs` reads so first and sends its script only when the expiry must move); every key of a record sits in one
  * Cluster slot (`{<prefix>:<id>}` and `{<prefix>:<id>}:<part>`); there are no index keys, `scan`
  * walks every master. Expiry follows the store's `clock`; Redis also expires every key (plus
  * `expiryGraceMs`) so memory is reclaimed without a sweeper. A call that gets no answer within
