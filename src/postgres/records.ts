@@ -1,6 +1,7 @@
 import { assertRecordId } from '../ids.js'
 import { checkCreateArgs, checkPatchMetaArgs, checkTime } from '../store/arguments.js'
 import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta } from '../store/contract.js'
+import { touchWithoutWrite } from '../store/touch-decision.js'
 import type { PostgresContext } from './context.js'
 import { decodeFacts, encodeFacts, splitPatch, throwForStatus, toMeta } from './replies.js'
 
@@ -69,18 +70,25 @@ export async function patchMeta(
 }
 
 /**
- * `touch`: moves the record's expiry (one statement; not by less than `touchStepMs`); parts without
+ * `touch`: moves the record's expiry (one statement; not by less than `touchStepMs`, and under a
+ * step the plain header read first, the touch statement only when the expiry moves); parts without
  * their own expiry follow it.
  */
 export async function touchRecord(ctx: PostgresContext, id: string, expiresAt: number): Promise<boolean> {
   assertRecordId(id)
   checkTime(expiresAt, 'expiresAt')
-  const result = await ctx.run(ctx.sql.touch, [
-    id,
-    ctx.options.clock.now(),
-    expiresAt,
-    ctx.options.touchStepMs,
-  ])
+  const step = ctx.options.touchStepMs
+  // Under a step, the plain header read first: most touches end there (see touchMeta).
+  if (step > 0) {
+    const header = await readHeader(ctx, id)
+    if (header === undefined) return false
+    if (
+      touchWithoutWrite(() => undefined, header.meta.expiresAt, expiresAt, undefined, [], step) === 'unmoved'
+    ) {
+      return true
+    }
+  }
+  const result = await ctx.run(ctx.sql.touch, [id, ctx.options.clock.now(), expiresAt, step])
   return result.rowCount === 1
 }
 

@@ -89,11 +89,21 @@ export async function patchMeta(
 
 /**
  * `touch`: moves the record's expiry (and, when needed, the Redis TTL of every key), not by less
- * than `touchStepMs`.
+ * than `touchStepMs`; under a step, a header read first and the script only when the expiry moves.
  */
 export async function touchRecord(ctx: RedisContext, id: string, expiresAt: number): Promise<boolean> {
   assertRecordId(id)
-  const args = [...ctx.base(), timeArg(expiresAt, 'expiresAt'), String(ctx.options.touchStepMs)]
+  const time = timeArg(expiresAt, 'expiresAt')
+  const step = ctx.options.touchStepMs
+  // Under a step, the header read first: most touches end there (see touchMeta).
+  if (step > 0) {
+    const header = await readHeader(ctx, id)
+    if (header.length === 0) return false
+    if (touchWithoutWrite(() => undefined, Number(header[1]), expiresAt, undefined, [], step) === 'unmoved') {
+      return true
+    }
+  }
+  const args = [...ctx.base(), time, String(step)]
   return Number(await ctx.call(scripts.touch, ctx.counted(id, [ctx.header(id)]), args)) === 1
 }
 
