@@ -1,7 +1,7 @@
 import { assertRecordId } from '../ids.js'
 import { checkCreateArgs, checkPatchMetaArgs, checkTime } from '../store/arguments.js'
 import type { CreateOptions, JsonValue, PatchMetaOptions, RecordMeta } from '../store/contract.js'
-import { touchWithoutWrite } from '../store/touch-decision.js'
+import { withinStep } from '../store/touch-decision.js'
 import type { PostgresContext } from './context.js'
 import { decodeFacts, encodeFacts, splitPatch, throwForStatus, toMeta } from './replies.js'
 
@@ -82,11 +82,7 @@ export async function touchRecord(ctx: PostgresContext, id: string, expiresAt: n
   if (step > 0) {
     const header = await readHeader(ctx, id)
     if (header === undefined) return false
-    if (
-      touchWithoutWrite(() => undefined, header.meta.expiresAt, expiresAt, undefined, [], step) === 'unmoved'
-    ) {
-      return true
-    }
+    if (withinStep(header.meta.expiresAt, expiresAt, step)) return true
   }
   const result = await ctx.run(ctx.sql.touch, [id, ctx.options.clock.now(), expiresAt, step])
   return result.rowCount === 1

@@ -9,7 +9,7 @@ import type {
   TouchMetaOptions,
   TouchMetaResult,
 } from '../store/contract.js'
-import { touchWithoutWrite } from '../store/touch-decision.js'
+import { touchWithoutWrite, withinStep } from '../store/touch-decision.js'
 import { asArray, type RedisContext, throwForStatus } from './context.js'
 import { canonicalJsonArg, optionalArg, parseJson, timeArg } from './input.js'
 import { scripts } from './lua/scripts.js'
@@ -99,9 +99,7 @@ export async function touchRecord(ctx: RedisContext, id: string, expiresAt: numb
   if (step > 0) {
     const header = await readHeader(ctx, id)
     if (header.length === 0) return false
-    if (touchWithoutWrite(() => undefined, Number(header[1]), expiresAt, undefined, [], step) === 'unmoved') {
-      return true
-    }
+    if (withinStep(Number(header[1]), expiresAt, step)) return true
   }
   const args = [...ctx.base(), time, String(step)]
   return Number(await ctx.call(scripts.touch, ctx.counted(id, [ctx.header(id)]), args)) === 1
@@ -110,8 +108,8 @@ export async function touchRecord(ctx: RedisContext, id: string, expiresAt: numb
 /**
  * `touchMeta`: moves the expiry (capped by `notAfter`, when `ifDataAbsentOr` holds, not by less than
  * `touchStepMs`) and reads the header, in one script. Under a touch step, the header is read first
- * (the `meta` script, which writes nothing and sends no more than the header's key) and the touch
- * decided on it: only a read that must move the expiry sends the touch script, once per step.
+ * (one plain `HGETALL`, or the `meta` script on a client without `hgetall`) and the touch decided
+ * on it: only a read that must move the expiry sends the touch script, once per step.
  */
 export async function touchMeta(
   ctx: RedisContext,

@@ -27,10 +27,9 @@ const MAX_KEY_ROUNDS = 8
  * NOSCRIPT (after a restart, a failover, or on a node that never ran it): one round trip in the
  * common case, two the first time on each node. A script that must touch keys it was not given
  * (see the prelude, _lib.lua) writes nothing and names them; the call is sent again with them.
- * Every call's deadline is kept by one queue (one timer for all calls, none set per call).
+ * Every call goes through `guard`: its deadline (one timer for all calls) and its errors.
  */
-export function createScriptCall(client: RedisScriptRunner, timeoutMs: number, prefix: string): ScriptCall {
-  const within = createDeadlineQueue(timeoutMs)
+export function createScriptCall(client: RedisScriptRunner, guard: CallGuard): ScriptCall {
   const once = (
     script: LuaScript,
     keys: readonly string[],
@@ -65,36 +64,39 @@ export function createScriptCall(client: RedisScriptRunner, timeoutMs: number, p
     return reply
   }
   return (script, keys, args, runner = client) =>
-    within(
+    guard(
       once(script, keys, args, runner).then((reply) =>
         isKeysReply(reply) ? withKeys(script, keys, args, runner, reply) : reply,
       ),
-      () => timeoutError(script.name, timeoutMs),
-      (error) => redisFailure(error, script.name, prefix),
+      script.name,
+    )
+}
+
+/**
+ * Bounds a store call's work by the store's deadline and turns its failure into the store's error,
+ * both naming `what`: one deadline queue (one timer) for every call of a store, scripts and plain
+ * reads alike.
+ */
+export type CallGuard = <T>(work: Promise<T>, what: string) => Promise<T>
+
+/** The guard of a store whose calls wait at most `timeoutMs`, with errors naming its `prefix`. */
+export function createCallGuard(timeoutMs: number, prefix: string): CallGuard {
+  const within = createDeadlineQueue(timeoutMs)
+  return (work, what) =>
+    within(
+      work,
+      () => timeoutError(what, timeoutMs),
+      (error) => redisFailure(error, what, prefix),
     )
 }
 
 /** `HGETALL key` within the store's deadline, failing as a script call does. */
 export type HashRead = (key: string) => Promise<Readonly<Record<string, string>>>
 
-/**
- * The client's `hgetall` with a deadline and the store's errors (named `what` in them), or
- * undefined when the client has none (reads then go through a script).
- */
-export function createHashRead(
-  client: RedisClientLike,
-  timeoutMs: number,
-  prefix: string,
-  what: string,
-): HashRead | undefined {
+/** The client's `hgetall` through `guard` (as `meta`), or undefined when the client has none (reads then go through a script). */
+export function createHashRead(client: RedisClientLike, guard: CallGuard): HashRead | undefined {
   if (typeof client.hgetall !== 'function') return undefined
-  const within = createDeadlineQueue(timeoutMs)
-  return (key) =>
-    within(
-      client.hgetall!(key),
-      () => timeoutError(what, timeoutMs),
-      (error) => redisFailure(error, what, prefix),
-    )
+  return (key) => guard(client.hgetall!(key), 'meta')
 }
 
 /** A script's answer naming keys it needs and was not given: `['keys', ...]`. */

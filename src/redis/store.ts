@@ -14,7 +14,7 @@ import { readRecord } from './read-record.js'
 import { createRecord, deleteRecord, patchMeta, readMeta, touchMeta, touchRecord } from './records.js'
 import { renameRecord, renameTarget } from './rename.js'
 import { countIds, scanIds } from './scan.js'
-import { createHashRead, createScriptCall, type ScriptCall } from './script-call.js'
+import { createCallGuard, createHashRead, createScriptCall, type ScriptCall } from './script-call.js'
 import { deletePart, getValue, mergeValue, setValue } from './values.js'
 
 function closedError(): SessionKitError {
@@ -50,11 +50,12 @@ export interface RedisStore extends SessionStore {
  */
 export function createRedisStore(options: RedisStoreOptions): RedisStore {
   const resolved = resolveRedisOptions(options)
-  const run = createScriptCall(resolved.client, resolved.commandTimeoutMs, resolved.prefix)
+  const guard = createCallGuard(resolved.commandTimeoutMs, resolved.prefix)
+  const run = createScriptCall(resolved.client, guard)
   let closed = false
   const call: ScriptCall = (script, keys, args, runner) =>
     closed ? Promise.reject(closedError()) : run(script, keys, args, runner)
-  const hgetall = createHashRead(resolved.client, resolved.commandTimeoutMs, resolved.prefix, 'meta')
+  const hgetall = createHashRead(resolved.client, guard)
   const readHash = hgetall && ((key: string) => (closed ? Promise.reject(closedError()) : hgetall(key)))
   const ctx = createRedisContext(resolved, call, readHash)
   const capabilities: StoreCapabilities = Object.freeze({

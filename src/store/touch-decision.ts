@@ -39,5 +39,16 @@ export function touchWithoutWrite(
   let target = expiresAt
   const cap = notAfter === undefined || notAfter === '' ? undefined : fact(notAfter)
   if (cap !== undefined && JSON_NUMBER.test(cap) && Number(cap) < target) target = Number(cap)
-  return target >= currentExpiresAt && target - currentExpiresAt < stepMs ? 'unmoved' : 'write'
+  return withinStep(currentExpiresAt, target, stepMs) ? 'unmoved' : 'write'
+}
+
+/**
+ * True when moving an expiry from `current` to `target` may be skipped under a touch step of
+ * `stepMs`: later by less than the step. An earlier expiry is always written; at 0, every move.
+ *
+ * @example
+ * if (withinStep(meta.expiresAt, now + idleMs, 60_000)) return true // nothing to write
+ */
+export function withinStep(current: number, target: number, stepMs: number): boolean {
+  return target >= current && target - current < stepMs
 }

@@ -6,7 +6,7 @@ import { invalidConfig } from '../../errors.js'
 import { type OptionSource, parseOptions } from '../../options.js'
 import type { RedisScriptRunner } from '../client.js'
 import { asArray } from '../context.js'
-import { createScriptCall } from '../script-call.js'
+import { createCallGuard, createScriptCall } from '../script-call.js'
 import { detectionScripts } from './lua/scripts.js'
 
 /**
@@ -53,7 +53,7 @@ const TAGS_CACHED = 4096
 export function redisDetectionIndex(options: RedisDetectionIndexOptions): DetectionIndex {
   const o = resolve(options)
   let trips = 0
-  const run = createScriptCall(o.client, o.commandTimeoutMs, o.prefix)
+  const run = createScriptCall(o.client, createCallGuard(o.commandTimeoutMs, o.prefix))
   const call = (
     script: (typeof detectionScripts)[keyof typeof detectionScripts],
     keys: string[],
