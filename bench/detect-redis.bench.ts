@@ -109,6 +109,8 @@ const hashServerUs: number[] = []
 const getServerUs: number[] = []
 const placeServerUs: number[] = []
 const oursUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
+const coldUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
+const coldServerUs: number[] = []
 // This process's CPU time per request (process.cpuUsage) of the floor and of detect(): what the
 // client side adds (arguments, reply fingerprints, the promise chain), less moved by load than wall.
 const floorCpuUs: Record<number, number[]> = { 1: [], [IN_FLIGHT]: [] }
@@ -133,6 +135,12 @@ for (let r = 0; r < ROUNDS; r++) {
     // Fresh, primed detectors for each measure: every timed request is a turn after bindReply.
     const index = redisDetectionIndex({ client, prefix: `bench${prefixes++}`, commandTimeoutMs: 10_000 })
     const shared = createDetector({ index, maxSessions: 2 * CONVERSATIONS })
+    // A replica that saw none of the conversations, on an index another one primed alike: it hashes
+    // every reply the request carries, where `shared` takes the ones of turns it placed from its memo.
+    const coldPrefix = `bench${prefixes++}`
+    const indexFor = () => redisDetectionIndex({ client, prefix: coldPrefix, commandTimeoutMs: 10_000 })
+    await prime(createDetector({ index: indexFor(), maxSessions: 2 * CONVERSATIONS }), all)
+    const cold = createDetector({ index: indexFor(), maxSessions: 2 * CONVERSATIONS })
     const local = createDetector({ maxSessions: 2 * CONVERSATIONS })
     await prime(shared, all)
     await prime(local, all)
@@ -149,6 +157,12 @@ for (let r = 0; r < ROUNDS; r++) {
       scriptMeasure(emptyScript, emptyUs, emptyServerUs, local),
       scriptMeasure(commandsScript, commandsUs, commandsServerUs, local),
       scriptMeasure(hashScript, hashUs, hashServerUs, local),
+      {
+        wall: coldUs,
+        server: coldServerUs,
+        command: 'evalsha',
+        op: (c: Conversation) => cold.detect({ messages: c.messages, tenant: c.tenant }),
+      },
       {
         wall: oursUs,
         server: placeServerUs,
@@ -198,6 +212,10 @@ for (const inFlight of [1, IN_FLIGHT]) {
   const ratio = floor / ours
   console.log(
     `${inFlight === 1 ? 'sequential' : `${inFlight} in flight`}: detect() on Redis ${ours.toFixed(1)} us per request, floor (in-process detect() + one GET) ${floor.toFixed(1)} us = ${ratio.toFixed(2)}x (target >= 0.75x) ${ratio >= 0.75 ? 'PASS' : 'MISS'}`,
+  )
+  const cold = median(coldUs[inFlight]!)
+  console.log(
+    `  detect() on a replica that saw none of the conversation (every reply hashed): ${cold.toFixed(1)} us = ${(floor / cold).toFixed(2)}x of the floor`,
   )
   const empty = median(emptyUs[inFlight]!)
   console.log(

@@ -13,6 +13,11 @@ export interface BindState {
   readonly header: string
   readonly position: number
   readonly branch: number
+  /**
+   * A shared index's detection: the request's reply fingerprints (newest first), which the reply
+   * extends in the replica's memo (see `FingerprintMemo`).
+   */
+  readonly fps?: readonly string[]
 }
 
 /** A detection as `detect()` returns it: plain public fields, the bind state in a private field. */
@@ -32,7 +37,7 @@ export class DetectionRecord implements Detection {
   readonly #bind: BindState | undefined
 
   constructor(
-    p: Placement,
+    p: Omit<Placement, 's'>,
     sessionId: string,
     position: number,
     reset: boolean,

@@ -7,9 +7,9 @@ import type { MetricsSnapshot } from '../metrics/types.js'
 import { errorText, warn, warningGate } from '../warnings.js'
 import { type CanonicalConfig, plainText } from './canonical.js'
 import { DetectionRecord } from './detection.js'
+import { FingerprintMemo } from './fingerprint-memo.js'
 import { deriveExplicitId, ownKey } from './hash.js'
 import {
-  fingerprintAt,
   type HashContext,
   type HashedRequest,
   hashRequest,
@@ -78,6 +78,8 @@ export interface SharedDetector {
 }
 
 const SYSTEM_MEMO = 1024
+// Reply fingerprints kept for continued turns (16 binary characters each: about 2 MB at most).
+const FINGERPRINTS_KEPT = 32_768
 
 /**
  * The detector on a shared index: hashes requests here (as the in-process detector does), places
@@ -105,6 +107,7 @@ export function createSharedDetector(
   // The blanked system prompt's fingerprint by the prompt's fingerprint as sent: regular
   // expressions and a digest only for a prompt this replica has not seen yet.
   const systemMemo = new Map<number, number>()
+  const fingerprints = new FingerprintMemo(FINGERPRINTS_KEPT)
   let degraded = 0
   // Degraded answers are counted each time and warned about at most once a minute of the clock.
   const gate = warningGate(() => o.clock.now())
@@ -130,14 +133,15 @@ export function createSharedDetector(
   const listener: HistogramListener | undefined =
     o.meter === undefined ? undefined : bindMeter(o.meter, definitions, snapshot)
   let ctx: Promise<HashContext> | undefined
-  // Once the seed is read, a detect() makes one index call, which rejects by itself within the
-  // index's timeout (see DetectionIndex): no second timer is needed around it.
-  let seeded = false
+  // Once the seed is read (`seeded`), a detect() makes one index call, which rejects by itself
+  // within the index's timeout (see DetectionIndex): no second timer is needed around it, and no
+  // await for the context either.
+  let seeded: HashContext | undefined
   const context = (): Promise<HashContext> => {
     ctx ??= index.seed().then(
       (seed) => {
-        seeded = true
-        return { cfg, hash: o.hash, seed, maxProbe: o.maxProbe }
+        seeded = { cfg, hash: o.hash, seed, maxProbe: o.maxProbe }
+        return seeded
       },
       (error: unknown) => {
         ctx = undefined
@@ -178,8 +182,9 @@ export function createSharedDetector(
         return new DetectionRecord(placed, out.sessionId, position, reset, tenant, undefined)
       }
     }
+    const hashing = seeded ?? (await context())
     const t0 = performance.now()
-    const req = hashRequest(request, await context(), reset, now)
+    const req = hashRequest(request, hashing, reset, now)
     const input = placeInput(req)
     const t1 = performance.now()
     const out = await index.place(tenant, rules, input)
@@ -190,27 +195,46 @@ export function createSharedDetector(
         counters.lookup.add(t2 - t1, listener)
       }
       counters.bytesHashed += req.bytes + req.chain.bytes
-      return record(req, out, reset, tenant)
+      return record(req, input.fps, out, reset, tenant)
     }
   }
 
   // Everything placement may need, so that it takes one round trip: the probed keys and the ones
   // a continuation indexes, the fingerprints of the replies a continuation adds and of the last
-  // `window` replies fuzzy matching compares.
+  // `window` replies fuzzy matching compares. Fingerprints up to a probed prefix this replica
+  // placed before come from the memo: a continued turn hashes only its new reply.
   function placeInput(req: HashedRequest): PlaceInput {
     const n = req.n
     const low = req.probes[req.probes.length - 1]!
     const keys: { pos: number; key: string }[] = []
-    for (let p = n; p >= low; p--) if (req.chain.has(p)) keys.push({ pos: p, key: req.chain.key(p) })
+    let known: readonly string[] | undefined
+    let knownAt = 0
+    for (let p = n; p >= low; p--) {
+      if (!req.chain.has(p)) continue
+      const key = req.chain.key(p)
+      keys.push({ pos: p, key })
+      if (known === undefined && p < n) {
+        known = fingerprints.get(key)
+        if (known !== undefined) knownAt = p
+      }
+    }
     const fps: string[] = []
     let roles = ''
     for (let q = 1; q <= n; q++) roles += roleAt(req, q) === 'assistant' ? 'a' : 'o'
     const window = o.fuzzy?.window ?? 0
+    // The memo's list holds the assistant messages at or below `knownAt`, newest first.
+    let rank = 0
     for (let q = n; q >= 1 && q >= req.firstAssistant; q--) {
       if (roles.charCodeAt(q - 1) !== 0x61) continue
       if (q < low && fps.length >= window) break
-      fps.push(fingerprintAt(req, q))
+      if (q <= knownAt && rank < known!.length) fps.push(known![rank++]!)
+      else {
+        const piece = req.pieces[q - 1]!
+        req.bytes += req.header.length + piece.length
+        fps.push(ownKey(pieceFingerprint(o.hash, req.header, piece)))
+      }
     }
+    fingerprints.set(req.chain.key(n), fps)
     const rawSysFp = req.rawSysFp
     let sysFp = rawSysFp === 0 ? undefined : systemMemo.get(rawSysFp)
     if (sysFp === undefined) {
@@ -235,12 +259,17 @@ export function createSharedDetector(
     }
   }
 
-  function record(req: HashedRequest, out: PlaceOutcome, reset: boolean, tenant: string): Detection {
+  function record(
+    req: HashedRequest,
+    fps: readonly string[],
+    out: PlaceOutcome,
+    reset: boolean,
+    tenant: string,
+  ): Detection {
     counters.placed(out.kind)
     if (out.created) counters.totalCreated++
     if (out.systemChanged) counters.systemChanged++
     counters.grew(out.added, out.length)
-    const placed = { ...out, s: -1 }
     const bind = {
       s: -1,
       sessionId: out.sessionId,
@@ -248,8 +277,9 @@ export function createSharedDetector(
       header: req.header,
       position: req.n,
       branch: out.branch,
+      fps,
     }
-    return new DetectionRecord(placed, out.sessionId, req.n, reset, tenant, bind)
+    return new DetectionRecord(out, out.sessionId, req.n, reset, tenant, bind)
   }
 
   // Waits for the index at most its timeout.
@@ -281,7 +311,7 @@ export function createSharedDetector(
       if (reset) counters.resets++
       try {
         const placing = place(request, reset, now)
-        return (await (seeded ? placing : withinTimeout(placing)))()
+        return (await (seeded !== undefined ? placing : withinTimeout(placing)))()
       } catch (error) {
         if (!isSessionKitError(error, 'STORE_UNAVAILABLE')) throw error
         degrade(error)
@@ -307,6 +337,9 @@ export function createSharedDetector(
       const extended = bind.chain.extendedKey(piece)
       const fp = reply.role === 'assistant' ? ownKey(pieceFingerprint(o.hash, bind.header, piece)) : undefined
       counters.bytesHashed += extended.bytes + (fp === undefined ? 0 : bind.header.length + piece.length)
+      // The next turn probes the request extended by this reply first: its fingerprints are known.
+      if (bind.fps !== undefined)
+        fingerprints.set(extended.key, fp === undefined ? bind.fps : [fp, ...bind.fps])
       const bound = await index.bind(detection.tenant, rules, {
         now: o.clock.now(),
         sessionId: bind.sessionId,

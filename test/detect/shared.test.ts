@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { createManualClock } from '../../src/clock.js'
 import { createDetector, type Detection } from '../../src/detect/index.js'
+import { type RedisScriptRunner, redisDetectionIndex } from '../../src/redis/index.js'
 import {
   connectIoredis,
   connectIoredisCluster,
@@ -8,9 +10,10 @@ import {
   redisClusterNodes,
   redisPort,
   type TestClient,
+  uniquePrefix,
 } from '../helpers/redis-clients.js'
 import { generateCorpus } from './corpus.js'
-import { assistant, setup, system, user } from './helpers.js'
+import { assistant, setup, system, T0, user } from './helpers.js'
 import { sharedReplicas } from './shared-replicas.js'
 
 const HOUR = 3_600_000
@@ -232,6 +235,69 @@ describe.runIf(redisPort !== undefined)('shared index against the in-process det
       expect(new Set(ids.values()).size).toBe(ids.size)
     } finally {
       await r.close()
+    }
+  })
+})
+
+// A replica keeps the reply fingerprints of the turns it placed or bound, and a continued turn
+// takes them from there instead of hashing every reply again. Whatever it kept, a replica must send
+// Redis exactly what one that never saw the conversation computes.
+describe.runIf(redisPort !== undefined)('reply fingerprints a replica kept', () => {
+  it('sends the arguments a replica that never saw the conversation sends', { timeout: 60_000 }, async () => {
+    const corpus = generateCorpus({ seed: 4242, conversations: 150, tenants: 3, concurrency: 20 }).slice(
+      0,
+      1_500,
+    )
+    const conn = await connectIoredis()
+    const clock = createManualClock(T0)
+    const sent: { keys: readonly string[]; args: readonly string[] }[] = []
+    const capture: RedisScriptRunner = {
+      ...conn.client,
+      evalsha: (sha1, keys, args) => {
+        sent.push({ keys, args })
+        return conn.client.evalsha(sha1, keys, args)
+      },
+    }
+    // One seed for both, so that their keys are alike; each under its own prefix.
+    const detectorOn = (prefix: string) =>
+      createDetector({
+        clock,
+        index: redisDetectionIndex({
+          client: capture,
+          prefix,
+          seed: 'one-seed-for-both',
+          commandTimeoutMs: 5_000,
+        }),
+      })
+    const warm = detectorOn(`${uniquePrefix()}w`)
+    const coldPrefix = `${uniquePrefix()}c`
+    // Everything after the hash tag: the key's kind and digest.
+    const inner = (call: { keys: readonly string[]; args: readonly string[] }) => ({
+      keys: call.keys.slice(1).map((k) => k.slice(k.indexOf('}'))),
+      args: call.args,
+    })
+    // Code units each detect() hashed (bindReply's are left out: the cold replicas bind nothing).
+    let coldBytes = 0
+    let warmBytes = 0
+    try {
+      for (const [i, c] of corpus.entries()) {
+        clock.advance(c.advanceMs)
+        sent.length = 0
+        const before = warm.stats().bytesHashed
+        const d = await warm.detect(c.request)
+        warmBytes += warm.stats().bytesHashed - before
+        const cold = detectorOn(coldPrefix)
+        await cold.detect(c.request)
+        coldBytes += cold.stats().bytesHashed
+        expect(sent.length, `request ${i}`).toBe(2)
+        // The new session's id (KEYS[1]) is random: everything else must match.
+        expect(inner(sent[0]!), `request ${i}`).toEqual(inner(sent[1]!))
+        if (c.reply !== undefined) await warm.bindReply(d, c.reply)
+      }
+      // The kept fingerprints were used (else this test checks nothing): the warm replica hashed less.
+      expect(warmBytes).toBeLessThan(coldBytes * 0.8)
+    } finally {
+      await conn.close()
     }
   })
 })

@@ -39,6 +39,9 @@ export interface RedisDetectionIndexOptions {
 
 const prefixPattern = /^[A-Za-z0-9_\-.@/]{1,64}$/
 const TAGS_CACHED = 4096
+// Reply fingerprints in their key form: a continued turn sends the ones of earlier turns again (the
+// same strings, from the detector's memo), and a lookup costs less than encoding. About 1 MB at most.
+const FINGERPRINTS_ENCODED = 8192
 
 /**
  * The detection index on Redis or Redis Cluster, shared by every replica of a gateway:
@@ -95,6 +98,16 @@ export function redisDetectionIndex(options: RedisDetectionIndexOptions): Detect
     }
     return s
   }
+  const encodedFps = new Map<string, string>()
+  const encodeFp = (fp: string): string => {
+    let e = encodedFps.get(fp)
+    if (e === undefined) {
+      if (encodedFps.size >= FINGERPRINTS_ENCODED) encodedFps.clear()
+      e = encode(fp)
+      encodedFps.set(fp, e)
+    }
+    return e
+  }
   let seed: Promise<string> | undefined = o.seed === undefined ? undefined : Promise.resolve(o.seed)
 
   return {
@@ -128,7 +141,7 @@ export function redisDetectionIndex(options: RedisDetectionIndexOptions): Detect
         keys.push(`${base}:k:${encode(k.key)}`)
         args.push(String(k.pos))
       }
-      for (const fp of input.fps) keys.push(`${base}:r:${encode(fp)}`)
+      for (const fp of input.fps) keys.push(`${base}:r:${encodeFp(fp)}`)
       return toOutcome(asArray(await call(detectionScripts.place, keys, args), 'detection place'))
     },
 
@@ -163,9 +176,27 @@ export function redisDetectionIndex(options: RedisDetectionIndexOptions): Detect
   }
 }
 
-// A 16-character binary key as it appears in a Redis key name.
+const BASE64URL = Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', (c) =>
+  c.charCodeAt(0),
+)
+
+// A 16-character binary key as it appears in a Redis key name: its base64url form, 22 characters
+// (written here: a Buffer round trip per key cost more than the rest of building the call).
 function encode(key: string): string {
-  return Buffer.from(key, 'latin1').toString('base64url')
+  if (key.length !== 16) return Buffer.from(key, 'latin1').toString('base64url')
+  const out = new Array<number>(22)
+  let j = 0
+  for (let i = 0; i < 15; i += 3) {
+    const v = (key.charCodeAt(i) << 16) | (key.charCodeAt(i + 1) << 8) | key.charCodeAt(i + 2)
+    out[j++] = BASE64URL[v >>> 18]!
+    out[j++] = BASE64URL[(v >>> 12) & 63]!
+    out[j++] = BASE64URL[(v >>> 6) & 63]!
+    out[j++] = BASE64URL[v & 63]!
+  }
+  const last = key.charCodeAt(15)
+  out[j++] = BASE64URL[last >>> 2]!
+  out[j] = BASE64URL[(last & 3) << 4]!
+  return String.fromCharCode.apply(null, out)
 }
 
 function toOutcome(reply: readonly unknown[]): PlaceOutcome {
