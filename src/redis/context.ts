@@ -84,6 +84,16 @@ export function asArray(reply: unknown, what: string): readonly unknown[] {
   )
 }
 
+/**
+ * A script reply made of `count` fields in one string, separated by spaces (a client decodes one
+ * bulk string for less than an array of as many elements); anything else as {@link asArray}.
+ */
+export function asFields(reply: unknown, count: number, what: string): readonly string[] {
+  const fields = typeof reply === 'string' ? reply.split(' ') : undefined
+  if (fields !== undefined && fields.length === count) return fields
+  return asArray(fields === undefined ? reply : `${count} fields expected, got "${reply}"`, what) as string[]
+}
+
 /** Throws the error a script's status stands for; returns for `ok`-like statuses. */
 export function throwForStatus(reply: readonly unknown[], id: string, part: string): void {
   const status = reply[0]

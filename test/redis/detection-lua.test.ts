@@ -15,10 +15,10 @@ const dir = join(import.meta.dirname, '../../src/redis/detection/lua')
 // Pinned like the store's scripts (test/redis/lua-scripts.test.ts): a change to a script is a
 // deliberate one, with its pin bumped in the same change.
 const pinned: Record<string, string> = {
-  bind: '0e035f065142f35f3cbb55508989c43dccc2c099',
-  explicit: 'd0bc2eea89c38e7c2332a8229d6f0301d1eaeb34',
+  bind: 'aa5303d8c77d4ad9bad2565553446a7cc53a6928',
+  explicit: 'cb4129e2d9644e6029ddfb3c76236fc8013a8c45',
   forget: 'a5ef6d9b15580d947178ad3e7a03440da0082c64',
-  place: 'aab5b49b96457c51b77553d6cf486d7a69e82acd',
+  place: 'fe580c8932b8211c63d9adf7a44b41cc54232c9e',
   seed: '844ba215686f41aa8e450c3ec1c730014573f85f',
 }
 

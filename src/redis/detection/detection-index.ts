@@ -5,7 +5,7 @@ import type { DetectionKind } from '../../detect/types.js'
 import { invalidConfig } from '../../errors.js'
 import { type OptionSource, parseOptions } from '../../options.js'
 import type { RedisScriptRunner } from '../client.js'
-import { asArray } from '../context.js'
+import { asFields } from '../context.js'
 import { createCallGuard, createScriptCall } from '../script-call.js'
 import { detectionScripts } from './lua/scripts.js'
 
@@ -142,7 +142,7 @@ export function redisDetectionIndex(options: RedisDetectionIndexOptions): Detect
         args.push(String(k.pos))
       }
       for (const fp of input.fps) keys.push(`${base}:r:${encodeFp(fp)}`)
-      return toOutcome(asArray(await call(detectionScripts.place, keys, args), 'detection place'))
+      return toOutcome(asFields(await call(detectionScripts.place, keys, args), 10, 'detection place'))
     },
 
     async bind(tenant, rules, input) {
@@ -151,8 +151,7 @@ export function redisDetectionIndex(options: RedisDetectionIndexOptions): Detect
       if (input.fp !== undefined) keys.push(`${base}:r:${encode(input.fp)}`)
       const args = head(input.now, rules)
       args.push(`${input.pos} ${input.tag} ${rules.fuzzy?.window ?? 1}`)
-      const reply = asArray(await call(detectionScripts.bind, keys, args), 'detection bind')
-      return Number(reply[0]) === 1
+      return Number(await call(detectionScripts.bind, keys, args)) === 1
     },
 
     async explicit(tenant, rules, input) {
@@ -160,9 +159,9 @@ export function redisDetectionIndex(options: RedisDetectionIndexOptions): Detect
       const keys = [`${base}:s:${input.id}`, `${base}:s:${input.derivedId}`]
       const args = head(input.now, rules)
       args.push(String(input.position))
-      const reply = asArray(await call(detectionScripts.explicit, keys, args), 'detection explicit id')
+      const reply = asFields(await call(detectionScripts.explicit, keys, args), 4, 'detection explicit id')
       return {
-        sessionId: String(reply[0]),
+        sessionId: reply[0]!,
         created: Number(reply[1]) === 1,
         added: Number(reply[2]),
         length: Number(reply[3]),
@@ -199,11 +198,11 @@ function encode(key: string): string {
   return String.fromCharCode.apply(null, out)
 }
 
-function toOutcome(reply: readonly unknown[]): PlaceOutcome {
-  const previous = String(reply[6])
+function toOutcome(reply: readonly string[]): PlaceOutcome {
+  const previous = reply[6]!
   return {
-    kind: String(reply[0]) as DetectionKind,
-    sessionId: String(reply[1]),
+    kind: reply[0] as DetectionKind,
+    sessionId: reply[1]!,
     branch: Number(reply[2]),
     newMessages: Number(reply[3]),
     similarity: Number(reply[4]),

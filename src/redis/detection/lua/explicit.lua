@@ -1,7 +1,7 @@
 -- A request with an explicit id. KEYS[1] the record of the id as sent, KEYS[2] of the id derived
 -- from it for this tenant (see explicit() in src/detect/detector.ts): an id this index gave the
 -- tenant is used as is, any other is derived. ARGV[4] the request's position. Replies
--- { session id, created (0/1), messages added, messages seen }.
+-- "<session id> <created: 0/1> <messages added> <messages seen>".
 local position = tonumber(ARGV[4])
 local key = KEYS[1]
 local id = string.sub(key, #base + 4)
@@ -20,4 +20,4 @@ set(s, 'e', now)
 local added = math.max(0, position - s.f.l)
 set(s, 'l', s.f.l + added)
 flush()
-return { id, created, added, s.f.l }
+return table.concat({ id, created, added, s.f.l }, ' ')

@@ -7,7 +7,10 @@
 -- threshold> <window> <band> <candidates>" (the last four absent when fuzzy matching is off),
 -- ARGV[5] the request "<messages> <lowest probed position> <first assistant position> <reset:
 -- 0/1> <system fingerprint as sent> <blanked>", ARGV[6] one role per position (`a` assistant,
--- `o` other), ARGV[7...] the chain keys' positions, one per chain key.
+-- `o` other), ARGV[7...] the chain keys' positions, one per chain key. Replies one string of
+-- fields separated by spaces (a client decodes it for less than an array of ten): kind, session id,
+-- branch, new messages, similarity, system changed (0/1), previous session id (empty when none),
+-- messages added, the longest session's length, created (0/1).
 -- The common request (a hit at or after its branch's tip) runs only the functions defined first,
 -- and never parses the rules; forks, fuzzy matching and split resets define theirs when they happen.
 local n, lowest, first_assistant, reset, raw_sys, sys =
@@ -84,8 +87,8 @@ end
 local function placed(s, kind, branch, new_messages, similarity, previous)
   flush()
   if similarity ~= 0 and similarity ~= 1 then similarity = string.format('%.17g', similarity) end
-  return { kind, s.id, branch, new_messages, similarity, system_changed, previous or '', added, longest,
-    created }
+  return table.concat({ kind, s.id, branch, new_messages, similarity, system_changed, previous or '', added,
+    longest, created }, ' ')
 end
 
 -- A new session (KEYS[1]) takes the request.
