@@ -77,9 +77,13 @@ export function createRedisContext(
 /** A script reply as an array; anything else means the server is not the one the store expects. */
 export function asArray(reply: unknown, what: string): readonly unknown[] {
   if (Array.isArray(reply)) return reply
-  throw new SessionKitError(
+  throw unexpectedReply(what, String(reply))
+}
+
+function unexpectedReply(what: string, reply: string): SessionKitError {
+  return new SessionKitError(
     'STORE_REJECTED',
-    `Redis gave an unexpected reply to ${what}: ${String(reply)}; is the client a Redis server running sessionkit's scripts?`,
+    `Redis gave an unexpected reply to ${what}: ${reply}; is the client a Redis server running sessionkit's scripts?`,
     { details: { operation: what, reason: 'script' } },
   )
 }
@@ -91,7 +95,7 @@ export function asArray(reply: unknown, what: string): readonly unknown[] {
 export function asFields(reply: unknown, count: number, what: string): readonly string[] {
   const fields = typeof reply === 'string' ? reply.split(' ') : undefined
   if (fields !== undefined && fields.length === count) return fields
-  return asArray(fields === undefined ? reply : `${count} fields expected, got "${reply}"`, what) as string[]
+  throw unexpectedReply(what, fields === undefined ? String(reply) : `"${reply}" (${count} fields expected)`)
 }
 
 /** Throws the error a script's status stands for; returns for `ok`-like statuses. */

@@ -7,7 +7,7 @@ import type {
   RateRuleSpec,
   RateSettlement,
 } from '../../store/rate-limit-backend.js'
-import { asArray, type RedisContext } from '../context.js'
+import { asFields, type RedisContext } from '../context.js'
 import { keySlot } from '../slots.js'
 import { scripts } from './lua/scripts.js'
 
@@ -75,7 +75,11 @@ export function createRedisLimits(ctx: RedisContext): RateLimitBackend {
     try {
       // Four numbers per charge (see rate-limit-consume.lua): seq, or -retryAfterMs when refused;
       // the decision time and resetAt as offsets; remaining. Taken when every charge fits.
-      const reply = asArray(await ctx.call(scripts.rateLimitConsume, keys, args), 'rate-limit consume')
+      const reply = asFields(
+        await ctx.call(scripts.rateLimitConsume, keys, args),
+        4 * group.length,
+        'rate-limit consume',
+      )
       let taken = true
       for (let k = 0; k < group.length; k++) if (Number(reply[k * 4]) < 0) taken = false
       for (let k = 0; k < group.length; k++) {

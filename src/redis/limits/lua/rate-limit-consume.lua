@@ -1,9 +1,9 @@
 -- consume: one key per charge, and after ARGV[2] five arguments per charge: algorithm ('s' sliding
 -- window, 'b' token bucket), limit, windowMs, burst, cost. Checks every charge, then takes all or
--- none (taken when every charge fits). Replies four whole numbers per charge, as short as they
--- come (the client decodes every reply): `seq` when it fits (0 for a bucket or a cost of 0), else
--- `-retryAfterMs` (never 0: a refused charge waits at least 1 ms); `at - now`; `remaining`;
--- `resetAt - at`.
+-- none (taken when every charge fits). Replies four whole numbers per charge, in one string
+-- separated by spaces (a client decodes one bulk string for less than an array), each as short as
+-- it comes: `seq` when it fits (0 for a bucket or a cost of 0), else `-retryAfterMs` (never 0: a
+-- refused charge waits at least 1 ms); `at - now`; `remaining`; `resetAt - at`.
 local RETRY_SCAN = 1024
 
 -- How long until `needed` more cost has left the window; past RETRY_SCAN entries, until the whole
@@ -82,11 +82,7 @@ for i = 1, n do
     if not st.fits then retry = math.ceil(((cost - st.tokens) * window) / st.limit) end
     save(st, reset_at)
   end
-  -- Numbers, not text: every figure is a whole number, and Redis replies with it as an integer.
-  local o = (i - 1) * 4
-  out[o + 1] = st.fits and seq or -retry
-  out[o + 2] = at - now
-  out[o + 3] = remaining
-  out[o + 4] = reset_at - at
+  -- Every figure is a whole number: %d writes it whole (as an integer reply would), never as 1e+15.
+  out[i] = string.format('%d %d %d %d', st.fits and seq or -retry, at - now, remaining, reset_at - at)
 end
-return out
+return table.concat(out, ' ')
