@@ -98,6 +98,12 @@ export function asFields(reply: unknown, count: number, what: string): readonly 
   throw unexpectedReply(what, fields === undefined ? String(reply) : `"${reply}" (${count} fields expected)`)
 }
 
+/** A script reply of 0 or 1 (an integer reply) as a boolean; anything else as {@link asArray}. */
+export function asFlag(reply: unknown, what: string): boolean {
+  if (reply === 1 || reply === 0) return reply === 1
+  throw unexpectedReply(what, String(reply))
+}
+
 /** Throws the error a script's status stands for; returns for `ok`-like statuses. */
 export function throwForStatus(reply: readonly unknown[], id: string, part: string): void {
   const status = reply[0]

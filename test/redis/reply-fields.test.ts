@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isSessionKitError } from '../../src/errors.js'
-import { asFields } from '../../src/redis/context.js'
+import { asFields, asFlag } from '../../src/redis/context.js'
 
 describe('asFields (script replies of fields in one string)', () => {
   it('splits a reply of the expected number of fields, empty ones kept', () => {
@@ -22,5 +22,28 @@ describe('asFields (script replies of fields in one string)', () => {
     }
     expect(isSessionKitError(error, 'STORE_REJECTED')).toBe(true)
     expect((error as Error).message).toContain('detection place')
+  })
+})
+
+describe('asFlag (script replies of 0 or 1)', () => {
+  it('reads 1 as true and 0 as false', () => {
+    expect(asFlag(1, 'detection bind')).toBe(true)
+    expect(asFlag(0, 'detection bind')).toBe(false)
+  })
+
+  it.each([
+    ['text', '1'],
+    ['an array', [1]],
+    ['another number', 2],
+    ['nothing', null],
+  ])('refuses %s as STORE_REJECTED naming the call', (_name, reply) => {
+    let error: unknown
+    try {
+      asFlag(reply, 'detection bind')
+    } catch (e) {
+      error = e
+    }
+    expect(isSessionKitError(error, 'STORE_REJECTED')).toBe(true)
+    expect((error as Error).message).toContain('detection bind')
   })
 })

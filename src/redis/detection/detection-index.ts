@@ -5,7 +5,7 @@ import type { DetectionKind } from '../../detect/types.js'
 import { invalidConfig } from '../../errors.js'
 import { type OptionSource, parseOptions } from '../../options.js'
 import type { RedisScriptRunner } from '../client.js'
-import { asFields } from '../context.js'
+import { asFields, asFlag } from '../context.js'
 import { createCallGuard, createScriptCall } from '../script-call.js'
 import { detectionScripts } from './lua/scripts.js'
 
@@ -151,7 +151,7 @@ export function redisDetectionIndex(options: RedisDetectionIndexOptions): Detect
       if (input.fp !== undefined) keys.push(`${base}:r:${encode(input.fp)}`)
       const args = head(input.now, rules)
       args.push(`${input.pos} ${input.tag} ${rules.fuzzy?.window ?? 1}`)
-      return Number(await call(detectionScripts.bind, keys, args)) === 1
+      return asFlag(await call(detectionScripts.bind, keys, args), 'detection bind')
     },
 
     async explicit(tenant, rules, input) {
@@ -170,7 +170,7 @@ export function redisDetectionIndex(options: RedisDetectionIndexOptions): Detect
 
     async forget(tenant, rules, sessionId, now) {
       const keys = [`${baseOf(tenant)}:s:${sessionId}`]
-      return Number(await call(detectionScripts.forget, keys, head(now, rules))) === 1
+      return asFlag(await call(detectionScripts.forget, keys, head(now, rules)), 'detection forget')
     },
   }
 }
