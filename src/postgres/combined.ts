@@ -8,8 +8,8 @@ import type {
   TouchMetaResult,
   Versioned,
 } from '../store/contract.js'
-import { mergeJsonText } from '../store/merge-text.js'
 import { touchWithoutWrite } from '../store/touch-decision.js'
+import { mergeOnClient, rememberMerge } from '../store/value-cache.js'
 import { deepMerge } from '../util/deep-merge.js'
 import { checkJson } from '../util/json.js'
 import type { PostgresContext } from './context.js'
@@ -85,10 +85,9 @@ export async function mergeValue(
   checkMergeValueArgs(patch, options)
   const maxBytes = Math.min(options.maxBytes ?? Number.POSITIVE_INFINITY, ctx.options.maxValueBytes)
   const text = checkJson(patch, { maxBytes: ctx.options.maxValueBytes }, 'patch')
-  const base = ctx.values.get(id, part)
-  let ours = base === undefined ? undefined : mergeJsonText(base, text)
+  let ours = mergeOnClient(ctx.values, id, part, text)
   // A result past the limit is left to the server, which refuses it unless the stored text changed.
-  if (ours !== undefined && Buffer.byteLength(ours, 'utf8') > maxBytes) ours = undefined
+  if (ours !== undefined && Buffer.byteLength(ours.text, 'utf8') > maxBytes) ours = undefined
   const statement = ctx.options.touchStepMs > 0 ? ctx.sql.mergeValueStepped : ctx.sql.mergeValue
   const replyText = await ctx.replyText(statement, [
     id,
@@ -98,8 +97,8 @@ export async function mergeValue(
     maxBytes,
     options.expiresAt ?? null,
     options.partExpiresAt ?? null,
-    ours === undefined ? null : base,
-    ours ?? null,
+    ours?.base ?? null,
+    ours?.text ?? null,
     ctx.options.touchStepMs,
   ])
   const reply = JSON.parse(replyText) as unknown[]
@@ -110,9 +109,11 @@ export async function mergeValue(
   }
   if (reply[0] === 'text') return mergeHere(ctx, id, part, patch, options, maxBytes)
   // ["ok",version] when our text was stored, else ["ok",version,<the merged text as written>].
-  const merged = reply.length > 2 ? replyText.slice(replyText.indexOf(',', 6) + 1, -1) : (ours as string)
-  ctx.values.set(id, part, merged)
-  return { value: JSON.parse(merged) as Record<string, JsonValue>, version: Number(reply[1]) }
+  const value =
+    reply.length === 2 && ours !== undefined
+      ? rememberMerge(ctx.values, id, part, ours.text, ours.value)
+      : rememberMerge(ctx.values, id, part, replyText.slice(replyText.indexOf(',', 6) + 1, -1), undefined)
+  return { value, version: Number(reply[1]) }
 }
 
 // Tries before a merge done here gives up: each retry means another write landed in between.

@@ -9,7 +9,7 @@ import type {
   Versioned,
   WriteOptions,
 } from '../store/contract.js'
-import { mergeJsonText } from '../store/merge-text.js'
+import { mergeOnClient, rememberMerge } from '../store/value-cache.js'
 import { asArray, type RedisContext, throwForStatus } from './context.js'
 import { jsonArg, optionalArg, parseJson, writeArgs } from './input.js'
 import { scripts } from './lua/scripts.js'
@@ -74,19 +74,31 @@ export async function mergeValue(
   const maxBytes = Math.min(options.maxBytes ?? max, max)
   const [expiresAt, partExpiresAt] = writeArgs(options)
   const keys = ctx.partKeys(id, part)
-  const base = ctx.values.get(keys[0], part)
-  const ours = base === undefined ? '' : mergeJsonText(base, text)
+  const ours = mergeOnClient(ctx.values, keys[0], part, text)
   const step = String(ctx.options.touchStepMs)
-  const args = [...ctx.base(), part, text, String(maxBytes), expiresAt, partExpiresAt, base ?? '', ours, step]
+  const args = [
+    ...ctx.base(),
+    part,
+    text,
+    String(maxBytes),
+    expiresAt,
+    partExpiresAt,
+    ours?.base ?? '',
+    ours?.text ?? '',
+    step,
+  ]
   const reply = asArray(await ctx.call(scripts.mergeValue, ctx.counted(id, keys), args), 'mergeValue')
   throwForStatus(reply, id, part)
   if (reply[0] === 'limit') {
     ctx.values.delete(keys[0], part)
     throw mergeTooLarge(part, Number(reply[1]), maxBytes)
   }
-  const merged = reply.length > 2 ? String(reply[2]) : ours
-  ctx.values.set(keys[0], part, merged)
-  return { value: parseJson(merged) as Record<string, JsonValue>, version: Number(reply[1]) }
+  // ['ok', version] when our text was stored, else ['ok', version, the text the script merged].
+  const value =
+    reply.length === 2 && ours !== undefined
+      ? rememberMerge(ctx.values, keys[0], part, ours.text, ours.value)
+      : rememberMerge(ctx.values, keys[0], part, String(reply[2]), undefined)
+  return { value, version: Number(reply[1]) }
 }
 
 /** `deletePart`: removes the part's keys; a list keeps its seq counter in the header. */

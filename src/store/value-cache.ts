@@ -1,24 +1,44 @@
+import { deepFreeze } from '../util/deep-freeze.js'
+import type { JsonValue } from './contract.js'
+import { frozenPatch, mergeFrozen } from './merge-frozen.js'
+import { mergeJsonText } from './merge-text.js'
+
+type JsonObject = Readonly<Record<string, JsonValue>>
+
 /**
  * The last JSON text this process read or wrote for value parts, bounded in bytes, so a shared
  * store's `mergeValue` can merge on the client (merge-text.ts) and send the result with the text it
  * started from: the server (a Redis script, a PostgreSQL function) stores it only when that text is
  * still the stored one, and merges itself otherwise. An entry is never trusted, only compared, so a stale one costs a server-side merge and
- * nothing else. A record's entries are dropped when this process deletes or renames it, and a
- * part's when it deletes the part.
+ * nothing else. Beside a text it merged, the cache keeps the deep-frozen value it returned for it,
+ * so the next merge builds its value from that one (merge-frozen.ts) instead of parsing the merged
+ * text. A record's entries are dropped when this process deletes or renames it, and a part's when
+ * it deletes the part.
  */
 export interface ValueCache {
   /** The text last seen for the part of the record `header` names (its id, or its Redis header key), or undefined. */
   get(header: string, part: string): string | undefined
-  /** Remembers `text` for the part (its record becomes the newest; the oldest leave past the budget). */
-  set(header: string, part: string, text: string): void
+  /** The deep-frozen value kept with the part's text, when a merge left one. */
+  value(header: string, part: string): JsonObject | undefined
+  /**
+   * Remembers `text` for the part, with `value` (deep-frozen, equal to the text's value) when the
+   * caller has one; its record becomes the newest, the oldest leave past the budget.
+   */
+  set(header: string, part: string, text: string, value?: JsonObject): void
   /** Forgets one part. */
   delete(header: string, part: string): void
   /** Forgets every part of the record. */
   deleteRecord(header: string): void
 }
 
-/** Bytes counted per part beyond its name and text (a Map entry and two string headers). */
-const ENTRY_OVERHEAD = 64
+/** Bytes counted per part beyond its name and text (a Map entry, the entry object, two string headers). */
+const ENTRY_OVERHEAD = 96
+
+/** A part's text and, when kept, its value (counted as much again as the text: members, strings, headers). */
+interface Entry {
+  readonly text: string
+  readonly value: JsonObject | undefined
+}
 
 /**
  * A cache of at most `maxBytes` (UTF-16 code units x 2 plus a fixed cost per part), records
@@ -29,36 +49,39 @@ const ENTRY_OVERHEAD = 64
  */
 export function createValueCache(maxBytes: number): ValueCache {
   // Insertion order is age: a write moves the record to the end, eviction takes the front.
-  const records = new Map<string, Map<string, string>>()
+  const records = new Map<string, Map<string, Entry>>()
   let bytes = 0
-  const size = (header: string, part: string, text: string) =>
-    2 * (header.length + part.length + text.length) + ENTRY_OVERHEAD
+  const size = (header: string, part: string, { text, value }: Entry) =>
+    2 * (header.length + part.length + text.length * (value === undefined ? 1 : 2)) + ENTRY_OVERHEAD
   const dropRecord = (header: string) => {
     const parts = records.get(header)
     if (parts === undefined) return
     records.delete(header)
-    for (const [part, text] of parts) bytes -= size(header, part, text)
+    for (const [part, entry] of parts) bytes -= size(header, part, entry)
   }
   const dropPart = (header: string, part: string) => {
     const parts = records.get(header)
-    const text = parts?.get(part)
-    if (parts === undefined || text === undefined) return
+    const entry = parts?.get(part)
+    if (parts === undefined || entry === undefined) return
     parts.delete(part)
-    bytes -= size(header, part, text)
+    bytes -= size(header, part, entry)
     if (parts.size === 0) records.delete(header)
   }
   return {
-    get: (header, part) => records.get(header)?.get(part),
-    set(header, part, text) {
+    get: (header, part) => records.get(header)?.get(part)?.text,
+    value: (header, part) => records.get(header)?.get(part)?.value,
+    set(header, part, text, value) {
       dropPart(header, part)
-      const cost = size(header, part, text)
+      const entry: Entry = { text, value }
+      const cost = size(header, part, entry)
       // A text past a quarter of the budget would push out most of it for one part.
       if (cost * 4 > maxBytes) return
-      const parts = records.get(header) ?? new Map<string, string>()
+      const parts = records.get(header) ?? new Map<string, Entry>()
       records.delete(header)
       records.set(header, parts)
-      parts.set(part, text)
+      parts.set(part, entry)
       bytes += cost
+      if (bytes <= maxBytes) return
       for (const oldest of records.keys()) {
         if (bytes <= maxBytes) break
         dropRecord(oldest)
@@ -67,4 +90,50 @@ export function createValueCache(maxBytes: number): ValueCache {
     delete: dropPart,
     deleteRecord: dropRecord,
   }
+}
+
+/** A merge done on this process's copy of a part: the text it started from, the text to send, and its value when known. */
+export interface ClientMerge {
+  readonly base: string
+  readonly text: string
+  readonly value: JsonObject | undefined
+}
+
+/**
+ * The client half of a shared store's `mergeValue`, when this process holds the part's text: with
+ * the value kept beside it, the merged value is built from that one (merge-frozen.ts) and the
+ * text to send is its `JSON.stringify`, what `setValue` of the merged value would store (a third
+ * of the time of merging the texts); with the text alone, the texts are merged (merge-text.ts).
+ * Either text holds the members the server's merge would write, in its order, but for
+ * integer-like keys, which every reader's `JSON.parse` puts first anyway.
+ */
+export function mergeOnClient(
+  values: ValueCache,
+  header: string,
+  part: string,
+  patchText: string,
+): ClientMerge | undefined {
+  const base = values.get(header, part)
+  if (base === undefined) return undefined
+  const kept = values.value(header, part)
+  if (kept === undefined) return { base, text: mergeJsonText(base, patchText), value: undefined }
+  const value = mergeFrozen(kept, frozenPatch(patchText))
+  return { base, text: JSON.stringify(value), value }
+}
+
+/**
+ * Ends a shared store's `mergeValue` that stored `merged`: remembers it and returns the merged
+ * value as callers get it from every store, deep-frozen: `value` when the client merge built it,
+ * else the parse of `merged`.
+ */
+export function rememberMerge(
+  values: ValueCache,
+  header: string,
+  part: string,
+  merged: string,
+  value: JsonObject | undefined,
+): JsonObject {
+  const kept = value ?? deepFreeze(JSON.parse(merged) as Record<string, JsonValue>)
+  values.set(header, part, merged, kept)
+  return kept
 }

@@ -37,7 +37,10 @@ export function checkJsonSized(
   what: string,
 ): { readonly text: string; readonly bytes: number } {
   checkLimits(limits, what)
-  walk(value, limits.maxDepth ?? 32, what, what)
+  const maxDepth = limits.maxDepth ?? 32
+  // The walk that names the path of the first bad value runs only when the plain one finds one:
+  // building a path per member costs more than the check itself on every good value.
+  if (!isPlainJson(value, maxDepth)) walk(value, maxDepth, what, what)
   const text = JSON.stringify(value)
   const bytes = Buffer.byteLength(text, 'utf8')
   if (bytes > limits.maxBytes) {
@@ -49,6 +52,35 @@ export function checkJsonSized(
   return { text, bytes }
 }
 
+/** What {@link walk} checks, as a yes or no. */
+function isPlainJson(value: unknown, depthLeft: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true
+    case 'number':
+      return Number.isFinite(value)
+    case 'object': {
+      if (value === null) return true
+      if (depthLeft <= 0) return false
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depthLeft - 1)) return false
+        return true
+      }
+      const proto = Object.getPrototypeOf(value)
+      if (proto !== Object.prototype && proto !== null) return false
+      for (const key of Reflect.ownKeys(value)) {
+        if (typeof key === 'symbol' || RESERVED_NAMES.has(key)) return false
+        if (!isPlainJson((value as Record<string, unknown>)[key], depthLeft - 1)) return false
+      }
+      return true
+    }
+    default:
+      return false
+  }
+}
+
+/** Throws for the first value that is not plain JSON, naming its path. */
 function walk(value: unknown, depthLeft: number, path: string, what: string): asserts value is JsonValue {
   switch (typeof value) {
     case 'string':

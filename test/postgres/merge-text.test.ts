@@ -37,6 +37,16 @@ describe.runIf(postgresUrl !== undefined)('mergeJsonText and the Postgres merge 
         const merged = await cached.mergeValue!(`c${id}`, 'p', patch)
         expect(await stored(`c${id}`)).toBe(expected)
         expect(merged).toEqual({ value: JSON.parse(expected), version: 2 })
+        // The next merge builds its value from this one's (no parse): the same value, frozen.
+        const again = await cached.mergeValue!(`c${id}`, 'p', base)
+        const text = await stored(`c${id}`)
+        // JSON.stringify of the merged value: the server's text merge but for integer-like keys,
+        // which JSON.parse puts first anyway.
+        expect(JSON.stringify(JSON.parse(text))).toBe(
+          JSON.stringify(JSON.parse(mergeJsonText(expected, JSON.stringify(base)))),
+        )
+        expect(text).toBe(JSON.stringify(again.value))
+        expect(Object.isFrozen(again.value)).toBe(true)
       }),
       { numRuns: 200 },
     )

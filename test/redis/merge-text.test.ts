@@ -46,7 +46,21 @@ describe.runIf(redisPort !== undefined)('mergeJsonText and merge-value.lua agree
         await server.setValue(id, 'p', base)
         await server.mergeValue!(id, 'p', patch)
         const stored = await raw.get(`{${server.prefix}:${id}}:p`)
-        expect(stored).toBe(mergeJsonText(JSON.stringify(base), JSON.stringify(patch)))
+        const expected = mergeJsonText(JSON.stringify(base), JSON.stringify(patch))
+        expect(stored).toBe(expected)
+        // Merged twice on the client: the second value is built from the first's (no parse).
+        await cached.create(`c${id}`, { expiresAt: clock.now() + 60_000 })
+        await cached.setValue(`c${id}`, 'p', base)
+        expect((await cached.mergeValue!(`c${id}`, 'p', patch)).value).toEqual(JSON.parse(expected))
+        const again = await cached.mergeValue!(`c${id}`, 'p', base)
+        const text = String(await raw.get(`{${server.prefix}:c${id}}:p`))
+        // JSON.stringify of the merged value: the server's text merge but for integer-like keys,
+        // which JSON.parse puts first anyway.
+        expect(JSON.stringify(JSON.parse(text))).toBe(
+          JSON.stringify(JSON.parse(mergeJsonText(expected, JSON.stringify(base)))),
+        )
+        expect(text).toBe(JSON.stringify(again.value))
+        expect(Object.isFrozen(again.value)).toBe(true)
       }),
       { numRuns: 300 },
     )
