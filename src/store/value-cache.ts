@@ -100,12 +100,10 @@ export interface ClientMerge {
 }
 
 /**
- * The client half of a shared store's `mergeValue`, when this process holds the part's text: with
- * the value kept beside it, the merged value is built from that one (merge-frozen.ts) and the
- * text to send is its `JSON.stringify`, what `setValue` of the merged value would store (a third
- * of the time of merging the texts); with the text alone, the texts are merged (merge-text.ts).
- * Either text holds the members the server's merge would write, in its order, but for
- * integer-like keys, which every reader's `JSON.parse` puts first anyway.
+ * The client half of a shared store's `mergeValue`, when this process holds the part's text: the
+ * patch merged into it (merge-text.ts, the server's merge byte for byte) and, when the value
+ * returned for that text is kept beside it, the merged value built from that one (merge-frozen.ts)
+ * rather than parsed from the merged text later.
  */
 export function mergeOnClient(
   values: ValueCache,
@@ -116,9 +114,11 @@ export function mergeOnClient(
   const base = values.get(header, part)
   if (base === undefined) return undefined
   const kept = values.value(header, part)
-  if (kept === undefined) return { base, text: mergeJsonText(base, patchText), value: undefined }
-  const value = mergeFrozen(kept, frozenPatch(patchText))
-  return { base, text: JSON.stringify(value), value }
+  return {
+    base,
+    text: mergeJsonText(base, patchText),
+    value: kept === undefined ? undefined : mergeFrozen(kept, frozenPatch(patchText)),
+  }
 }
 
 /**

@@ -61,7 +61,7 @@ describe('mergeFrozen', () => {
 })
 
 describe('mergeOnClient and rememberMerge', () => {
-  it('merge the kept value when there is one, the texts when there is only a text, and parse only a text merged elsewhere', () => {
+  it('merge the texts, and the kept value beside when there is one; parse only a text merged elsewhere', () => {
     const values = createValueCache(100_000)
     expect(mergeOnClient(values, '{sk:a}', 'p', '{"a":1}')).toBeUndefined()
     // The server merged (nothing was kept here): its text is parsed, and kept with its value.
@@ -69,7 +69,7 @@ describe('mergeOnClient and rememberMerge', () => {
     expect(first).toEqual({ a: 1 })
     expect(values.value('{sk:a}', 'p')).toBe(first)
     const fromValue = mergeOnClient(values, '{sk:a}', 'p', '{"b":2,"1":3}')!
-    expect(fromValue).toEqual({ base: '{"a":1}', text: '{"1":3,"a":1,"b":2}', value: { 1: 3, a: 1, b: 2 } })
+    expect(fromValue).toEqual({ base: '{"a":1}', text: '{"a":1,"b":2,"1":3}', value: { 1: 3, a: 1, b: 2 } })
     expect(rememberMerge(values, '{sk:a}', 'p', fromValue.text, fromValue.value)).toBe(fromValue.value)
     expect(isDeepFrozen(fromValue.value!)).toBe(true)
     // A plain text write drops the value kept with the old text: the texts are merged.
