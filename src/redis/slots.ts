@@ -41,8 +41,11 @@ export function keySlot(key: string): number {
   return crc16(key) & (SLOTS - 1)
 }
 
-const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
-const CODES = Uint8Array.from(BASE64URL, (c) => c.charCodeAt(0))
+/** The character codes of the base64url alphabet, by 6-bit value (ids, and key names built by hand). */
+export const BASE64URL_CODES = Uint8Array.from(
+  'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
+  (c) => c.charCodeAt(0),
+)
 
 /**
  * A session id (22 base64url characters, like `createSessionId()`) whose hash tag
@@ -67,10 +70,10 @@ export function sessionIdInSlot(tagStart: string, slot: number): string {
     for (let k = 0; k < 65_536; k++) {
       const tail = (start + k) & 0xffff
       const bits = nibble | tail
-      let crc = step(head, CODES[(bits >> 14) & 63]!)
-      crc = step(crc, CODES[(bits >> 8) & 63]!)
-      crc = step(crc, CODES[(bits >> 2) & 63]!)
-      crc = step(crc, CODES[(bits & 3) << 4]!)
+      let crc = step(head, BASE64URL_CODES[(bits >> 14) & 63]!)
+      crc = step(crc, BASE64URL_CODES[(bits >> 8) & 63]!)
+      crc = step(crc, BASE64URL_CODES[(bits >> 2) & 63]!)
+      crc = step(crc, BASE64URL_CODES[(bits & 3) << 4]!)
       if ((crc & (SLOTS - 1)) !== slot) continue
       bytes[14] = tail >> 8
       bytes[15] = tail & 0xff

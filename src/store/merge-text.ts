@@ -6,8 +6,7 @@
  * byte: objects merge key by key, `null` removes a key, anything else replaces; the base's members
  * keep their order and spelling, added keys follow in the patch's order. Every text here was
  * written by JSON.stringify (no spaces, one spelling per key), so two keys are equal exactly when
- * their quoted texts are. A client that also kept the value it returned last merges values instead
- * (merge-frozen.ts, see value-cache.ts); the server's merge of the texts stays this one.
+ * their quoted texts are.
  */
 
 const QUOTE = 34

@@ -1,6 +1,6 @@
 import { deepFreeze } from '../util/deep-freeze.js'
+import { deepMerge } from '../util/deep-merge.js'
 import type { JsonValue } from './contract.js'
-import { frozenPatch, mergeFrozen } from './merge-frozen.js'
 import { mergeJsonText } from './merge-text.js'
 
 type JsonObject = Readonly<Record<string, JsonValue>>
@@ -11,15 +11,15 @@ type JsonObject = Readonly<Record<string, JsonValue>>
  * started from: the server (a Redis script, a PostgreSQL function) stores it only when that text is
  * still the stored one, and merges itself otherwise. An entry is never trusted, only compared, so a stale one costs a server-side merge and
  * nothing else. Beside a text it merged, the cache keeps the deep-frozen value it returned for it,
- * so the next merge builds its value from that one (merge-frozen.ts) instead of parsing the merged
- * text. A record's entries are dropped when this process deletes or renames it, and a part's when
+ * so the next merge builds its value from that one (see {@link mergedValue}) instead of parsing the
+ * merged text. A record's entries are dropped when this process deletes or renames it, and a part's when
  * it deletes the part.
  */
 export interface ValueCache {
   /** The text last seen for the part of the record `header` names (its id, or its Redis header key), or undefined. */
   get(header: string, part: string): string | undefined
-  /** The deep-frozen value kept with the part's text, when a merge left one. */
-  value(header: string, part: string): JsonObject | undefined
+  /** The part's text with the deep-frozen value kept beside it (when a merge left one), or undefined. */
+  entry(header: string, part: string): Entry | undefined
   /**
    * Remembers `text` for the part, with `value` (deep-frozen, equal to the text's value) when the
    * caller has one; its record becomes the newest, the oldest leave past the budget.
@@ -35,7 +35,7 @@ export interface ValueCache {
 const ENTRY_OVERHEAD = 96
 
 /** A part's text and, when kept, its value (counted as much again as the text: members, strings, headers). */
-interface Entry {
+export interface Entry {
   readonly text: string
   readonly value: JsonObject | undefined
 }
@@ -69,7 +69,7 @@ export function createValueCache(maxBytes: number): ValueCache {
   }
   return {
     get: (header, part) => records.get(header)?.get(part)?.text,
-    value: (header, part) => records.get(header)?.get(part)?.value,
+    entry: (header, part) => records.get(header)?.get(part),
     set(header, part, text, value) {
       dropPart(header, part)
       const entry: Entry = { text, value }
@@ -102,8 +102,8 @@ export interface ClientMerge {
 /**
  * The client half of a shared store's `mergeValue`, when this process holds the part's text: the
  * patch merged into it (merge-text.ts, the server's merge byte for byte) and, when the value
- * returned for that text is kept beside it, the merged value built from that one (merge-frozen.ts)
- * rather than parsed from the merged text later.
+ * returned for that text is kept beside it, the merged value built from that one rather than
+ * parsed from the merged text later.
  */
 export function mergeOnClient(
   values: ValueCache,
@@ -111,14 +111,26 @@ export function mergeOnClient(
   part: string,
   patchText: string,
 ): ClientMerge | undefined {
-  const base = values.get(header, part)
-  if (base === undefined) return undefined
-  const kept = values.value(header, part)
+  const kept = values.entry(header, part)
+  if (kept === undefined) return undefined
   return {
-    base,
-    text: mergeJsonText(base, patchText),
-    value: kept === undefined ? undefined : mergeFrozen(kept, frozenPatch(patchText)),
+    base: kept.text,
+    text: mergeJsonText(kept.text, patchText),
+    value: kept.value === undefined ? undefined : mergedValue(kept.value, patchText),
   }
+}
+
+/**
+ * The JSON merge patch of `patchText` into the deep-frozen `base`, deep-frozen: equal, member for
+ * member and in order, to the parse of `mergeJsonText` of their texts. It shares every member the
+ * patch leaves alone (already frozen, so freezing the result walks only what changed), and the
+ * patch's values are parsed from its text, so none is the caller's object.
+ *
+ * @example
+ * mergedValue(deepFreeze({ a: 1, b: { c: 2 } }), '{"b":{"c":null,"d":3}}') // { a: 1, b: { d: 3 } }
+ */
+export function mergedValue(base: JsonObject, patchText: string): JsonObject {
+  return deepFreeze(deepMerge(base, JSON.parse(patchText) as JsonObject))
 }
 
 /**

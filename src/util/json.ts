@@ -37,10 +37,8 @@ export function checkJsonSized(
   what: string,
 ): { readonly text: string; readonly bytes: number } {
   checkLimits(limits, what)
-  const maxDepth = limits.maxDepth ?? 32
-  // The walk that names the path of the first bad value runs only when the plain one finds one:
-  // building a path per member costs more than the check itself on every good value.
-  if (!isPlainJson(value, maxDepth)) walk(value, maxDepth, what, what)
+  const found = firstProblem(value, limits.maxDepth ?? 32)
+  if (found !== undefined) throw invalidArgument(found.say(`${what}${found.at}`, what))
   const text = JSON.stringify(value)
   const bytes = Buffer.byteLength(text, 'utf8')
   if (bytes > limits.maxBytes) {
@@ -52,64 +50,58 @@ export function checkJsonSized(
   return { text, bytes }
 }
 
-/** What {@link walk} checks, as a yes or no. */
-function isPlainJson(value: unknown, depthLeft: number): boolean {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return true
-    case 'number':
-      return Number.isFinite(value)
-    case 'object': {
-      if (value === null) return true
-      if (depthLeft <= 0) return false
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depthLeft - 1)) return false
-        return true
-      }
-      const proto = Object.getPrototypeOf(value)
-      if (proto !== Object.prototype && proto !== null) return false
-      for (const key of Reflect.ownKeys(value)) {
-        if (typeof key === 'symbol' || RESERVED_NAMES.has(key)) return false
-        if (!isPlainJson((value as Record<string, unknown>)[key], depthLeft - 1)) return false
-      }
-      return true
-    }
-    default:
-      return false
-  }
+/** The first value that is not plain JSON: where it is below the walked value, and what is wrong. */
+interface Problem {
+  /** Its path below the walked value, built as the walk unwinds: nothing is built for good values. */
+  at: string
+  /** The message, given the whole path and the caller's `what`. */
+  readonly say: (path: string, what: string) => string
 }
 
-/** Throws for the first value that is not plain JSON, naming its path. */
-function walk(value: unknown, depthLeft: number, path: string, what: string): asserts value is JsonValue {
+const problem = (say: (path: string, what: string) => string): Problem => ({ at: '', say })
+
+/** The first value below `value` (in order) that is not plain JSON, or undefined. */
+function firstProblem(value: unknown, depthLeft: number): Problem | undefined {
   switch (typeof value) {
     case 'string':
     case 'boolean':
-      return
+      return undefined
     case 'number':
-      if (!Number.isFinite(value)) throw invalidArgument(`${path} must be a finite number; got ${value}`)
-      return
+      return Number.isFinite(value)
+        ? undefined
+        : problem((path) => `${path} must be a finite number; got ${value}`)
     case 'object': {
-      if (value === null) return
-      if (depthLeft <= 0) throw invalidArgument(`${what} nests too deep at ${path}`)
+      if (value === null) return undefined
+      if (depthLeft <= 0) return problem((path, what) => `${what} nests too deep at ${path}`)
       if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) walk(value[i], depthLeft - 1, `${path}[${i}]`, what)
-        return
+        for (let i = 0; i < value.length; i++) {
+          const found = firstProblem(value[i], depthLeft - 1)
+          if (found !== undefined) {
+            found.at = `[${i}]${found.at}`
+            return found
+          }
+        }
+        return undefined
       }
       const proto = Object.getPrototypeOf(value)
       if (proto !== Object.prototype && proto !== null) {
-        throw invalidArgument(`${path} must be a plain object, array or primitive (JSON); got an instance`)
+        return problem((path) => `${path} must be a plain object, array or primitive (JSON); got an instance`)
       }
       for (const key of Reflect.ownKeys(value)) {
         if (typeof key === 'symbol')
-          throw invalidArgument(`${path} has a symbol key; only string keys are JSON`)
-        if (RESERVED_NAMES.has(key)) throw invalidArgument(`${path} has the key "${key}", which is refused`)
-        walk((value as Record<string, unknown>)[key], depthLeft - 1, `${path}.${key}`, what)
+          return problem((path) => `${path} has a symbol key; only string keys are JSON`)
+        if (RESERVED_NAMES.has(key))
+          return problem((path) => `${path} has the key "${key}", which is refused`)
+        const found = firstProblem((value as Record<string, unknown>)[key], depthLeft - 1)
+        if (found !== undefined) {
+          found.at = `.${key}${found.at}`
+          return found
+        }
       }
-      return
+      return undefined
     }
     default:
-      throw invalidArgument(`${path} must be JSON; got ${typeof value}`)
+      return problem((path) => `${path} must be JSON; got ${typeof value}`)
   }
 }
 

@@ -7,6 +7,7 @@ import { type OptionSource, parseOptions } from '../../options.js'
 import type { RedisScriptRunner } from '../client.js'
 import { asFields, asFlag } from '../context.js'
 import { createCallGuard, createScriptCall } from '../script-call.js'
+import { BASE64URL_CODES } from '../slots.js'
 import { detectionScripts } from './lua/scripts.js'
 
 /**
@@ -175,10 +176,6 @@ export function redisDetectionIndex(options: RedisDetectionIndexOptions): Detect
   }
 }
 
-const BASE64URL = Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', (c) =>
-  c.charCodeAt(0),
-)
-
 // A 16-character binary key as it appears in a Redis key name: its base64url form, 22 characters
 // (written here: a Buffer round trip per key cost more than the rest of building the call).
 function encode(key: string): string {
@@ -187,14 +184,14 @@ function encode(key: string): string {
   let j = 0
   for (let i = 0; i < 15; i += 3) {
     const v = (key.charCodeAt(i) << 16) | (key.charCodeAt(i + 1) << 8) | key.charCodeAt(i + 2)
-    out[j++] = BASE64URL[v >>> 18]!
-    out[j++] = BASE64URL[(v >>> 12) & 63]!
-    out[j++] = BASE64URL[(v >>> 6) & 63]!
-    out[j++] = BASE64URL[v & 63]!
+    out[j++] = BASE64URL_CODES[v >>> 18]!
+    out[j++] = BASE64URL_CODES[(v >>> 12) & 63]!
+    out[j++] = BASE64URL_CODES[(v >>> 6) & 63]!
+    out[j++] = BASE64URL_CODES[v & 63]!
   }
   const last = key.charCodeAt(15)
-  out[j++] = BASE64URL[last >>> 2]!
-  out[j] = BASE64URL[(last & 3) << 4]!
+  out[j++] = BASE64URL_CODES[last >>> 2]!
+  out[j] = BASE64URL_CODES[(last & 3) << 4]!
   return String.fromCharCode.apply(null, out)
 }
 
