@@ -37,19 +37,27 @@ export function createPool(max = 10): pg.Pool {
  * for one migration (and for compiling the functions on each connection) per store open at once,
  * not per test.
  */
-export function usePostgres(): {
+export function usePostgres(): PostgresStores {
+  const stores = postgresStores()
+  afterAll(() => stores.end())
+  return stores
+}
+
+/** What {@link usePostgres} gives a test file. */
+export interface PostgresStores {
   pool(): pg.Pool
   makeStore(
     clock?: ManualClock,
     options?: { schema?: string; valueCacheBytes?: number; touchStepMs?: number },
   ): Promise<PostgresStore>
-} {
+  /** Ends the pool (a later call makes a new one). */
+  end(): Promise<void>
+}
+
+/** {@link usePostgres} without its `afterAll`: for a caller that ends the pool itself. */
+export function postgresStores(): PostgresStores {
   let pool: pg.Pool | undefined
   const free: string[] = []
-  afterAll(async () => {
-    await pool?.end()
-    pool = undefined
-  })
   const get = (): pg.Pool => {
     pool ??= createPool(4)
     return pool
@@ -71,6 +79,11 @@ export function usePostgres(): {
     })
   return {
     pool: get,
+    async end() {
+      const ending = pool
+      pool = undefined
+      await ending?.end()
+    },
     async makeStore(clock, options = {}) {
       if (options.schema !== undefined) {
         await migrate(get(), { schema: options.schema })
