@@ -205,22 +205,25 @@ for (const request of Object.values(requests)) for (let i = 0; i < 200; i++) awa
 for (let round = 0; round < SERVER_ROUNDS; round++) {
   for (const [name, request] of Object.entries(requests)) {
     statements = 0
-    const cost = await serverTime((sql) => statsPool.query(sql), 300, request)
+    const cost = await serverTime((sql) => statsPool.query(sql), 300, request, server.cpuMicros)
     costs[name] = [...(costs[name] ?? []), { ...cost, statementsPerRequest: statements / 300 }]
   }
 }
 const serverUs: Record<string, number> = {}
 const clientUs: Record<string, number> = {}
+const processUs: Record<string, number> = {}
 for (const [name, rounds] of Object.entries(costs)) {
   const typical = [...rounds].sort((a, b) => a.perRequestUs - b.perRequestUs)[Math.floor(rounds.length / 2)]!
   serverUs[name] = typical.perRequestUs
   clientUs[name] = median(rounds.map((r) => r.clientCpuUs))
+  processUs[name] = median(rounds.map((r) => r.serverCpuUs))
   const range = (values: number[]) => `${Math.min(...values).toFixed(0)}-${Math.max(...values).toFixed(0)}`
   console.log(
     `\n${name}: ${typical.statementsPerRequest.toFixed(1)} statements per request (read + write); ` +
       `server time per request ${typical.perRequestUs.toFixed(0)} µs (median of ${SERVER_ROUNDS} rounds, ` +
       `range ${range(rounds.map((r) => r.perRequestUs))}; planning + execution, pg_stat_statements); ` +
-      `client CPU per request ${clientUs[name]!.toFixed(0)} µs (range ${range(rounds.map((r) => r.clientCpuUs))})`,
+      `client CPU per request ${clientUs[name]!.toFixed(0)} µs (range ${range(rounds.map((r) => r.clientCpuUs))}); ` +
+      `server processes' CPU per request ${processUs[name]!.toFixed(0)} µs (range ${range(rounds.map((r) => r.serverCpuUs))})`,
   )
   for (const row of typical.statements) {
     const plan = row.planUs.toFixed(0).padStart(3)
@@ -229,11 +232,14 @@ for (const [name, rounds] of Object.entries(costs)) {
     )
   }
 }
-console.log('\nper request, sessionkit / peer (lower is cheaper): server time | client CPU | both')
+console.log(
+  "\nper request, sessionkit / peer (lower is cheaper): server time | client CPU | both | client and server processes' CPU",
+)
 for (const mine of ours) {
   const line = peers.map((peer) => {
     const both = (serverUs[mine]! + clientUs[mine]!) / (serverUs[peer]! + clientUs[peer]!)
-    return `${(serverUs[mine]! / serverUs[peer]!).toFixed(2)}x | ${(clientUs[mine]! / clientUs[peer]!).toFixed(2)}x | ${both.toFixed(2)}x of ${peer}`
+    const cpu = (processUs[mine]! + clientUs[mine]!) / (processUs[peer]! + clientUs[peer]!)
+    return `${(serverUs[mine]! / serverUs[peer]!).toFixed(2)}x | ${(clientUs[mine]! / clientUs[peer]!).toFixed(2)}x | ${both.toFixed(2)}x | ${cpu.toFixed(2)}x of ${peer}`
   })
   console.log(`  ${mine.padEnd(22)} ${line.join('; ')}`)
 }
@@ -244,16 +250,29 @@ for (const [inFlight, total] of [
   [32, 6000],
 ] as const) {
   const rates: Record<string, number[]> = {}
+  // CPU time per request over all rounds, this process's and the server processes': with every
+  // core busy, their sum bounds the rate each side can reach on this machine.
+  const cpu: Record<string, { client: number; server: number }> = {}
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, request] of Object.entries(requests)) {
       const measured = rates[name] ?? []
+      const serverBefore = server.cpuMicros() ?? Number.NaN
+      const clientBefore = process.cpuUsage()
       measured.push(await throughput(request, inFlight, total))
+      const used = process.cpuUsage(clientBefore)
+      const spent = cpu[name] ?? { client: 0, server: 0 }
+      cpu[name] = spent
+      spent.client += (used.user + used.system) / (ROUNDS * total)
+      spent.server += ((server.cpuMicros() ?? Number.NaN) - serverBefore) / (ROUNDS * total)
       rates[name] = measured
     }
   }
+  const cpuPerRequest = (name: string) => cpu[name]!.client + cpu[name]!.server
   console.log(`\n${inFlight} in flight (median of ${ROUNDS} interleaved rounds of ${total} requests)`)
   for (const name of [...ours, ...peers]) {
-    console.log(`${name.padEnd(22)} ${fmt(median(rates[name]!)).padStart(8)} requests/s`)
+    console.log(
+      `${name.padEnd(22)} ${fmt(median(rates[name]!)).padStart(8)} requests/s; CPU per request: client ${cpu[name]!.client.toFixed(0)} µs, server processes ${cpu[name]!.server.toFixed(0)} µs`,
+    )
   }
   for (const mine of ours) {
     for (const peer of peers) {
@@ -262,7 +281,10 @@ for (const [inFlight, total] of [
       const verdict =
         mine === FLOOR ? '(the limit)' : `(target >= ${TARGET}x) ${ratio >= TARGET ? 'PASS' : 'MISS'}`
       if (mine !== FLOOR && ratio < TARGET) failed++
-      console.log(`${mine} vs ${peer}: ${ratio.toFixed(2)}x ${verdict}`)
+      const cpuRatio = cpuPerRequest(peer) / cpuPerRequest(mine)
+      console.log(
+        `${mine} vs ${peer}: ${ratio.toFixed(2)}x ${verdict}; by CPU per request (both processes) ${cpuRatio.toFixed(2)}x`,
+      )
     }
   }
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort } from './redis-harness.js'
@@ -19,6 +19,12 @@ export interface PostgresServer {
   readonly port: number
   /** `postgres://postgres@127.0.0.1:<port>/postgres` */
   readonly url: string
+  /**
+   * CPU time (user + system, µs) the server's live processes (the postmaster and its children:
+   * backends, background workers) have used so far, read from /proc; `undefined` where there is none.
+   * A backend's protocol work, waits and wake-ups count here, beyond what pg_stat_statements times.
+   */
+  cpuMicros(): number | undefined
   /** Stops the server (immediate shutdown) and removes its temp dir. */
   stop(): Promise<void>
 }
@@ -179,5 +185,42 @@ async function launch(
     }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  return { host, port, url: `postgres://postgres@${host}:${port}/postgres`, stop }
+  const postmaster = child.pid
+  return {
+    host,
+    port,
+    url: `postgres://postgres@${host}:${port}/postgres`,
+    cpuMicros: () => (postmaster === undefined ? undefined : treeCpuMicros(postmaster)),
+    stop,
+  }
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on every Linux Node runs on). */
+const TICKS_PER_SECOND = 100
+
+/**
+ * The CPU time of process `parent` and its live children (µs), or undefined without /proc. (Each
+ * backend starts a session of its own, so the postmaster's process group does not hold them.)
+ */
+function treeCpuMicros(parent: number): number | undefined {
+  let pids: string[]
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name))
+  } catch {
+    return undefined
+  }
+  let ticks = 0
+  for (const pid of pids) {
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    } catch {
+      continue // ended meanwhile
+    }
+    // Fields after the command name (which may hold spaces): state ppid ... utime(14) stime(15).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    if (Number(pid) === parent || Number(fields[1]) === parent)
+      ticks += Number(fields[11]) + Number(fields[12])
+  }
+  return (ticks / TICKS_PER_SECOND) * 1e6
 }
