@@ -22,6 +22,7 @@ import { createSessionKit } from '../src/kit.js'
 import { createPostgresStore, migrate } from '../src/postgres/index.js'
 import { postgresAvailable, startPostgres } from '../test/integration/postgres-harness.js'
 import { fmt } from './lib/measure.js'
+import { cpuPerRequest, replayRecorder } from './lib/pg-replay.js'
 import { type RequestCost, serverTime } from './lib/pg-server-time.js'
 
 const TARGET = 1
@@ -245,6 +246,8 @@ for (const mine of ours) {
 }
 
 let failed = 0
+// Client CPU per request at 32 in flight, for the replayed requests below.
+const clientAt32: Record<string, number> = {}
 for (const [inFlight, total] of [
   [1, 1500],
   [32, 6000],
@@ -268,6 +271,7 @@ for (const [inFlight, total] of [
     }
   }
   const cpuPerRequest = (name: string) => cpu[name]!.client + cpu[name]!.server
+  if (inFlight === 32) for (const name of Object.keys(cpu)) clientAt32[name] = cpu[name]!.client
   console.log(`\n${inFlight} in flight (median of ${ROUNDS} interleaved rounds of ${total} requests)`)
   for (const name of [...ours, ...peers]) {
     console.log(
@@ -287,6 +291,71 @@ for (const [inFlight, total] of [
       )
     }
   }
+}
+
+// The library's own CPU per request: the stepped facade request and @keyv/postgres's, every
+// statement answered at once with a real answer recorded before (bench/lib/pg-replay.ts), so no
+// driver, protocol or kernel work is left in it. What the rounds above cost the client beyond it
+// is the driver's and the kernel's.
+{
+  const recorder = replayRecorder(pool)
+  const stepped = { sweepIntervalMs: 0, touchStepMs: 60_000, schema: 'bench' }
+  const recordingKit = createSessionKit({
+    store: createPostgresStore({ pool: recorder.recording, ...stepped }),
+    ttl: { idleMs: TTL_MS },
+  })
+  // A replace, then two patches per session: the last answer kept for the merge is the one to a
+  // client that held the stored text (the second patch's).
+  for (let i = 0; i < 10; i++) {
+    const s = await recordingKit.get(steppedIds[i]!, { touch: true })
+    await s!.preferences.replace(profile())
+    for (let n = 0; n < 2; n++) await s!.preferences.patch({ f3: field(i + n) })
+  }
+  const replayKit = createSessionKit({
+    store: createPostgresStore({ pool: recorder.replaying(), ...stepped }),
+    ttl: { idleMs: TTL_MS },
+  })
+  for (const id of steppedIds)
+    await (await replayKit.get(id, { touch: true }))!.preferences.replace(profile())
+  let keyvRow: unknown[] = []
+  class ReplayKeyv extends KeyvPostgres {
+    override async connect() {
+      return (sql: string) =>
+        new Promise<unknown[]>((resolve) =>
+          setImmediate(() => resolve(sql.startsWith('SELECT') ? keyvRow : [])),
+        )
+    }
+  }
+  keyvRow = ((await pool.query('SELECT * FROM public.bench_keyv LIMIT 1')) as pg.QueryResult).rows
+  const replayKeyv = new Keyv({ store: new ReplayKeyv({ table: 'bench_keyv' }), ttl: TTL_MS })
+  const replayed: Record<string, Request> = {
+    [STEPPED]: async (i) => {
+      const s = await replayKit.get(steppedIds[i % SESSIONS]!, { touch: true })
+      await s!.preferences.patch({ f3: field(i) })
+    },
+    '@keyv/postgres': async (i) => {
+      const id = sessionIds[i % SESSIONS]!
+      const data = await replayKeyv.get<Record<string, string>>(id)
+      if (!data) throw new Error('@keyv/postgres (replayed): session not found')
+      await replayKeyv.set(id, { ...data, f3: field(i) })
+    },
+  }
+  const spent: Record<string, number[]> = {}
+  for (let round = 0; round < ROUNDS + 1; round++) {
+    for (const [name, request] of Object.entries(replayed)) {
+      const us = await cpuPerRequest(request, 6000, 32)
+      if (round > 0) spent[name] = [...(spent[name] ?? []), us]
+    }
+  }
+  console.log('\nthe library alone, answers replayed at once (32 in flight, median of 5 rounds of 6000)')
+  for (const name of Object.keys(replayed)) {
+    const own = median(spent[name]!)
+    console.log(
+      `${name.padEnd(22)} ${own.toFixed(0)} µs of CPU per request; of the client's ${clientAt32[name]!.toFixed(0)} µs above, ${(clientAt32[name]! - own).toFixed(0)} µs in the driver and the kernel`,
+    )
+  }
+  await recordingKit.close()
+  await replayKit.close()
 }
 
 await kit.close()
