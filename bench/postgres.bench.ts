@@ -24,7 +24,7 @@ import { createSessionKit } from '../src/kit.js'
 import { createPostgresStore, migrate } from '../src/postgres/index.js'
 import { postgresAvailable, startPostgres } from '../test/integration/postgres-harness.js'
 import { fmt } from './lib/measure.js'
-import { cpuPerRequest, replayRecorder } from './lib/pg-replay.js'
+import { replayRecorder } from './lib/pg-replay.js'
 import { type RequestCost, serverTime } from './lib/pg-server-time.js'
 
 const TARGET = 1
@@ -344,8 +344,10 @@ for (const [inFlight, total] of [
   const spent: Record<string, number[]> = {}
   for (let round = 0; round < ROUNDS + 1; round++) {
     for (const [name, request] of Object.entries(replayed)) {
-      const us = await cpuPerRequest(request, 6000, 32)
-      if (round > 0) spent[name] = [...(spent[name] ?? []), us]
+      const before = process.cpuUsage()
+      await throughput(request, 32, 6000)
+      const used = process.cpuUsage(before)
+      if (round > 0) spent[name] = [...(spent[name] ?? []), (used.user + used.system) / 6000]
     }
   }
   console.log('\nthe library alone, answers replayed at once (32 in flight, median of 5 rounds of 6000)')

@@ -43,20 +43,3 @@ export function replayRecorder(real: PgPoolLike): ReplayRecorder {
     replaying: () => ({ connect: () => later(client), query: answer }),
   }
 }
-
-/** One call of `fn` per request, `inFlight` at a time: CPU time of this process per request (µs). */
-export async function cpuPerRequest(
-  fn: (i: number) => Promise<unknown>,
-  total: number,
-  inFlight: number,
-): Promise<number> {
-  let next = 0
-  const before = process.cpuUsage()
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < total) await fn(next++)
-    }),
-  )
-  const used = process.cpuUsage(before)
-  return (used.user + used.system) / total
-}

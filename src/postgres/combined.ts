@@ -109,11 +109,9 @@ export async function mergeValue(
   }
   if (reply[0] === 'text') return mergeHere(ctx, id, part, patch, options, maxBytes)
   // ["ok",version] when our text was stored, else ["ok",version,<the merged text as written>].
-  const value =
-    reply.length === 2 && ours !== undefined
-      ? rememberMerge(ctx.values, id, part, ours.text, ours.value)
-      : rememberMerge(ctx.values, id, part, replyText.slice(replyText.indexOf(',', 6) + 1, -1), undefined)
-  return { value, version: Number(reply[1]) }
+  const stored =
+    reply.length === 2 && ours !== undefined ? ours : replyText.slice(replyText.indexOf(',', 6) + 1, -1)
+  return { value: rememberMerge(ctx.values, id, part, stored), version: Number(reply[1]) }
 }
 
 // Tries before a merge done here gives up: each retry means another write landed in between.

@@ -94,11 +94,8 @@ export async function mergeValue(
     throw mergeTooLarge(part, Number(reply[1]), maxBytes)
   }
   // ['ok', version] when our text was stored, else ['ok', version, the text the script merged].
-  const value =
-    reply.length === 2 && ours !== undefined
-      ? rememberMerge(ctx.values, keys[0], part, ours.text, ours.value)
-      : rememberMerge(ctx.values, keys[0], part, String(reply[2]), undefined)
-  return { value, version: Number(reply[1]) }
+  const stored = reply.length === 2 && ours !== undefined ? ours : String(reply[2])
+  return { value: rememberMerge(ctx.values, keys[0], part, stored), version: Number(reply[1]) }
 }
 
 /** `deletePart`: removes the part's keys; a list keeps its seq counter in the header. */

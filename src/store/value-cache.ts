@@ -16,9 +16,10 @@ type JsonObject = Readonly<Record<string, JsonValue>>
  * it deletes the part.
  */
 export interface ValueCache {
-  /** The text last seen for the part of the record `header` names (its id, or its Redis header key), or undefined. */
-  get(header: string, part: string): string | undefined
-  /** The part's text with the deep-frozen value kept beside it (when a merge left one), or undefined. */
+  /**
+   * The text last seen for the part of the record `header` names (its id, or its Redis header
+   * key), with the deep-frozen value kept beside it when a merge left one; undefined when none.
+   */
   entry(header: string, part: string): Entry | undefined
   /**
    * Remembers `text` for the part, with `value` (deep-frozen, equal to the text's value) when the
@@ -68,7 +69,6 @@ export function createValueCache(maxBytes: number): ValueCache {
     if (parts.size === 0) records.delete(header)
   }
   return {
-    get: (header, part) => records.get(header)?.get(part)?.text,
     entry: (header, part) => records.get(header)?.get(part),
     set(header, part, text, value) {
       dropPart(header, part)
@@ -134,18 +134,21 @@ export function mergedValue(base: JsonObject, patchText: string): JsonObject {
 }
 
 /**
- * Ends a shared store's `mergeValue` that stored `merged`: remembers it and returns the merged
- * value as callers get it from every store, deep-frozen: `value` when the client merge built it,
- * else the parse of `merged`.
+ * Ends a shared store's `mergeValue`: remembers what was stored, the client's merge (its text was
+ * still the stored one) or the text the server merged itself, and returns the merged value as
+ * callers get it from every store, deep-frozen: the one the client merge built when it has one,
+ * else the parse of the stored text.
  */
 export function rememberMerge(
   values: ValueCache,
   header: string,
   part: string,
-  merged: string,
-  value: JsonObject | undefined,
+  stored: ClientMerge | string,
 ): JsonObject {
-  const kept = value ?? deepFreeze(JSON.parse(merged) as Record<string, JsonValue>)
-  values.set(header, part, merged, kept)
+  const text = typeof stored === 'string' ? stored : stored.text
+  const kept =
+    (typeof stored === 'string' ? undefined : stored.value) ??
+    deepFreeze(JSON.parse(text) as Record<string, JsonValue>)
+  values.set(header, part, text, kept)
   return kept
 }

@@ -64,12 +64,12 @@ describe('mergeOnClient and rememberMerge', () => {
     const values = createValueCache(100_000)
     expect(mergeOnClient(values, '{sk:a}', 'p', '{"a":1}')).toBeUndefined()
     // The server merged (nothing was kept here): its text is parsed, and kept with its value.
-    const first = rememberMerge(values, '{sk:a}', 'p', '{"a":1}', undefined)
+    const first = rememberMerge(values, '{sk:a}', 'p', '{"a":1}')
     expect(first).toEqual({ a: 1 })
     expect(values.entry('{sk:a}', 'p')?.value).toBe(first)
     const fromValue = mergeOnClient(values, '{sk:a}', 'p', '{"b":2,"1":3}')!
     expect(fromValue).toEqual({ base: '{"a":1}', text: '{"a":1,"b":2,"1":3}', value: { 1: 3, a: 1, b: 2 } })
-    expect(rememberMerge(values, '{sk:a}', 'p', fromValue.text, fromValue.value)).toBe(fromValue.value)
+    expect(rememberMerge(values, '{sk:a}', 'p', fromValue)).toBe(fromValue.value)
     expect(isDeepFrozen(fromValue.value!)).toBe(true)
     // A plain text write drops the value kept with the old text: the texts are merged.
     values.set('{sk:a}', 'p', '{"c":3}')
@@ -87,10 +87,12 @@ describe('mergeOnClient and rememberMerge', () => {
     const withValues = createValueCache(20_000)
     for (let i = 0; i < 20; i++) {
       plain.set(`{sk:r${i}}`, 'p', text)
-      rememberMerge(withValues, `{sk:r${i}}`, 'p', text, undefined)
+      rememberMerge(withValues, `{sk:r${i}}`, 'p', text)
     }
     const kept = (cache: typeof plain) =>
-      Array.from({ length: 20 }, (_, i) => cache.get(`{sk:r${i}}`, 'p')).filter((t) => t !== undefined).length
+      Array.from({ length: 20 }, (_, i) => cache.entry(`{sk:r${i}}`, 'p')?.text).filter(
+        (t) => t !== undefined,
+      ).length
     expect(kept(plain)).toBe(10)
     expect(kept(withValues)).toBe(5)
   })
