@@ -3,7 +3,7 @@ import { createValueCache, type ValueCache } from '../store/value-cache.js'
 import { createDeadlineQueue } from '../util/deadline-queue.js'
 import { postgresFailure } from './errors.js'
 import type { ResolvedPostgresOptions } from './options.js'
-import { type PgQuery, type PgResult, queryOnConnection } from './pool.js'
+import { type PgResult, queryOnConnection } from './pool.js'
 import { buildStatements, type Statement, type Statements } from './statements.js'
 
 /** What every operation of the Postgres store shares: options, statements, and how to send one. */
@@ -40,7 +40,7 @@ export function createPostgresContext(options: ResolvedPostgresOptions): Postgre
         ),
       )
     }
-    const work = queryOnConnection(options.pool, queryOf(statement, values))
+    const work = queryOnConnection(options.pool, { name: statement.name, text: statement.text, values })
     const what = statement.name
     const timeoutMs = options.commandTimeoutMs
     return within(
@@ -78,18 +78,6 @@ export function createPostgresContext(options: ResolvedPostgresOptions): Postgre
       closed = true
     },
   }
-}
-
-/**
- * The query `pg` is given: an object whose prototype is the statement, with the parameters as its
- * one own member. `pg` copies a query's own members for every call (its `cloneQueryConfig`, with
- * property descriptors, about 3 us for three members) and keeps the prototype, so the name and
- * text are read through it and only `values` is copied.
- */
-function queryOf(statement: Statement, values: unknown[]): PgQuery {
-  const query = Object.create(statement) as { values: unknown[] }
-  query.values = values
-  return query as PgQuery
 }
 
 // The SQLSTATE of a failure reply raised by a store function (`<table>_fail` in 002-records.sql).

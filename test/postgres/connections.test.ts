@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { isSessionKitError } from '../../src/errors.js'
-import { createPostgresStore, migrate } from '../../src/postgres/index.js'
+import {
+  createPostgresStore,
+  migrate,
+  type PgPoolLike,
+  type PgQuery,
+  type PgResult,
+} from '../../src/postgres/index.js'
 import { createPool, postgresUrl, uniqueSchema } from '../helpers/postgres.js'
 
 const MINUTE = 60_000
@@ -114,6 +120,63 @@ describe.runIf(postgresUrl !== undefined)('Postgres store connections', () => {
       await store.close()
     } finally {
       await holder.end()
+      await pool.end()
+    }
+  })
+
+  // On a `pg` client a statement goes as a prepared submittable built from its text (pg copies a
+  // query config object on every call); any other client that speaks `query({ name, text, values })`
+  // gets the config itself. Both answer alike.
+  it('sends prepared submittables on a pg pool, and plain query configs to any other client', async () => {
+    const pool = createPool(2)
+    const seen: string[] = []
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown
+      ;(client as unknown as { query: typeof query }).query = (config: unknown, ...rest: unknown[]) => {
+        const q = config as { submit?: unknown; name?: unknown }
+        seen.push(
+          `${typeof q.submit === 'function' ? 'submittable' : 'config'} ${String(q.name).split(':')[0]}`,
+        )
+        return query(config, ...rest)
+      }
+    })
+    // A pool of clients without `pg`'s class: each delegates to a real connection's config path.
+    const plain: PgPoolLike = {
+      query: (query) => pool.query(query),
+      async connect() {
+        const connection = await pool.connect()
+        return {
+          query: (query: PgQuery) => connection.query(query as never) as unknown as Promise<PgResult>,
+          release: (error?: Error | boolean) => connection.release(error),
+        }
+      },
+    }
+    try {
+      const schema = uniqueSchema()
+      await migrate(pool, { schema })
+      for (const [label, on] of [
+        ['pg', pool],
+        ['plain', plain],
+      ] as const) {
+        seen.length = 0
+        const store = createPostgresStore({ pool: on, schema, sweepIntervalMs: 0 })
+        const id = `both-${label}`
+        await store.create(id, { expiresAt: Date.now() + MINUTE })
+        await store.setValue(id, 'prefs', { a: 1 })
+        expect((await store.mergeValue!(id, 'prefs', { b: 2 })).value).toEqual({ a: 1, b: 2 })
+        // Named again on the same connections: the prepared statements are reused, not refused.
+        expect((await store.mergeValue!(id, 'prefs', { c: 3 })).value).toEqual({ a: 1, b: 2, c: 3 })
+        expect(await store.getValue(id, 'prefs')).toEqual({ value: { a: 1, b: 2, c: 3 }, version: 3 })
+        await expect(store.setValue(id, 'prefs', 1, { ifVersion: 'x' as never })).rejects.toSatisfy((error) =>
+          isSessionKitError(error, 'INVALID_ARGUMENT'),
+        )
+        expect(seen.length).toBeGreaterThanOrEqual(5)
+        expect(new Set(seen)).toEqual(
+          new Set([label === 'pg' ? 'submittable sessionkit' : 'config sessionkit']),
+        )
+        await store.close()
+      }
+    } finally {
       await pool.end()
     }
   })
