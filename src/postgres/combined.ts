@@ -8,14 +8,14 @@ import type {
   TouchMetaResult,
   Versioned,
 } from '../store/contract.js'
+import { mergeJsonText } from '../store/merge-text.js'
 import { touchWithoutWrite } from '../store/touch-decision.js'
 import { mergeOnClient, rememberMerge } from '../store/value-cache.js'
-import { deepMerge } from '../util/deep-merge.js'
 import { checkJson } from '../util/json.js'
 import type { PostgresContext } from './context.js'
 import { readHeader } from './records.js'
 import { encodeFacts, throwForStatus, toMeta } from './replies.js'
-import { getValue, setValue } from './values.js'
+import { getValueText, setValueText } from './values.js'
 
 // The calls that do two things in one statement: read-and-touch, and merge without a read.
 
@@ -107,7 +107,7 @@ export async function mergeValue(
     ctx.values.delete(id, part)
     throw mergeTooLarge(part, Number(reply[1]), maxBytes)
   }
-  if (reply[0] === 'text') return mergeHere(ctx, id, part, patch, options, maxBytes)
+  if (reply[0] === 'text') return mergeHere(ctx, id, part, text, options, maxBytes)
   // ["ok",version] when our text was stored, else ["ok",version,<the merged text as written>].
   const stored =
     reply.length === 2 && ours !== undefined ? ours : replyText.slice(replyText.indexOf(',', 6) + 1, -1)
@@ -117,26 +117,31 @@ export async function mergeValue(
 // Tries before a merge done here gives up: each retry means another write landed in between.
 const MERGE_TRIES = 16
 
-/** The merge read, done and written back with compare-and-set, retried when another write won. */
+/**
+ * The merge read, done here on the texts (the same text merge as the client's copy above, so the
+ * stored text is byte for byte what the server's merge would have written) and written back with
+ * compare-and-set, retried when another write won. The value returned is the merged text's parse,
+ * deep-frozen, as on every other path: nothing in it is the caller's patch.
+ */
 async function mergeHere(
   ctx: PostgresContext,
   id: string,
   part: string,
-  patch: Readonly<Record<string, JsonValue>>,
+  patchText: string,
   options: MergeValueOptions,
   maxBytes: number,
 ): Promise<MergedValue> {
   for (let attempt = 0; attempt < MERGE_TRIES; attempt++) {
-    const current = await getValue<JsonValue>(ctx, id, part)
-    const merged = deepMerge(current?.value, patch)
-    const bytes = Buffer.byteLength(JSON.stringify(merged), 'utf8')
+    const current = await getValueText(ctx, id, part)
+    const merged = mergeJsonText(current?.text, patchText)
+    const bytes = Buffer.byteLength(merged, 'utf8')
     if (bytes > maxBytes) throw mergeTooLarge(part, bytes, maxBytes)
-    const written = await setValue(ctx, id, part, merged, {
+    const written = await setValueText(ctx, id, part, merged, {
       ifVersion: current?.version ?? 0,
       ...(options.expiresAt === undefined ? {} : { expiresAt: options.expiresAt }),
       ...(options.partExpiresAt === undefined ? {} : { partExpiresAt: options.partExpiresAt }),
     })
-    if (written.ok) return { value: merged, version: written.version }
+    if (written.ok) return { value: rememberMerge(ctx.values, id, part, merged), version: written.version }
   }
   throw new SessionKitError(
     'CONFLICT',

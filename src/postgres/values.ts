@@ -12,6 +12,16 @@ export async function getValue<T>(
   id: string,
   part: string,
 ): Promise<Versioned<T> | undefined> {
+  const found = await getValueText(ctx, id, part)
+  return found === undefined ? undefined : { value: JSON.parse(found.text) as T, version: found.version }
+}
+
+/** `getValue` with the part's JSON text as stored, unparsed (kept in the value cache too). */
+export async function getValueText(
+  ctx: PostgresContext,
+  id: string,
+  part: string,
+): Promise<{ readonly text: string; readonly version: number } | undefined> {
   assertRecordId(id)
   assertPartName(part)
   const result = await ctx.run(ctx.sql.getValue, [id, part, ctx.options.clock.now()])
@@ -20,7 +30,7 @@ export async function getValue<T>(
   checkReadKind(row.kind, 'v', id, part)
   const text = String(row.value)
   ctx.values.set(id, part, text)
-  return { value: JSON.parse(text) as T, version: Number(row.version) }
+  return { text, version: Number(row.version) }
 }
 
 /** `setValue`: writes the part (compare-and-set with `ifVersion`) and moves the expiries, in one call. */
@@ -35,6 +45,17 @@ export async function setValue(
   assertPartName(part)
   checkSetValueArgs(options)
   const text = checkJson(value, { maxBytes: ctx.options.maxValueBytes }, 'value')
+  return setValueText(ctx, id, part, text, options)
+}
+
+/** `setValue` of a JSON text already checked (its id, part and options too). */
+export async function setValueText(
+  ctx: PostgresContext,
+  id: string,
+  part: string,
+  text: string,
+  options: SetValueOptions,
+): Promise<CasResult> {
   const reply = await ctx.reply(ctx.sql.setValue, [
     id,
     part,

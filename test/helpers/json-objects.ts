@@ -4,17 +4,35 @@ import type { JsonValue } from '../../src/store/contract.js'
 
 /**
  * JSON objects for the merge property tests: keys that need escaping or look like structure,
- * values of every kind nested a few levels, texts with quotes, backslashes and braces inside.
+ * values of every kind nested a few levels, texts with quotes, backslashes and braces inside, and
+ * any UTF-16 text: control characters (JSON.stringify escapes them as `\u00XX`), NUL and lone
+ * surrogates (which PostgreSQL text cannot hold), characters beyond ASCII and the BMP.
  */
 
+const text = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'binary' }),
+  fc.constantFrom(
+    '\u0000',
+    '\u0001',
+    '\u001f',
+    '\u007f',
+    '\u2028',
+    '\u00a0',
+    'é',
+    '\ud83d\ude00',
+    '\ud800',
+    'a\udfffb',
+  ),
+)
 const key = fc.oneof(
   fc.constantFrom('a', 'b', 'c', '10', '2', 'x"y', 'z\\', '{[', ''),
   // Stores refuse the reserved names (`__proto__`, `constructor`, `prototype`) as keys.
-  fc.string().filter((k) => !RESERVED_NAMES.has(k)),
+  text.filter((k) => !RESERVED_NAMES.has(k)),
 )
 const leaf = fc.oneof(
   fc.constantFrom<JsonValue>(null, true, 0, -1.5, 1e21, '', '"', '\\', '}]', '{"a":1}', [], [{}]),
-  fc.string(),
+  text,
   fc.integer(),
 )
 const { value } = fc.letrec<{ value: JsonValue }>((tie) => ({

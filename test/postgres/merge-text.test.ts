@@ -126,4 +126,33 @@ describe.runIf(postgresUrl !== undefined)('mergeJsonText and the Postgres merge 
     // The copy is still good for the next merge.
     expect((await store.mergeValue!('r', 'p', { a: 1 })).value).toEqual({ a: 1 })
   })
+
+  // PostgreSQL text holds no NUL and no lone surrogate, so its merge refuses a value or patch whose
+  // JSON escapes one, and the store merges those here: on the texts, like every other path.
+  it('merges a value the server cannot read on the texts: the same text, a frozen value that shares nothing with the patch', async () => {
+    const schema = uniqueSchema()
+    const writer = await postgres.makeStore(clock, { schema })
+    // No copy of the text: the statement goes to the server, which answers that it cannot merge.
+    const other = await postgres.makeStore(clock, { schema, valueCacheBytes: 0 })
+    const stored = async (id: string) =>
+      (await postgres.pool().query(`SELECT value FROM "${schema}".records_parts WHERE record_id = $1`, [id]))
+        .rows[0]?.value
+    for (const [id, base] of [
+      ['nul', { 'k\u0000': 'v\u0000', a: 1 }],
+      ['surrogate', { a: 'x\ud800y' }],
+    ] as const) {
+      await writer.create(id, { expiresAt: clock.now() + 60_000 })
+      await writer.setValue(id, 'p', base)
+      // An integer-like key added after the others: the text merge keeps it last, as the server's.
+      const patch = { '10': 0, nested: { list: [1, 2] }, a: null }
+      const merged = await other.mergeValue!(id, 'p', patch)
+      expect(await stored(id)).toBe(mergeJsonText(JSON.stringify(base), JSON.stringify(patch)))
+      expect(merged.version).toBe(2)
+      expect(merged.value).toEqual(JSON.parse(await stored(id)))
+      expect(Object.isFrozen(merged.value)).toBe(true)
+      expect(Object.isFrozen(merged.value.nested)).toBe(true)
+      patch.nested.list.push(3)
+      expect(merged.value.nested).toEqual({ list: [1, 2] })
+    }
+  })
 })
