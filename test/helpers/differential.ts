@@ -18,12 +18,12 @@ const ttl = fc.constantFrom(1, 1_000, 60_000)
 const writeTtl = fc.constantFrom(-5, 0, 1, 1_000, 60_000)
 const json: fc.Arbitrary<JsonValue> = fc.oneof(
   fc.integer({ min: -5, max: 5 }),
-  fc.constantFrom('x', 'y', '', 'é'),
+  fc.constantFrom('x', 'y', '', 'é', '\u0000', 'a\ud800', '\udc00', '\u2028', '\u0001"\\', '😀'),
   fc.constant(null),
   fc.record({ k: fc.integer({ min: 0, max: 3 }), z: fc.boolean() }),
   fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 }),
 )
-const field = fc.constantFrom('f1', 'f2', 'f3', 'q')
+const field = fc.constantFrom('f1', 'f2', 'f3', 'q', '\u0000', 'é\ud800', '😀')
 const fields = fc.uniqueArray(field, { maxLength: 3 })
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined })
 const at = (clock: ManualClock, ms: number | undefined) => (ms === undefined ? undefined : clock.now() + ms)
@@ -100,7 +100,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       id,
       values: fc.array(json, { maxLength: 4 }),
       max: fc.integer({ min: 1, max: 5 }),
-      key: opt(fc.constantFrom('k1', 'k2')),
+      key: opt(fc.constantFrom('k1', 'k2', '\u0000', '\ud800')),
       ttl: opt(writeTtl),
       partTtl: opt(writeTtl),
     })
