@@ -167,10 +167,17 @@ describe.runIf(postgresUrl !== undefined)('Postgres store connections', () => {
         // Named again on the same connections: the prepared statements are reused, not refused.
         expect((await store.mergeValue!(id, 'prefs', { c: 3 })).value).toEqual({ a: 1, b: 2, c: 3 })
         expect(await store.getValue(id, 'prefs')).toEqual({ value: { a: 1, b: 2, c: 3 }, version: 3 })
-        await expect(store.setValue(id, 'prefs', 1, { ifVersion: 'x' as never })).rejects.toSatisfy((error) =>
-          isSessionKitError(error, 'INVALID_ARGUMENT'),
-        )
-        expect(seen.length).toBeGreaterThanOrEqual(5)
+        // A write the server refuses by raising comes back as the store's error on both paths.
+        await store.updateMap(id, 'cache', { set: { a: 1 } }, { maxFields: 1 })
+        await expect(
+          store.updateMap(
+            id,
+            'cache',
+            { set: { b: 2 } },
+            { maxFields: 1, expiresAt: Date.now() + 2 * MINUTE },
+          ),
+        ).rejects.toSatisfy((error) => isSessionKitError(error, 'LIMIT_EXCEEDED'))
+        expect(seen.length).toBeGreaterThanOrEqual(7)
         expect(new Set(seen)).toEqual(
           new Set([label === 'pg' ? 'submittable sessionkit' : 'config sessionkit']),
         )
