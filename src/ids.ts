@@ -1,6 +1,7 @@
 // A namespace import: `crypto.hash` is missing before Node 20.12, and a named import would fail to link.
 import * as crypto from 'node:crypto'
 import { invalidArgument, type SessionKitError } from './errors.js'
+import { isWellFormed } from './util/well-formed.js'
 
 // Random bytes drawn 4 KiB at a time: one call into the system's generator per 256 ids instead of
 // one per id (about 5 us each). Each byte is handed out once.
@@ -157,11 +158,20 @@ export function assertPartName(name: unknown): asserts name is string {
   }
 }
 
-/** Checks a map field name: a non-empty string of at most 256 characters, not `__proto__`. */
+/**
+ * Checks a map field or header fact name: a non-empty string of at most 256 characters, with no
+ * lone surrogate (it could not be a Redis hash field, see `isWellFormed`), not `__proto__`.
+ */
 export function assertFieldName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || name.length === 0 || name.length > 256 || RESERVED_NAMES.has(name)) {
+  if (
+    typeof name !== 'string' ||
+    name.length === 0 ||
+    name.length > 256 ||
+    RESERVED_NAMES.has(name) ||
+    !isWellFormed(name)
+  ) {
     throw invalidArgument(
-      `field name must be a string of 1 to 256 characters, not a reserved word; got ${describe(name)}`,
+      `field name must be a string of 1 to 256 characters with no lone surrogate, not a reserved word; got ${describe(name)}`,
     )
   }
 }

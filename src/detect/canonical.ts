@@ -1,4 +1,5 @@
 import { invalidArgument } from '../errors.js'
+import { isWellFormed, toWellFormed } from '../util/well-formed.js'
 import type { ChatMessage } from './types.js'
 
 /** What canonicalisation needs from the options (parsed once, in `createDetector`). */
@@ -16,7 +17,6 @@ export interface CanonicalConfig {
 const MAX_DEPTH = 64
 const textPartTypes = new Set(['text', 'input_text', 'output_text'])
 const crPattern = /\r\n?/g
-type WellFormed = { isWellFormed(): boolean; toWellFormed(): string }
 
 /**
  * Text as hashed: CRLF and CR become LF, surrounding white space goes, unpaired surrogates become
@@ -39,8 +39,7 @@ function canonicalText(text: string): string {
   ) {
     s = s.trim()
   }
-  const w = s as unknown as WellFormed
-  return w.isWellFormed() ? s : w.toWellFormed()
+  return isWellFormed(s) ? s : toWellFormed(s)
 }
 
 /** Blanks every match of the volatile patterns (timestamps, request ids) in `text`. */

@@ -1,4 +1,5 @@
 import { invalidArgument } from '../errors.js'
+import { isWellFormed } from '../util/well-formed.js'
 import type { ChatMessage, DetectRequest } from './types.js'
 
 const systemRoles = new Set(['system', 'developer'])
@@ -23,6 +24,10 @@ export function checkRequest(request: DetectRequest): void {
   }
   if (tenant !== undefined && typeof tenant !== 'string') {
     throw invalidArgument(`detect(): tenant must be a string; got ${typeof tenant}`)
+  }
+  // Tenants are hashed as UTF-8, where a lone surrogate reads as U+FFFD: two would be one tenant.
+  if (tenant !== undefined && !isWellFormed(tenant)) {
+    throw invalidArgument('detect(): tenant must hold no lone surrogate (unpaired UTF-16 half)')
   }
 }
 

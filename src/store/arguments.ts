@@ -1,6 +1,7 @@
 import { invalidArgument } from '../errors.js'
 import { assertFieldName, assertRecordId } from '../ids.js'
 import { checkKnownKeys } from '../options.js'
+import { isWellFormed } from '../util/well-formed.js'
 import type {
   CreateOptions,
   JsonValue,
@@ -225,7 +226,8 @@ export function checkUpdateMapArgs(ops: MapOps, options: UpdateMapOptions | unde
 
 /**
  * Checks the arguments of `push` other than the entries themselves: an array of values, options with
- * `max` of at least 1, the write options, and an optional idempotency key of 1 to 256 characters.
+ * `max` of at least 1, the write options, and an optional idempotency key of 1 to 256 characters
+ * with no lone surrogate (two such keys would be one on Redis).
  *
  * @example
  * checkPushArgs(values, { max: 100, idempotencyKey: 'req-1' })
@@ -236,8 +238,11 @@ export function checkPushArgs(values: readonly JsonValue[], options: PushOptions
   checkInteger(options.max, 'push option max', 1)
   checkWriteOptions(options, ['max', 'idempotencyKey'], 'push')
   const key = options.idempotencyKey
-  if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 256)) {
-    throw invalidArgument('idempotencyKey must be a string of 1 to 256 characters')
+  if (
+    key !== undefined &&
+    (typeof key !== 'string' || key.length === 0 || key.length > 256 || !isWellFormed(key))
+  ) {
+    throw invalidArgument('idempotencyKey must be a string of 1 to 256 characters with no lone surrogate')
   }
 }
 

@@ -12,7 +12,9 @@ const badIds: readonly unknown[] = [
   null,
 ]
 const badParts: readonly unknown[] = ['', 'Upper', '1digit', 'has space', '__proto__', 'a'.repeat(65), 7]
-const badFields: readonly unknown[] = ['', '__proto__', 'constructor', 'x'.repeat(257)]
+// Lone surrogates too: Redis and most clients encode names as UTF-8, where every lone surrogate
+// becomes U+FFFD, so two distinct names would name one field.
+const badFields: readonly unknown[] = ['', '__proto__', 'constructor', 'x'.repeat(257), 'a\ud800', '\udc00b']
 
 class NotJson {
   readonly at = 1
@@ -135,6 +137,9 @@ export const validationChecks: readonly StoreCheck[] = [
         () => s.push(id, 'log', 'not an array' as unknown as JsonValue[], { max: 5 }),
         'INVALID_ARGUMENT',
       )
+      for (const idempotencyKey of ['', 'k'.repeat(257), 'k\ud800']) {
+        await t.fails(() => s.push(id, 'log', [1], { max: 5, idempotencyKey }), 'INVALID_ARGUMENT')
+      }
       await t.fails(() => s.setValue(id, 'state', 1, { ifVersion: -1 }), 'INVALID_ARGUMENT')
       await t.fails(() => s.setValue(id, 'state', 1, { expiresAt: Number.NaN }), 'INVALID_ARGUMENT')
       await t.fails(() => s.touch(id, Number.NaN), 'INVALID_ARGUMENT')

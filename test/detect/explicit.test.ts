@@ -27,6 +27,23 @@ describe('explicit session ids', () => {
     )
   })
 
+  // A tenant is hashed as UTF-8 (the key prefix, the derived id, the Redis index's hash tag),
+  // where every lone surrogate reads as U+FFFD: two tenants differing only there would be one.
+  it('refuses a tenant with a lone surrogate, so no two tenants hash alike', () => {
+    const { detector } = setup()
+    turn(detector, [user('Hi')], undefined, { explicitId: 'abc12345', tenant: 't\ufffd' })
+    for (const tenant of ['t\ud800', 't\udc00', '\ud83d']) {
+      for (const explicitId of ['abc12345', undefined]) {
+        expect(() =>
+          detector.detect({ messages: [user('Hi')], tenant, ...(explicitId ? { explicitId } : {}) }),
+        ).toThrow(
+          expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/tenant/) }),
+        )
+      }
+    }
+    expect(detector.size).toBe(1)
+  })
+
   it('honours an id the detector gave the same tenant (a client echoing x-session-id)', () => {
     const { detector } = setup()
     const d1 = turn(detector, [user('Plan a trip')], assistant('Where to?'), { tenant: 'acme' })

@@ -23,6 +23,8 @@ const json: fc.Arbitrary<JsonValue> = fc.oneof(
   fc.record({ k: fc.integer({ min: 0, max: 3 }), z: fc.boolean() }),
   fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 3 }),
 )
+// Header fact names: plain ones, and names with NUL, a lone surrogate, a colon, JSON punctuation.
+const fact = fc.constantFrom('u', 'd', 'o', '\u0000', 'é\ud800', 'a:b', '"}', '')
 const field = fc.constantFrom('f1', 'f2', 'f3', 'q', '\u0000', 'é\ud800', '😀')
 const fields = fc.uniqueArray(field, { maxLength: 3 })
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined })
@@ -31,7 +33,7 @@ const step = (name: string, run: Op['run']): Op => ({ name, run })
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc
-    .record({ id, ttl, data: fc.dictionary(fc.constantFrom('u', 'd'), json) })
+    .record({ id, ttl, data: fc.dictionary(fact, json) })
     .map((a) =>
       step(`create ${JSON.stringify(a)}`, (s, c) =>
         s.create(a.id, { expiresAt: c.now() + a.ttl, data: a.data }),
@@ -41,8 +43,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc
     .record({
       id,
-      patch: fc.dictionary(fc.constantFrom('u', 'd', 'o'), json),
-      cond: opt(fc.dictionary(fc.constantFrom('u', 'o'), json)),
+      patch: fc.dictionary(fact, json),
+      cond: opt(fc.dictionary(fact, json)),
       ttl: opt(writeTtl),
     })
     .map((a) =>
