@@ -76,12 +76,16 @@ function byAge(a: Entry, b: Entry): number {
 
 const PART = 'cache'
 
-/** Keys may be long (a whole question): they are stored as a digest, so any string works. */
+/**
+ * Keys may be long (a whole question): they are stored as a digest, so any string works. The
+ * digest reads the key's UTF-16 code units, not its UTF-8, where every lone surrogate would read
+ * as U+FFFD and two keys would share an entry.
+ */
 function fieldOf(key: unknown): string {
   if (typeof key !== 'string' || key.length === 0 || key.length > 65_536) {
     throw invalidArgument('a cache key must be a string of 1 to 65,536 characters')
   }
-  return createHash('sha256').update(key).digest('base64url')
+  return createHash('sha256').update(key, 'utf16le').digest('base64url')
 }
 
 /** Builds the response cache of one session (cheap: no parsing). */

@@ -67,6 +67,14 @@ forEachStore((fixture) => {
       await a.cache.set(long, 'because')
       expect(await a.cache.get(long)).toBe('because')
       expect(await b.cache.get(long)).toBeUndefined()
+      // Keys that differ only in a lone surrogate (UTF-8 reads each as U+FFFD) are three keys.
+      await a.cache.set('q\ud800', 1)
+      await a.cache.set('q\udc00', 2)
+      expect([
+        await a.cache.get('q\ud800'),
+        await a.cache.get('q\udc00'),
+        await a.cache.get('q\ufffd'),
+      ]).toEqual([1, 2, undefined])
     })
 
     it('stays within maxEntries: expired entries go first, then the oldest', async () => {
