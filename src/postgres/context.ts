@@ -40,7 +40,7 @@ export function createPostgresContext(options: ResolvedPostgresOptions): Postgre
         ),
       )
     }
-    const work = queryOnConnection(options.pool, { name: statement.name, text: statement.text, values })
+    const work = queryOnConnection(options.pool, statement, values)
     const what = statement.name
     const timeoutMs = options.commandTimeoutMs
     return within(

@@ -1,3 +1,5 @@
+import type { Statement } from './statements.js'
+
 /**
  * One statement as the `pg` client takes it: a name (a prepared statement, parsed once per
  * connection), the SQL text and its parameters.
@@ -50,12 +52,16 @@ export interface PgPoolLike extends PgQueryable {
  * statements and its compiled functions (a refused write then a read took 60-85 ms instead of
  * 2 ms on a loaded machine). A connection that failed in any other way is dropped, as `pg` does.
  */
-export async function queryOnConnection(pool: PgPoolLike, query: PgQuery): Promise<PgResult> {
+export async function queryOnConnection(
+  pool: PgPoolLike,
+  statement: Statement,
+  values: unknown[],
+): Promise<PgResult> {
   const client = await pool.connect()
   watch(client)
   let result: PgResult
   try {
-    result = await send(client, query)
+    result = await send(client, statement, values)
   } catch (error) {
     const keep = refusedByServer(error) && !lost.has(client)
     client.release(keep ? undefined : error instanceof Error ? error : new Error(String(error)))
@@ -68,25 +74,27 @@ export async function queryOnConnection(pool: PgPoolLike, query: PgQuery): Promi
 /** What `pg` hangs on its `Client` class: the query class, for a query sent as a submittable. */
 type QueryClass = new (
   text: string,
-  values: unknown[] | undefined,
+  values: unknown[],
   callback: (error: Error | null | undefined, result: PgResult) => void,
 ) => { name?: string | undefined }
 
 /**
- * Sends `query` on `client`. On `pg`'s JavaScript client the query is built from its text and given
+ * Sends `statement` with `values` on `client`. On `pg`'s JavaScript client the query is built from its text and given
  * its name after (its `Client.Query`, sent as a submittable, the way `pg` lets libraries send their
  * own): built from a config object, `pg` copies that object with property descriptors on every
  * call (2 to 7 us a statement on a loaded machine, measured) and answers through two promises of
- * its own. Any other client (the native one, a wrapper) gets the query object as it is.
+ * its own. Any other client (the native one, a wrapper) gets `{ name, text, values }`.
  */
-function send(client: PgPoolClientLike, query: PgQuery): Promise<PgResult> {
+function send(client: PgPoolClientLike, statement: Statement, values: unknown[]): Promise<PgResult> {
   const Query = (client.constructor as { Query?: { prototype?: { requiresPreparation?: unknown } } }).Query
-  if (typeof Query?.prototype?.requiresPreparation !== 'function') return client.query(query)
+  if (typeof Query?.prototype?.requiresPreparation !== 'function') {
+    return client.query({ name: statement.name, text: statement.text, values })
+  }
   return new Promise((resolve, reject) => {
-    const submittable = new (Query as QueryClass)(query.text, query.values, (error, result) =>
+    const submittable = new (Query as QueryClass)(statement.text, values, (error, result) =>
       error ? reject(error) : resolve(result),
     )
-    submittable.name = query.name
+    submittable.name = statement.name
     ;(client as unknown as { query(submittable: object): unknown }).query(submittable)
   })
 }
